@@ -1,0 +1,41 @@
+"""The one composition root: build the ports (defaults made here, not at import) and services."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from clico_core.ports import Clock, PasswordHasher, SecretGenerator, UnitOfWorkFactory
+from clico_core.questionnaires import QuestionnaireRegistry
+from clico_core.services import Limits, Ports, Services
+
+
+def bootstrap(
+    *,
+    uow: UnitOfWorkFactory | None = None,
+    clock: Clock | None = None,
+    secrets: SecretGenerator | None = None,
+    hasher: PasswordHasher | None = None,
+    questionnaires: QuestionnaireRegistry | None = None,
+    sanitize: Callable[[str], str] | None = None,
+    limits: Limits | None = None,
+    timezone: str = "Europe/Warsaw",
+) -> Services:
+    """Wire the core to adapters; anything not given gets the production default.
+
+    Defaults: in-memory persistence, the system clock and CSPRNG, argon2id, nh3.
+    """
+    from .html import sanitize_html
+    from .memory import MemoryUnitOfWorkFactory, SystemClock, SystemSecrets
+    from .passwords import Argon2Hasher
+
+    ports = Ports(
+        uow=uow or MemoryUnitOfWorkFactory(),
+        clock=clock or SystemClock(),
+        secrets=secrets or SystemSecrets(),
+        hasher=hasher or Argon2Hasher(),
+        questionnaires=questionnaires or QuestionnaireRegistry.standard(),
+        sanitize=sanitize or sanitize_html,
+        limits=limits or Limits(),
+        timezone=timezone,
+    )
+    return Services(ports)

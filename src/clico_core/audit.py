@@ -1,0 +1,38 @@
+"""Security events worth an auditor's time. Never holds a password, code, token or key."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from attrs import frozen
+
+from .values import AccountId
+
+
+class AuditKind(enum.StrEnum):
+    REGISTERED = "registered"
+    EMAIL_CONFIRMED = "email_confirmed"
+    SIGN_IN_PASSWORD_OK = "sign_in_password_ok"
+    SIGN_IN_FAILED = "sign_in_failed"
+    SIGN_IN_CODE_SENT = "sign_in_code_sent"
+    SIGN_IN_CODE_FAILED = "sign_in_code_failed"
+    SIGNED_IN = "signed_in"
+    SIGNED_OUT = "signed_out"
+    LOCKED_OUT = "locked_out"
+    RATE_LIMITED = "rate_limited"
+    RESET_REQUESTED = "reset_requested"
+    PASSWORD_CHANGED = "password_changed"
+    CONTRACT_ACTIVATED = "contract_activated"
+    CONTRACT_KEY_FAILED = "contract_key_failed"
+    ACCOUNT_DISABLED = "account_disabled"
+    ACCOUNT_IMPORTED = "account_imported"
+
+
+@frozen
+class AuditEvent:
+    kind: AuditKind
+    at: datetime
+    account_id: AccountId | None = None
+    client: str = ""
+    detail: str = ""  # a non-secret note (e.g. a contract number, a reason code)

@@ -1,0 +1,157 @@
+"""The ``ClicoError`` tree: every failure the domain reports, each with a stable code.
+
+The core never holds user-facing language; the web translates ``code`` (and the data the
+error carries) into the user's language through one table.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import timedelta
+
+
+class ClicoError(Exception):
+    """Base of every domain error; ``code`` is stable and safe to show or translate."""
+
+    code = "error"
+
+    def __init__(self, detail: str = "") -> None:
+        super().__init__(detail or self.code)
+        self.detail = detail
+
+
+class ValidationFailed(ClicoError):
+    """Input broke one or more field rules; ``fields`` maps field name to an error code."""
+
+    code = "validation_failed"
+
+    def __init__(self, fields: Mapping[str, str]) -> None:
+        super().__init__(", ".join(f"{k}: {v}" for k, v in fields.items()))
+        self.fields = dict(fields)
+
+
+class NotFound(ClicoError):
+    """The thing does not exist, or the viewer may not see it (never tell which)."""
+
+    code = "not_found"
+
+
+class PolicyViolation(ClicoError):
+    """A named business rule was broken; ``code`` is the rule's code."""
+
+    def __init__(self, code: str, detail: str = "") -> None:
+        super().__init__(detail or code)
+        self.code = code
+
+
+# --- accounts and sign-in ---------------------------------------------------------------
+
+
+class InvalidCredentials(ClicoError):
+    """Login or password wrong, or no such account: deliberately indistinguishable."""
+
+    code = "invalid_credentials"
+
+
+class AccountNotConfirmed(ClicoError):
+    code = "account_not_confirmed"
+
+
+class AccountDisabled(ClicoError):
+    code = "account_disabled"
+
+
+class PasswordResetRequired(ClicoError):
+    """A migrated CLICO TAC account must use ``Forgot my password`` first."""
+
+    code = "password_reset_required"
+
+
+class TooManyAttempts(ClicoError):
+    """A rate limit is reached; ``retry_after`` says when trying again makes sense."""
+
+    code = "too_many_attempts"
+
+    def __init__(self, retry_after: timedelta) -> None:
+        super().__init__(f"retry after {int(retry_after.total_seconds())}s")
+        self.retry_after = retry_after
+
+
+class InvalidToken(ClicoError):
+    """A confirmation or reset link is unknown, used, expired or no longer bound to the account."""
+
+    code = "invalid_token"
+
+
+class InvalidCode(ClicoError):
+    """The one-time sign-in code is wrong; ``attempts_left`` tells how many tries remain."""
+
+    code = "invalid_code"
+
+    def __init__(self, attempts_left: int) -> None:
+        super().__init__(f"{attempts_left} attempts left")
+        self.attempts_left = attempts_left
+
+
+class SignInExpired(ClicoError):
+    """The pending sign-in is gone (expired, used, too many wrong codes): start over."""
+
+    code = "sign_in_expired"
+
+
+class NotAuthenticated(ClicoError):
+    code = "not_authenticated"
+
+
+class PermissionDenied(ClicoError):
+    code = "permission_denied"
+
+
+# --- contracts ------------------------------------------------------------------------
+
+
+class UnknownContract(ClicoError):
+    code = "unknown_contract"
+
+
+class InvalidContractKey(ClicoError):
+    code = "invalid_contract_key"
+
+
+class ContractNotValidNow(ClicoError):
+    """The contract's validity dates do not include today (expired or not yet started)."""
+
+    code = "contract_not_valid_now"
+
+
+class ContractAlreadyActive(ClicoError):
+    code = "contract_already_active"
+
+
+class DuplicateContractNumber(ClicoError):
+    code = "duplicate_contract_number"
+
+
+# --- tickets --------------------------------------------------------------------------
+
+
+class AssetNotCovered(ClicoError):
+    """The asset is not under a contract active for the account at this moment."""
+
+    code = "asset_not_covered"
+
+
+class IncompleteAnswers(ClicoError):
+    """Questionnaire answers are missing or of the wrong type; ``fields`` maps question to code."""
+
+    code = "incomplete_answers"
+
+    def __init__(self, fields: Mapping[str, str]) -> None:
+        super().__init__(", ".join(f"{k}: {v}" for k, v in fields.items()))
+        self.fields = dict(fields)
+
+
+class ConcurrencyConflict(ClicoError):
+    """Another transaction changed the same data; the use case may be retried."""
+
+    code = "concurrency_conflict"

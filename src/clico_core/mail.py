@@ -1,0 +1,60 @@
+"""Mail as data: the core says which message to whom; an adapter renders and sends it."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from datetime import datetime
+
+from attrs import frozen
+
+from .values import Language
+
+
+class MailTemplate(enum.StrEnum):
+    CONFIRM_EMAIL = "confirm-email"
+    ACCOUNT_EXISTS = "account-exists"  # sign-up with an e-mail already registered
+    PASSWORD_RESET = "password-reset"
+    SIGN_IN_CODE = "sign-in-code"
+    PASSWORD_CHANGED = "password-changed"
+    CONTRACT_ACTIVATED = "contract-activated"
+    TICKET_CREATED = "ticket-created"
+    TICKET_CHANGED = "ticket-changed"
+
+
+@frozen
+class OutgoingMail:
+    """One message to send. ``context`` holds plain strings; links are paths below the base URL."""
+
+    template: MailTemplate
+    to: str
+    language: Language
+    context: Mapping[str, str]
+
+
+class DeliveryState(enum.StrEnum):
+    PENDING = "pending"
+    SENT = "sent"
+    FAILED = "failed"  # parked after too many tries; an operator may retry it
+
+
+@frozen
+class OutboxMessage:
+    """A queued mail with its delivery bookkeeping; ``id`` becomes the Message-ID."""
+
+    id: str
+    mail: OutgoingMail
+    created_at: datetime
+    state: DeliveryState = DeliveryState.PENDING
+    attempts: int = 0
+    next_attempt_at: datetime | None = None
+    last_error: str = ""
+    sent_at: datetime | None = None
+
+
+@frozen
+class OutboxStats:
+    pending: int
+    sent: int
+    failed: int
+    oldest_pending_at: datetime | None

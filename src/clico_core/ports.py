@@ -1,0 +1,257 @@
+"""The ports: what the core needs from the world, as ``typing.Protocol``s.
+
+Adapters (``clico_adapters.memory``, ``clico_adapters.sql``, …) implement them; the core
+imports nothing but these. Repository methods say what the domain needs, not what SQL offers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import date, datetime, timedelta
+from types import TracebackType
+from typing import Protocol, Self
+
+from attrs import frozen
+
+from .accounts import Account
+from .assets import Asset
+from .audit import AuditEvent
+from .companies import Company
+from .contracts import Activation, Contract
+from .mail import OutboxMessage, OutboxStats, OutgoingMail
+from .sessions import Session
+from .tickets import Ticket, TicketPage, TicketQuery, TicketScope
+from .tokens import Token, TokenPurpose
+from .values import AccountId, AssetId, CompanyId, ContractId, TicketId
+
+# --- infrastructure ports ---------------------------------------------------------------
+
+
+class Clock(Protocol):
+    def now(self) -> datetime:
+        """The current time, timezone-aware UTC."""
+        ...
+
+
+class SecretGenerator(Protocol):
+    def token(self, nbytes: int) -> str:
+        """A URL-safe random secret carrying ``nbytes`` bytes of entropy."""
+        ...
+
+    def digits(self, count: int) -> str:
+        """A uniformly random numeric code of exactly ``count`` digits."""
+        ...
+
+    def key(self, nbits: int) -> str:
+        """An activation key of at least ``nbits`` bits in unambiguous upper-case characters."""
+        ...
+
+    def new_id(self) -> str:
+        """A fresh unique identifier for an entity."""
+        ...
+
+
+class PasswordHasher(Protocol):
+    def hash(self, password: str) -> str: ...
+
+    def verify(self, stored_hash: str, password: str) -> bool:
+        """True when the password matches; False for a mismatch or an unusable hash."""
+        ...
+
+    def needs_rehash(self, stored_hash: str) -> bool: ...
+
+    def dummy_verify(self, password: str) -> None:
+        """Spend the time of one verification, so an unknown account costs the same."""
+        ...
+
+
+# --- repositories -----------------------------------------------------------------------
+
+
+class CompanyRepository(Protocol):
+    def add(self, company: Company) -> None: ...
+    def get(self, company_id: CompanyId) -> Company | None: ...
+    def get_by_name(self, name: str) -> Company | None:
+        """Lookup by the normalised key (case and spacing do not matter)."""
+        ...
+
+    def list_by_ids(self, company_ids: Sequence[CompanyId] | None = None) -> list[Company]:
+        """Companies with the given ids (all when None), ordered by name."""
+        ...
+
+
+class AccountRepository(Protocol):
+    def add(self, account: Account) -> None:
+        """Insert; raise ``ValidationFailed`` on a taken login or e-mail."""
+        ...
+
+    def get(self, account_id: AccountId) -> Account | None: ...
+    def get_by_login(self, login: str) -> Account | None: ...
+    def get_by_email(self, email: str) -> Account | None: ...
+    def update(self, account: Account) -> None:
+        """Persist every field of an account loaded from this unit of work."""
+        ...
+
+    def list_for_companies(self, company_ids: Sequence[CompanyId] | None = None
+                           ) -> list[Account]:
+        """Accounts of the given companies (all when None), ordered by last and first name."""
+        ...
+
+
+class ContractRepository(Protocol):
+    def add(self, contract: Contract) -> None:
+        """Insert; raise ``DuplicateContractNumber`` when the number is taken."""
+        ...
+
+    def get(self, contract_id: ContractId) -> Contract | None: ...
+    def get_by_number(self, number: str) -> Contract | None: ...
+    def list_for_company(self, company_id: CompanyId | None = None) -> list[Contract]:
+        """Contracts of one company (all when None), ordered by number."""
+        ...
+
+    def activate(self, activation: Activation) -> bool:
+        """Record the activation unless this account already has it; False if it had.
+
+        Must be race-safe: a unique constraint or conditional insert, never read-then-write.
+        """
+        ...
+
+    def activations_for_account(self, account_id: AccountId) -> list[Activation]: ...
+    def activations_of(self, contract_id: ContractId) -> list[Activation]: ...
+
+    def active_for_account(self, account_id: AccountId, on: date) -> list[Contract]:
+        """Contracts activated by the account whose validity includes ``on``."""
+        ...
+
+
+@frozen
+class AssetPage:
+    rows: tuple[Asset, ...]
+    total: int
+    categories: tuple[tuple[str, int], ...]  # (category, count) over every covered asset
+
+
+class AssetRepository(Protocol):
+    def add(self, asset: Asset) -> None: ...
+    def get(self, asset_id: AssetId) -> Asset | None: ...
+    def get_many(self, asset_ids: Sequence[AssetId]) -> list[Asset]: ...
+    def page_covered(self, contract_ids: Sequence[ContractId], category: str | None,
+                     page: int, page_size: int) -> AssetPage:
+        """Assets covered by any of the contracts, optionally of one category, by name."""
+        ...
+
+
+class TicketRepository(Protocol):
+    def next_number(self) -> int:
+        """The next ticket sequence number; unique even under concurrent creation."""
+        ...
+
+    def add(self, ticket: Ticket) -> None:
+        """Insert the ticket with its assets and answers."""
+        ...
+
+    def get(self, ticket_id: TicketId) -> Ticket | None: ...
+    def get_by_number(self, number: str) -> Ticket | None: ...
+    def get_by_idempotency_key(self, reporter_id: AccountId, key: str) -> Ticket | None: ...
+    def page_for(self, scope: TicketScope, query: TicketQuery) -> TicketPage:
+        """One page of the list the scope may see, filtered and sorted before paging."""
+        ...
+
+
+class TokenRepository(Protocol):
+    def add(self, token: Token) -> None: ...
+    def get(self, purpose: TokenPurpose, token_hash: str) -> Token | None: ...
+    def consume(self, token_hash: str, at: datetime) -> bool:
+        """Mark used only if still unused; False when someone else used it first."""
+        ...
+
+
+class SessionRepository(Protocol):
+    def add(self, session: Session) -> None: ...
+    def get(self, session_hash: str) -> Session | None: ...
+    def update(self, session: Session) -> None: ...
+    def touch(self, session_hash: str, at: datetime) -> None:
+        """Record activity (cheap; called on every signed-in request)."""
+        ...
+
+    def revoke(self, session_hash: str, at: datetime) -> bool:
+        """Revoke if not yet revoked; False when it already was (so only one caller wins)."""
+        ...
+
+    def revoke_all(self, account_id: AccountId, at: datetime,
+                   except_hash: str | None = None) -> int: ...
+
+    def record_code_failure(self, session_hash: str) -> int:
+        """Atomically add one wrong code; return the new failure count."""
+        ...
+
+
+class AttemptLog(Protocol):
+    """Rate-limit counters, shared by every server process through the database."""
+
+    def add(self, key: str, at: datetime) -> None: ...
+    def count_since(self, key: str, since: datetime) -> int: ...
+    def oldest_since(self, key: str, since: datetime) -> datetime | None: ...
+    def clear(self, key: str) -> None: ...
+
+
+class AuditLog(Protocol):
+    def record(self, event: AuditEvent) -> None: ...
+    def recent(self, account_id: AccountId | None = None, limit: int = 100) -> list[AuditEvent]:
+        """Most recent first."""
+        ...
+
+
+class Outbox(Protocol):
+    def add(self, mail: OutgoingMail, at: datetime) -> str:
+        """Queue a mail in the current transaction; return its outbox id."""
+        ...
+
+
+class MailQueue(Protocol):
+    """The delivery side of the outbox, used by the mail worker (outside any unit of work).
+
+    ``claim_due`` must never hand one message to two workers at once (on PostgreSQL:
+    ``FOR UPDATE SKIP LOCKED``); a claim is a lease that expires if the worker dies.
+    """
+
+    def claim_due(self, now: datetime, limit: int, lease: timedelta) -> list[OutboxMessage]: ...
+    def mark_sent(self, message_id: str, at: datetime) -> None: ...
+    def mark_retry(self, message_id: str, error: str, next_attempt_at: datetime) -> None: ...
+    def mark_failed(self, message_id: str, error: str, at: datetime) -> None: ...
+    def retry_failed(self, now: datetime) -> int:
+        """Move parked messages back to pending; return how many."""
+        ...
+
+    def stats(self) -> OutboxStats: ...
+    def get(self, message_id: str) -> OutboxMessage | None: ...
+
+
+class UnitOfWork(Protocol):
+    """One transaction: ``with uow:`` rolls back unless ``uow.commit()`` ran."""
+
+    companies: CompanyRepository
+    accounts: AccountRepository
+    contracts: ContractRepository
+    assets: AssetRepository
+    tickets: TicketRepository
+    tokens: TokenRepository
+    sessions: SessionRepository
+    attempts: AttemptLog
+    audit: AuditLog
+    outbox: Outbox
+
+    def __enter__(self) -> Self: ...
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None: ...
+    def commit(self) -> None: ...
+    def rollback(self) -> None: ...
+
+
+class UnitOfWorkFactory(Protocol):
+    def __call__(self, *, readonly: bool = False) -> UnitOfWork:
+        """A fresh unit of work; ``readonly`` ones may skip write locks."""
+        ...
+
+
+SanitizeHtml = Callable[[str], str]

@@ -1,0 +1,52 @@
+"""Use cases: one function per use case, taking a command and the ports.
+
+``Services`` binds them to one set of ports so callers (the web app, the CLI, embedders)
+need not pass the ports around.
+"""
+
+from __future__ import annotations
+
+from .assets import CustomerView, customer_overview, list_covered_assets
+from .context import Limits, Ports, RateLimit, Viewer
+from .contracts import (
+    AssetSpec,
+    ContractView,
+    IssueContract,
+    IssuedContract,
+    activate_contract,
+    get_contract,
+    issue_contract,
+    list_contracts,
+)
+from .facade import Services
+from .migration import (
+    CreateStaff,
+    ImportReport,
+    MigratedAccount,
+    create_staff_account,
+    disable_account,
+    import_migrated_accounts,
+)
+from .passwords import change_password, check_reset_token, request_password_reset, reset_password
+from .registration import RegisterAccount, confirm_email, register_account
+from .signin import SignIn, SignInStep, authenticate, resend_code, sign_in, sign_out, verify_code
+from .tickets import (
+    OpenTicket,
+    list_tickets,
+    open_administrative_ticket,
+    open_technical_ticket,
+    open_ticket,
+    ticket_detail,
+)
+
+__all__ = [
+    "AssetSpec", "ContractView", "CreateStaff", "CustomerView", "ImportReport", "IssueContract",
+    "IssuedContract", "Limits", "MigratedAccount", "OpenTicket", "Ports", "RateLimit",
+    "RegisterAccount", "Services", "SignIn", "SignInStep", "Viewer", "activate_contract",
+    "authenticate", "change_password", "check_reset_token", "confirm_email",
+    "create_staff_account", "customer_overview", "disable_account", "get_contract",
+    "import_migrated_accounts", "issue_contract", "list_contracts", "list_covered_assets",
+    "list_tickets", "open_administrative_ticket", "open_technical_ticket", "open_ticket",
+    "register_account", "request_password_reset", "resend_code",
+    "reset_password", "sign_in", "sign_out", "ticket_detail", "verify_code",
+]

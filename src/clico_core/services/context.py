@@ -1,0 +1,73 @@
+"""What every use case is given: the ports, the settings, and the signed-in viewer."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, date, timedelta, tzinfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from attrs import field, frozen
+
+from ..accounts import Account
+from ..contracts import Contract
+from ..ports import Clock, PasswordHasher, SecretGenerator, UnitOfWorkFactory
+from ..questionnaires import QuestionnaireRegistry
+from ..tickets import TicketScope
+
+
+def _zone(name: str) -> tzinfo:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return UTC
+
+
+@frozen
+class RateLimit:
+    limit: int
+    window: timedelta
+
+
+@frozen
+class Limits:
+    """Rate limits (SECURITY.md): how many failures in which window before refusing."""
+
+    sign_in_per_account: RateLimit = RateLimit(10, timedelta(minutes=5))
+    sign_in_per_client: RateLimit = RateLimit(10, timedelta(minutes=5))
+    max_consecutive_failures: int = 100
+    contract_key_per_account: RateLimit = RateLimit(10, timedelta(hours=1))
+    contract_key_per_number: RateLimit = RateLimit(10, timedelta(hours=1))
+    reset_per_identifier: RateLimit = RateLimit(3, timedelta(hours=1))
+    reset_per_client: RateLimit = RateLimit(20, timedelta(hours=1))
+
+
+def _no_sanitizer(html: str) -> str:
+    raise RuntimeError("no HTML sanitizer configured: pass sanitize= to Ports")
+
+
+@frozen
+class Ports:
+    """The adapters a use case runs on; built once by the composition root."""
+
+    uow: UnitOfWorkFactory
+    clock: Clock
+    secrets: SecretGenerator
+    hasher: PasswordHasher
+    questionnaires: QuestionnaireRegistry = field(factory=QuestionnaireRegistry.standard)
+    sanitize: Callable[[str], str] = _no_sanitizer
+    limits: Limits = Limits()
+    timezone: str = "Europe/Warsaw"
+
+    def today(self) -> date:
+        """The calendar day in the portal's time zone (contract dates are local days)."""
+        return self.clock.now().astimezone(_zone(self.timezone)).date()
+
+
+@frozen
+class Viewer:
+    """A signed-in account with what it may see, as resolved at the start of a request."""
+
+    account: Account
+    session_hash: str
+    active_contracts: tuple[Contract, ...]
+    scope: TicketScope

@@ -1,0 +1,182 @@
+"""Contracts: issuing them (operators), activating them with a key, listing them."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from attrs import frozen
+
+from ..assets import DEFAULT_CATEGORY, Asset
+from ..audit import AuditEvent, AuditKind
+from ..companies import Company
+from ..contracts import Activation, Contract, format_contract_key, hash_contract_key
+from ..errors import (
+    ContractAlreadyActive,
+    DuplicateContractNumber,
+    NotFound,
+    UnknownContract,
+    ValidationFailed,
+)
+from ..mail import MailTemplate, OutgoingMail
+from ..policies import (
+    ContractActivatesOncePerAccount,
+    ContractActivatesOnValidKey,
+    ContractActivatesWithinValidity,
+    check_rule,
+)
+from ..ports import UnitOfWork
+from ..values import clean_line
+from .context import Ports, Viewer
+from .ratelimit import enforce, record_failure
+
+KEY_BITS = 100  # SECURITY.md asks for at least 80
+
+
+@frozen
+class AssetSpec:
+    name: str
+    vendor: str
+    serial: str
+
+
+@frozen
+class IssueContract:
+    number: str
+    company: str
+    valid_until: date
+    valid_from: date | None = None
+    support_level: str = "standard"
+    assets: tuple[AssetSpec, ...] = ()
+
+
+@frozen
+class IssuedContract:
+    contract: Contract
+    activation_key: str  # shown once; only its hash is stored
+
+
+def find_or_create_company(uow: UnitOfWork, ports: Ports, name: str) -> Company:
+    company = uow.companies.get_by_name(name)
+    if company is None:
+        company = Company(ports.secrets.new_id(), name)
+        uow.companies.add(company)
+    return company
+
+
+def issue_contract(cmd: IssueContract, ports: Ports) -> IssuedContract:
+    """Create the company if needed, the assets and the contract; return its key once."""
+    problems: dict[str, str] = {}
+    number = clean_line(cmd.number, 64)
+    company_name = clean_line(cmd.company, 200)
+    valid_from = cmd.valid_from or ports.today()
+    if number is None:
+        problems["number"] = "invalid"
+    if company_name is None:
+        problems["company"] = "invalid"
+    if cmd.valid_until < valid_from:
+        problems["valid_until"] = "before_valid_from"
+    specs = []
+    for index, spec in enumerate(cmd.assets):
+        parts = [clean_line(p, 120) for p in (spec.name, spec.vendor, spec.serial)]
+        if any(p is None for p in parts):
+            problems[f"asset_{index + 1}"] = "invalid_asset"
+        specs.append(parts)
+    if problems or number is None or company_name is None:
+        raise ValidationFailed(problems)
+    key = format_contract_key(ports.secrets.key(KEY_BITS))
+    with ports.uow() as uow:
+        if uow.contracts.get_by_number(number) is not None:
+            raise DuplicateContractNumber(number)
+        company = find_or_create_company(uow, ports, company_name)
+        asset_ids = []
+        for name, vendor, serial in specs:
+            assert name
+            assert vendor
+            assert serial
+            vendor = vendor.upper()
+            known = vendor in ports.questionnaires.names()
+            asset = Asset(ports.secrets.new_id(), name, vendor, serial, company.id,
+                          vendor if known else DEFAULT_CATEGORY)
+            uow.assets.add(asset)
+            asset_ids.append(asset.id)
+        contract = Contract(ports.secrets.new_id(), number, hash_contract_key(key), company.id,
+                            clean_line(cmd.support_level, 64) or "standard", valid_from,
+                            cmd.valid_until, asset_ids)
+        uow.contracts.add(contract)
+        uow.commit()
+    return IssuedContract(contract, key)
+
+
+def activate_contract(viewer: Viewer, number: str, key: str, ports: Ports,
+                      client: str = "") -> Contract:
+    """Activate a contract on the signed-in account with its number and key."""
+    now = ports.clock.now()
+    account = viewer.account
+    number = number.strip()[:64]
+    if not number or not key.strip():
+        raise ValidationFailed({**({} if number else {"contract_number": "required"}),
+                                **({} if key.strip() else {"contract_key": "required"})})
+    account_key = f"contract-key:account:{account.id}"
+    number_key = f"contract-key:number:{number.casefold()}"
+    with ports.uow() as uow:
+        enforce(uow, [(account_key, ports.limits.contract_key_per_account),
+                      (number_key, ports.limits.contract_key_per_number)], now,
+                account_id=account.id, client=client)
+        contract = uow.contracts.get_by_number(number)
+        if contract is None:
+            record_failure(uow, [account_key], now)
+            uow.commit()
+            raise UnknownContract()
+        if ContractActivatesOnValidKey(contract, key).is_broken():
+            record_failure(uow, [account_key, number_key], now)
+            uow.audit.record(AuditEvent(AuditKind.CONTRACT_KEY_FAILED, now, account.id, client,
+                                        contract.number))
+            uow.commit()
+        check_rule(ContractActivatesOnValidKey(contract, key))
+        check_rule(ContractActivatesWithinValidity(contract, ports.today()))
+        check_rule(ContractActivatesOncePerAccount(
+            contract, account, uow.contracts.activations_for_account(account.id)))
+        if not uow.contracts.activate(Activation(contract.id, account.id, now)):
+            raise ContractAlreadyActive()  # a concurrent request activated it first
+        uow.outbox.add(OutgoingMail(MailTemplate.CONTRACT_ACTIVATED, account.email,
+                                    account.language,
+                                    {"name": account.full_name, "number": contract.number,
+                                     "valid_until": contract.valid_until.isoformat()}), now)
+        uow.audit.record(AuditEvent(AuditKind.CONTRACT_ACTIVATED, now, account.id, client,
+                                    contract.number))
+        uow.commit()
+        return contract
+
+
+@frozen
+class ContractView:
+    contract: Contract
+    company_name: str
+    activated_at: datetime
+    active: bool  # within its validity dates today
+    assets: tuple[Asset, ...]
+
+
+def list_contracts(viewer: Viewer, ports: Ports) -> list[ContractView]:
+    """Contracts activated on the account, newest validity first, with their assets."""
+    today = ports.today()
+    with ports.uow(readonly=True) as uow:
+        views = []
+        for activation in uow.contracts.activations_for_account(viewer.account.id):
+            contract = uow.contracts.get(activation.contract_id)
+            if contract is None:
+                continue
+            company = uow.companies.get(contract.company_id)
+            views.append(ContractView(contract, company.name if company else "",
+                                      activation.activated_at, contract.is_valid_on(today),
+                                      tuple(uow.assets.get_many(contract.asset_ids))))
+    views.sort(key=lambda v: (not v.active, v.contract.valid_until, v.contract.number))
+    return views
+
+
+def get_contract(viewer: Viewer, contract_id: str, ports: Ports) -> ContractView:
+    """One contract activated on the account; anything else is ``NotFound``."""
+    for view in list_contracts(viewer, ports):
+        if view.contract.id == contract_id:
+            return view
+    raise NotFound()

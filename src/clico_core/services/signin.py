@@ -1,0 +1,242 @@
+"""Signing in: the password step, the e-mailed code step, sessions and signing out."""
+
+from __future__ import annotations
+
+from attrs import frozen
+
+from ..accounts import Account, AccountState
+from ..audit import AuditEvent, AuditKind
+from ..contracts import Contract
+from ..errors import (
+    InvalidCode,
+    InvalidCredentials,
+    SignInExpired,
+    TooManyAttempts,
+)
+from ..mail import MailTemplate, OutgoingMail
+from ..policies import (
+    AccountSignsInOnlyWhenConfirmedAndEnabled,
+    MigratedAccountMustResetPassword,
+    check_rule,
+    visible_scope,
+)
+from ..ports import UnitOfWork
+from ..sessions import (
+    CODE_DIGITS,
+    CODE_LIFETIME,
+    MAX_CODE_FAILURES,
+    MAX_CODES_PER_SIGN_IN,
+    RESEND_INTERVAL,
+    SESSION_BYTES,
+    Session,
+    SessionLevel,
+)
+from ..tokens import hash_secret, secrets_equal
+from ..values import login_key
+from .context import Ports, Viewer
+from .ratelimit import enforce, record_failure
+
+SESSION_PURPOSE = "session"
+CODE_PURPOSE = "sign-in-code"
+TOUCH_EVERY_SECONDS = 60
+
+
+@frozen
+class SignIn:
+    login: str  # a login, or the e-mail address (migrated accounts sign in with it)
+    password: str
+    client: str = ""
+
+
+@frozen
+class SignInStep:
+    """A new session secret for the cookie; ``complete`` is False while a code is awaited."""
+
+    session_token: str
+    complete: bool
+
+
+def session_hash(token: str) -> str:
+    return hash_secret(SESSION_PURPOSE, token)
+
+
+def _find(uow: UnitOfWork, identifier: str) -> Account | None:
+    identifier = identifier.strip()
+    if "@" in identifier:
+        return uow.accounts.get_by_email(identifier) or uow.accounts.get_by_login(identifier)
+    return uow.accounts.get_by_login(identifier)
+
+
+def _new_code(ports: Ports, session: Session) -> str:
+    code = ports.secrets.digits(CODE_DIGITS)
+    now = ports.clock.now()
+    session.code_hash = hash_secret(CODE_PURPOSE + session.session_hash, code)
+    session.code_expires_at = now + CODE_LIFETIME
+    session.code_sent_at = now
+    session.codes_sent += 1
+    return code
+
+
+def _code_mail(account: Account, code: str) -> OutgoingMail:
+    return OutgoingMail(MailTemplate.SIGN_IN_CODE, account.email, account.language,
+                        {"name": account.full_name, "code": code,
+                         "minutes": str(int(CODE_LIFETIME.total_seconds() // 60))})
+
+
+def _start_full_session(uow: UnitOfWork, ports: Ports, account: Account, client: str) -> str:
+    now = ports.clock.now()
+    token = ports.secrets.token(SESSION_BYTES)
+    uow.sessions.add(Session(session_hash(token), account.id, SessionLevel.FULL, now, now, client))
+    account.record_sign_in(at=now)
+    uow.accounts.update(account)
+    uow.attempts.clear(f"sign-in:account:{account.id}")
+    uow.audit.record(AuditEvent(AuditKind.SIGNED_IN, now, account.id, client))
+    return token
+
+
+def sign_in(cmd: SignIn, ports: Ports) -> SignInStep:
+    """Check the password; then either e-mail a code (2FA, the default) or sign in."""
+    now = ports.clock.now()
+    limits = ports.limits
+    with ports.uow() as uow:
+        account = _find(uow, cmd.login)
+        account_key = (f"sign-in:account:{account.id}" if account
+                       else f"sign-in:login:{login_key(cmd.login.strip())}")
+        client_key = f"sign-in:client:{cmd.client}"
+        enforce(uow, [(account_key, limits.sign_in_per_account),
+                      (client_key, limits.sign_in_per_client)], now,
+                account_id=account.id if account else None, client=cmd.client)
+        if account is not None and account.failed_sign_ins >= limits.max_consecutive_failures:
+            uow.audit.record(AuditEvent(AuditKind.LOCKED_OUT, now, account.id, cmd.client))
+            uow.commit()
+            raise TooManyAttempts(limits.sign_in_per_account.window)
+        stored = account.password_hash if account else None
+
+    # Argon2 is slow on purpose: verify outside any transaction so no lock is held.
+    if stored is None:
+        ports.hasher.dummy_verify(cmd.password)
+        ok = False
+    else:
+        ok = ports.hasher.verify(stored, cmd.password)
+    new_hash = ports.hasher.hash(cmd.password) if ok and stored and ports.hasher.needs_rehash(
+        stored) else None
+
+    with ports.uow() as uow:
+        account = uow.accounts.get(account.id) if account else None
+        if account is None or not ok:
+            record_failure(uow, [account_key, client_key], now)
+            if account is not None:
+                account.failed_sign_ins += 1
+                uow.accounts.update(account)
+            uow.audit.record(AuditEvent(AuditKind.SIGN_IN_FAILED, now,
+                                        account.id if account else None, cmd.client))
+            uow.commit()
+            if account is not None:
+                check_rule(MigratedAccountMustResetPassword(account))
+            raise InvalidCredentials()
+        check_rule(MigratedAccountMustResetPassword(account))
+        check_rule(AccountSignsInOnlyWhenConfirmedAndEnabled(account))
+        if new_hash is not None:
+            account.password_hash = new_hash
+            uow.accounts.update(account)
+        if not account.two_factor:
+            token = _start_full_session(uow, ports, account, cmd.client)
+            uow.commit()
+            return SignInStep(token, complete=True)
+        token = ports.secrets.token(SESSION_BYTES)
+        session = Session(session_hash(token), account.id, SessionLevel.PENDING_CODE, now, now,
+                          cmd.client)
+        code = _new_code(ports, session)
+        uow.sessions.add(session)
+        uow.outbox.add(_code_mail(account, code), now)
+        uow.audit.record(AuditEvent(AuditKind.SIGN_IN_PASSWORD_OK, now, account.id, cmd.client))
+        uow.audit.record(AuditEvent(AuditKind.SIGN_IN_CODE_SENT, now, account.id, cmd.client))
+        uow.commit()
+        return SignInStep(token, complete=False)
+
+
+def _pending(uow: UnitOfWork, ports: Ports, token: str) -> Session:
+    session = uow.sessions.get(session_hash(token))
+    if (session is None or session.level is not SessionLevel.PENDING_CODE
+            or not session.alive(at=ports.clock.now())):
+        raise SignInExpired()
+    return session
+
+
+def verify_code(session_token: str, code: str, ports: Ports, client: str = "") -> SignInStep:
+    """Finish a pending sign-in with its e-mailed code; the session id is replaced."""
+    now = ports.clock.now()
+    with ports.uow() as uow:
+        pending = _pending(uow, ports, session_token)
+        expected = pending.code_hash or ""
+        given = hash_secret(CODE_PURPOSE + pending.session_hash, code.strip())
+        fresh = pending.code_expires_at is not None and now < pending.code_expires_at
+        if not (fresh and secrets_equal(expected, given)):
+            failures = uow.sessions.record_code_failure(pending.session_hash)
+            uow.audit.record(AuditEvent(AuditKind.SIGN_IN_CODE_FAILED, now, pending.account_id,
+                                        client))
+            if failures >= MAX_CODE_FAILURES or not fresh:
+                uow.sessions.revoke(pending.session_hash, now)
+                uow.commit()
+                raise SignInExpired()
+            uow.commit()
+            raise InvalidCode(MAX_CODE_FAILURES - failures)
+        if not uow.sessions.revoke(pending.session_hash, now):
+            raise SignInExpired()  # a concurrent request used this code first
+        account = uow.accounts.get(pending.account_id)
+        if account is None:
+            raise SignInExpired()
+        check_rule(AccountSignsInOnlyWhenConfirmedAndEnabled(account))
+        token = _start_full_session(uow, ports, account, client)
+        uow.commit()
+        return SignInStep(token, complete=True)
+
+
+def resend_code(session_token: str, ports: Ports) -> None:
+    """E-mail a new code for a pending sign-in; throttled, and failures are not forgiven."""
+    now = ports.clock.now()
+    with ports.uow() as uow:
+        pending = _pending(uow, ports, session_token)
+        if pending.codes_sent >= MAX_CODES_PER_SIGN_IN:
+            raise TooManyAttempts(pending.created_at + CODE_LIFETIME - now)
+        if pending.code_sent_at and now - pending.code_sent_at < RESEND_INTERVAL:
+            raise TooManyAttempts(pending.code_sent_at + RESEND_INTERVAL - now)
+        account = uow.accounts.get(pending.account_id)
+        if account is None:
+            raise SignInExpired()
+        code = _new_code(ports, pending)
+        uow.sessions.update(pending)
+        uow.outbox.add(_code_mail(account, code), now)
+        uow.audit.record(AuditEvent(AuditKind.SIGN_IN_CODE_SENT, now, account.id, pending.client))
+        uow.commit()
+
+
+def authenticate(session_token: str, ports: Ports) -> Viewer | None:
+    """The viewer behind a session cookie, or None when it is unknown, ended or timed out."""
+    now = ports.clock.now()
+    digest = session_hash(session_token)
+    with ports.uow(readonly=True) as uow:
+        session = uow.sessions.get(digest)
+        if session is None or session.level is not SessionLevel.FULL or not session.alive(at=now):
+            return None
+        account = uow.accounts.get(session.account_id)
+        if account is None or account.state is not AccountState.ACTIVE:
+            return None
+        contracts: tuple[Contract, ...] = tuple(
+            uow.contracts.active_for_account(account.id, ports.today()))
+    if (now - session.last_seen_at).total_seconds() >= TOUCH_EVERY_SECONDS:
+        with ports.uow() as uow:
+            uow.sessions.touch(digest, now)
+            uow.commit()
+    return Viewer(account, digest, contracts, visible_scope(account, contracts))
+
+
+def sign_out(session_token: str, ports: Ports) -> None:
+    """End the session at once (works for pending and full sessions; idempotent)."""
+    now = ports.clock.now()
+    digest = session_hash(session_token)
+    with ports.uow() as uow:
+        session = uow.sessions.get(digest)
+        if session is not None and uow.sessions.revoke(digest, now):
+            uow.audit.record(AuditEvent(AuditKind.SIGNED_OUT, now, session.account_id))
+            uow.commit()

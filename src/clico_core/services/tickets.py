@@ -1,0 +1,205 @@
+"""Opening tickets (administrative and technical), the ticket list and the ticket page."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from attrs import field, frozen
+
+from ..errors import ConcurrencyConflict, NotFound, ValidationFailed
+from ..mail import MailTemplate, OutgoingMail
+from ..policies import AnswersCompleteAndTyped, TechnicalTicketRequiresCoveredAsset, check_rule
+from ..ports import UnitOfWork
+from ..tickets import (
+    COUNT_CAP,
+    MAX_DESCRIPTION,
+    MAX_SUBJECT,
+    PAGE_SIZES,
+    Priority,
+    RelationType,
+    Ticket,
+    TicketDetail,
+    TicketKind,
+    TicketPage,
+    TicketQuery,
+    format_ticket_number,
+)
+from ..values import CompanyId, clean_line
+from .context import Ports, Viewer
+
+MAX_IDEMPOTENCY_KEY = 64
+
+
+@frozen
+class OpenTicket:
+    subject: str
+    description: str  # HTML from the editor (or plain text); sanitised by the service
+    priority: str = Priority.NORMAL.value
+    relation_type: str = RelationType.INCIDENT.value
+    asset_id: str | None = None  # None: administrative ticket; set: technical ticket
+    answers: Mapping[str, str] = field(factory=dict)
+    company_id: CompanyId | None = None  # administrative tickets: which company it is for
+    idempotency_key: str | None = None
+
+
+def _clean_common(cmd: OpenTicket, ports: Ports) -> tuple[str, str, Priority, RelationType]:
+    problems: dict[str, str] = {}
+    subject = clean_line(cmd.subject, MAX_SUBJECT)
+    if subject is None:
+        problems["subject"] = "required" if not cmd.subject.strip() else "invalid_subject"
+    if len(cmd.description.encode()) > MAX_DESCRIPTION:
+        problems["description"] = "too_long"
+        description = ""
+    else:
+        description = ports.sanitize(cmd.description.replace("\x00", ""))
+        if not _has_text(description):
+            problems["description"] = "required"
+        elif len(description.encode()) > MAX_DESCRIPTION:
+            problems["description"] = "too_long"
+    try:
+        priority = Priority(cmd.priority)
+    except ValueError:
+        problems["priority"] = "invalid_choice"
+        priority = Priority.NORMAL
+    try:
+        relation = RelationType(cmd.relation_type)
+    except ValueError:
+        problems["relation_type"] = "invalid_choice"
+        relation = RelationType.INCIDENT
+    key = cmd.idempotency_key
+    if key is not None and (len(key) > MAX_IDEMPOTENCY_KEY or not key.isprintable()):
+        problems["idempotency_key"] = "invalid"
+    if problems or subject is None:
+        raise ValidationFailed(problems)
+    return subject, description, priority, relation
+
+
+def _has_text(html: str) -> bool:
+    inside = False
+    for char in html:
+        if char == "<":
+            inside = True
+        elif char == ">":
+            inside = False
+        elif not inside and not char.isspace():
+            return True
+    return "<img" in html
+
+
+def _existing(uow: UnitOfWork, viewer: Viewer, key: str | None) -> Ticket | None:
+    if not key:
+        return None
+    return uow.tickets.get_by_idempotency_key(viewer.account.id, key)
+
+
+def open_ticket(viewer: Viewer, cmd: OpenTicket, ports: Ports) -> Ticket:
+    """Open a ticket: technical when an asset is attached, administrative otherwise.
+
+    Submitting the same form twice (same idempotency key) returns the first ticket.
+    """
+    subject, description, priority, relation = _clean_common(cmd, ports)
+    now = ports.clock.now()
+    today = ports.today()
+    account = viewer.account
+    try:
+        with ports.uow() as uow:
+            existing = _existing(uow, viewer, cmd.idempotency_key)
+            if existing is not None:
+                return existing
+            if cmd.asset_id:
+                asset = uow.assets.get(cmd.asset_id)
+                active = uow.contracts.active_for_account(account.id, today)
+                rule = TechnicalTicketRequiresCoveredAsset(asset, active, today)
+                check_rule(rule)
+                contract = rule.covering()
+                assert asset is not None
+                assert contract is not None
+                questionnaire = ports.questionnaires.for_asset(asset)
+                check_rule(AnswersCompleteAndTyped(questionnaire, cmd.answers))
+                answers = questionnaire.validate(cmd.answers)
+                kind, company_id = TicketKind.TECHNICAL, contract.company_id
+                asset_ids = [asset.id]
+                contract_id: str | None = contract.id
+                questionnaire_id: str | None = questionnaire.id
+            else:
+                company_id = cmd.company_id or account.company_id
+                if not viewer.scope.allows(company_id) or viewer.scope.everything:
+                    company_id = account.company_id
+                kind, answers, asset_ids = TicketKind.ADMINISTRATIVE, {}, []
+                contract_id, questionnaire_id = None, None
+            number = format_ticket_number(uow.tickets.next_number())
+            ticket = Ticket(
+                id=ports.secrets.new_id(), number=number, kind=kind, subject=subject,
+                description=description, priority=priority, relation_type=relation,
+                company_id=company_id, reporter_id=account.id, created_at=now, modified_at=now,
+                asset_ids=asset_ids, contract_id=contract_id, questionnaire_id=questionnaire_id,
+                answers=answers, idempotency_key=cmd.idempotency_key or None,
+            )
+            uow.tickets.add(ticket)
+            uow.outbox.add(OutgoingMail(MailTemplate.TICKET_CREATED, account.email,
+                                        account.language,
+                                        {"name": account.full_name, "number": number,
+                                         "subject": subject, "kind": kind.value,
+                                         "link_path": f"/tickets/{number}"}), now)
+            uow.commit()
+            return ticket
+    except ConcurrencyConflict:
+        # the other click of a double-click won the race: answer with its ticket
+        with ports.uow(readonly=True) as uow:
+            existing = _existing(uow, viewer, cmd.idempotency_key)
+        if existing is None:
+            raise
+        return existing
+
+
+def list_tickets(viewer: Viewer, query: TicketQuery, ports: Ports) -> TicketPage:
+    """One page of the tickets the viewer may see; filters and sort applied before paging."""
+    problems: dict[str, str] = {}
+    if query.page_size not in PAGE_SIZES:
+        problems["page_size"] = "invalid_choice"
+    if len(query.text) > 200:
+        problems["text"] = "too_long"
+    if query.modified_from and query.modified_to and query.modified_from > query.modified_to:
+        problems["modified_to"] = "before_from"
+    if problems:
+        raise ValidationFailed(problems)
+    if query.company_id is not None and not viewer.scope.allows(query.company_id):
+        return TicketPage((), 0, False, None, None)
+    with ports.uow(readonly=True) as uow:
+        page = uow.tickets.page_for(viewer.scope, query)
+    assert page.total <= COUNT_CAP or page.total_capped
+    return page
+
+
+def ticket_detail(viewer: Viewer, number: str, ports: Ports) -> TicketDetail:
+    """Everything about one ticket; another company's ticket is ``NotFound``."""
+    with ports.uow(readonly=True) as uow:
+        ticket = uow.tickets.get_by_number(number.strip()[:32])
+        if ticket is None or not viewer.scope.allows(ticket.company_id):
+            raise NotFound()
+        company = uow.companies.get(ticket.company_id)
+        reporter = uow.accounts.get(ticket.reporter_id)
+        assets = uow.assets.get_many(ticket.asset_ids)
+        contract = uow.contracts.get(ticket.contract_id) if ticket.contract_id else None
+    return TicketDetail(
+        ticket=ticket,
+        company_name=company.name if company else "",
+        reporter_name=reporter.full_name if reporter else "",
+        assets=tuple((a.id, a.name, a.vendor, a.serial) for a in assets),
+        contract_number=contract.number if contract else None,
+        answers=dict(ticket.answers),
+    )
+
+
+def open_administrative_ticket(viewer: Viewer, cmd: OpenTicket, ports: Ports) -> Ticket:
+    """A ticket about the portal itself (no asset); not covered by any vendor's support."""
+    if cmd.asset_id:
+        raise ValidationFailed({"asset_id": "not_allowed"})
+    return open_ticket(viewer, cmd, ports)
+
+
+def open_technical_ticket(viewer: Viewer, cmd: OpenTicket, ports: Ports) -> Ticket:
+    """A ticket about an asset under a contract active for the account, with its answers."""
+    if not cmd.asset_id:
+        raise ValidationFailed({"asset_id": "required"})
+    return open_ticket(viewer, cmd, ports)

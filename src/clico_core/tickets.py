@@ -1,0 +1,177 @@
+"""Tickets, their vocabulary, and the shape of a ticket-list query and its page."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from datetime import date, datetime
+
+from attrs import define, field, frozen
+
+from .values import AccountId, AssetId, CompanyId, ContractId, TicketId
+
+TICKET_NUMBER_PREFIX = "CSS-"
+MAX_SUBJECT = 200
+MAX_DESCRIPTION = 100_000  # bytes of sanitised HTML
+
+
+def format_ticket_number(sequence: int) -> str:
+    """Human-readable, unique, sortable: ``CSS-000042``."""
+    return f"{TICKET_NUMBER_PREFIX}{sequence:06d}"
+
+
+class TicketKind(enum.StrEnum):
+    ADMINISTRATIVE = "administrative"
+    TECHNICAL = "technical"
+
+
+class TicketStatus(enum.StrEnum):
+    NEW = "new"
+    OPEN = "open"
+    WAITING_FOR_CUSTOMER = "waiting_for_customer"
+    RESOLVED = "resolved"
+    CLOSED = "closed"
+
+
+OPEN_STATUSES = frozenset(s for s in TicketStatus if s is not TicketStatus.CLOSED)
+
+
+class Priority(enum.StrEnum):
+    LOW = "low"
+    NORMAL = "normal"
+    HIGH = "high"
+    CRITICAL = "critical"
+
+
+class RelationType(enum.StrEnum):
+    INCIDENT = "incident"
+    QUESTION = "question"
+    CONFIGURATION = "configuration"
+    RMA = "rma"
+    LICENSING = "licensing"
+    PORTAL = "portal"
+
+
+@define(eq=False)
+class Ticket:
+    id: TicketId
+    number: str
+    kind: TicketKind
+    subject: str
+    description: str  # HTML; sanitised by the web layer's sanitizer before it reaches here
+    priority: Priority
+    relation_type: RelationType
+    company_id: CompanyId
+    reporter_id: AccountId
+    created_at: datetime
+    modified_at: datetime
+    status: TicketStatus = TicketStatus.NEW
+    asset_ids: list[AssetId] = field(factory=list)
+    contract_id: ContractId | None = None
+    questionnaire_id: str | None = None
+    answers: dict[str, str] = field(factory=dict)
+    idempotency_key: str | None = None
+
+
+class SortColumn(enum.StrEnum):
+    NUMBER = "number"
+    SUBJECT = "subject"
+    MODIFIED = "modified"
+    COMPANY = "company"
+    CREATED = "created"  # the ``Wiek`` (age) column sorts by creation time
+    STATUS = "status"
+
+
+PAGE_SIZES = (10, 25, 50, 100)
+COUNT_CAP = 1000
+
+
+@frozen
+class Cursor:
+    """Keyset position: the sort value and id of the row a page starts after (or before)."""
+
+    value: str
+    id: str
+    backwards: bool = False
+
+
+@frozen
+class TicketQuery:
+    """Filters, sort and page of the ticket list; all applied by the repository, before paging."""
+
+    statuses: frozenset[TicketStatus] = frozenset()  # empty: every open status
+    show_closed: bool = False
+    priority: Priority | None = None
+    company_id: CompanyId | None = None
+    asset_id: AssetId | None = None
+    text: str = ""
+    modified_from: date | None = None
+    modified_to: date | None = None
+    sort: SortColumn = SortColumn.MODIFIED
+    descending: bool = True
+    page_size: int = 25
+    cursor: Cursor | None = None
+
+    def wanted_statuses(self) -> frozenset[TicketStatus]:
+        """Explicitly chosen statuses win; otherwise the open ones, plus closed when shown."""
+        if self.statuses:
+            return self.statuses
+        return frozenset(TicketStatus) if self.show_closed else OPEN_STATUSES
+
+
+@frozen
+class TicketRow:
+    """One line of the ticket list: columns, not the entity."""
+
+    id: TicketId
+    number: str
+    subject: str
+    modified_at: datetime
+    created_at: datetime
+    company_name: str
+    status: TicketStatus
+    priority: Priority
+    kind: TicketKind
+
+
+@frozen
+class TicketPage:
+    rows: tuple[TicketRow, ...]
+    total: int  # exact up to COUNT_CAP, else COUNT_CAP with ``total_capped``
+    total_capped: bool
+    next_cursor: Cursor | None
+    previous_cursor: Cursor | None
+
+
+def sort_key_of(row: TicketRow, column: SortColumn) -> str:
+    """The string form of a row's sort value, as cursors carry it."""
+    value: object = {
+        SortColumn.NUMBER: row.number,
+        SortColumn.SUBJECT: row.subject,
+        SortColumn.MODIFIED: row.modified_at,
+        SortColumn.COMPANY: row.company_name,
+        SortColumn.CREATED: row.created_at,
+        SortColumn.STATUS: row.status.value,
+    }[column]
+    return value.isoformat() if isinstance(value, datetime) else str(value)
+
+
+@frozen
+class TicketScope:
+    """What a viewer may see: companies with a contract active on the account (or all, staff)."""
+
+    company_ids: frozenset[CompanyId]
+    everything: bool = False
+
+    def allows(self, company_id: CompanyId) -> bool:
+        return self.everything or company_id in self.company_ids
+
+
+@frozen
+class TicketDetail:
+    ticket: Ticket
+    company_name: str
+    reporter_name: str
+    assets: tuple[tuple[str, str, str, str], ...]  # (asset id, name, vendor, serial)
+    contract_number: str | None
+    answers: Mapping[str, str]

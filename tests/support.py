@@ -1,0 +1,84 @@
+"""A small scenario helper shared by unit and integration tests."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import date, timedelta
+from typing import Protocol
+
+from attrs import define
+
+from clico_core.mail import MailTemplate, OutboxMessage
+from clico_core.services import (
+    AssetSpec,
+    IssueContract,
+    IssuedContract,
+    RegisterAccount,
+    Services,
+    SignIn,
+    Viewer,
+)
+
+PASSWORD = "correct horse battery staple"
+
+
+class Clock(Protocol):
+    def advance(self, delta: timedelta) -> None: ...
+
+
+class Mails(Protocol):
+    def all(self) -> Sequence[OutboxMessage]: ...
+
+
+@define
+class World:
+    services: Services
+    clock: Clock
+    mails: Mails
+    today: date
+
+    def last_mail(self, template: MailTemplate, to: str | None = None) -> OutboxMessage:
+        for message in reversed(list(self.mails.all())):
+            if message.mail.template is template and (to is None or message.mail.to == to):
+                return message
+        raise AssertionError(f"no {template} mail to {to}")
+
+    def secret_from(self, template: MailTemplate, to: str | None = None) -> str:
+        return self.last_mail(template, to).mail.context["link_path"].rsplit("/", 1)[-1]
+
+    def issue(self, number: str = "C-1", company: str = "Acme", *,
+              assets: Sequence[tuple[str, str, str]] = (("PAN-PA-450", "PALO_ALTO", "SN-1"),),
+              days: int = 365, valid_from: date | None = None) -> IssuedContract:
+        return self.services.issue_contract(IssueContract(
+            number, company, self.today + timedelta(days=days), valid_from=valid_from,
+            assets=tuple(AssetSpec(*a) for a in assets)))
+
+    def register(self, login: str = "jan", *, contract: IssuedContract, email: str | None = None,
+                 company: str = "Acme", confirm: bool = True) -> None:
+        email = email or f"{login}@example.com"
+        self.services.register_account(RegisterAccount(
+            login, email, "Jan", "Kowalski", PASSWORD, PASSWORD, "+48 600 100 200",
+            contract.contract.number, contract.activation_key, company))
+        if confirm:
+            self.services.confirm_email(self.secret_from(MailTemplate.CONFIRM_EMAIL, email))
+
+    def sign_in(self, login: str = "jan", password: str = PASSWORD) -> str:
+        """Both steps; returns the full session token."""
+        step = self.services.sign_in(SignIn(login, password, "203.0.113.9"))
+        if step.complete:
+            return step.session_token
+        code = self.last_mail(MailTemplate.SIGN_IN_CODE).mail.context["code"]
+        return self.services.verify_code(step.session_token, code).session_token
+
+    def viewer(self, login: str = "jan") -> Viewer:
+        viewer = self.services.authenticate(self.sign_in(login))
+        assert viewer is not None
+        return viewer
+
+
+AnswersFor = Callable[[str], dict[str, str]]
+
+PALO_ALTO_ANSWERS = {
+    "occurred_on": "2026-11-24", "new_deployment": "no", "ever_worked": "yes",
+    "changes_before": "no", "production": "yes", "frequency": "daily",
+}
