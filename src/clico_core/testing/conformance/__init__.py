@@ -1,0 +1,29 @@
+"""The adapter conformance suite: behaviour every ``UnitOfWork`` implementation must show.
+
+Subclass ``UnitOfWorkConformance`` in your tests and provide two fixtures::
+
+    class TestMyAdapter(UnitOfWorkConformance):
+        @pytest.fixture
+        def uow_factory(self):          # a fresh, empty database per test
+            return MyUnitOfWorkFactory(...)
+
+        @pytest.fixture
+        def mail_queue(self, uow_factory):   # the MailQueue over the same database
+            return MyMailQueue(...)
+
+The same tests run against the in-memory, SQLite and PostgreSQL adapters.
+"""
+
+from .mail import MailQueueConformance
+from .repositories import RepositoryConformance
+from .ticket_list import TicketListConformance
+
+
+class UnitOfWorkConformance(RepositoryConformance, TicketListConformance, MailQueueConformance):
+    """Everything at once."""
+
+
+__all__ = [
+    "MailQueueConformance", "RepositoryConformance", "TicketListConformance",
+    "UnitOfWorkConformance",
+]
