@@ -234,7 +234,7 @@ class RepositoryConformance:
     # --- tokens, sessions, attempts, audit -------------------------------------------------------
     def test_tokens_are_purpose_bound_and_consumed_once(
             self, uow_factory: UnitOfWorkFactory) -> None:
-        company, account, *_ = self._contract_world(uow_factory)
+        _, account, *_ = self._contract_world(uow_factory)
         token = Token("h" * 64, TokenPurpose.RESET_PASSWORD, account.id, 3, T0,
                       T0 + timedelta(hours=1))
         with uow_factory() as uow:
@@ -254,7 +254,7 @@ class RepositoryConformance:
             assert not uow.tokens.consume("unknown", T0)
 
     def test_sessions(self, uow_factory: UnitOfWorkFactory) -> None:
-        company, account, *_ = self._contract_world(uow_factory)
+        _, account, *_ = self._contract_world(uow_factory)
         one = Session("s1", account.id, SessionLevel.PENDING_CODE, T0, T0, "198.51.100.1",
                       code_hash="c", code_expires_at=T0 + timedelta(minutes=10), code_sent_at=T0,
                       codes_sent=1)
