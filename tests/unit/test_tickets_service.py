@@ -1,0 +1,139 @@
+"""Opening tickets, the list a viewer sees, and the ticket page."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from clico_core.errors import AssetNotCovered, IncompleteAnswers, NotFound, ValidationFailed
+from clico_core.mail import MailTemplate
+from clico_core.services import OpenTicket, Viewer
+from clico_core.tickets import MAX_DESCRIPTION, TicketKind, TicketQuery
+
+from ..support import PALO_ALTO_ANSWERS, World
+
+
+@pytest.fixture
+def jan(world: World) -> World:
+    world.register(contract=world.issue())
+    return world
+
+
+def _asset_id(world: World, viewer: Viewer) -> str:
+    return world.services.list_covered_assets(viewer).rows[0].id
+
+
+def technical(world: World, viewer: Viewer, **changes: object) -> OpenTicket:
+    values: dict[str, object] = {"subject": "VPN down", "description": "<p>tunnel flaps</p>",
+                                 "asset_id": _asset_id(world, viewer),
+                                 "answers": PALO_ALTO_ANSWERS}
+    values.update(changes)
+    return OpenTicket(**values)  # type: ignore[arg-type]
+
+
+def test_technical_ticket_records_asset_contract_and_answers(jan: World) -> None:
+    viewer = jan.viewer()
+    ticket = jan.services.open_technical_ticket(viewer, technical(jan, viewer))
+    detail = jan.services.ticket_detail(viewer, ticket.number)
+    assert detail.ticket.kind is TicketKind.TECHNICAL
+    assert detail.contract_number == "C-1" and detail.company_name == "Acme"
+    assert [a[1] for a in detail.assets] == ["PAN-PA-450"]
+    assert detail.answers["frequency"] == "daily"
+    assert detail.reporter_name == "Jan Kowalski"
+    mail = jan.last_mail(MailTemplate.TICKET_CREATED).mail
+    assert mail.context["number"] == ticket.number and mail.to == "jan@example.com"
+
+
+def test_administrative_ticket_needs_no_asset(jan: World) -> None:
+    viewer = jan.viewer()
+    ticket = jan.services.open_administrative_ticket(viewer, OpenTicket("Portal", "<p>x</p>"))
+    assert ticket.kind is TicketKind.ADMINISTRATIVE and ticket.asset_ids == []
+    with pytest.raises(ValidationFailed):
+        jan.services.open_technical_ticket(viewer, OpenTicket("Portal", "<p>x</p>"))
+    with pytest.raises(ValidationFailed):
+        jan.services.open_administrative_ticket(viewer, technical(jan, viewer))
+
+
+def test_missing_or_mistyped_answers_are_refused(jan: World) -> None:
+    viewer = jan.viewer()
+    answers = {**PALO_ALTO_ANSWERS, "production": "maybe"}
+    del answers["occurred_on"]
+    with pytest.raises(IncompleteAnswers) as error:
+        jan.services.open_ticket(viewer, technical(jan, viewer, answers=answers))
+    assert error.value.fields == {"occurred_on": "required", "production": "invalid_yes_no"}
+
+
+def test_asset_of_another_company_is_refused(jan: World) -> None:
+    jan.register("eve", contract=jan.issue("C-EVE", "Evil", assets=[("EVIL", "PALO_ALTO", "E")]))
+    eve_asset = _asset_id(jan, jan.viewer("eve"))
+    viewer = jan.viewer("jan")
+    with pytest.raises(AssetNotCovered):
+        jan.services.open_ticket(viewer, technical(jan, viewer, asset_id=eve_asset))
+    with pytest.raises(AssetNotCovered):
+        jan.services.open_ticket(viewer, technical(jan, viewer, asset_id="no-such-asset"))
+
+
+def test_asset_whose_contract_expired_meanwhile_is_refused(world: World) -> None:
+    world.register(contract=world.issue(days=0))
+    viewer = world.viewer()
+    form = technical(world, viewer)
+    world.clock.advance(timedelta(days=1))
+    with pytest.raises(AssetNotCovered):
+        world.services.open_ticket(viewer, form)
+
+
+def test_description_is_sanitised_and_bounded(jan: World) -> None:
+    viewer = jan.viewer()
+    ticket = jan.services.open_ticket(viewer, OpenTicket(
+        "XSS", '<p onclick="x()">hi <a href="javascript:alert(1)">l</a><script>bad()</script>'
+               '<img src=x onerror=alert(1)></p>'))
+    assert "script" not in ticket.description and "onclick" not in ticket.description
+    assert "javascript:" not in ticket.description and "onerror" not in ticket.description
+    with pytest.raises(ValidationFailed) as error:
+        jan.services.open_ticket(viewer, OpenTicket("Big", "x" * (MAX_DESCRIPTION + 1)))
+    assert error.value.fields == {"description": "too_long"}
+    with pytest.raises(ValidationFailed) as empty:
+        jan.services.open_ticket(viewer, OpenTicket(" ", "<p> </p><script>x</script>"))
+    assert empty.value.fields == {"subject": "required", "description": "required"}
+
+
+def test_bad_choices_are_named(jan: World) -> None:
+    with pytest.raises(ValidationFailed) as error:
+        jan.services.open_ticket(jan.viewer(), OpenTicket("S", "d", priority="urgent!!",
+                                                          relation_type="gossip"))
+    assert error.value.fields == {"priority": "invalid_choice", "relation_type": "invalid_choice"}
+
+
+def test_same_idempotency_key_makes_one_ticket(jan: World) -> None:
+    viewer = jan.viewer()
+    form = OpenTicket("Once", "<p>only once</p>", idempotency_key="form-123")
+    first = jan.services.open_ticket(viewer, form)
+    second = jan.services.open_ticket(viewer, form)
+    assert first.id == second.id
+    page = jan.services.list_tickets(viewer, TicketQuery())
+    assert page.total == 1
+
+
+def test_colleagues_see_each_others_tickets_other_companies_do_not(jan: World) -> None:
+    contract = jan.issue("C-SHARED")
+    jan.register("ola", contract=contract)  # a colleague at Acme
+    jan.register("eve", contract=jan.issue("C-EVE", "Evil"))
+    ticket = jan.services.open_ticket(jan.viewer("jan"), OpenTicket("Ours", "<p>x</p>"))
+    ola = jan.viewer("ola")
+    assert [r.number for r in jan.services.list_tickets(ola, TicketQuery()).rows] == [
+        ticket.number]
+    assert jan.services.ticket_detail(ola, ticket.number).ticket.id == ticket.id
+    eve = jan.viewer("eve")
+    assert jan.services.list_tickets(eve, TicketQuery()).rows == ()
+    with pytest.raises(NotFound):
+        jan.services.ticket_detail(eve, ticket.number)
+    acme_id = jan.viewer("jan").account.company_id
+    assert jan.services.list_tickets(eve, TicketQuery(company_id=acme_id)).rows == ()
+
+
+def test_list_query_is_validated(jan: World) -> None:
+    viewer = jan.viewer()
+    with pytest.raises(ValidationFailed) as error:
+        jan.services.list_tickets(viewer, TicketQuery(page_size=7, text="x" * 201))
+    assert error.value.fields == {"page_size": "invalid_choice", "text": "too_long"}
