@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from attrs import frozen
 
@@ -94,8 +94,11 @@ class Services:
 
     # operators ------------------------------------------------------------------------
     def import_migrated_accounts(self, rows: Sequence[migration.MigratedAccount], *,
-                                 dry_run: bool = False) -> migration.ImportReport:
-        return migration.import_migrated_accounts(rows, self.ports, dry_run=dry_run)
+                                 dry_run: bool = False,
+                                 progress: Callable[[int], None] | None = None
+                                 ) -> migration.ImportReport:
+        return migration.import_migrated_accounts(rows, self.ports, dry_run=dry_run,
+                                                  progress=progress)
 
     def disable_account(self, login_or_email: str) -> Account:
         return migration.disable_account(login_or_email, self.ports)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from attrs import frozen
 
@@ -69,10 +69,12 @@ def _check_row(row: MigratedAccount) -> tuple[str, str, str, str, str, str, Lang
 
 
 def import_migrated_accounts(rows: Sequence[MigratedAccount], ports: Ports, *,
-                             dry_run: bool = False) -> ImportReport:
+                             dry_run: bool = False,
+                             progress: Callable[[int], None] | None = None) -> ImportReport:
     """Create accounts that sign in with their e-mail after resetting their password.
 
     Idempotent: e-mails already present are reported, not changed. One transaction.
+    ``progress`` is called with the number of rows done after each row.
     """
     now = ports.clock.now()
     created: list[str] = []
@@ -80,7 +82,9 @@ def import_migrated_accounts(rows: Sequence[MigratedAccount], ports: Ports, *,
     rejected: list[tuple[int, str]] = []
     seen: set[str] = set()
     with ports.uow() as uow:
-        for row in rows:
+        for done, row in enumerate(rows, 1):
+            if progress is not None:
+                progress(done)
             checked = _check_row(row)
             if isinstance(checked, str):
                 rejected.append((row.line, checked))

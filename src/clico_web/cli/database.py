@@ -1,0 +1,64 @@
+"""``clico db upgrade|current`` and ``clico config``."""
+
+from __future__ import annotations
+
+import re
+
+import click
+from rich.table import Table
+
+from .context import Runtime, console, fail_cleanly, pass_runtime
+
+
+@click.group()
+def db() -> None:
+    """Database schema (Alembic migrations)."""
+
+
+@db.command()
+@pass_runtime
+@fail_cleanly
+def upgrade(runtime: Runtime) -> None:
+    """Apply every pending migration."""
+    runtime.db.upgrade()
+    console.print(f"database at revision {runtime.db.current_revision()}")
+
+
+@db.command()
+@pass_runtime
+@fail_cleanly
+def current(runtime: Runtime) -> None:
+    """Show the schema revision and whether migrations are pending."""
+    revision = runtime.db.current_revision() or "none (empty database)"
+    state = "migrations pending" if runtime.db.pending_migrations() else "up to date"
+    console.print(f"{revision} ({state})")
+
+
+_PASSWORD_IN_URL = re.compile(r"(//[^:/@]+:)[^@]+@")
+
+
+def mask_url(url: str) -> str:
+    return _PASSWORD_IN_URL.sub(r"\1****@", url)
+
+
+@click.command()
+@pass_runtime
+def config(runtime: Runtime) -> None:
+    """Print the effective configuration, secrets masked."""
+    from clico_adapters.mail import mail_url_from_env
+
+    s = runtime.settings
+    table = Table("setting", "value")
+    rows = {
+        "CLICO_MODE": s.mode.value,
+        "CLICO_BASE_URL": s.base_url,
+        "CLICO_DATA_DIR": str(s.data_dir),
+        "CLICO_DATABASE_URL": mask_url(runtime.database_url),
+        "CLICO_MAIL_URL": mask_url(s.mail_url or mail_url_from_env(s.data_dir)),
+        "CLICO_MAIL_FROM": s.mail_from,
+        "CLICO_LANGUAGE": s.language,
+        "CLICO_SECRET_KEY": "****" if s.secret_key else "(not set: a random per-process key)",
+    }
+    for key, value in rows.items():
+        table.add_row(key, value)
+    console.print(table)

@@ -1,0 +1,26 @@
+"""The ``clico`` command group."""
+
+from __future__ import annotations
+
+import click
+
+from .accounts import accounts, staff
+from .context import Runtime, load_settings
+from .contracts import contracts
+from .database import config, db
+from .demo import demo
+from .outbox import outbox
+from .serve import serve, worker
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.pass_context
+def main(ctx: click.Context) -> None:
+    """Operate the CLICO Support System portal (configuration comes from CLICO_* variables)."""
+    runtime = Runtime(load_settings())
+    ctx.obj = runtime
+    ctx.call_on_close(runtime.close)
+
+
+for command in (serve, worker, db, config, demo, contracts, accounts, staff, outbox):
+    main.add_command(command)

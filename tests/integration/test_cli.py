@@ -1,0 +1,189 @@
+"""The ``clico`` command through click's runner, on SQLite and PostgreSQL, bad input included."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from clico_adapters.bootstrap import bootstrap
+from clico_adapters.sql import SqlDatabase
+from clico_core.contracts import hash_contract_key
+from clico_web.cli import main
+
+
+@pytest.fixture
+def clico(database_url: str, tmp_path: Path):  # type: ignore[no-untyped-def]
+    env = {"CLICO_DATABASE_URL": database_url, "CLICO_DATA_DIR": str(tmp_path / "var"),
+           "CLICO_MAIL_URL": "", "CLICO_BASE_URL": "https://support.example.com"}
+
+    def run(*args: str) -> Result:
+        return CliRunner().invoke(main, list(args), env=env, catch_exceptions=False)
+
+    return run
+
+
+def _ok(result: Result) -> str:
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def _fails(result: Result, reason: str) -> None:
+    assert result.exit_code != 0
+    lines = [line for line in result.output.splitlines() if line.startswith("Error")]
+    assert len(lines) == 1 and reason in lines[0], result.output
+
+
+def test_every_command_has_help(clico) -> None:  # type: ignore[no-untyped-def]
+    for args in (["--help"], ["serve", "--help"], ["worker", "--help"], ["db", "upgrade", "-h"],
+                 ["demo", "--help"], ["contracts", "issue", "--help"], ["accounts", "import",
+                 "--help"], ["staff", "create", "--help"], ["outbox", "status", "--help"],
+                 ["config", "--help"]):
+        assert "Usage:" in _ok(clico(*args))
+
+
+def test_demo_is_idempotent_and_prints_credentials(clico) -> None:  # type: ignore[no-untyped-def]
+    first = _ok(clico("demo"))
+    assert "demo / Zielona herbata 2026" in first and "DEMOK-00000-00000-000A1" in first
+    second = _ok(clico("demo"))
+    assert "DEMOK-00000-00000-000B2" in second
+    listing = _ok(clico("contracts", "list"))
+    assert listing.count("DEMO-2026-00") == 2
+    accounts = _ok(clico("accounts", "list"))
+    assert accounts.count("demo@example.com") == 1 and "must_reset_password" in accounts
+
+
+def test_issue_prints_the_key_once_and_stores_its_hash(clico, database_url: str  # type: ignore[no-untyped-def]
+                                                       ) -> None:
+    out = _ok(clico("contracts", "issue", "--number", "C-77", "--company", "Acme",
+                    "--valid-until", "2030-01-01", "--asset", "PAN-PA-450;PALO_ALTO;0128",
+                    "--asset", "FG-60F;FORTINET;FGT1", "--json"))
+    issued = json.loads(out)
+    assert issued["number"] == "C-77" and len(issued["activation_key"]) == 23
+    db = SqlDatabase.from_url(database_url)
+    try:
+        with bootstrap(uow=db.uow_factory).ports.uow() as uow:
+            contract = uow.contracts.get_by_number("C-77")
+            assert contract is not None and len(contract.asset_ids) == 2
+            assert contract.key_hash == hash_contract_key(issued["activation_key"])
+    finally:
+        db.dispose()
+    shown = _ok(clico("contracts", "show", "C-77"))
+    assert "PAN-PA-450" in shown and "FORTINET" in shown
+    assert issued["activation_key"] not in shown
+    assert "Acme" in _ok(clico("contracts", "list", "--company", "acme"))
+
+
+@pytest.mark.parametrize(("args", "reason"), [
+    (["--valid-until", "2030-02-30"], "is not a date"),
+    (["--valid-until", "2030-01-01", "--asset", "PA-450;PALO_ALTO"], "NAME;VENDOR;SERIAL"),
+    (["--valid-until", "2030-01-01", "--asset", "PA-450;;SN"], "NAME;VENDOR;SERIAL"),
+    (["--valid-until", "2020-01-01", "--valid-from", "2021-01-01"], "valid_until"),
+])
+def test_issue_refuses_bad_input(clico, args: list[str], reason: str) -> None:  # type: ignore[no-untyped-def]
+    _fails(clico("contracts", "issue", "--number", "C-1", "--company", "Acme", *args), reason)
+    _fails(clico("contracts", "show", "C-1"), "no contract")
+
+
+def test_issue_refuses_a_used_number(clico) -> None:  # type: ignore[no-untyped-def]
+    args = ["contracts", "issue", "--number", "C-1", "--company", "Acme", "--valid-until",
+            "2030-01-01"]
+    _ok(clico(*args))
+    _fails(clico(*args), "duplicate contract number")
+
+
+CSV = ("email,first_name,last_name,phone,company,language\n"
+       "anna@acme.pl,Anna,Nowak,+48 600 000 001,Acme,pl\n"
+       "piotr@acme.pl,Piotr,Wiśniewski,,Acme,en\n"
+       "broken,X,Y,,Acme,\n"
+       "ANNA@acme.pl,Anna,Duplikat,,Acme,\n")
+
+
+def test_import_tac_accounts(clico, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "tac.csv"
+    path.write_text(CSV, encoding="utf-8")
+    dry = _ok(clico("accounts", "import", str(path), "--dry-run"))
+    assert "would create 2" in dry
+    assert "piotr@acme.pl" not in _ok(clico("accounts", "list"))
+    out = _ok(clico("accounts", "import", str(path)))
+    assert "created 2, already present 0, rejected 2" in out
+    assert "invalid e-mail address" in out and "e-mail appears earlier in this file" in out
+    assert "│ 4 " in out or " 4 " in out  # line numbers of the rejected rows
+    again = _ok(clico("accounts", "import", str(path)))
+    assert "created 0, already present 2, rejected 2" in again
+
+
+@pytest.mark.parametrize(("content", "reason"), [
+    (b"email,first_name,last_name\nanna@acme.pl,Anna,Nowak\n",
+     "lacks the column(s) phone, company"),
+    ("email,first_name,last_name,phone,company\nż@acme.pl,Ż,Ż,,Acme\n".encode("cp1250"),
+     "is not UTF-8"),
+    (b"email,first_name,last_name,phone,company\na@acme.pl,A,B,,Acme,extra,fields\n",
+     "more fields than the header"),
+])
+def test_malformed_files_import_nothing(clico, tmp_path: Path, content: bytes,  # type: ignore[no-untyped-def]
+                                        reason: str) -> None:
+    path = tmp_path / "bad.csv"
+    path.write_bytes(content)
+    _fails(clico("accounts", "import", str(path)), reason)
+    assert "acme.pl" not in _ok(clico("accounts", "list"))
+
+
+def test_disable_and_staff(clico) -> None:  # type: ignore[no-untyped-def]
+    _ok(clico("demo"))
+    assert "disabled" in _ok(clico("accounts", "disable", "demo@example.com"))
+    assert "disabled" in _ok(clico("accounts", "list"))
+    _fails(clico("accounts", "disable", "nobody"), "not found")
+    out = _ok(clico("staff", "create", "--email", "eng@clico.pl", "--first-name", "Ewa",
+                    "--last-name", "Nowak", "--role", "engineer"))
+    assert "https://support.example.com/password/reset/" in out
+    _fails(clico("staff", "create", "--email", "eng@clico.pl", "--first-name", "Ewa",
+                 "--last-name", "Nowak", "--role", "engineer"), "email_taken")
+
+
+def test_outbox_status_and_retry(clico) -> None:  # type: ignore[no-untyped-def]
+    _ok(clico("demo"))
+    assert "pending" in _ok(clico("outbox", "status"))
+    assert "0 failed mail(s) queued again" in _ok(clico("outbox", "retry", "--failed"))
+
+
+def test_serve_refuses_pending_migrations(empty_database_url: str, tmp_path: Path) -> None:
+    env = {"CLICO_DATABASE_URL": empty_database_url, "CLICO_DATA_DIR": str(tmp_path)}
+    runner = CliRunner()
+    result = runner.invoke(main, ["serve"], env=env)
+    _fails(result, "migrations are pending")
+    _fails(runner.invoke(main, ["contracts", "list"], env=env), "clico db upgrade")
+    assert "migrations pending" in _ok(runner.invoke(main, ["db", "current"], env=env))
+    _ok(runner.invoke(main, ["db", "upgrade"], env=env))
+    assert "up to date" in _ok(runner.invoke(main, ["db", "current"], env=env))
+
+
+def _subprocess(args: list[str], env: dict[str, str]):  # type: ignore[no-untyped-def]
+    import os
+    import shutil
+    import subprocess
+    import sys
+
+    clico_bin = shutil.which("clico", path=str(Path(sys.executable).parent))
+    assert clico_bin, "the clico entry point is installed with the package"
+    return subprocess.run([clico_bin, *args], env={**os.environ, **env}, capture_output=True,
+                          text=True, timeout=120, check=False)
+
+
+def test_real_subprocesses(database_url: str, tmp_path: Path) -> None:
+    env = {"CLICO_DATABASE_URL": database_url, "CLICO_DATA_DIR": str(tmp_path / "var")}
+    issued = _subprocess(["contracts", "issue", "--number", "S-1", "--company", "Sub Sp. z o.o.",
+                          "--valid-until", "2031-12-31", "--asset", "PAN-PA-450;PALO_ALTO;1",
+                          "--json"], env)
+    assert issued.returncode == 0, issued.stderr
+    assert json.loads(issued.stdout)["number"] == "S-1"
+    again = _subprocess(["contracts", "issue", "--number", "S-1", "--company", "X",
+                         "--valid-until", "2031-12-31"], env)
+    assert again.returncode == 1 and "duplicate contract number" in again.stderr
+    assert len(again.stderr.strip().splitlines()) == 1
+    csv_path = tmp_path / "tac.csv"
+    csv_path.write_text(CSV, encoding="utf-8")
+    imported = _subprocess(["accounts", "import", str(csv_path)], env)
+    assert imported.returncode == 0 and "created 2" in imported.stdout, imported.stderr
