@@ -42,7 +42,7 @@ def serve(runtime: Runtime, host: str, port: int, workers: int, migrate: bool,
         os.environ["CLICO_MAIL_WORKER"] = "0"
     runtime.close()  # the server opens its own connections
     console.print(f"CLICO Support System on http://{host}:{port} "
-                  f"(database {runtime.settingruntime.database_url.split('://')[0]})")
+                  f"(database {runtime.database_url.split('://')[0]})")
     uvicorn.run("clico_web.cli.serve:create_app_from_env", factory=True, host=host, port=port,
                 workers=workers, proxy_headers=False, server_header=False, log_level="info")
 

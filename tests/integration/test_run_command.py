@@ -1,0 +1,105 @@
+"""The README's run path end to end: fresh data dir → `clico demo` → `clico serve`; GET /
+answers and the demo customer signs in with the code read from the local Maildir."""
+
+from __future__ import annotations
+
+import mailbox
+from email.header import decode_header, make_header
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _clico() -> str:
+    found = shutil.which("clico", path=str(Path(sys.executable).parent))
+    assert found, "the clico entry point is installed with the package"
+    return found
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Iterator[tuple[str, Path]]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CLICO_")}
+    env.update({"CLICO_DATA_DIR": str(tmp_path / "var"), "CLICO_MODE": "demo"})
+    demo = subprocess.run([_clico(), "demo"], env=env, capture_output=True, text=True,
+                          timeout=120, check=False)
+    assert demo.returncode == 0, demo.stderr
+    assert "demo / Zielona herbata 2026" in demo.stdout
+    port = _free_port()
+    env["CLICO_BASE_URL"] = f"http://127.0.0.1:{port}"
+    server = subprocess.Popen([_clico(), "serve", "--port", str(port)], env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                httpx.get(base + "/signin", timeout=2)
+                break
+            except httpx.TransportError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    raise AssertionError(f"server did not start: {server.stderr.read()}"
+                                         ) from None
+                time.sleep(0.2)
+        yield base, tmp_path / "var" / "mail"
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+        if server.stderr:
+            server.stderr.close()
+
+
+def _code_from_maildir(path: Path, timeout: float = 30) -> str:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if (path / "new").exists():
+            for message in mailbox.Maildir(path, create=False):
+                subject = str(make_header(decode_header(message["Subject"] or "")))
+                if "demo@example.com" in (message["To"] or "") and "Kod logowania" in subject:
+                    for part in message.walk():
+                        if part.get_content_type() == "text/plain":
+                            body = part.get_payload(decode=True).decode()
+                            found = re.search(r"\b(\d{6})\b", body)
+                            if found:
+                                return found.group(1)
+        time.sleep(0.3)
+    raise AssertionError("no sign-in code arrived in the Maildir")
+
+
+def test_demo_then_serve_then_sign_in(served: tuple[str, Path]) -> None:
+    base, maildir = served
+    with httpx.Client(base_url=base, follow_redirects=True, timeout=30) as client:
+        assert client.get("/").status_code == 200
+        form = client.get("/signin")
+        token = CSRF.search(form.text)
+        assert token is not None
+        step = client.post("/signin", data={"csrf_token": token.group(1), "login": "demo",
+                                            "password": "Zielona herbata 2026"},
+                           headers={"Origin": base})
+        assert step.status_code == 200 and "/signin/code" in str(step.url)
+        code = _code_from_maildir(maildir)
+        token = CSRF.search(step.text)
+        assert token is not None
+        done = client.post("/signin/code", data={"csrf_token": token.group(1), "code": code},
+                           headers={"Origin": base})
+        assert done.status_code == 200, done.text[:500]
+        assert "Tunel IPsec do oddziału" in done.text  # a demo ticket on the home page
