@@ -26,10 +26,13 @@ def create_app_from_env():  # type: ignore[no-untyped-def]
 @click.option("--migrate", is_flag=True, help="Apply pending migrations before starting.")
 @click.option("--no-mail-worker", is_flag=True,
               help="Do not deliver mail in this process (run `clico worker` instead).")
+@click.option("--forwarded-allow-ips", default="", metavar="IPS",
+              help="Trust X-Forwarded-For/-Proto from these reverse-proxy addresses "
+                   "(comma-separated); the client address then comes from the proxy.")
 @pass_runtime
 @fail_cleanly
 def serve(runtime: Runtime, host: str, port: int, workers: int, migrate: bool,
-          no_mail_worker: bool) -> None:
+          no_mail_worker: bool, forwarded_allow_ips: str) -> None:
     """Run the portal. Refuses to start while migrations are pending (unless --migrate)."""
     import uvicorn
 
@@ -44,7 +47,9 @@ def serve(runtime: Runtime, host: str, port: int, workers: int, migrate: bool,
     console.print(f"CLICO Support System on http://{host}:{port} "
                   f"(database {runtime.database_url.split('://')[0]})")
     uvicorn.run("clico_web.cli.serve:create_app_from_env", factory=True, host=host, port=port,
-                workers=workers, proxy_headers=False, server_header=False, log_level="info")
+                workers=workers, proxy_headers=bool(forwarded_allow_ips),
+                forwarded_allow_ips=forwarded_allow_ips or None, server_header=False,
+                log_level="info")
 
 
 @click.command()
