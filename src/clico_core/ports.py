@@ -230,16 +230,27 @@ class MailQueue(Protocol):
 class UnitOfWork(Protocol):
     """One transaction: ``with uow:`` rolls back unless ``uow.commit()`` ran."""
 
-    companies: CompanyRepository
-    accounts: AccountRepository
-    contracts: ContractRepository
-    assets: AssetRepository
-    tickets: TicketRepository
-    tokens: TokenRepository
-    sessions: SessionRepository
-    attempts: AttemptLog
-    audit: AuditLog
-    outbox: Outbox
+    # read-only properties, so implementations may narrow the repository types
+    @property
+    def companies(self) -> CompanyRepository: ...
+    @property
+    def accounts(self) -> AccountRepository: ...
+    @property
+    def contracts(self) -> ContractRepository: ...
+    @property
+    def assets(self) -> AssetRepository: ...
+    @property
+    def tickets(self) -> TicketRepository: ...
+    @property
+    def tokens(self) -> TokenRepository: ...
+    @property
+    def sessions(self) -> SessionRepository: ...
+    @property
+    def attempts(self) -> AttemptLog: ...
+    @property
+    def audit(self) -> AuditLog: ...
+    @property
+    def outbox(self) -> Outbox: ...
 
     def __enter__(self) -> Self: ...
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,

@@ -1,0 +1,29 @@
+"""Mail delivery: Jinja2 templates, a renderer, transports chosen by URL, the outbox worker.
+
+    renderer = MailRenderer(base_url, sender)
+    worker = MailWorker(queue, transport_from_url(mail_url), renderer, clock)
+    worker.start()  # …  worker.stop()
+"""
+
+from .backoff import backoff_delay
+from .errors import DeliveryError, PermanentDeliveryError, TemporaryDeliveryError
+from .maildir import MaildirTransport
+from .memory import MemoryTransport
+from .renderer import MailRenderer, RenderedMail
+from .settings import (
+    DEFAULT_SENDER,
+    MAINTENANCE_ADDRESS,
+    base_url_from_env,
+    mail_url_from_env,
+    sender_from_env,
+)
+from .smtp import SmtpTransport, StartTls
+from .transport import Transport, transport_from_url
+from .worker import MailWorker
+
+__all__ = [
+    "DEFAULT_SENDER", "MAINTENANCE_ADDRESS", "DeliveryError", "MailRenderer", "MailWorker",
+    "MaildirTransport", "MemoryTransport", "PermanentDeliveryError", "RenderedMail",
+    "SmtpTransport", "StartTls", "TemporaryDeliveryError", "Transport", "backoff_delay",
+    "base_url_from_env", "mail_url_from_env", "sender_from_env", "transport_from_url",
+]

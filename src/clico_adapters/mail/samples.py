@@ -1,0 +1,32 @@
+"""Example context of every message: the keys each template needs, for previews and tests.
+
+``…_path`` values are paths below the base URL; the renderer adds the matching ``…_url``.
+``ticket-changed`` is defined here first (the engineer workspace will emit it): ``status`` is
+a ``clico_core.tickets.TicketStatus`` value.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from clico_core.mail import MailTemplate
+
+SAMPLE_CONTEXTS: Mapping[MailTemplate, Mapping[str, str]] = {
+    MailTemplate.CONFIRM_EMAIL: {"name": "Łucja Żółkiewska", "login": "lucja",
+                                 "link_path": "/confirm/Zm9vYmFyLXNlY3JldC10b2tlbg"},
+    MailTemplate.ACCOUNT_EXISTS: {"login": "lucja", "reset_path": "/password/forgot"},
+    MailTemplate.PASSWORD_RESET: {"name": "Łucja Żółkiewska", "login": "lucja",
+                                  "link_path": "/password/reset/cmVzZXQtc2VjcmV0",
+                                  "minutes": "60"},
+    MailTemplate.SIGN_IN_CODE: {"name": "Łucja Żółkiewska", "code": "042917", "minutes": "10"},
+    MailTemplate.PASSWORD_CHANGED: {"name": "Łucja Żółkiewska", "login": "lucja"},
+    MailTemplate.CONTRACT_ACTIVATED: {"name": "Łucja Żółkiewska", "number": "CLICO-2026-0042",
+                                      "valid_until": "2027-11-25"},
+    MailTemplate.TICKET_CREATED: {"name": "Łucja Żółkiewska", "number": "2026-000123",
+                                  "subject": "Tunel IPsec zrywa się co godzinę",
+                                  "kind": "technical", "link_path": "/tickets/2026-000123"},
+    MailTemplate.TICKET_CHANGED: {"name": "Łucja Żółkiewska", "number": "2026-000123",
+                                  "subject": "Tunel IPsec zrywa się co godzinę",
+                                  "status": "waiting_for_customer",
+                                  "link_path": "/tickets/2026-000123"},
+}

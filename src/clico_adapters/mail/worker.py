@@ -1,0 +1,145 @@
+"""The delivery loop of the outbox: claim due messages, render, send, mark the outcome."""
+
+from __future__ import annotations
+
+import logging
+import random
+import threading
+from collections.abc import Callable
+from datetime import timedelta
+
+from clico_core.mail import OutboxMessage
+from clico_core.ports import Clock, MailQueue
+
+from .backoff import backoff_delay
+from .errors import PermanentDeliveryError, TemporaryDeliveryError
+from .renderer import MailRenderer, header_text
+from .transport import Transport
+
+log = logging.getLogger("clico.mail")
+
+
+class MailWorker:
+    """Delivers queued mail; ``run_once`` for tests, ``start``/``stop`` or ``run_forever`` live.
+
+    A claim is a lease: if the process dies mid-send, the message becomes due again when the
+    lease ends and is resent with the same Message-ID. Several workers may share one queue.
+    """
+
+    def __init__(self, queue: MailQueue, transport: Transport, renderer: MailRenderer,
+                 clock: Clock, *, max_attempts: int = 10, batch: int = 20,
+                 backoff_base: timedelta = timedelta(seconds=30),
+                 backoff_cap: timedelta = timedelta(minutes=30),
+                 lease: timedelta = timedelta(minutes=10), poll_interval: float = 3.0,
+                 rand: Callable[[], float] | None = None) -> None:
+        if max_attempts < 1 or batch < 1 or poll_interval <= 0:
+            raise ValueError("max_attempts, batch and poll_interval must be positive")
+        self.queue = queue
+        self.transport = transport
+        self.renderer = renderer
+        self.clock = clock
+        self.max_attempts = max_attempts
+        self.batch = batch
+        self.backoff_base = backoff_base
+        self.backoff_cap = backoff_cap
+        self.lease = lease
+        self.poll_interval = poll_interval
+        self.rand = rand or random.SystemRandom().random
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    # --- one round ----------------------------------------------------------------------
+
+    def run_once(self) -> int:
+        """Claim the due messages (at most ``batch``), try each once; return how many were sent."""
+        claimed = self.queue.claim_due(self.clock.now(), self.batch, self.lease)
+        sent = 0
+        for index, message in enumerate(claimed):
+            try:
+                if self._deliver(message):
+                    sent += 1
+            except TemporaryDeliveryError as error:  # the server is unusable: end the round
+                for untried in claimed[index + 1:]:
+                    self._retry(untried, f"not tried: {error}")
+                break
+        return sent
+
+    def _deliver(self, message: OutboxMessage) -> bool:
+        mail = message.mail
+        try:
+            rendered = self.renderer.render(message, now=self.clock.now())
+        except Exception as error:  # a template or data bug: retrying the same data won't help
+            log.exception("mail %s (%s) cannot be rendered", message.id, mail.template)
+            self._fail(message, f"cannot render: {type(error).__name__}: {error}")
+            return False
+        try:
+            self.transport.send(rendered, message)
+        except PermanentDeliveryError as error:
+            self._fail(message, str(error))
+            return False
+        except TemporaryDeliveryError as error:
+            self._retry(message, str(error))
+            if error.unavailable:
+                raise
+            return False
+        except Exception as error:  # an unexpected transport fault: treat it as temporary
+            log.exception("mail %s (%s): unexpected transport error", message.id, mail.template)
+            self._retry(message, f"{type(error).__name__}: {error}")
+            return False
+        self.queue.mark_sent(message.id, self.clock.now())
+        log.debug("mail %s (%s) sent", message.id, mail.template)
+        return True
+
+    def _retry(self, message: OutboxMessage, error: str) -> None:
+        if message.attempts >= self.max_attempts:
+            self._fail(message, f"gave up after {message.attempts} tries: {error}")
+            return
+        delay = backoff_delay(message.attempts, self.backoff_base, self.backoff_cap, self.rand)
+        log.warning("mail %s (%s) try %d failed, next in %ds: %s", message.id,
+                    message.mail.template, message.attempts, delay.total_seconds(), error)
+        self.queue.mark_retry(message.id, _short(error), self.clock.now() + delay)
+
+    def _fail(self, message: OutboxMessage, error: str) -> None:
+        log.error("mail %s (%s) parked as failed after %d tries: %s", message.id,
+                  message.mail.template, message.attempts, error)
+        self.queue.mark_failed(message.id, _short(error), self.clock.now())
+
+    # --- the loop -----------------------------------------------------------------------
+
+    def wake(self) -> None:
+        """Start the next round now instead of after the poll interval (e.g. after a commit)."""
+        self._wake.set()
+
+    def run_forever(self, stop_event: threading.Event) -> None:
+        """Deliver until ``stop_event`` is set (checked at least every ``poll_interval``)."""
+        while not stop_event.is_set():
+            try:
+                sent_full_batch = self.run_once() >= self.batch
+            except Exception:  # the database may be briefly away: log and keep going
+                log.exception("mail delivery round failed")
+                sent_full_batch = False
+            if not sent_full_batch:
+                self._wake.wait(self.poll_interval)
+            self._wake.clear()
+
+    def start(self) -> None:
+        """Run the loop in a daemon thread (the web server's lifespan calls this)."""
+        if self._thread is not None and self._thread.is_alive():
+            raise RuntimeError("the mail worker is already running")
+        self._stop.clear()
+        self._thread = threading.Thread(target=self.run_forever, args=(self._stop,),
+                                        name="clico-mail-worker", daemon=True)
+        self._thread.start()
+
+    def stop(self, timeout: float = 30.0) -> None:
+        """Ask the loop to finish its current message and wait for the thread to end."""
+        self._stop.set()
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+            self._thread = None
+
+
+def _short(error: str, limit: int = 500) -> str:
+    return header_text(error, limit)

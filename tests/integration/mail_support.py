@@ -1,0 +1,163 @@
+"""Harness for the mail tests: one persistence backend (memory, SQLite or PostgreSQL), the
+core's services over it, a stepping clock, and a MailWorker factory.
+
+PostgreSQL tests use ``CLICO_TEST_POSTGRES_URL`` and a fresh database per test; they skip
+(with the reason) when the variable is unset, and CI turns that skip into a failure.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import uuid
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import UTC, date, datetime, timedelta
+from email.message import EmailMessage
+from pathlib import Path
+from typing import Any
+
+import pytest
+from attrs import define
+
+from clico_adapters.bootstrap import bootstrap
+from clico_adapters.mail import MailRenderer, MailWorker, Transport
+from clico_adapters.memory import (
+    MemoryMailQueue,
+    MemoryStore,
+    MemoryUnitOfWorkFactory,
+    SeededSecrets,
+    SteppingClock,
+)
+from clico_adapters.passwords import Argon2Hasher
+from clico_core.mail import OutboxMessage
+from clico_core.ports import MailQueue, UnitOfWorkFactory
+
+from ..support import World
+
+BASE_URL = "https://portal.example.test"
+START = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
+BACKENDS = ("memory", "sqlite", "postgres")
+POSTGRES_URL_VARIABLE = "CLICO_TEST_POSTGRES_URL"
+
+
+@define
+class Backend:
+    name: str
+    uow: UnitOfWorkFactory
+    queue: MailQueue
+
+
+@contextmanager
+def sql_backend(name: str, url: str) -> Iterator[Backend]:
+    """A migrated ``SqlDatabase`` at ``url`` as a backend, disposed afterwards."""
+    from clico_adapters.sql import SqlDatabase
+
+    db = SqlDatabase.from_url(url)
+    try:
+        db.upgrade()
+        yield Backend(name, db.uow_factory, db.mail_queue)
+    finally:
+        db.dispose()
+
+
+@contextmanager
+def fresh_postgres_database(url: str) -> Iterator[str]:
+    """Create an empty database next to the one in ``url``; yield its URL; drop it after."""
+    import psycopg
+    from psycopg import sql
+    from sqlalchemy.engine import make_url
+
+    base = make_url(url)
+    name = f"clico_mail_{uuid.uuid4().hex[:16]}"
+    admin = base.set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(admin, autocommit=True) as connection:
+        connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    try:
+        yield base.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with psycopg.connect(admin, autocommit=True) as connection:
+            connection.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
+                sql.Identifier(name)))
+
+
+@contextmanager
+def open_backend(name: str, tmp_path: Path) -> Iterator[Backend]:
+    """Memory, SQLite (a file in ``tmp_path``) or PostgreSQL (a fresh database)."""
+    if name == "memory":
+        yield memory_backend()
+    elif name == "sqlite":
+        with sql_backend(name, f"sqlite:///{tmp_path / 'clico.db'}") as backend:
+            yield backend
+    elif name == "postgres":
+        url = os.environ.get(POSTGRES_URL_VARIABLE, "").strip()
+        if not url:
+            pytest.skip(f"{POSTGRES_URL_VARIABLE} is not set (CI sets it; e.g. "
+                        "postgresql+psycopg://postgres@127.0.0.1:5432/test)")
+        with fresh_postgres_database(url) as db_url, sql_backend(name, db_url) as backend:
+            yield backend
+    else:
+        raise ValueError(f"unknown backend {name!r}")
+
+
+def memory_backend() -> Backend:
+    store = MemoryStore()
+    return Backend("memory", MemoryUnitOfWorkFactory(store, SeededSecrets(7).new_id),
+                   MemoryMailQueue(store))
+
+
+class _NoOutboxReader:
+    """World.last_mail is not used here: these tests read mails from the SMTP server."""
+
+    def all(self) -> Sequence[OutboxMessage]:
+        raise AssertionError("read the mail from the SMTP server instead")
+
+
+@define
+class MailRig:
+    backend: Backend
+    world: World
+    clock: SteppingClock
+    renderer: MailRenderer
+
+    @property
+    def queue(self) -> MailQueue:
+        return self.backend.queue
+
+    def worker(self, transport: Transport, **options: Any) -> MailWorker:
+        options.setdefault("rand", lambda: 0.5)
+        options.setdefault("poll_interval", 0.05)
+        return MailWorker(self.backend.queue, transport, self.renderer, self.clock, **options)
+
+    def advance(self, delta: timedelta = timedelta(hours=1)) -> None:
+        self.clock.advance(delta)
+
+
+def make_rig(backend: Backend, hasher: Argon2Hasher) -> MailRig:
+    clock = SteppingClock(START)
+    services = bootstrap(uow=backend.uow, clock=clock, secrets=SeededSecrets(42), hasher=hasher)
+    world = World(services, clock, _NoOutboxReader(), today=date(2026, 11, 25))
+    return MailRig(backend, world, clock, MailRenderer(BASE_URL))
+
+
+def text_of(message: EmailMessage) -> str:
+    part = message.get_body(("plain",))
+    assert part is not None
+    return str(part.get_content())
+
+
+def html_of(message: EmailMessage) -> str:
+    part = message.get_body(("html",))
+    assert part is not None
+    return str(part.get_content())
+
+
+def link_in(message: EmailMessage, path_prefix: str) -> str:
+    """The one link below the base URL starting with ``path_prefix``, same in text and HTML."""
+    pattern = re.compile(re.escape(BASE_URL + path_prefix) + r"[A-Za-z0-9_\-./~%]*")
+    in_text = set(pattern.findall(text_of(message)))
+    in_html = set(pattern.findall(html_of(message)))
+    assert len(in_text) == 1, in_text
+    assert in_html == in_text
+    found: str = in_text.pop()
+    return found
