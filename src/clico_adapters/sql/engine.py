@@ -1,0 +1,56 @@
+"""Engines with the connection settings each backend needs for concurrent use."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, make_url
+from sqlalchemy.engine import Connection
+
+BUSY_TIMEOUT_MS = 10_000
+READONLY = "clico_readonly"  # execution option: begin a deferred (read) transaction
+
+
+def create_clico_engine(url: str, **kwargs: Any) -> Engine:
+    """An engine for ``sqlite:///…`` (sqlite3) or ``postgresql+psycopg://…`` (psycopg 3)."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.get_driver_name() != "pysqlite":
+            raise ValueError("SQLite URLs must use the standard sqlite3 driver: sqlite:///…")
+        if parsed.database in (None, "", ":memory:") or parsed.database.startswith("file:"):
+            raise ValueError("use a SQLite file: every connection must see the same database")
+        # sqlite3 creates the file but not its directory (a fresh data directory)
+        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(parsed, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000},
+                               **kwargs)
+        _configure_sqlite(engine)
+        return engine
+    if parsed.get_backend_name() == "postgresql":
+        if parsed.get_driver_name() != "psycopg":
+            raise ValueError("PostgreSQL URLs must use psycopg 3: postgresql+psycopg://…")
+        return create_engine(parsed, pool_pre_ping=True, **kwargs)
+    raise ValueError(f"unsupported database: {parsed.get_backend_name()}")
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    # SQLAlchemy's documented recipe ("Serializable isolation / Savepoints / Transactional
+    # DDL"): stop pysqlite from issuing BEGIN itself, then issue our own.
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA synchronous=NORMAL")  # safe with WAL; fsync at checkpoints
+        finally:
+            cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Connection) -> None:
+        # IMMEDIATE takes the write lock up front: two writers never both read, then
+        # deadlock upgrading to write (which SQLite reports as SQLITE_BUSY at once).
+        readonly = connection.get_execution_options().get(READONLY, False)
+        connection.exec_driver_sql("BEGIN" if readonly else "BEGIN IMMEDIATE")

@@ -1,0 +1,175 @@
+"""Explicit mapping between table rows and the core's attrs entities (no ORM)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import RowMapping
+
+from clico_core.accounts import Account, AccountState
+from clico_core.assets import Asset
+from clico_core.audit import AuditEvent, AuditKind
+from clico_core.companies import Company
+from clico_core.contracts import Activation, Contract
+from clico_core.mail import DeliveryState, MailTemplate, OutboxMessage, OutgoingMail
+from clico_core.sessions import Session, SessionLevel
+from clico_core.tickets import Priority, RelationType, Ticket, TicketKind, TicketStatus
+from clico_core.tokens import Token, TokenPurpose
+from clico_core.values import Language, Role, email_key, login_key
+
+Row = RowMapping
+
+
+def company_values(company: Company) -> dict[str, Any]:
+    return {"id": company.id, "name": company.name, "key": company.key}
+
+
+def company_from(row: Row) -> Company:
+    return Company(row["id"], row["name"], row["key"])
+
+
+def account_values(account: Account) -> dict[str, Any]:
+    return {
+        "id": account.id, "login": account.login, "login_key": login_key(account.login),
+        "email": account.email, "email_key": email_key(account.email),
+        "first_name": account.first_name, "last_name": account.last_name,
+        "phone": account.phone, "company_id": account.company_id,
+        "password_hash": account.password_hash, "created_at": account.created_at,
+        "language": account.language.value, "role": account.role.value,
+        "state": account.state.value, "two_factor": account.two_factor,
+        "password_changed_at": account.password_changed_at,
+        "last_sign_in_at": account.last_sign_in_at, "failed_sign_ins": account.failed_sign_ins,
+        "security_stamp": account.security_stamp, "organisation": account.organisation,
+    }
+
+
+def account_from(row: Row) -> Account:
+    return Account(
+        id=row["id"], login=row["login"], email=row["email"], first_name=row["first_name"],
+        last_name=row["last_name"], phone=row["phone"], company_id=row["company_id"],
+        password_hash=row["password_hash"], created_at=row["created_at"],
+        language=Language(row["language"]), role=Role(row["role"]),
+        state=AccountState(row["state"]), two_factor=bool(row["two_factor"]),
+        password_changed_at=row["password_changed_at"], last_sign_in_at=row["last_sign_in_at"],
+        failed_sign_ins=row["failed_sign_ins"], security_stamp=row["security_stamp"],
+        organisation=row["organisation"],
+    )
+
+
+def asset_values(asset: Asset) -> dict[str, Any]:
+    return {"id": asset.id, "name": asset.name, "vendor": asset.vendor, "serial": asset.serial,
+            "company_id": asset.company_id, "category": asset.category}
+
+
+def asset_from(row: Row) -> Asset:
+    return Asset(row["id"], row["name"], row["vendor"], row["serial"], row["company_id"],
+                 row["category"])
+
+
+def contract_values(contract: Contract) -> dict[str, Any]:
+    return {"id": contract.id, "number": contract.number, "key_hash": contract.key_hash,
+            "company_id": contract.company_id, "support_level": contract.support_level,
+            "valid_from": contract.valid_from, "valid_until": contract.valid_until}
+
+
+def contract_from(row: Row, asset_ids: list[str]) -> Contract:
+    return Contract(row["id"], row["number"], row["key_hash"], row["company_id"],
+                    row["support_level"], row["valid_from"], row["valid_until"], asset_ids)
+
+
+def activation_values(activation: Activation) -> dict[str, Any]:
+    return {"contract_id": activation.contract_id, "account_id": activation.account_id,
+            "activated_at": activation.activated_at}
+
+
+def activation_from(row: Row) -> Activation:
+    return Activation(row["contract_id"], row["account_id"], row["activated_at"])
+
+
+def ticket_values(ticket: Ticket) -> dict[str, Any]:
+    return {
+        "id": ticket.id, "number": ticket.number, "kind": ticket.kind.value,
+        "subject": ticket.subject, "subject_folded": ticket.subject.casefold(),
+        "description": ticket.description, "priority": ticket.priority.value,
+        "relation_type": ticket.relation_type.value, "company_id": ticket.company_id,
+        "reporter_id": ticket.reporter_id, "created_at": ticket.created_at,
+        "modified_at": ticket.modified_at, "status": ticket.status.value,
+        "contract_id": ticket.contract_id, "questionnaire_id": ticket.questionnaire_id,
+        "idempotency_key": ticket.idempotency_key,
+    }
+
+
+def ticket_from(row: Row, asset_ids: list[str], answers: dict[str, str]) -> Ticket:
+    return Ticket(
+        id=row["id"], number=row["number"], kind=TicketKind(row["kind"]),
+        subject=row["subject"], description=row["description"],
+        priority=Priority(row["priority"]), relation_type=RelationType(row["relation_type"]),
+        company_id=row["company_id"], reporter_id=row["reporter_id"],
+        created_at=row["created_at"], modified_at=row["modified_at"],
+        status=TicketStatus(row["status"]), asset_ids=asset_ids,
+        contract_id=row["contract_id"], questionnaire_id=row["questionnaire_id"],
+        answers=answers, idempotency_key=row["idempotency_key"],
+    )
+
+
+def token_values(token: Token) -> dict[str, Any]:
+    return {"token_hash": token.token_hash, "purpose": token.purpose.value,
+            "account_id": token.account_id, "security_stamp": token.security_stamp,
+            "created_at": token.created_at, "expires_at": token.expires_at,
+            "used_at": token.used_at}
+
+
+def token_from(row: Row) -> Token:
+    return Token(row["token_hash"], TokenPurpose(row["purpose"]), row["account_id"],
+                 row["security_stamp"], row["created_at"], row["expires_at"], row["used_at"])
+
+
+def session_values(session: Session) -> dict[str, Any]:
+    return {
+        "session_hash": session.session_hash, "account_id": session.account_id,
+        "level": session.level.value, "created_at": session.created_at,
+        "last_seen_at": session.last_seen_at, "client": session.client,
+        "revoked_at": session.revoked_at, "code_hash": session.code_hash,
+        "code_expires_at": session.code_expires_at, "code_sent_at": session.code_sent_at,
+        "codes_sent": session.codes_sent, "code_failures": session.code_failures,
+    }
+
+
+def session_from(row: Row) -> Session:
+    return Session(
+        session_hash=row["session_hash"], account_id=row["account_id"],
+        level=SessionLevel(row["level"]), created_at=row["created_at"],
+        last_seen_at=row["last_seen_at"], client=row["client"], revoked_at=row["revoked_at"],
+        code_hash=row["code_hash"], code_expires_at=row["code_expires_at"],
+        code_sent_at=row["code_sent_at"], codes_sent=row["codes_sent"],
+        code_failures=row["code_failures"],
+    )
+
+
+def audit_values(event: AuditEvent) -> dict[str, Any]:
+    return {"kind": event.kind.value, "at": event.at, "account_id": event.account_id,
+            "client": event.client, "detail": event.detail}
+
+
+def audit_from(row: Row) -> AuditEvent:
+    return AuditEvent(AuditKind(row["kind"]), row["at"], row["account_id"], row["client"],
+                      row["detail"])
+
+
+def outbox_values(message: OutboxMessage) -> dict[str, Any]:
+    mail = message.mail
+    return {
+        "id": message.id, "created_at": message.created_at, "template": mail.template.value,
+        "recipient": mail.to, "language": mail.language.value, "context": dict(mail.context),
+        "state": message.state.value, "attempts": message.attempts,
+        "next_attempt_at": message.next_attempt_at, "last_error": message.last_error,
+        "sent_at": message.sent_at,
+    }
+
+
+def outbox_from(row: Row) -> OutboxMessage:
+    mail = OutgoingMail(MailTemplate(row["template"]), row["recipient"],
+                        Language(row["language"]), dict(row["context"]))
+    return OutboxMessage(row["id"], mail, row["created_at"], DeliveryState(row["state"]),
+                         row["attempts"], row["next_attempt_at"], row["last_error"],
+                         row["sent_at"])

@@ -1,0 +1,95 @@
+"""Companies and accounts."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import exists, insert, select, update
+
+from clico_core.accounts import Account
+from clico_core.companies import Company
+from clico_core.errors import ConcurrencyConflict, ValidationFailed
+from clico_core.values import company_key, email_key, login_key
+
+from ..mapping import account_from, account_values, company_from, company_values
+from ..tables import accounts, companies
+from .base import SqlRepository
+
+
+class SqlCompanies(SqlRepository):
+    def add(self, company: Company) -> None:
+        self.uow.execute_guarded(insert(companies).values(company_values(company)),
+                                 lambda _: ConcurrencyConflict("company exists"))
+
+    def get(self, company_id: str) -> Company | None:
+        row = self.uow.execute(select(companies).where(companies.c.id == company_id)
+                               ).mappings().first()
+        return company_from(row) if row else None
+
+    def get_by_name(self, name: str) -> Company | None:
+        row = self.uow.execute(select(companies).where(companies.c.key == company_key(name))
+                               ).mappings().first()
+        return company_from(row) if row else None
+
+    def list_by_ids(self, company_ids: Sequence[str] | None = None) -> list[Company]:
+        query = select(companies).order_by(companies.c.key, companies.c.id)
+        if company_ids is not None:
+            query = query.where(companies.c.id.in_(list(company_ids)))
+        return [company_from(r) for r in self.uow.execute(query).mappings()]
+
+
+class SqlAccounts(SqlRepository):
+    def _taken(self, account: Account) -> ValidationFailed | None:
+        """Which field clashed: login first, as the in-memory adapter reports it."""
+        login_taken = self.uow.execute(select(exists().where(
+            accounts.c.login_key == login_key(account.login),
+            accounts.c.id != account.id))).scalar()
+        if login_taken:
+            return ValidationFailed({"login": "login_taken"})
+        email_taken = self.uow.execute(select(exists().where(
+            accounts.c.email_key == email_key(account.email),
+            accounts.c.id != account.id))).scalar()
+        if email_taken:
+            return ValidationFailed({"email": "email_taken"})
+        return None
+
+    def _on_conflict(self, account: Account, constraint: str | None) -> Exception | None:
+        if constraint in ("uq_accounts_login_key", "uq_accounts_email_key"):
+            return self._taken(account)
+        if constraint == "pk_accounts":
+            return ConcurrencyConflict("account exists")
+        return None
+
+    def add(self, account: Account) -> None:
+        """Insert; ``ValidationFailed`` on a taken login or e-mail (the unique keys decide)."""
+        self.uow.execute_guarded(insert(accounts).values(account_values(account)),
+                                 lambda name: self._on_conflict(account, name))
+
+    def get(self, account_id: str) -> Account | None:
+        return self._one(accounts.c.id == account_id)
+
+    def get_by_login(self, login: str) -> Account | None:
+        return self._one(accounts.c.login_key == login_key(login.strip()))
+
+    def get_by_email(self, email: str) -> Account | None:
+        return self._one(accounts.c.email_key == email_key(email.strip()))
+
+    def _one(self, condition: object) -> Account | None:
+        row = self.uow.execute(select(accounts).where(condition)).mappings().first()  # type: ignore[arg-type]
+        return account_from(row) if row else None
+
+    def update(self, account: Account) -> None:
+        values = account_values(account)
+        del values["id"]
+        result = self.uow.execute_guarded(
+            update(accounts).where(accounts.c.id == account.id).values(values),
+            lambda name: self._on_conflict(account, name))
+        if result.rowcount != 1:
+            raise KeyError(account.id)
+
+    def list_for_companies(self, company_ids: Sequence[str] | None = None) -> list[Account]:
+        query = select(accounts).order_by(accounts.c.last_name, accounts.c.first_name,
+                                          accounts.c.id)
+        if company_ids is not None:
+            query = query.where(accounts.c.company_id.in_(list(company_ids)))
+        return [account_from(r) for r in self.uow.execute(query).mappings()]

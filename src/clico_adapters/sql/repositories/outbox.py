@@ -1,0 +1,30 @@
+"""The outbox as seen inside a unit of work: queue a mail with the state change."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import insert
+
+from clico_core.mail import OutboxMessage, OutgoingMail
+
+from ..mapping import outbox_values
+from ..tables import outbox
+from .base import SqlRepository
+
+if TYPE_CHECKING:
+    from ..uow import SqlUnitOfWork
+
+
+class SqlOutbox(SqlRepository):
+    def __init__(self, uow: SqlUnitOfWork, new_id: Callable[[], str]) -> None:
+        super().__init__(uow)
+        self.new_id = new_id
+
+    def add(self, mail: OutgoingMail, at: datetime) -> str:
+        message_id = self.new_id()
+        message = OutboxMessage(message_id, mail, at, next_attempt_at=at)
+        self.uow.execute(insert(outbox).values(outbox_values(message)))
+        return message_id

@@ -1,0 +1,118 @@
+"""Tokens, sessions, rate-limit attempts and the audit log."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import delete, func, insert, select, update
+
+from clico_core.audit import AuditEvent
+from clico_core.errors import ConcurrencyConflict
+from clico_core.sessions import Session
+from clico_core.tokens import Token, TokenPurpose
+
+from ..mapping import (
+    audit_from,
+    audit_values,
+    session_from,
+    session_values,
+    token_from,
+    token_values,
+)
+from ..tables import attempts, audit_log, sessions, tokens
+from .base import SqlRepository
+
+
+class SqlTokens(SqlRepository):
+    def add(self, token: Token) -> None:
+        self.uow.execute_guarded(insert(tokens).values(token_values(token)),
+                                 lambda _: ConcurrencyConflict("token exists"))
+
+    def get(self, purpose: TokenPurpose, token_hash: str) -> Token | None:
+        row = self.uow.execute(select(tokens).where(
+            tokens.c.token_hash == token_hash, tokens.c.purpose == purpose.value)
+        ).mappings().first()
+        return token_from(row) if row else None
+
+    def consume(self, token_hash: str, at: datetime) -> bool:
+        """A conditional UPDATE: of concurrent redemptions exactly one sees a row change."""
+        result = self.uow.execute(update(tokens).where(
+            tokens.c.token_hash == token_hash, tokens.c.used_at.is_(None)).values(used_at=at))
+        return result.rowcount == 1
+
+
+class SqlSessions(SqlRepository):
+    def add(self, session: Session) -> None:
+        self.uow.execute_guarded(insert(sessions).values(session_values(session)),
+                                 lambda _: ConcurrencyConflict("session exists"))
+
+    def get(self, session_hash: str) -> Session | None:
+        row = self.uow.execute(select(sessions).where(sessions.c.session_hash == session_hash)
+                               ).mappings().first()
+        return session_from(row) if row else None
+
+    def update(self, session: Session) -> None:
+        """Every field; a session not stored yet is inserted (as the in-memory adapter does)."""
+        values = session_values(session)
+        del values["session_hash"]
+        result = self.uow.execute(update(sessions).where(
+            sessions.c.session_hash == session.session_hash).values(values))
+        if result.rowcount == 0:
+            self.add(session)
+
+    def touch(self, session_hash: str, at: datetime) -> None:
+        self.uow.execute(update(sessions).where(
+            sessions.c.session_hash == session_hash, sessions.c.last_seen_at < at
+        ).values(last_seen_at=at))
+
+    def revoke(self, session_hash: str, at: datetime) -> bool:
+        result = self.uow.execute(update(sessions).where(
+            sessions.c.session_hash == session_hash, sessions.c.revoked_at.is_(None)
+        ).values(revoked_at=at))
+        return result.rowcount == 1
+
+    def revoke_all(self, account_id: str, at: datetime, except_hash: str | None = None) -> int:
+        statement = update(sessions).where(sessions.c.account_id == account_id,
+                                           sessions.c.revoked_at.is_(None))
+        if except_hash is not None:
+            statement = statement.where(sessions.c.session_hash != except_hash)
+        return int(self.uow.execute(statement.values(revoked_at=at)).rowcount)
+
+    def record_code_failure(self, session_hash: str) -> int:
+        """One atomic UPDATE … RETURNING: concurrent wrong codes are all counted."""
+        count = self.uow.execute(
+            update(sessions).where(sessions.c.session_hash == session_hash)
+            .values(code_failures=sessions.c.code_failures + 1)
+            .returning(sessions.c.code_failures)).scalar_one_or_none()
+        if count is None:
+            raise KeyError(session_hash)
+        return int(count)
+
+
+class SqlAttempts(SqlRepository):
+    def add(self, key: str, at: datetime) -> None:
+        self.uow.execute(insert(attempts).values(key=key, at=at))
+
+    def count_since(self, key: str, since: datetime) -> int:
+        return int(self.uow.execute(select(func.count()).select_from(attempts).where(
+            attempts.c.key == key, attempts.c.at > since)).scalar_one())
+
+    def oldest_since(self, key: str, since: datetime) -> datetime | None:
+        # ORDER BY … LIMIT 1 rather than MIN(): the result keeps the column's type (UTC)
+        return self.uow.execute(select(attempts.c.at).where(
+            attempts.c.key == key, attempts.c.at > since
+        ).order_by(attempts.c.at).limit(1)).scalar_one_or_none()
+
+    def clear(self, key: str) -> None:
+        self.uow.execute(delete(attempts).where(attempts.c.key == key))
+
+
+class SqlAudit(SqlRepository):
+    def record(self, event: AuditEvent) -> None:
+        self.uow.execute(insert(audit_log).values(audit_values(event)))
+
+    def recent(self, account_id: str | None = None, limit: int = 100) -> list[AuditEvent]:
+        query = select(audit_log).order_by(audit_log.c.seq.desc()).limit(limit)
+        if account_id is not None:
+            query = query.where(audit_log.c.account_id == account_id)
+        return [audit_from(r) for r in self.uow.execute(query).mappings()]

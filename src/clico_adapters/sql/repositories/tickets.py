@@ -1,0 +1,83 @@
+"""Tickets with their asset links and questionnaire answers, and the number sequence."""
+
+from __future__ import annotations
+
+from sqlalchemy import Sequence, insert, select
+from sqlalchemy.dialects import sqlite
+
+from clico_core.errors import ConcurrencyConflict
+from clico_core.tickets import Ticket, TicketPage, TicketQuery, TicketScope
+
+from ..mapping import ticket_from, ticket_values
+from ..tables import (
+    TICKET_NUMBER_SEQUENCE,
+    ticket_answers,
+    ticket_assets,
+    ticket_counter,
+    tickets,
+)
+from .base import SqlRepository
+from .ticket_list import page_for
+
+_CONFLICTS = {
+    "pk_tickets": "ticket exists",
+    "uq_tickets_number": "ticket number taken",
+    "uq_tickets_reporter_id_idempotency_key": "idempotency key used",
+}
+
+
+class SqlTickets(SqlRepository):
+    def next_number(self) -> int:
+        """PostgreSQL: a sequence (never blocks, never reused). SQLite: a counter row,
+        safe because write transactions hold the database's write lock (BEGIN IMMEDIATE)."""
+        if self.uow.dialect == "postgresql":
+            return int(self.uow.execute(Sequence(TICKET_NUMBER_SEQUENCE).next_value()
+                                        .select()).scalar_one())
+        increment = sqlite.insert(ticket_counter).values(name="tickets", value=1)
+        statement = increment.on_conflict_do_update(
+            index_elements=["name"], set_={"value": ticket_counter.c.value + 1}
+        ).returning(ticket_counter.c.value)
+        return int(self.uow.execute(statement).scalar_one())
+
+    def add(self, ticket: Ticket) -> None:
+        """Insert with assets and answers; a taken number or idempotency key is a
+        ``ConcurrencyConflict`` (the other request won)."""
+        self.uow.execute_guarded(
+            insert(tickets).values(ticket_values(ticket)),
+            lambda name: ConcurrencyConflict(_CONFLICTS[name]) if name in _CONFLICTS else None)
+        if ticket.asset_ids:
+            self.uow.execute(insert(ticket_assets), [
+                {"ticket_id": ticket.id, "position": i, "asset_id": asset_id}
+                for i, asset_id in enumerate(ticket.asset_ids)])
+        if ticket.answers:
+            self.uow.execute(insert(ticket_answers), [
+                {"ticket_id": ticket.id, "position": i, "question": question, "answer": answer}
+                for i, (question, answer) in enumerate(ticket.answers.items())])
+
+    def _one(self, condition: object) -> Ticket | None:
+        row = self.uow.execute(select(tickets).where(condition)).mappings().first()  # type: ignore[arg-type]
+        if row is None:
+            return None
+        asset_ids = list(self.uow.execute(
+            select(ticket_assets.c.asset_id).where(ticket_assets.c.ticket_id == row["id"])
+            .order_by(ticket_assets.c.position)).scalars())
+        answers: dict[str, str] = {answer.question: answer.answer for answer in self.uow.execute(
+            select(ticket_answers.c.question, ticket_answers.c.answer)
+            .where(ticket_answers.c.ticket_id == row["id"])
+            .order_by(ticket_answers.c.position))}
+        return ticket_from(row, asset_ids, answers)
+
+    def get(self, ticket_id: str) -> Ticket | None:
+        return self._one(tickets.c.id == ticket_id)
+
+    def get_by_number(self, number: str) -> Ticket | None:
+        return self._one(tickets.c.number == number)
+
+    def get_by_idempotency_key(self, reporter_id: str, key: str) -> Ticket | None:
+        return self._one((tickets.c.reporter_id == reporter_id)
+                         & (tickets.c.idempotency_key == key))
+
+    def page_for(self, scope: TicketScope, query: TicketQuery) -> TicketPage:
+        """One page in at most two statements: the capped count (with whether rows lie on
+        the other side of the cursor) and the page itself."""
+        return page_for(self.uow, scope, query)

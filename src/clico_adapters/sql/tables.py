@@ -1,0 +1,247 @@
+"""The schema as SQLAlchemy Core tables. Alembic migrations create exactly this.
+
+IDs are strings made by the core. Keys used for case-insensitive uniqueness (``login_key``,
+``email_key``, ``companies.key``) and the folded subject for searching are computed in Python,
+so both engines agree with the in-memory adapter character for character.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Column,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    PrimaryKeyConstraint,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+from .types import SortableText, UtcDateTime
+
+metadata = MetaData(naming_convention={
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+})
+
+ID = 64
+Serial = BigInteger().with_variant(Integer(), "sqlite")  # SQLite autoincrements INTEGER only
+
+
+def _id(name: str = "id", *refs: str, **kwargs: object) -> Column[str]:
+    # ids break ties in every ORDER BY: code-point order, as the in-memory adapter sorts
+    return Column(name, SortableText(ID), *(ForeignKey(r) for r in refs), **kwargs)  # type: ignore[arg-type]
+
+
+companies = Table(
+    "companies", metadata,
+    _id(primary_key=True),
+    Column("name", SortableText(200), nullable=False),
+    Column("key", SortableText(200), nullable=False),
+    UniqueConstraint("key"),
+)
+
+accounts = Table(
+    "accounts", metadata,
+    _id(primary_key=True),
+    Column("login", String(64), nullable=False),
+    Column("login_key", String(64), nullable=False),
+    Column("email", String(254), nullable=False),
+    Column("email_key", String(254), nullable=False),
+    Column("first_name", SortableText(100), nullable=False),
+    Column("last_name", SortableText(100), nullable=False),
+    Column("phone", String(32), nullable=False),
+    _id("company_id", "companies.id", nullable=False, index=True),
+    Column("password_hash", Text, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("language", String(8), nullable=False),
+    Column("role", String(16), nullable=False),
+    Column("state", String(32), nullable=False),
+    Column("two_factor", Boolean, nullable=False),
+    Column("password_changed_at", UtcDateTime),
+    Column("last_sign_in_at", UtcDateTime),
+    Column("failed_sign_ins", Integer, nullable=False),
+    Column("security_stamp", Integer, nullable=False),
+    Column("organisation", Text, nullable=False),
+    UniqueConstraint("login_key"),
+    UniqueConstraint("email_key"),
+)
+
+assets = Table(
+    "assets", metadata,
+    _id(primary_key=True),
+    Column("name", SortableText(120), nullable=False),
+    Column("vendor", String(120), nullable=False),
+    Column("serial", String(120), nullable=False),
+    _id("company_id", "companies.id", nullable=False, index=True),
+    Column("category", SortableText(120), nullable=False),
+)
+
+contracts = Table(
+    "contracts", metadata,
+    _id(primary_key=True),
+    Column("number", SortableText(64), nullable=False),
+    Column("key_hash", String(128), nullable=False),
+    _id("company_id", "companies.id", nullable=False, index=True),
+    Column("support_level", String(64), nullable=False),
+    Column("valid_from", Date, nullable=False),
+    Column("valid_until", Date, nullable=False),
+    UniqueConstraint("number"),
+)
+
+contract_assets = Table(
+    "contract_assets", metadata,
+    _id("contract_id", "contracts.id", nullable=False),
+    Column("position", Integer, nullable=False),
+    _id("asset_id", "assets.id", nullable=False, index=True),
+    PrimaryKeyConstraint("contract_id", "position"),
+)
+
+activations = Table(
+    "activations", metadata,
+    _id("contract_id", "contracts.id", nullable=False),
+    _id("account_id", "accounts.id", nullable=False, index=True),
+    Column("activated_at", UtcDateTime, nullable=False),
+    # the race-proof "once per account" invariant
+    PrimaryKeyConstraint("contract_id", "account_id"),
+)
+
+tickets = Table(
+    "tickets", metadata,
+    _id(primary_key=True),
+    Column("number", SortableText(32), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("subject", SortableText(200), nullable=False),
+    Column("subject_folded", Text, nullable=False),
+    Column("description", Text, nullable=False),
+    Column("priority", String(16), nullable=False),
+    Column("relation_type", String(32), nullable=False),
+    _id("company_id", "companies.id", nullable=False),
+    _id("reporter_id", "accounts.id", nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("modified_at", UtcDateTime, nullable=False),
+    Column("status", SortableText(32), nullable=False),
+    _id("contract_id", "contracts.id"),
+    Column("questionnaire_id", String(64)),
+    Column("idempotency_key", String(64)),
+    UniqueConstraint("number"),
+    # NULL keys never clash on either engine, so tickets without a key are unconstrained
+    UniqueConstraint("reporter_id", "idempotency_key"),
+)
+
+ticket_assets = Table(
+    "ticket_assets", metadata,
+    _id("ticket_id", "tickets.id", nullable=False),
+    Column("position", Integer, nullable=False),
+    _id("asset_id", "assets.id", nullable=False),
+    PrimaryKeyConstraint("ticket_id", "position"),
+)
+
+ticket_answers = Table(
+    "ticket_answers", metadata,
+    _id("ticket_id", "tickets.id", nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("question", String(128), nullable=False),
+    Column("answer", Text, nullable=False),
+    PrimaryKeyConstraint("ticket_id", "position"),
+)
+
+# SQLite has no sequences: one counter row, incremented under the write lock that
+# BEGIN IMMEDIATE takes. PostgreSQL uses TICKET_NUMBER_SEQUENCE instead.
+ticket_counter = Table(
+    "ticket_counter", metadata,
+    Column("name", String(32), primary_key=True),
+    Column("value", BigInteger, nullable=False),
+)
+TICKET_NUMBER_SEQUENCE = "ticket_number_seq"
+
+tokens = Table(
+    "tokens", metadata,
+    Column("token_hash", String(128), primary_key=True),
+    Column("purpose", String(32), nullable=False),
+    _id("account_id", "accounts.id", nullable=False, index=True),
+    Column("security_stamp", Integer, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("expires_at", UtcDateTime, nullable=False),
+    Column("used_at", UtcDateTime),
+)
+
+sessions = Table(
+    "sessions", metadata,
+    Column("session_hash", String(128), primary_key=True),
+    _id("account_id", "accounts.id", nullable=False, index=True),
+    Column("level", String(16), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("last_seen_at", UtcDateTime, nullable=False),
+    Column("client", String(128), nullable=False),
+    Column("revoked_at", UtcDateTime),
+    Column("code_hash", String(128)),
+    Column("code_expires_at", UtcDateTime),
+    Column("code_sent_at", UtcDateTime),
+    Column("codes_sent", Integer, nullable=False),
+    Column("code_failures", Integer, nullable=False),
+)
+
+attempts = Table(
+    "attempts", metadata,
+    Column("seq", Serial, primary_key=True, autoincrement=True),
+    Column("key", String(400), nullable=False),
+    Column("at", UtcDateTime, nullable=False),
+    Index(None, "key", "at"),
+)
+
+audit_log = Table(
+    "audit_log", metadata,
+    Column("seq", Serial, primary_key=True, autoincrement=True),
+    Column("kind", String(32), nullable=False),
+    Column("at", UtcDateTime, nullable=False),
+    Column("account_id", SortableText(ID)),  # no foreign key: the log outlives what it mentions
+    Column("client", String(128), nullable=False),
+    Column("detail", Text, nullable=False),
+    Index(None, "account_id", "seq"),
+)
+
+outbox = Table(
+    "outbox", metadata,
+    Column("seq", Serial, primary_key=True, autoincrement=True),
+    Column("id", SortableText(ID), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("template", String(64), nullable=False),
+    Column("recipient", String(320), nullable=False),
+    Column("language", String(8), nullable=False),
+    Column("context", JSON, nullable=False),
+    Column("state", String(16), nullable=False),
+    Column("attempts", Integer, nullable=False),
+    Column("next_attempt_at", UtcDateTime),
+    Column("last_error", Text, nullable=False),
+    Column("sent_at", UtcDateTime),
+    UniqueConstraint("id"),
+    Index(None, "state", "next_attempt_at"),
+)
+
+# The ticket list's hot path (migration 0002): one index per scope + sort, each ending in
+# ``id`` so ``(sort_col, id)`` keyset comparisons and ORDER BY walk the index without sorting.
+TICKET_LIST_INDEXES = (
+    Index("ix_tickets_company_modified", tickets.c.company_id, tickets.c.modified_at,
+          tickets.c.id),
+    Index("ix_tickets_company_status_modified", tickets.c.company_id, tickets.c.status,
+          tickets.c.modified_at, tickets.c.id),
+    Index("ix_tickets_company_created", tickets.c.company_id, tickets.c.created_at,
+          tickets.c.id),
+    Index("ix_tickets_company_number", tickets.c.company_id, tickets.c.number, tickets.c.id),
+    Index("ix_tickets_company_subject", tickets.c.company_id, tickets.c.subject, tickets.c.id),
+    Index("ix_tickets_modified", tickets.c.modified_at, tickets.c.id),
+    Index("ix_tickets_status_modified", tickets.c.status, tickets.c.modified_at, tickets.c.id),
+    Index("ix_tickets_created", tickets.c.created_at, tickets.c.id),
+    Index("ix_ticket_assets_asset", ticket_assets.c.asset_id, ticket_assets.c.ticket_id),
+)

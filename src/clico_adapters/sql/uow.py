@@ -1,0 +1,151 @@
+"""The SQL unit of work: one connection, one transaction, repositories over it."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Mapping, Sequence
+from types import TracebackType
+from typing import Any, Self
+
+from sqlalchemy import Engine, Executable
+from sqlalchemy.engine import Connection, CursorResult
+from sqlalchemy.exc import DBAPIError, IntegrityError
+
+from .engine import READONLY
+from .errors import RetryableConflict, is_retryable, violated_constraint
+from .repositories import (
+    SqlAccounts,
+    SqlAssets,
+    SqlAttempts,
+    SqlAudit,
+    SqlCompanies,
+    SqlContracts,
+    SqlOutbox,
+    SqlSessions,
+    SqlTickets,
+    SqlTokens,
+)
+
+ConflictHandler = Callable[[str | None], Exception | None]
+AnyResult = CursorResult[*tuple[Any, ...]]
+
+
+def _uuid() -> str:
+    return uuid.uuid4().hex
+
+
+class SqlUnitOfWork:
+    """``with uow:`` opens a connection; leaving without ``commit()`` rolls back.
+
+    ``commit()`` may be called more than once: the next statement begins a new transaction
+    (some use cases commit a failure record, then raise).
+    """
+
+    def __init__(self, engine: Engine, *, readonly: bool = False,
+                 new_id: Callable[[], str] = _uuid) -> None:
+        self.engine = engine
+        self.readonly = readonly
+        self._connection: Connection | None = None
+        self.companies = SqlCompanies(self)
+        self.accounts = SqlAccounts(self)
+        self.contracts = SqlContracts(self)
+        self.assets = SqlAssets(self)
+        self.tickets = SqlTickets(self)
+        self.tokens = SqlTokens(self)
+        self.sessions = SqlSessions(self)
+        self.attempts = SqlAttempts(self)
+        self.audit = SqlAudit(self)
+        self.outbox = SqlOutbox(self, new_id)
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    @property
+    def connection(self) -> Connection:
+        if self._connection is None:
+            raise RuntimeError("use the unit of work inside ``with``")
+        return self._connection
+
+    def __enter__(self) -> Self:
+        if self._connection is not None:
+            raise RuntimeError("a unit of work is not re-entrant")
+        connection = self.engine.connect()
+        if self.readonly:
+            connection = connection.execution_options(**{READONLY: True})
+        self._connection = connection
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        connection, self._connection = self._connection, None
+        if connection is None:
+            return
+        try:
+            connection.rollback()
+        except DBAPIError:
+            # a dead connection must not hide the exception that is already on its way out
+            if exc_type is None:
+                raise
+        finally:
+            connection.close()
+
+    def commit(self) -> None:
+        try:
+            self.connection.commit()
+        except DBAPIError as error:
+            _raise_conflict_if_retryable(error)
+            raise
+
+    def rollback(self) -> None:
+        self.connection.rollback()
+
+    def execute(self, statement: Executable,
+                params: Mapping[str, Any] | Sequence[Mapping[str, Any]] | None = None
+                ) -> AnyResult:
+        """Run a statement in this transaction; a deadlock or serialization failure becomes
+        ``RetryableConflict``, a ``ConcurrencyConflict`` (the use case may be run again)."""
+        try:
+            return self.connection.execute(statement, params)
+        except DBAPIError as error:
+            _raise_conflict_if_retryable(error)
+            raise
+
+    def execute_guarded(self, statement: Executable, on_conflict: ConflictHandler,
+                        params: Mapping[str, Any] | None = None) -> AnyResult:
+        """Run a write that a unique constraint may refuse, inside a savepoint.
+
+        ``on_conflict`` gets the violated constraint's name and returns the domain error to
+        raise (None: re-raise). The savepoint keeps the transaction usable afterwards, which
+        PostgreSQL would otherwise abort as a whole.
+        """
+        savepoint = self.connection.begin_nested()
+        try:
+            result = self.connection.execute(statement, params)
+        except IntegrityError as error:
+            savepoint.rollback()
+            domain_error = on_conflict(violated_constraint(error))
+            if domain_error is None:
+                raise
+            raise domain_error from error
+        except DBAPIError as error:
+            _raise_conflict_if_retryable(error)
+            raise
+        savepoint.commit()
+        return result
+
+
+def _raise_conflict_if_retryable(error: DBAPIError) -> None:
+    if is_retryable(error):
+        raise RetryableConflict("the database aborted a conflicting transaction") from error
+
+
+class SqlUnitOfWorkFactory:
+    """Makes units of work over one engine (a ``clico_core.ports.UnitOfWorkFactory``)."""
+
+    def __init__(self, engine: Engine, new_id: Callable[[], str] = _uuid) -> None:
+        self.engine = engine
+        self.new_id = new_id
+
+    def __call__(self, *, readonly: bool = False) -> SqlUnitOfWork:
+        return SqlUnitOfWork(self.engine, readonly=readonly, new_id=self.new_id)
