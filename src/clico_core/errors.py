@@ -155,3 +155,10 @@ class ConcurrencyConflict(ClicoError):
     """Another transaction changed the same data; the use case may be retried."""
 
     code = "concurrency_conflict"
+
+
+class TransientConflict(ConcurrencyConflict):
+    """The database aborted the transaction (deadlock, serialization failure, lock timeout).
+
+    Nothing was written, so ``Services`` runs the whole use case again a few times.
+    """

@@ -11,7 +11,7 @@ from typing import TypeVar
 from sqlalchemy import PrimaryKeyConstraint, UniqueConstraint
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
-from clico_core.errors import ConcurrencyConflict
+from clico_core.errors import TransientConflict
 
 from .tables import metadata
 
@@ -22,7 +22,7 @@ RETRYABLE_SQLSTATES = frozenset({"40001", "40P01"})
 MAX_ATTEMPTS = 4
 
 
-class RetryableConflict(ConcurrencyConflict):
+class RetryableConflict(TransientConflict):
     """The database aborted this transaction to resolve a conflict (deadlock, serialization
     failure, lock timeout): running the whole use case again may well succeed."""
 

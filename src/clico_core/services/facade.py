@@ -3,15 +3,31 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import ParamSpec, TypeVar
 
 from attrs import frozen
 
 from ..accounts import Account
 from ..contracts import Contract
+from ..errors import TransientConflict
 from ..ports import AssetPage
 from ..tickets import Ticket, TicketDetail, TicketPage, TicketQuery
 from . import assets, contracts, migration, passwords, registration, signin, tickets
 from .context import Ports, Viewer
+
+T = TypeVar("T")
+P = ParamSpec("P")
+TRANSIENT_ATTEMPTS = 4
+
+
+def _again(use_case: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+    """Run a use case; when the database aborted it as a deadlock, run it again (bounded)."""
+    for _ in range(TRANSIENT_ATTEMPTS - 1):
+        try:
+            return use_case(*args, **kwargs)
+        except TransientConflict:
+            continue
+    return use_case(*args, **kwargs)
 
 
 @frozen
@@ -22,86 +38,89 @@ class Services:
 
     # accounts -------------------------------------------------------------------------
     def register_account(self, cmd: registration.RegisterAccount) -> None:
-        registration.register_account(cmd, self.ports)
+        _again(registration.register_account, cmd, self.ports)
 
     def confirm_email(self, secret: str) -> None:
-        registration.confirm_email(secret, self.ports)
+        _again(registration.confirm_email, secret, self.ports)
 
     def request_password_reset(self, login_or_email: str, client: str = "") -> None:
-        passwords.request_password_reset(login_or_email, self.ports, client)
+        _again(passwords.request_password_reset, login_or_email, self.ports, client)
 
     def check_reset_token(self, secret: str) -> None:
-        passwords.check_reset_token(secret, self.ports)
+        _again(passwords.check_reset_token, secret, self.ports)
 
     def reset_password(self, secret: str, password: str, confirm: str, client: str = "") -> None:
-        passwords.reset_password(secret, password, confirm, self.ports, client)
+        _again(passwords.reset_password, secret, password, confirm, self.ports, client)
 
     def change_password(self, viewer: Viewer, current: str, password: str, confirm: str) -> None:
-        passwords.change_password(viewer, current, password, confirm, self.ports)
+        _again(passwords.change_password, viewer, current, password, confirm, self.ports)
 
     # signing in -----------------------------------------------------------------------
     def sign_in(self, cmd: signin.SignIn) -> signin.SignInStep:
-        return signin.sign_in(cmd, self.ports)
+        return _again(signin.sign_in, cmd, self.ports)
 
     def verify_code(self, session_token: str, code: str, client: str = "") -> signin.SignInStep:
-        return signin.verify_code(session_token, code, self.ports, client)
+        return _again(signin.verify_code, session_token, code, self.ports, client)
 
     def resend_code(self, session_token: str) -> None:
-        signin.resend_code(session_token, self.ports)
+        _again(signin.resend_code, session_token, self.ports)
 
     def authenticate(self, session_token: str) -> Viewer | None:
-        return signin.authenticate(session_token, self.ports)
+        return _again(signin.authenticate, session_token, self.ports)
 
     def sign_out(self, session_token: str) -> None:
-        signin.sign_out(session_token, self.ports)
+        _again(signin.sign_out, session_token, self.ports)
 
     # contracts and assets -------------------------------------------------------------
     def issue_contract(self, cmd: contracts.IssueContract) -> contracts.IssuedContract:
-        return contracts.issue_contract(cmd, self.ports)
+        return _again(contracts.issue_contract, cmd, self.ports)
 
     def activate_contract(self, viewer: Viewer, number: str, key: str,
                           client: str = "") -> Contract:
-        return contracts.activate_contract(viewer, number, key, self.ports, client)
+        return _again(contracts.activate_contract, viewer, number, key, self.ports, client)
 
     def list_contracts(self, viewer: Viewer) -> list[contracts.ContractView]:
-        return contracts.list_contracts(viewer, self.ports)
+        return _again(contracts.list_contracts, viewer, self.ports)
 
     def get_contract(self, viewer: Viewer, contract_id: str) -> contracts.ContractView:
-        return contracts.get_contract(viewer, contract_id, self.ports)
+        return _again(contracts.get_contract, viewer, contract_id, self.ports)
 
     def list_covered_assets(self, viewer: Viewer, category: str | None = None, page: int = 1,
                             page_size: int = 25) -> AssetPage:
-        return assets.list_covered_assets(viewer, self.ports, category, page, page_size)
+        return _again(assets.list_covered_assets, viewer, self.ports, category, page, page_size)
+
+    def covered_asset(self, viewer: Viewer, asset_id: str) -> assets.CoveredAsset:
+        return _again(assets.covered_asset, viewer, asset_id, self.ports)
 
     def customer_overview(self, viewer: Viewer) -> assets.CustomerView:
-        return assets.customer_overview(viewer, self.ports)
+        return _again(assets.customer_overview, viewer, self.ports)
 
     # tickets --------------------------------------------------------------------------
     def open_ticket(self, viewer: Viewer, cmd: tickets.OpenTicket) -> Ticket:
-        return tickets.open_ticket(viewer, cmd, self.ports)
+        return _again(tickets.open_ticket, viewer, cmd, self.ports)
 
     def open_administrative_ticket(self, viewer: Viewer, cmd: tickets.OpenTicket) -> Ticket:
-        return tickets.open_administrative_ticket(viewer, cmd, self.ports)
+        return _again(tickets.open_administrative_ticket, viewer, cmd, self.ports)
 
     def open_technical_ticket(self, viewer: Viewer, cmd: tickets.OpenTicket) -> Ticket:
-        return tickets.open_technical_ticket(viewer, cmd, self.ports)
+        return _again(tickets.open_technical_ticket, viewer, cmd, self.ports)
 
     def list_tickets(self, viewer: Viewer, query: TicketQuery) -> TicketPage:
-        return tickets.list_tickets(viewer, query, self.ports)
+        return _again(tickets.list_tickets, viewer, query, self.ports)
 
     def ticket_detail(self, viewer: Viewer, number: str) -> TicketDetail:
-        return tickets.ticket_detail(viewer, number, self.ports)
+        return _again(tickets.ticket_detail, viewer, number, self.ports)
 
     # operators ------------------------------------------------------------------------
     def import_migrated_accounts(self, rows: Sequence[migration.MigratedAccount], *,
                                  dry_run: bool = False,
                                  progress: Callable[[int], None] | None = None
                                  ) -> migration.ImportReport:
-        return migration.import_migrated_accounts(rows, self.ports, dry_run=dry_run,
+        return _again(migration.import_migrated_accounts, rows, self.ports, dry_run=dry_run,
                                                   progress=progress)
 
     def disable_account(self, login_or_email: str) -> Account:
-        return migration.disable_account(login_or_email, self.ports)
+        return _again(migration.disable_account, login_or_email, self.ports)
 
     def create_staff_account(self, cmd: migration.CreateStaff) -> tuple[Account, str]:
-        return migration.create_staff_account(cmd, self.ports)
+        return _again(migration.create_staff_account, cmd, self.ports)
