@@ -32,6 +32,17 @@ class OutgoingMail:
     context: Mapping[str, str]
 
 
+# Context values that carry a secret (a one-time code, a link holding a token). They must be
+# in the outbox until the mail is sent; after that only their digests exist anywhere.
+SECRET_CONTEXT_KEYS = frozenset({"code", "link_path"})
+REDACTED = "[redacted]"
+
+
+def redacted(context: Mapping[str, str]) -> dict[str, str]:
+    """The context with every secret-bearing value replaced, as kept after delivery."""
+    return {k: (REDACTED if k in SECRET_CONTEXT_KEYS else v) for k, v in context.items()}
+
+
 class DeliveryState(enum.StrEnum):
     PENDING = "pending"
     SENT = "sent"

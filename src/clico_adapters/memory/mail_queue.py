@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 
 from attrs import evolve
 
-from clico_core.mail import DeliveryState, OutboxMessage, OutboxStats
+from clico_core.mail import DeliveryState, OutboxMessage, OutboxStats, redacted
 
 from .store import MemoryStore
 
@@ -33,7 +33,9 @@ class MemoryMailQueue:
     def mark_sent(self, message_id: str, at: datetime) -> None:
         with self.store.lock:
             message = self.store.outbox[message_id]
-            self._set(evolve(message, state=DeliveryState.SENT, sent_at=at, last_error=""))
+            mail = evolve(message.mail, context=redacted(message.mail.context))
+            self._set(evolve(message, mail=mail, state=DeliveryState.SENT, sent_at=at,
+                             last_error=""))
 
     def mark_retry(self, message_id: str, error: str, next_attempt_at: datetime) -> None:
         with self.store.lock:

@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 from sqlalchemy import Engine, func, or_, select, update
 from sqlalchemy.engine import Connection
 
-from clico_core.mail import DeliveryState, OutboxMessage, OutboxStats
+from clico_core.mail import DeliveryState, OutboxMessage, OutboxStats, redacted
 
 from .engine import READONLY
 from .errors import retrying
@@ -69,7 +69,17 @@ class SqlMailQueue:
             raise KeyError(message_id)
 
     def mark_sent(self, message_id: str, at: datetime) -> None:
-        self._mark(message_id, state=_SENT, sent_at=at, last_error="")
+        """Mark delivered and drop the secrets (codes, token links) from the stored context."""
+        def mark(connection: Connection) -> int:
+            context = connection.execute(select(outbox.c.context).where(
+                outbox.c.id == message_id)).scalar_one_or_none()
+            if context is None:
+                return 0
+            return connection.execute(update(outbox).where(outbox.c.id == message_id).values(
+                state=_SENT, sent_at=at, last_error="", context=redacted(context))).rowcount
+
+        if self._write(mark) != 1:
+            raise KeyError(message_id)
 
     def mark_retry(self, message_id: str, error: str, next_attempt_at: datetime) -> None:
         self._mark(message_id, state=_PENDING, last_error=error, next_attempt_at=next_attempt_at)

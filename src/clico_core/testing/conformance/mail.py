@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from ...mail import DeliveryState, MailTemplate, OutgoingMail
+from ...mail import REDACTED, DeliveryState, MailTemplate, OutgoingMail
 from ...ports import MailQueue, UnitOfWorkFactory
 from ...values import Language
 from .. import builders as b
@@ -59,6 +59,10 @@ class MailQueueConformance:
         assert message.last_error == "550 no such user"
         done = mail_queue.get(sent)
         assert done is not None and done.sent_at == now
+        # once delivered, the one-time code is no longer stored anywhere in clear
+        assert done.mail.context["code"] == REDACTED and done.mail.context["name"] == "Jan Kowalski"
+        parked = mail_queue.get(retried)
+        assert parked is not None and parked.mail.context["code"] == "123456"
         due = mail_queue.claim_due(now + timedelta(minutes=31), 10, LEASE)
         assert [m.id for m in due] == [retried] and due[0].last_error == "451 try later"
         assert mail_queue.retry_failed(now) == 1
