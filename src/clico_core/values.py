@@ -33,10 +33,18 @@ _LOGIN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@+-]{2,63}$")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
+def _encodable(value: str) -> bool:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:  # lone surrogates: no database or mail header takes them
+        return False
+    return True
+
+
 def normalise_email(raw: str) -> str | None:
     """Return the e-mail in canonical form (trimmed, domain lower-cased) or None if invalid."""
     value = unicodedata.normalize("NFKC", raw).strip()
-    if len(value) > 254 or not _EMAIL.match(value):
+    if len(value) > 254 or not _EMAIL.match(value) or not _encodable(value):
         return None
     local, domain = value.rsplit("@", 1)
     return f"{local}@{domain.lower()}"
@@ -61,7 +69,7 @@ def login_key(login: str) -> str:
 def clean_line(raw: str, max_length: int) -> str | None:
     """One line of text: NFC, trimmed, no control characters, not empty, not too long."""
     value = unicodedata.normalize("NFC", raw).strip()
-    if not value or len(value) > max_length or _CONTROL.search(value):
+    if not value or len(value) > max_length or _CONTROL.search(value) or not _encodable(value):
         return None
     return value
 
@@ -77,3 +85,13 @@ _PHONE = re.compile(r"^\+?[0-9 ()./-]{5,32}$")
 def normalise_phone(raw: str) -> str | None:
     value = unicodedata.normalize("NFKC", raw).strip()
     return value if _PHONE.match(value) and sum(c.isdigit() for c in value) >= 5 else None
+
+
+def lookup_text(raw: str, max_length: int = 320) -> str | None:
+    """Text fit to look something up by: trimmed, short enough, no control characters and
+    valid UTF-8 (no lone surrogates). None means "cannot match anything": databases refuse
+    NUL bytes and surrogates, so such input must never reach a query."""
+    value = raw.strip()
+    if not value or len(value) > max_length or _CONTROL.search(value) or not _encodable(value):
+        return None
+    return value

@@ -4,7 +4,6 @@ answers and the demo customer signs in with the code read from the local Maildir
 from __future__ import annotations
 
 import mailbox
-from email.header import decode_header, make_header
 import os
 import re
 import shutil
@@ -13,6 +12,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from email.header import decode_header, make_header
 from pathlib import Path
 
 import httpx

@@ -147,3 +147,15 @@ def test_change_password_needs_the_current_one_and_ends_other_sessions(jan: Worl
     assert jan.last_mail(MailTemplate.PASSWORD_CHANGED)
     with pytest.raises(InvalidCredentials):
         jan.services.sign_in(SignIn("jan", PASSWORD))
+
+
+def test_wrong_current_passwords_are_rate_limited(jan: World) -> None:
+    from clico_core.errors import TooManyAttempts
+
+    viewer = jan.services.authenticate(jan.sign_in())
+    assert viewer is not None
+    for _ in range(10):
+        with pytest.raises(InvalidCredentials):
+            jan.services.change_password(viewer, "guess guess guess", NEW, NEW)
+    with pytest.raises(TooManyAttempts):
+        jan.services.change_password(viewer, PASSWORD, NEW, NEW)

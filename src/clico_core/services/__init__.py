@@ -6,7 +6,13 @@ need not pass the ports around.
 
 from __future__ import annotations
 
-from .assets import CustomerView, customer_overview, list_covered_assets
+from .assets import (
+    CoveredAsset,
+    CustomerView,
+    covered_asset,
+    customer_overview,
+    list_covered_assets,
+)
 from .context import Limits, Ports, RateLimit, Viewer
 from .contracts import (
     AssetSpec,
@@ -40,11 +46,12 @@ from .tickets import (
 )
 
 __all__ = [
-    "AssetSpec", "ContractView", "CreateStaff", "CustomerView", "ImportReport", "IssueContract",
+    "AssetSpec", "ContractView", "CoveredAsset", "CreateStaff", "CustomerView", "ImportReport",
+    "IssueContract",
     "IssuedContract", "Limits", "MigratedAccount", "OpenTicket", "Ports", "RateLimit",
     "RegisterAccount", "Services", "SignIn", "SignInStep", "Viewer", "activate_contract",
     "authenticate", "change_password", "check_reset_token", "confirm_email",
-    "create_staff_account", "customer_overview", "disable_account", "get_contract",
+    "covered_asset", "create_staff_account", "customer_overview", "disable_account", "get_contract",
     "import_migrated_accounts", "issue_contract", "list_contracts", "list_covered_assets",
     "list_tickets", "open_administrative_ticket", "open_technical_ticket", "open_ticket",
     "register_account", "request_password_reset", "resend_code",

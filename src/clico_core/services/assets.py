@@ -5,9 +5,13 @@ from __future__ import annotations
 from attrs import frozen
 
 from ..accounts import Account
+from ..assets import Asset
 from ..companies import Company
+from ..policies import TechnicalTicketRequiresCoveredAsset, check_rule
 from ..ports import AssetPage
+from ..questionnaires import Questionnaire
 from ..tickets import PAGE_SIZES
+from ..values import lookup_text
 from .context import Ports, Viewer
 
 
@@ -19,8 +23,35 @@ def list_covered_assets(viewer: Viewer, ports: Ports, category: str | None = Non
     contract_ids = [c.id for c in viewer.active_contracts]
     if not contract_ids:
         return AssetPage((), 0, ())
+    wanted = lookup_text(category, 64) if category else None
+    if category and wanted is None:
+        return AssetPage((), 0, ())  # no category has such a name
     with ports.uow(readonly=True) as uow:
-        return uow.assets.page_covered(contract_ids, category or None, page, page_size)
+        return uow.assets.page_covered(contract_ids, wanted, page, page_size)
+
+
+@frozen
+class CoveredAsset:
+    """An asset a technical ticket may be opened on, its covering contract and questions."""
+
+    asset: Asset
+    contract_number: str
+    questionnaire: Questionnaire
+
+
+def covered_asset(viewer: Viewer, asset_id: str, ports: Ports) -> CoveredAsset:
+    """One asset under a contract active for the account today, or ``AssetNotCovered``."""
+    today = ports.today()
+    wanted = lookup_text(asset_id, 64)
+    with ports.uow(readonly=True) as uow:
+        asset = uow.assets.get(wanted) if wanted else None
+        active = uow.contracts.active_for_account(viewer.account.id, today)
+    rule = TechnicalTicketRequiresCoveredAsset(asset, active, today)
+    check_rule(rule)
+    contract = rule.covering()
+    assert asset is not None
+    assert contract is not None
+    return CoveredAsset(asset, contract.number, ports.questionnaires.for_asset(asset))
 
 
 @frozen

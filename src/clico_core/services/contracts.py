@@ -25,7 +25,7 @@ from ..policies import (
     check_rule,
 )
 from ..ports import UnitOfWork
-from ..values import clean_line
+from ..values import clean_line, lookup_text
 from .context import Ports, Viewer
 from .ratelimit import enforce, record_failure
 
@@ -112,17 +112,17 @@ def activate_contract(viewer: Viewer, number: str, key: str, ports: Ports,
     """Activate a contract on the signed-in account with its number and key."""
     now = ports.clock.now()
     account = viewer.account
-    number = number.strip()[:64]
-    if not number or not key.strip():
-        raise ValidationFailed({**({} if number else {"contract_number": "required"}),
+    if not number.strip() or not key.strip():
+        raise ValidationFailed({**({} if number.strip() else {"contract_number": "required"}),
                                 **({} if key.strip() else {"contract_key": "required"})})
+    number = lookup_text(number, 64) or ""
     account_key = f"contract-key:account:{account.id}"
     number_key = f"contract-key:number:{number.casefold()}"
     with ports.uow() as uow:
         enforce(uow, [(account_key, ports.limits.contract_key_per_account),
                       (number_key, ports.limits.contract_key_per_number)], now,
                 account_id=account.id, client=client)
-        contract = uow.contracts.get_by_number(number)
+        contract = uow.contracts.get_by_number(number) if number else None
         if contract is None:
             record_failure(uow, [account_key], now)
             uow.commit()

@@ -22,7 +22,7 @@ from ..values import (
 )
 from .context import Ports
 from .contracts import find_or_create_company
-from .signin import _find
+from .signin import find_account
 
 
 @frozen
@@ -119,7 +119,7 @@ def disable_account(login_or_email: str, ports: Ports) -> Account:
     """Disable an account and end its sessions at once."""
     now = ports.clock.now()
     with ports.uow() as uow:
-        account = _find(uow, login_or_email)
+        account = find_account(uow, login_or_email)
         if account is None:
             raise NotFound()
         account.disable()

@@ -11,10 +11,9 @@ from ..mail import MailTemplate, OutgoingMail
 from ..passwords import password_problem
 from ..ports import UnitOfWork
 from ..tokens import LIFETIMES, TOKEN_BYTES, Token, TokenPurpose, hash_secret
-from ..values import login_key
 from .context import Ports, Viewer
-from .ratelimit import retry_after
-from .signin import _find
+from .ratelimit import enforce, record_failure, retry_after
+from .signin import find_account, identifier_key
 
 
 def _personal(account: Account) -> list[str]:
@@ -37,16 +36,16 @@ def request_password_reset(login_or_email: str, ports: Ports, client: str = "") 
     """E-mail a reset link if the account exists; the caller learns nothing either way."""
     now = ports.clock.now()
     limits = ports.limits
-    identifier = login_or_email.strip()[:320]
+    identifier = login_or_email
     with ports.uow() as uow:
-        keys = [(f"reset:id:{login_key(identifier)}", limits.reset_per_identifier),
+        keys = [(f"reset:id:{identifier_key(identifier)}", limits.reset_per_identifier),
                 (f"reset:client:{client}", limits.reset_per_client)]
         # Over the limit: silently send nothing (same answer, no mail bombing).
         if any(retry_after(uow, key, rule, now) for key, rule in keys):
             return
         for key, _ in keys:
             uow.attempts.add(key, now)
-        account = _find(uow, identifier) if identifier else None
+        account = find_account(uow, identifier)
         if account is not None and account.state is not AccountState.DISABLED:
             secret = ports.secrets.token(TOKEN_BYTES)
             purpose = TokenPurpose.RESET_PASSWORD
@@ -107,11 +106,20 @@ def change_password(viewer: Viewer, current: str, password: str, confirm: str,
                     ports: Ports) -> None:
     """Change the password of the signed-in account; every other session ends."""
     account = viewer.account
+    account_key = f"sign-in:account:{account.id}"
+    now = ports.clock.now()
+    with ports.uow() as uow:  # wrong current passwords count like wrong sign-ins
+        enforce(uow, [(account_key, ports.limits.sign_in_per_account)], now,
+                account_id=account.id)
     if not ports.hasher.verify(account.password_hash, current):
+        with ports.uow() as uow:
+            record_failure(uow, [account_key], now)
+            uow.audit.record(AuditEvent(AuditKind.SIGN_IN_FAILED, now, account.id, "",
+                                        "change_password"))
+            uow.commit()
         raise InvalidCredentials()
     _check_new_password(account, password, confirm)
     new_hash = ports.hasher.hash(password)
-    now = ports.clock.now()
     with ports.uow() as uow:
         fresh = uow.accounts.get(account.id)
         if fresh is None:

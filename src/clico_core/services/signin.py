@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 from attrs import frozen
 
 from ..accounts import Account, AccountState
@@ -32,7 +34,7 @@ from ..sessions import (
     SessionLevel,
 )
 from ..tokens import hash_secret, secrets_equal
-from ..values import login_key
+from ..values import login_key, lookup_text
 from .context import Ports, Viewer
 from .ratelimit import enforce, record_failure
 
@@ -60,11 +62,20 @@ def session_hash(token: str) -> str:
     return hash_secret(SESSION_PURPOSE, token)
 
 
-def _find(uow: UnitOfWork, identifier: str) -> Account | None:
-    identifier = identifier.strip()
-    if "@" in identifier:
-        return uow.accounts.get_by_email(identifier) or uow.accounts.get_by_login(identifier)
-    return uow.accounts.get_by_login(identifier)
+def find_account(uow: UnitOfWork, identifier: str) -> Account | None:
+    """The account with this login, or this e-mail (migrated accounts sign in with it)."""
+    value = lookup_text(identifier)
+    if value is None:
+        return None
+    if "@" in value:
+        return uow.accounts.get_by_email(value) or uow.accounts.get_by_login(value)
+    return uow.accounts.get_by_login(value)
+
+
+def identifier_key(identifier: str) -> str:
+    """A fixed-length rate-limit key for whatever was typed (known account or not)."""
+    folded = login_key(identifier.strip()).encode("utf-8", "surrogatepass")
+    return hashlib.sha256(folded).hexdigest()[:32]
 
 
 def _new_code(ports: Ports, session: Session) -> str:
@@ -99,9 +110,9 @@ def sign_in(cmd: SignIn, ports: Ports) -> SignInStep:
     now = ports.clock.now()
     limits = ports.limits
     with ports.uow() as uow:
-        account = _find(uow, cmd.login)
+        account = find_account(uow, cmd.login)
         account_key = (f"sign-in:account:{account.id}" if account
-                       else f"sign-in:login:{login_key(cmd.login.strip())}")
+                       else f"sign-in:login:{identifier_key(cmd.login)}")
         client_key = f"sign-in:client:{cmd.client}"
         enforce(uow, [(account_key, limits.sign_in_per_account),
                       (client_key, limits.sign_in_per_client)], now,

@@ -24,7 +24,7 @@ from ..tickets import (
     TicketQuery,
     format_ticket_number,
 )
-from ..values import CompanyId, clean_line
+from ..values import CompanyId, clean_line, lookup_text
 from .context import Ports, Viewer
 
 MAX_IDEMPOTENCY_KEY = 64
@@ -107,7 +107,8 @@ def open_ticket(viewer: Viewer, cmd: OpenTicket, ports: Ports) -> Ticket:
             if existing is not None:
                 return existing
             if cmd.asset_id:
-                asset = uow.assets.get(cmd.asset_id)
+                asset_id = lookup_text(cmd.asset_id, 64)
+                asset = uow.assets.get(asset_id) if asset_id else None
                 active = uow.contracts.active_for_account(account.id, today)
                 rule = TechnicalTicketRequiresCoveredAsset(asset, active, today)
                 check_rule(rule)
@@ -122,7 +123,7 @@ def open_ticket(viewer: Viewer, cmd: OpenTicket, ports: Ports) -> Ticket:
                 contract_id: str | None = contract.id
                 questionnaire_id: str | None = questionnaire.id
             else:
-                company_id = cmd.company_id or account.company_id
+                company_id = lookup_text(cmd.company_id or "", 64) or account.company_id
                 if not viewer.scope.allows(company_id) or viewer.scope.everything:
                     company_id = account.company_id
                 kind, answers, asset_ids = TicketKind.ADMINISTRATIVE, {}, []
@@ -159,6 +160,12 @@ def list_tickets(viewer: Viewer, query: TicketQuery, ports: Ports) -> TicketPage
         problems["page_size"] = "invalid_choice"
     if len(query.text) > 200:
         problems["text"] = "too_long"
+    elif query.text.strip() and lookup_text(query.text, 200) is None:
+        problems["text"] = "invalid"
+    for name in ("company_id", "asset_id"):
+        value = getattr(query, name)
+        if value is not None and lookup_text(value, 64) is None:
+            problems[name] = "invalid"
     if query.modified_from and query.modified_to and query.modified_from > query.modified_to:
         problems["modified_to"] = "before_from"
     if problems:
@@ -174,7 +181,8 @@ def list_tickets(viewer: Viewer, query: TicketQuery, ports: Ports) -> TicketPage
 def ticket_detail(viewer: Viewer, number: str, ports: Ports) -> TicketDetail:
     """Everything about one ticket; another company's ticket is ``NotFound``."""
     with ports.uow(readonly=True) as uow:
-        ticket = uow.tickets.get_by_number(number.strip()[:32])
+        wanted = lookup_text(number, 32)
+        ticket = uow.tickets.get_by_number(wanted) if wanted else None
         if ticket is None or not viewer.scope.allows(ticket.company_id):
             raise NotFound()
         company = uow.companies.get(ticket.company_id)

@@ -1,0 +1,110 @@
+"""The app factory: settings + services → a Starlette app."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import Response
+
+from clico_core.errors import ClicoError
+from clico_core.services import Services
+
+from . import backend, i18n
+from .portal import Portal
+from .rendering import Renderer, failure, render
+from .routes import routes
+from .security.csrf import CsrfMiddleware
+from .security.headers import SecurityHeadersMiddleware, security_headers
+from .settings import Settings
+
+log = logging.getLogger("clico_web")
+
+ERROR_TITLES = {
+    400: "The request could not be completed.",
+    403: "This request was refused. Reload the page and try again.",
+    404: "Page not found.",
+    405: "This request was refused. Reload the page and try again.",
+    413: "The form is too large.",
+    429: "Too many attempts. Please wait a moment and try again.",
+    500: "Something went wrong on our side. Please try again later.",
+}
+
+
+async def error_page(request: Request, status: int, message: str = "") -> Response:
+    text = message or request.app.state.renderer.gettext(
+        request, ERROR_TITLES.get(status, ERROR_TITLES[400]))
+    return render(request, "errors/error.html", {"status": status, "message": text},
+                  status=status)
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    status = exc.status_code if isinstance(exc, HTTPException) else 500
+    return await error_page(request, status if status >= 400 else 400)
+
+
+async def _core_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, ClicoError)
+    shown = failure(request, exc)
+    response = await error_page(request, shown.status, shown.message)
+    response.headers.update(shown.headers)
+    return response
+
+
+async def _server_error(request: Request, exc: Exception) -> Response:
+    log.error("unhandled error on %s %s: %s", request.method, request.url.path,
+              type(exc).__name__)
+    # Starlette answers this outside the middleware stack: add the headers here.
+    headers = security_headers(https=request.app.state.portal.settings.https)
+    try:
+        response = await error_page(request, 500)
+    except Exception:  # the error page itself failed: say nothing more
+        response = Response("500", status_code=500, media_type="text/plain")
+    response.headers.update(headers)
+    return response
+
+
+def create_app(settings: Settings, services: Services | None = None) -> Starlette:
+    """Build the portal. Without ``services`` the core is built from ``settings``
+    (SQL database, mail worker); tests pass in-memory services instead."""
+    mail_queue = None
+    if services is None:
+        services, mail_queue = backend.build_backend(settings)
+    translations = i18n.load_all()
+    renderer = Renderer(translations)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        worker = None
+        if mail_queue is not None and settings.start_mail_worker:
+            worker = backend.build_mail_worker(settings, services, mail_queue)
+            if worker is not None:
+                await run_in_threadpool(worker.start)
+        try:
+            yield
+        finally:
+            await run_in_threadpool(backend.stop_quietly, worker)
+
+    app = Starlette(
+        debug=False,
+        routes=routes(),
+        middleware=[
+            Middleware(SecurityHeadersMiddleware, https=settings.https),
+            Middleware(CsrfMiddleware, settings=settings, refuse=error_page),
+        ],
+        exception_handlers={
+            HTTPException: _http_error,
+            ClicoError: _core_error,
+            Exception: _server_error,
+        },
+        lifespan=lifespan,
+    )
+    app.state.portal = Portal(settings, services, translations)
+    app.state.renderer = renderer
+    return app

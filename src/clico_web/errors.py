@@ -1,0 +1,90 @@
+"""One table: each ``ClicoError`` code → HTTP status and a message (a msgid, translated later).
+
+Invalid credentials and ``password_reset_required`` deliberately share one message, so a
+migrated account cannot be told apart from a wrong password (no account enumeration).
+"""
+
+from __future__ import annotations
+
+from attrs import frozen
+
+from clico_core.errors import ClicoError, TooManyAttempts
+
+
+@frozen
+class ErrorInfo:
+    status: int
+    message: str
+
+
+SIGN_IN_FAILED = ("Wrong login or password. If you used CLICO TAC, your account has been "
+                  "migrated: set a new password with Forgot my password first.")
+
+ERRORS: dict[str, ErrorInfo] = {
+    "validation_failed": ErrorInfo(400, "Please correct the fields marked below."),
+    "not_found": ErrorInfo(404, "Page not found."),
+    "invalid_credentials": ErrorInfo(400, SIGN_IN_FAILED),
+    "password_reset_required": ErrorInfo(400, SIGN_IN_FAILED),
+    "account_not_confirmed": ErrorInfo(
+        403, "Confirm your email address first: open the link we have sent you."),
+    "account_disabled": ErrorInfo(403, "This account is disabled. Contact maintenance@clico.pl."),
+    "too_many_attempts": ErrorInfo(429, "Too many attempts. Try again in %(seconds)s seconds."),
+    "invalid_token": ErrorInfo(400, "This link is invalid, used or expired."),
+    "invalid_code": ErrorInfo(400, "Wrong code. Attempts left: %(attempts)s."),
+    "sign_in_expired": ErrorInfo(400, "Your sign-in has expired. Please sign in again."),
+    "not_authenticated": ErrorInfo(401, "Please sign in."),
+    "permission_denied": ErrorInfo(404, "Page not found."),
+    "unknown_contract": ErrorInfo(400, "There is no contract with this number."),
+    "invalid_contract_key": ErrorInfo(400, "The contract key is wrong."),
+    "contract_not_valid_now": ErrorInfo(
+        400, "This contract is not valid today (it has expired or has not started yet)."),
+    "contract_already_active": ErrorInfo(409, "This contract is already active on your account."),
+    "duplicate_contract_number": ErrorInfo(409, "A contract with this number already exists."),
+    "asset_not_covered": ErrorInfo(400, "This asset is not under active support."),
+    "incomplete_answers": ErrorInfo(400, "Please answer every question."),
+    "concurrency_conflict": ErrorInfo(409, "Someone else changed this at the same moment. "
+                                           "Please try again."),
+}
+DEFAULT = ErrorInfo(400, "The request could not be completed.")
+
+FIELD_ERRORS: dict[str, str] = {
+    "required": "This field is required.",
+    "invalid": "This value is not valid.",
+    "too_long": "This value is too long.",
+    "invalid_login": "Use 3 to 64 letters, digits or the characters . _ @ + -",
+    "invalid_email": "Enter a valid email address.",
+    "invalid_phone": "Enter a valid phone number.",
+    "password_too_short": "The password must have at least 12 characters.",
+    "password_too_long": "The password is too long.",
+    "password_invalid": "The password contains characters that are not allowed.",
+    "password_too_common": "This password is too common.",
+    "password_contains_personal": "The password must not contain your login, name, "
+                                  "email or company.",
+    "passwords_differ": "The passwords do not match.",
+    "login_taken": "This login is taken.",
+    "unknown_contract": "There is no contract with this number.",
+    "invalid_contract_key": "The activation code is wrong.",
+    "contract_not_valid_now": "This contract is not valid today.",
+}
+
+
+def info_for(error: ClicoError) -> ErrorInfo:
+    return ERRORS.get(error.code, DEFAULT)
+
+
+def message_args(error: ClicoError) -> dict[str, int]:
+    """The values a message interpolates (never anything secret)."""
+    if isinstance(error, TooManyAttempts):
+        return {"seconds": max(1, int(error.retry_after.total_seconds()))}
+    attempts = getattr(error, "attempts_left", None)
+    return {"attempts": attempts} if isinstance(attempts, int) else {}
+
+
+def retry_after_header(error: ClicoError) -> dict[str, str]:
+    if isinstance(error, TooManyAttempts):
+        return {"Retry-After": str(max(1, int(error.retry_after.total_seconds())))}
+    return {}
+
+
+def field_message(code: str) -> str:
+    return FIELD_ERRORS.get(code, FIELD_ERRORS["invalid"])

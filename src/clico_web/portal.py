@@ -1,0 +1,59 @@
+"""What every handler reaches through ``request.app.state.portal``: services and helpers."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import TypeVar
+
+import anyio.to_thread
+from anyio import CapacityLimiter
+from attrs import define, field
+from babel.support import Translations
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+
+from clico_core.services import Services
+
+from .settings import Settings
+
+T = TypeVar("T")
+
+
+@define
+class Portal:
+    settings: Settings
+    services: Services
+    translations: dict[str, Translations]
+    _limiter: CapacityLimiter | None = field(default=None, alias="_limiter")
+
+    async def call(self, function: Callable[..., T], *args: object, **kwargs: object) -> T:
+        """Run a (blocking) service call in the thread pool."""
+        return await run_in_threadpool(function, *args, **kwargs)
+
+    async def call_hashing(self, function: Callable[..., T], *args: object,
+                           **kwargs: object) -> T:
+        """Run an argon2-bound service call behind a small limiter of its own.
+
+        A flood of sign-ins then queues here instead of taking every worker thread, so the
+        other pages keep answering.
+        """
+        if self._limiter is None:
+            self._limiter = CapacityLimiter(self.settings.argon2_concurrency)
+        bound = functools.partial(function, *args, **kwargs)
+        return await anyio.to_thread.run_sync(bound, limiter=self._limiter)
+
+
+def portal_of(request: Request) -> Portal:
+    portal: Portal = request.app.state.portal
+    return portal
+
+
+def client_address(request: Request) -> str:
+    """The peer address for rate limits.
+
+    Behind a reverse proxy run uvicorn with ``--proxy-headers --forwarded-allow-ips=<proxy>``
+    so that ``request.client`` is the real client taken from the trusted proxy's
+    ``X-Forwarded-For`` (and never from a header any client could send).
+    """
+    return request.client.host if request.client else ""

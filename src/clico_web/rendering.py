@@ -1,0 +1,117 @@
+"""Templates: one Jinja2 environment per language, each with its catalog installed.
+
+Separate environments keep translation thread- and task-safe without any global state.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from attrs import frozen
+from babel.dates import format_date, format_timedelta
+from babel.support import Translations
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.templating import Jinja2Templates
+
+from clico_core.errors import ClicoError
+
+from .errors import field_message, info_for, message_args, retry_after_header
+from .i18n import LANGUAGE_NAMES, LANGUAGES, choose_language
+from .portal import portal_of
+
+
+@frozen
+class Feedback:
+    status: int
+    message: str
+    fields: dict[str, str]
+    headers: dict[str, str]
+
+
+# Ticket statuses as msgids (translated in the template).
+STATUS_LABELS = {"new": "New", "open": "Open", "waiting_for_customer": "Waiting for customer",
+                 "resolved": "Resolved", "closed": "Closed"}
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+
+def _environment(language: str, translations: Translations) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        autoescape=True,
+        extensions=["jinja2.ext.i18n"],
+        undefined=jinja2.StrictUndefined,
+    )
+    env.install_gettext_translations(translations, newstyle=True)  # type: ignore[attr-defined]
+    env.globals["STATUS_LABELS"] = STATUS_LABELS
+    env.filters["date"] = lambda value: format_date(value, "medium", locale=language)
+    env.filters["age"] = lambda delta: format_timedelta(delta, locale=language)
+    return env
+
+
+class Renderer:
+    def __init__(self, translations: Mapping[str, Translations]) -> None:
+        self.translations = dict(translations)
+        self.templates = {language: Jinja2Templates(env=_environment(language, catalog))
+                          for language, catalog in translations.items()}
+
+    def language(self, request: Request) -> str:
+        cached = getattr(request.state, "language", None)
+        if isinstance(cached, str):
+            return cached
+        viewer = getattr(request.state, "viewer", None)
+        account_language = viewer.account.language.value if viewer is not None else None
+        language = choose_language(request, account_language,
+                                   portal_of(request).settings.language)
+        request.state.language = language
+        return language
+
+    def gettext(self, request: Request, message: str, **values: object) -> str:
+        text = self.translations[self.language(request)].gettext(message)
+        return text % values if values else text
+
+    def render(self, request: Request, name: str, context: Mapping[str, Any] | None = None,
+               status: int = 200, headers: Mapping[str, str] | None = None) -> Response:
+        language = self.language(request)
+        full: dict[str, Any] = {
+            "lang": language,
+            "languages": [(code, LANGUAGE_NAMES[code]) for code in LANGUAGES],
+            "csrf_token": getattr(request.state, "csrf_token", ""),
+            "viewer": getattr(request.state, "viewer", None),
+            "current_path": request.url.path,
+            "errors": {},
+            "values": {},
+            "message": "",
+            "notice": "",
+        }
+        full.update(context or {})
+        return self.templates[language].TemplateResponse(
+            request, name, full, status_code=status, headers=headers)
+
+
+def failure(request: Request, error: ClicoError) -> Feedback:
+    """How to show a core error: status, translated message, per-field messages, headers."""
+    renderer = renderer_of(request)
+    info = info_for(error)
+    fields = getattr(error, "fields", None) or {}
+    return Feedback(
+        status=info.status,
+        message=renderer.gettext(request, info.message, **message_args(error)),
+        fields={name: renderer.gettext(request, field_message(code))
+                for name, code in fields.items()},
+        headers=retry_after_header(error),
+    )
+
+
+def renderer_of(request: Request) -> Renderer:
+    renderer: Renderer = request.app.state.renderer
+    return renderer
+
+
+def render(request: Request, name: str, context: Mapping[str, Any] | None = None,
+           status: int = 200, headers: Mapping[str, str] | None = None) -> Response:
+    return renderer_of(request).render(request, name, context, status, headers)

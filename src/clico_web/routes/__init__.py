@@ -1,0 +1,27 @@
+"""The routes of the portal as one plain list (issue 6 adds the ticket routes here)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from starlette.routing import BaseRoute, Mount
+from starlette.staticfiles import StaticFiles
+
+from . import account, assets, contracts, language, pages, passwords, signin, signup, tickets
+
+STATIC = Path(__file__).parent.parent / "static"
+
+
+def routes() -> list[BaseRoute]:
+    return [
+        *signin.routes,
+        *passwords.routes,
+        *signup.routes,
+        *pages.routes,
+        *tickets.routes,
+        *contracts.routes,
+        *assets.routes,
+        *account.routes,
+        *language.routes,
+        Mount("/static", app=StaticFiles(directory=STATIC), name="static"),
+    ]

@@ -1,0 +1,35 @@
+"""The portal's simple pages: home, customer, knowledge (the tickets are in ``tickets.py``)."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Route
+
+from ..portal import portal_of
+from ..rendering import render
+from ..sessions import current_viewer, signed_in, viewer_of
+
+
+async def home(request: Request) -> Response:
+    target = "/tickets" if await current_viewer(request) is not None else "/signin"
+    return RedirectResponse(target, status_code=303)
+
+
+@signed_in
+async def customer(request: Request) -> Response:
+    portal = portal_of(request)
+    overview = await portal.call(portal.services.customer_overview, viewer_of(request))
+    return render(request, "portal/customer.html", {"overview": overview, "section": "customer"})
+
+
+@signed_in
+async def knowledge(request: Request) -> Response:
+    return render(request, "portal/knowledge.html", {"section": "knowledge"})
+
+
+routes = [
+    Route("/", home, name="home"),
+    Route("/customer", customer, name="customer"),
+    Route("/knowledge", knowledge, name="knowledge"),
+]

@@ -1,0 +1,72 @@
+"""``Forgot my password``: the request (same answer always) and the reset link's form."""
+
+from __future__ import annotations
+
+from attrs import frozen
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from clico_core.errors import ClicoError, InvalidToken
+
+from ..forms import read_form
+from ..portal import client_address, portal_of
+from ..rendering import failure, render
+
+MAX_SECRET_CHARS = 128
+
+
+@frozen
+class ForgotForm:
+    login_or_email: str
+
+
+@frozen
+class ResetForm:
+    password: str
+    password_confirm: str
+
+
+async def forgot_page(request: Request) -> Response:
+    if request.method == "GET":
+        return render(request, "auth/forgot.html")
+    form = await read_form(request, ForgotForm)
+    portal = portal_of(request)
+    await portal.call(portal.services.request_password_reset, form.login_or_email,
+                      client_address(request))
+    # Whatever happened (unknown account, rate limit): the same page.
+    return render(request, "auth/forgot.html", {"done": True})
+
+
+def _invalid_link(request: Request) -> Response:
+    return render(request, "auth/reset_invalid.html", status=400)
+
+
+async def reset_page(request: Request) -> Response:
+    secret = request.path_params["secret"][:MAX_SECRET_CHARS]
+    portal = portal_of(request)
+    if request.method == "GET":
+        try:
+            await portal.call(portal.services.check_reset_token, secret)
+        except InvalidToken:
+            return _invalid_link(request)
+        return render(request, "auth/reset.html", {"secret": secret})
+    form = await read_form(request, ResetForm)
+    try:
+        await portal.call_hashing(portal.services.reset_password, secret, form.password,
+                                  form.password_confirm, client_address(request))
+    except InvalidToken:
+        return _invalid_link(request)
+    except ClicoError as error:
+        shown = failure(request, error)
+        return render(request, "auth/reset.html",
+                      {"secret": secret, "message": shown.message, "errors": shown.fields},
+                      status=shown.status, headers=shown.headers)
+    return render(request, "auth/reset_done.html")
+
+
+routes = [
+    Route("/password/forgot", forgot_page, methods=["GET", "POST"], name="password_forgot"),
+    Route("/password/reset/{secret}", reset_page, methods=["GET", "POST"],
+          name="password_reset"),
+]

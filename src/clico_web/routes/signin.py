@@ -1,0 +1,128 @@
+"""Signing in: password step, e-mailed code step, a new code, signing out."""
+
+from __future__ import annotations
+
+from attrs import frozen
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Route
+
+from clico_core.errors import ClicoError, SignInExpired
+from clico_core.services import SignIn
+
+from ..forms import limited, read_form
+from ..portal import client_address, portal_of
+from ..rendering import failure, render, renderer_of
+from ..sessions import clear_session_cookie, current_viewer, session_token, set_session_cookie
+
+
+@frozen
+class SignInForm:
+    login: str = limited(320)  # a login or an e-mail address
+    password: str = limited(16_384)
+
+
+@frozen
+class CodeForm:
+    code: str = limited(64)
+
+
+@frozen
+class EmptyForm:
+    pass
+
+
+def _redirect(path: str) -> RedirectResponse:
+    return RedirectResponse(path, status_code=303)
+
+
+async def sign_in_page(request: Request) -> Response:
+    if request.method == "GET":
+        if await current_viewer(request) is not None:
+            return _redirect("/")
+        notice = ""
+        if request.query_params.get("expired"):
+            notice = renderer_of(request).gettext(
+                request, "Your sign-in has expired. Please sign in again.")
+        return render(request, "auth/signin.html", {"notice": notice})
+    form = await read_form(request, SignInForm)
+    portal = portal_of(request)
+    old = session_token(request)
+    try:
+        step = await portal.call_hashing(portal.services.sign_in, SignIn(
+            form.login, form.password, client_address(request)))
+    except ClicoError as error:
+        shown = failure(request, error)
+        return render(request, "auth/signin.html",
+                      {"message": shown.message, "values": {"login": form.login}},
+                      status=shown.status, headers=shown.headers)
+    if old:
+        await portal.call(portal.services.sign_out, old)
+    response = _redirect("/" if step.complete else "/signin/code")
+    set_session_cookie(response, portal.settings, step.session_token)
+    return response
+
+
+async def code_page(request: Request) -> Response:
+    token = session_token(request)
+    if token is None:
+        return _redirect("/signin")
+    if request.method == "GET":
+        notice = ""
+        if request.query_params.get("resent"):
+            notice = renderer_of(request).gettext(request, "A new code has been sent.")
+        return render(request, "auth/code.html", {"notice": notice})
+    form = await read_form(request, CodeForm)
+    portal = portal_of(request)
+    try:
+        step = await portal.call(portal.services.verify_code, token, form.code,
+                                 client_address(request))
+    except SignInExpired:
+        response = _redirect("/signin?expired=1")
+        clear_session_cookie(response, portal.settings)
+        return response
+    except ClicoError as error:
+        shown = failure(request, error)
+        return render(request, "auth/code.html", {"message": shown.message},
+                      status=shown.status, headers=shown.headers)
+    response = _redirect("/")
+    set_session_cookie(response, portal.settings, step.session_token)
+    return response
+
+
+async def resend_code(request: Request) -> Response:
+    token = session_token(request)
+    await read_form(request, EmptyForm)
+    if token is None:
+        return _redirect("/signin")
+    portal = portal_of(request)
+    try:
+        await portal.call(portal.services.resend_code, token)
+    except SignInExpired:
+        response = _redirect("/signin?expired=1")
+        clear_session_cookie(response, portal.settings)
+        return response
+    except ClicoError as error:
+        shown = failure(request, error)
+        return render(request, "auth/code.html", {"message": shown.message},
+                      status=shown.status, headers=shown.headers)
+    return _redirect("/signin/code?resent=1")
+
+
+async def sign_out(request: Request) -> Response:
+    await read_form(request, EmptyForm)
+    token = session_token(request)
+    portal = portal_of(request)
+    if token:
+        await portal.call(portal.services.sign_out, token)
+    response = _redirect("/signin")
+    clear_session_cookie(response, portal.settings)
+    return response
+
+
+routes = [
+    Route("/signin", sign_in_page, methods=["GET", "POST"], name="signin"),
+    Route("/signin/code", code_page, methods=["GET", "POST"], name="signin_code"),
+    Route("/signin/code/resend", resend_code, methods=["POST"], name="signin_code_resend"),
+    Route("/signout", sign_out, methods=["POST"], name="signout"),
+]

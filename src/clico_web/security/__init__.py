@@ -1,0 +1,1 @@
+"""Request-level protections: security headers and CSRF (both pure ASGI middleware)."""

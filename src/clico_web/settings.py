@@ -1,0 +1,118 @@
+"""Settings of the web portal, read from the environment (``CLICO_*``)."""
+
+from __future__ import annotations
+
+import enum
+import os
+import secrets
+import time
+from collections.abc import Mapping
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from attrs import field, frozen
+
+MIN_SECRET_KEY_LENGTH = 32
+
+
+class SettingsError(ValueError):
+    """The configuration cannot run (e.g. production without a strong secret key)."""
+
+
+class Mode(enum.StrEnum):
+    DEMO = "demo"
+    DEVELOPMENT = "development"
+    PRODUCTION = "production"
+
+
+def _mode(value: str | Mode) -> Mode:
+    try:
+        return Mode(value)
+    except ValueError:
+        raise SettingsError("CLICO_MODE must be demo, development or production") from None
+
+
+def _strip_slash(url: str) -> str:
+    return url.rstrip("/")
+
+
+@frozen
+class Settings:
+    """Everything the portal needs to start; ``from_env`` is the usual constructor."""
+
+    base_url: str = field(default="http://127.0.0.1:8000", converter=_strip_slash)
+    secret_key: str = ""
+    mode: Mode = field(default=Mode.DEVELOPMENT, converter=_mode)
+    data_dir: Path = field(default=Path("var"), converter=Path)
+    database_url: str = ""  # empty: SQLite in data_dir (or memory when SQL is unavailable)
+    mail_url: str = ""  # empty: the mail adapter's default (a local mailbox in data_dir)
+    mail_from: str = "support-system@clico.pl"
+    language: str = "pl"
+    start_mail_worker: bool = True
+    max_form_bytes: int = 256 * 1024
+    argon2_concurrency: int = 2
+
+    def __attrs_post_init__(self) -> None:
+        parts = urlsplit(self.base_url)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise SettingsError("CLICO_BASE_URL must be an absolute http(s) URL")
+        if self.language not in ("pl", "en"):
+            raise SettingsError("CLICO_LANGUAGE must be 'pl' or 'en'")
+        if self.mode is Mode.PRODUCTION:
+            if len(self.secret_key) < MIN_SECRET_KEY_LENGTH:
+                raise SettingsError(
+                    f"production mode needs CLICO_SECRET_KEY of at least "
+                    f"{MIN_SECRET_KEY_LENGTH} characters")
+            if parts.scheme != "https":
+                raise SettingsError("production mode needs an https CLICO_BASE_URL")
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        """Read ``CLICO_*`` variables; unset ones take the defaults above."""
+        env = os.environ if environ is None else environ
+        defaults = cls.__attrs_attrs__
+        return cls(
+            base_url=env.get("CLICO_BASE_URL", defaults.base_url.default),
+            secret_key=env.get("CLICO_SECRET_KEY", ""),
+            mode=env.get("CLICO_MODE", Mode.DEVELOPMENT.value),
+            data_dir=env.get("CLICO_DATA_DIR", "var"),
+            database_url=env.get("CLICO_DATABASE_URL", ""),
+            mail_url=env.get("CLICO_MAIL_URL", ""),
+            mail_from=env.get("CLICO_MAIL_FROM", defaults.mail_from.default),
+            language=env.get("CLICO_LANGUAGE", "pl"),
+            start_mail_worker=env.get("CLICO_MAIL_WORKER", "1") not in ("0", "false", "no"),
+        )
+
+    @property
+    def https(self) -> bool:
+        return self.base_url.startswith("https://")
+
+    @property
+    def origin(self) -> str:
+        parts = urlsplit(self.base_url)
+        return f"{parts.scheme}://{parts.netloc}"
+
+    def effective_secret_key(self) -> bytes:
+        """The configured key; outside production a missing one is generated once and kept in
+        ``<data_dir>/secret_key`` so that restarts and several worker processes share it."""
+        if self.secret_key:
+            return self.secret_key.encode()
+        return _stored_key(self.data_dir / "secret_key")
+
+
+def _stored_key(path: Path) -> bytes:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        for _ in range(50):  # another process may be writing it right now
+            key = path.read_bytes().strip()
+            if len(key) >= MIN_SECRET_KEY_LENGTH:
+                return key
+            time.sleep(0.01)
+        raise SettingsError(
+            f"{path} holds no usable key: delete it or set CLICO_SECRET_KEY") from None
+    key = secrets.token_urlsafe(48).encode()
+    with os.fdopen(descriptor, "wb") as handle:
+        handle.write(key)
+    return key

@@ -1,0 +1,124 @@
+"""``Zarejestruj kontrakt``, ``Kontrakty``, ``Moje Zasoby``, ``Klient``, ``Baza Wiedzy``."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from .web_fixtures import *  # noqa: F403 - fixtures
+from .web_fixtures import TODAY, form_post, sign_in_web
+
+PL = {"accept-language": "pl"}
+
+
+@pytest.fixture
+def jan(client, web_world, issued):
+    web_world.register("jan", contract=issued)
+    sign_in_web(client, web_world)
+    return client
+
+
+def register(client, number: str, key: str):
+    return form_post(client, "/contracts/register",
+                     {"contract_number": number, "contract_key": key})
+
+
+def test_register_contract_page_shows_the_guides_strings(jan):
+    page = jan.get("/contracts/register")
+    assert '<label for="f-contract_number">Numer kontraktu</label>' in page.text
+    assert '<label for="f-contract_key">Klucz kontraktu</label>' in page.text
+    assert "Zastosuj" in page.text
+
+
+def test_activating_a_second_contract_lists_both_with_their_assets(jan, web_world, issued):
+    second = web_world.issue("C-2", "Acme", assets=[("FG-100F", "FORTINET", "FGT-77")])
+    response = register(jan, "C-2", second.activation_key)
+    assert response.status_code == 303
+    assert response.headers["location"] == "/contracts?activated=1"
+    page = jan.get(response.headers["location"])
+    assert "Kontrakt został aktywowany." in page.text
+    for text in ("C-1", "C-2", "Acme", "standard", "PAN-PA-450", "FG-100F", "FGT-77",
+                 "Ilość elementów: 2", "Firma", "Ważny do", "Objęte zasoby"):
+        assert text in page.text, text
+    detail = jan.get(f"/contracts/{second.contract.id}")
+    assert detail.status_code == 200
+    assert "FG-100F" in detail.text
+    assert "FORTINET" in detail.text
+
+
+@pytest.mark.parametrize(("number", "key_of", "status", "message"), [
+    ("NOPE-1", None, 400, "Nie ma kontraktu o tym numerze."),
+    ("C-2", "wrong", 400, "Klucz kontraktu jest nieprawidłowy."),
+    ("C-OLD", "right", 400, "Ten kontrakt nie jest dziś ważny"),
+    ("C-1", "right", 409, "Ten kontrakt jest już aktywny na Twoim koncie."),
+    ("", "right", 400, "To pole jest wymagane."),
+])
+def test_clear_errors_when_a_contract_cannot_be_activated(jan, web_world, issued, number,
+                                                          key_of, status, message):
+    web_world.issue("C-2", "Acme")
+    old = web_world.issue("C-OLD", "Acme", valid_from=TODAY - timedelta(days=400), days=-10)
+    keys = {"C-1": issued.activation_key, "C-OLD": old.activation_key, "": "x"}
+    key = keys.get(number, "x") if key_of == "right" else "WRONG-KEY-123"
+    page = register(jan, number, key)
+    assert page.status_code == status
+    assert message in page.text
+    assert f'value="{number}"' in page.text or not number
+
+
+def test_wrong_keys_are_limited(jan, web_world):
+    web_world.issue("C-2", "Acme")
+    statuses = [register(jan, "C-2", f"WRONG-{i}").status_code for i in range(11)]
+    assert statuses[-1] == 429
+    assert set(statuses[:10]) == {400}
+
+
+def test_another_accounts_contract_and_unknown_ids_are_404(jan, web_world):
+    other = web_world.issue("C-9", "Other Company")
+    web_world.register("ola", contract=other, company="Other Company")
+    for path in (f"/contracts/{other.contract.id}", "/contracts/does-not-exist",
+                 "/contracts/" + "x" * 500):
+        page = jan.get(path)
+        assert page.status_code == 404, path
+        assert "Nie znaleziono strony." in page.text
+    assert "C-9" not in jan.get("/contracts").text
+
+
+def test_my_assets_pages_by_category(jan, web_world):
+    assets = [(f"PA-{i:02}", "PALO_ALTO", f"SN-{i:02}") for i in range(12)]
+    second = web_world.issue("C-2", "Acme", assets=[*assets, ("FG-1", "FORTINET", "MAC-1")])
+    register(jan, "C-2", second.activation_key)
+    page = jan.get("/assets")
+    for text in ("Moje Zasoby", "Nazwa", "Producent", "SN/MAC", "Ilość elementów: 14",
+                 "PALO_ALTO", "default"):
+        assert text in page.text, text
+    small = jan.get("/assets?category=PALO_ALTO&size=10")
+    assert "Ilość elementów: 13" in small.text
+    assert "PA-00" in small.text
+    assert "PA-11" not in small.text
+    assert "Strona 1 z 2" in small.text
+    second_page = jan.get("/assets?category=PALO_ALTO&size=10&page=2")
+    assert "PA-11" in second_page.text
+    assert "FG-1" not in second_page.text
+    # junk in the query never breaks the page
+    for query in ("page=-1", "page=abc", "size=7", "page=99999999999", "category=nope"):
+        assert jan.get(f"/assets?{query}").status_code == 200, query
+    assert jan.get("/assets?category=%00").status_code == 400
+
+
+def test_another_companys_assets_are_never_listed(jan, web_world):
+    other = web_world.issue("C-9", "Other Company", assets=[("SECRET-BOX", "CISCO", "S-9")])
+    web_world.register("ola", contract=other, company="Other Company")
+    assert "SECRET-BOX" not in jan.get("/assets").text
+    assert "SECRET-BOX" not in jan.get("/assets?category=default").text
+
+
+def test_customer_and_knowledge_pages(jan, web_world, issued):
+    web_world.register("ala", contract=issued, email="ala@example.com")
+    customer = jan.get("/customer")
+    assert "Klient" in customer.text
+    assert "Acme" in customer.text
+    assert "ala@example.com" in customer.text
+    knowledge = jan.get("/knowledge")
+    assert "Baza Wiedzy" in knowledge.text
+    assert "Baza wiedzy nie zawiera jeszcze artykułów." in knowledge.text
