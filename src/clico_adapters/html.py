@@ -12,10 +12,12 @@ TAGS = {
     "p", "br", "strong", "b", "em", "i", "u", "s", "strike", "del", "ul", "ol", "li",
     "a", "img", "pre", "code", "blockquote", "h1", "h2", "h3", "span",
 }
-ALIGN = {"align-left", "align-center", "align-right", "align-justify"}
+ALIGN = {"align-left", "align-center", "align-right", "align-justify",
+         # the same, as the Quill editor's semantic HTML names them
+         "ql-align-center", "ql-align-right", "ql-align-justify"}
 ATTRIBUTES = {"a": {"href", "title"}, "img": {"src", "alt", "title", "width", "height"}}
 CLASSES = dict.fromkeys(("p", "h1", "h2", "h3", "li", "blockquote"), ALIGN) | {
-    "pre": {"code-block"}, "code": {"code-block"}}
+    "pre": {"code-block", "ql-syntax"}, "code": {"code-block"}}
 SCHEMES = {"http", "https", "mailto"}
 
 

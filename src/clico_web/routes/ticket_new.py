@@ -1,0 +1,153 @@
+"""``Nowe zgłoszenie``: the form (administrative, or technical with an asset and its
+questions), the asset picker (a plain page, so it works without JavaScript) and creation."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Route
+
+from clico_core.errors import AssetNotCovered, ClicoError, IncompleteAnswers
+from clico_core.services import CoveredAsset, OpenTicket
+from clico_core.tickets import PAGE_SIZES, Priority, RelationType
+
+from ..portal import portal_of
+from ..rendering import failure, render, renderer_of
+from ..sessions import signed_in, viewer_of
+from .ticket_form import ANSWER_PREFIX, TicketForm, read_ticket_form, text_to_html
+from .ticket_labels import ASSET_NOT_COVERED, PRIORITY_LABELS, RELATION_LABELS, field_errors
+
+DEFAULT_PAGE_SIZE = 10
+
+
+def _int(raw: str | None, default: int, low: int, high: int) -> int:
+    if raw is None or not raw.isdigit() or len(raw) > 7:
+        return default
+    return max(low, min(int(raw), high))
+
+
+def _questions(request: Request, covered: CoveredAsset | None) -> list[dict[str, Any]]:
+    if covered is None:
+        return []
+    language = renderer_of(request).language(request)
+    return [{"name": ANSWER_PREFIX + q.id, "label": q.label(language), "kind": q.kind.value,
+             "choices": [(c.value, c.labels.get(language) or c.value) for c in q.choices]}
+            for q in covered.questionnaire.questions]
+
+
+def _form_page(request: Request, covered: CoveredAsset | None, *, values: dict[str, str],
+               errors: dict[str, str] | None = None, message: str = "",
+               status: int = 200) -> Response:
+    values.setdefault("idempotency_key", secrets.token_urlsafe(18))
+    values.setdefault("format", "text")
+    values.setdefault("priority", Priority.NORMAL.value)
+    default_relation = RelationType.INCIDENT if covered else RelationType.PORTAL
+    values.setdefault("relation_type", default_relation.value)
+    return render(request, "tickets/new.html", {
+        "section": "tickets", "covered": covered, "questions": _questions(request, covered),
+        "values": values, "errors": errors or {}, "message": message,
+        "priorities": list(Priority), "relations": list(RelationType),
+        "priority_labels": PRIORITY_LABELS, "relation_labels": RELATION_LABELS,
+    }, status=status)
+
+
+async def _covered(request: Request, asset_id: str) -> CoveredAsset:
+    if not asset_id.isprintable():  # never hand NUL or control characters to the database
+        raise AssetNotCovered()
+    portal = portal_of(request)
+    return await portal.call(portal.services.covered_asset, viewer_of(request), asset_id)
+
+
+def _not_covered(request: Request) -> dict[str, str]:
+    return {"asset": renderer_of(request).gettext(request, ASSET_NOT_COVERED)}
+
+
+@signed_in
+async def new_ticket(request: Request) -> Response:
+    if request.method == "POST":
+        return await _create(request)
+    asset_id = request.query_params.get("asset", "")[:64]
+    if not asset_id:
+        return _form_page(request, None, values={})
+    try:
+        covered = await _covered(request, asset_id)
+    except AssetNotCovered:
+        return _form_page(request, None, values={}, errors=_not_covered(request), status=400)
+    return _form_page(request, covered, values={})
+
+
+def _kept(request: Request, form: TicketForm) -> dict[str, str]:
+    """What the re-rendered form shows: everything typed, the description made safe."""
+    values = {"subject": form.subject, "priority": form.priority,
+              "relation_type": form.relation_type, "idempotency_key": form.idempotency_key,
+              "format": form.format, "description": form.description}
+    if form.format == "html":
+        values["description"] = portal_of(request).services.ports.sanitize(form.description)
+    values.update({ANSWER_PREFIX + k: v for k, v in form.answers.items()})
+    return values
+
+
+async def _create(request: Request) -> Response:
+    form = await read_ticket_form(request)
+    values = _kept(request, form)
+    covered = None
+    if form.asset_id and not form.remove_asset:
+        try:
+            covered = await _covered(request, form.asset_id)
+        except AssetNotCovered:
+            return _form_page(request, None, values=values, errors=_not_covered(request),
+                              message=renderer_of(request).gettext(request, ASSET_NOT_COVERED),
+                              status=400)
+    if form.remove_asset:
+        return _form_page(request, None, values=values)
+    description = form.description if form.format == "html" else text_to_html(form.description)
+    command = OpenTicket(
+        subject=form.subject, description=description, priority=form.priority,
+        relation_type=form.relation_type, asset_id=covered.asset.id if covered else None,
+        answers=form.answers if covered else {}, idempotency_key=form.idempotency_key or None)
+    portal = portal_of(request)
+    opener = (portal.services.open_technical_ticket if covered
+              else portal.services.open_administrative_ticket)
+    try:
+        ticket = await portal.call(opener, viewer_of(request), command)
+    except AssetNotCovered:  # e.g. the contract expired between the two screens
+        return _form_page(request, None, values=values, errors=_not_covered(request),
+                          message=renderer_of(request).gettext(request, ASSET_NOT_COVERED),
+                          status=400)
+    except ClicoError as error:
+        shown = failure(request, error)
+        fields = getattr(error, "fields", None) or {}
+        prefix = ANSWER_PREFIX if isinstance(error, IncompleteAnswers) else ""
+        if "idempotency_key" in fields:  # a tampered key: the re-rendered form gets a new one
+            values.pop("idempotency_key")
+        return _form_page(request, covered, values=values, message=shown.message,
+                          errors=field_errors(request, fields, prefix), status=shown.status)
+    return RedirectResponse(f"/tickets/{ticket.number}", status_code=303)
+
+
+@signed_in
+async def asset_picker(request: Request) -> Response:
+    params = request.query_params
+    category = (params.get("category") or "")[:64] or None
+    if category is not None and not category.isprintable():
+        category = None  # PostgreSQL refuses NUL in text, and no category has control chars
+    page = _int(params.get("page"), 1, 1, 1_000_000)
+    size = _int(params.get("size"), DEFAULT_PAGE_SIZE, 1, 100)
+    size = size if size in PAGE_SIZES else DEFAULT_PAGE_SIZE
+    portal = portal_of(request)
+    result = await portal.call(portal.services.list_covered_assets, viewer_of(request),
+                               category, page, size)
+    pages = max(1, -(-result.total // size))
+    return render(request, "tickets/picker.html", {
+        "section": "tickets", "result": result, "category": category, "page": min(page, pages),
+        "pages": pages, "size": size, "sizes": PAGE_SIZES,
+    })
+
+
+routes = [
+    Route("/tickets/new", new_ticket, methods=["GET", "POST"], name="new_ticket"),
+    Route("/tickets/new/assets", asset_picker, name="ticket_asset_picker"),
+]

@@ -1,0 +1,109 @@
+"""``Aktywności``: the ticket list (filters, sort, page size, keyset pager) and a ticket's page."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from babel.dates import format_date
+from markupsafe import Markup
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from clico_core.errors import ClicoError, NotFound
+from clico_core.questionnaires import YES, QuestionKind
+from clico_core.tickets import PAGE_SIZES, Priority, SortColumn, TicketPage, TicketStatus
+
+from ..portal import portal_of
+from ..rendering import failure, render, renderer_of
+from ..sessions import signed_in, viewer_of
+from . import ticket_new
+from .ticket_labels import PRIORITY_LABELS, RELATION_LABELS, field_errors
+from .ticket_query import BadCursor, parse_list_view
+
+MAX_NUMBER_CHARS = 32
+LIST_COLUMNS = (
+    (SortColumn.NUMBER, "Ticket number"), (SortColumn.SUBJECT, "Subject"),
+    (SortColumn.MODIFIED, "Modified"), (SortColumn.COMPANY, "Company"),
+    (SortColumn.CREATED, "Age"), (SortColumn.STATUS, "Status"),
+)
+EMPTY_PAGE = TicketPage((), 0, False, None, None)
+
+
+@signed_in
+async def ticket_list(request: Request) -> Response:
+    try:
+        view = parse_list_view(request.query_params)
+    except BadCursor:
+        message = renderer_of(request).gettext(
+            request, "This page link is invalid or outdated. Open the list again.")
+        return render(request, "errors/error.html", {"status": 400, "message": message},
+                      status=400)
+    portal = portal_of(request)
+    viewer = viewer_of(request)
+    status, message, errors, page = 200, "", {}, EMPTY_PAGE
+    try:
+        page = await portal.call(portal.services.list_tickets, viewer, view.query)
+    except ClicoError as error:
+        shown = failure(request, error)
+        fields = getattr(error, "fields", None) or {}
+        status, message, errors = shown.status, shown.message, field_errors(request, fields)
+    overview = await portal.call(portal.services.customer_overview, viewer)
+    assets = await portal.call(portal.services.list_covered_assets, viewer, None, 1, 100)
+    return render(request, "portal/tickets.html", {
+        "section": "tickets", "view": view, "page": page, "columns": LIST_COLUMNS,
+        "now": portal.services.ports.clock.now(), "sizes": PAGE_SIZES,
+        "statuses": list(TicketStatus), "priorities": list(Priority),
+        "priority_labels": PRIORITY_LABELS, "companies": overview.companies,
+        "assets": assets.rows, "message": message, "errors": errors,
+    }, status=status)
+
+
+def _local_date(raw: str, language: str) -> str:
+    try:
+        return format_date(date.fromisoformat(raw), "medium", locale=language)
+    except ValueError:
+        return raw
+
+
+@signed_in
+async def ticket_page(request: Request) -> Response:
+    number = request.path_params["number"][:MAX_NUMBER_CHARS]
+    portal = portal_of(request)
+    try:
+        if not number.isprintable():
+            raise NotFound()
+        detail = await portal.call(portal.services.ticket_detail, viewer_of(request), number)
+    except NotFound:
+        return render(request, "errors/error.html", {
+            "status": 404, "message": renderer_of(request).gettext(request, "Page not found.")},
+            status=404)
+    ports = portal.services.ports
+    language = renderer_of(request).language(request)
+    answers = []
+    if detail.ticket.questionnaire_id:
+        questionnaire = ports.questionnaires.get(detail.ticket.questionnaire_id)
+        for question in questionnaire.questions:
+            raw = detail.answers.get(question.id, "")
+            shown = raw
+            if question.kind is QuestionKind.CHOICE:
+                shown = question.choice_label(raw, language)
+            elif question.kind is QuestionKind.YES_NO:
+                shown = "yes" if raw == YES else "no"
+            elif question.kind is QuestionKind.DATE:
+                shown = _local_date(raw, language)
+            answers.append((question.label(language), question.kind.value, shown))
+    # Stored sanitised by the core; sanitised again here (idempotent) before being trusted.
+    description = Markup(ports.sanitize(detail.ticket.description))  # noqa: S704
+    return render(request, "tickets/detail.html", {
+        "section": "tickets", "detail": detail, "ticket": detail.ticket, "answers": answers,
+        "description": description, "priority_labels": PRIORITY_LABELS,
+        "relation_labels": RELATION_LABELS,
+    })
+
+
+routes = [
+    Route("/tickets", ticket_list, name="tickets"),
+    *ticket_new.routes,
+    Route("/tickets/{number}", ticket_page, name="ticket"),
+]

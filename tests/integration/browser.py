@@ -1,0 +1,133 @@
+"""Reusable browser-test fixtures: a live server and Playwright pages on Debian's Chromium.
+
+``live_server.serve(make_app)`` serves any ASGI app with uvicorn on a free loopback port in a
+background thread (``make_app`` receives the base URL, for ``Settings(base_url=…)``) and stops
+it after the test. ``browser_page.open(url)`` gives a fresh browser context's page; every
+JavaScript dialog (``alert``, ``prompt``…) is dismissed and recorded in ``dialogs``, every
+uncaught page error in ``errors`` and every console error (e.g. a CSP violation) in
+``console_errors``, so tests can prove that injected script never ran.
+Import with ``from .browser import *`` and mark the tests ``@pytest.mark.browser``.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import uvicorn
+
+from .smtp import free_port
+
+__all__ = ["browser_page", "chromium", "live_server"]  # the fixtures
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+
+
+class LiveServer:
+    """Apps served on free loopback ports; all stopped by ``stop``."""
+
+    def __init__(self) -> None:
+        self._running: list[tuple[uvicorn.Server, threading.Thread]] = []
+
+    def serve(self, make_app: Callable[[str], Any]) -> str:
+        port = free_port()
+        url = f"http://127.0.0.1:{port}"
+        server = uvicorn.Server(uvicorn.Config(make_app(url), host="127.0.0.1", port=port,
+                                               log_level="warning", lifespan="on", ws="none"))
+        thread = threading.Thread(target=server.run, daemon=True)
+        thread.start()
+        deadline = time.monotonic() + 20
+        while not server.started:
+            if time.monotonic() > deadline or not thread.is_alive():
+                raise RuntimeError("the live server did not start")
+            time.sleep(0.05)
+        self._running.append((server, thread))
+        return url
+
+    def stop(self) -> None:
+        for server, _ in self._running:
+            server.should_exit = True
+        for _, thread in self._running:
+            thread.join(timeout=30)
+        self._running.clear()
+
+
+@pytest.fixture
+def live_server() -> Iterator[LiveServer]:
+    server = LiveServer()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="module")
+def chromium():  # type: ignore[no-untyped-def]
+    """Chromium, launched once per test module (Playwright allows one sync driver at a time)."""
+    if not CHROMIUM.exists():
+        pytest.skip("browser tests need Debian's Chromium at /usr/bin/chromium")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+class BrowserPages:
+    """Pages in fresh contexts; dialogs and page errors of all of them are recorded."""
+
+    def __init__(self, browser: Any) -> None:
+        self.browser = browser
+        self.contexts: list[Any] = []
+        self.dialogs: list[str] = []
+        self.errors: list[str] = []
+        self.console_errors: list[str] = []
+
+    def open(self, base_url: str, *, language: str = "pl", javascript: bool = True,
+             width: int = 1280, height: int = 860) -> Any:
+        locale = {"pl": "pl-PL", "en": "en-US"}.get(language, language)
+        context = self.browser.new_context(
+            base_url=base_url, locale=locale, java_script_enabled=javascript,
+            viewport={"width": width, "height": height})
+        context.set_default_timeout(15_000)
+        self.contexts.append(context)
+        page = context.new_page()
+        page.on("dialog", self._dialog)
+        page.on("pageerror", lambda error: self.errors.append(str(error)))
+        page.on("console", self._console)
+        return page
+
+    def _console(self, message: Any) -> None:
+        if message.type == "error":  # e.g. a Content-Security-Policy violation
+            url = (message.location or {}).get("url", "")
+            if not url.endswith("/favicon.ico"):
+                self.console_errors.append(f"{message.text} ({url})")
+
+    def _dialog(self, dialog: Any) -> None:
+        self.dialogs.append(f"{dialog.type}: {dialog.message}")
+        dialog.dismiss()
+
+    def close(self) -> None:
+        for context in self.contexts:
+            context.close()
+
+
+@pytest.fixture
+def browser_page(chromium: Any) -> Iterator[BrowserPages]:
+    pages = BrowserPages(chromium)
+    try:
+        yield pages
+    finally:
+        pages.close()
+
+
+def screenshot(page: Any, name: str) -> None:
+    """A full-page PNG into ``docs/screenshots/<name>.png`` (linked from the user guide)."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
