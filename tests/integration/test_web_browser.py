@@ -8,29 +8,25 @@ screenshot into ``docs/screenshots/`` (linked from ``docs/user-guide.md``).
 from __future__ import annotations
 
 import re
-import threading
-import time
 from collections.abc import Iterator
 from datetime import timedelta
 from email.message import EmailMessage
-from pathlib import Path
 
 import pytest
-import uvicorn
 from attrs import frozen
 
 from clico_core.services import AssetSpec, IssueContract, IssuedContract, MigratedAccount
 from clico_web import Mode, Settings, create_app
 
-from .smtp import SmtpServer, free_port
+from .browser import CHROMIUM, LiveServer, chromium, screenshot
+from .smtp import SmtpServer
 from .web_fixtures import PASSWORD
 
 pytestmark = pytest.mark.browser
 
 playwright_sync = pytest.importorskip("playwright.sync_api")
 expect = playwright_sync.expect
-CHROMIUM = Path("/usr/bin/chromium")
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+__all__ = ["chromium"]  # the shared fixture, used below
 NEW_PASSWORD = "a brand new passphrase 42"
 
 
@@ -52,61 +48,45 @@ def text_of(message: EmailMessage) -> str:
 def portal(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Portal]:
     if not CHROMIUM.exists():
         pytest.skip("browser tests need Debian's Chromium at /usr/bin/chromium")
-    port = free_port()
-    with SmtpServer() as smtp:
-        settings = Settings(base_url=f"http://127.0.0.1:{port}", mode=Mode.DEMO,
+    made: dict[str, object] = {}
+
+    def make_app(url: str):  # type: ignore[no-untyped-def]
+        settings = Settings(base_url=url, mode=Mode.DEMO,
                             data_dir=tmp_path_factory.mktemp("portal"), mail_url=smtp.url,
                             secret_key="browser-test-secret-key-0123456789abcdef")
         app = create_app(settings)
         services = app.state.portal.services
         until = services.ports.today() + timedelta(days=365)
-        first = services.issue_contract(IssueContract(
+        made["first"] = services.issue_contract(IssueContract(
             "CLICO-2026-001", "Acme Networks", until, support_level="standard",
             assets=(AssetSpec("PAN-PA-450", "PALO_ALTO", "013201009876"),)))
-        second = services.issue_contract(IssueContract(
+        made["second"] = services.issue_contract(IssueContract(
             "CLICO-2026-002", "Acme Networks", until, support_level="premium",
             assets=(AssetSpec("PAN-PA-220", "PALO_ALTO", "012801004321"),
                     AssetSpec("FortiGate 100F", "FORTINET", "00:09:0f:aa:bb:cc"))))
         services.import_migrated_accounts([MigratedAccount(
             1, "olga.stara@example.com", "Olga", "Stara", "+48 22 100 20 30", "Acme Networks")])
-        server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port,
-                                               log_level="warning", lifespan="on"))
-        thread = threading.Thread(target=server.run, daemon=True)
-        thread.start()
-        deadline = time.monotonic() + 20
-        while not server.started:
-            assert time.monotonic() < deadline, "the portal did not start"
-            time.sleep(0.05)
+        return app
+
+    with SmtpServer() as smtp:
+        server = LiveServer()
         try:
-            yield Portal(settings.base_url, smtp, first, second)
+            url = server.serve(make_app)
+            yield Portal(url, smtp, made["first"], made["second"])  # type: ignore[arg-type]
         finally:
-            server.should_exit = True
-            thread.join(timeout=30)
-
-
-@pytest.fixture(scope="module")
-def browser(portal: Portal):  # type: ignore[no-untyped-def]
-    with playwright_sync.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=["--headless", "--no-sandbox", "--disable-gpu",
-                  "--disable-background-networking"])
-        yield chromium
-        chromium.close()
+            server.stop()
 
 
 @pytest.fixture
-def page(browser, portal: Portal):  # type: ignore[no-untyped-def]
-    context = browser.new_context(locale="en-US", viewport={"width": 1280, "height": 800},
-                                  base_url=portal.url)
+def page(chromium, portal: Portal):  # type: ignore[no-untyped-def]
+    context = chromium.new_context(locale="en-US", viewport={"width": 1280, "height": 800},
+                                   base_url=portal.url)
     context.set_default_timeout(15_000)
     yield context.new_page()
     context.close()
 
 
-def shot(page, name: str) -> None:  # type: ignore[no-untyped-def]
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+shot = screenshot
 
 
 def sign_in(page, portal: Portal, login: str, password: str, address: str,  # type: ignore[no-untyped-def]
