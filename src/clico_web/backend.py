@@ -37,12 +37,12 @@ def build_backend(settings: Settings) -> tuple[Services, Any]:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         url = default_database_url(settings.data_dir)
     db = SqlDatabase.from_url(url)
-    if settings.mode is Mode.PRODUCTION:
-        # Several server processes must not race to migrate: production migrates explicitly.
-        if db.pending_migrations():
-            raise SettingsError("the database schema is not up to date: run `clico db upgrade`")
-    else:
-        db.upgrade()
+    if settings.mode is Mode.DEMO:
+        db.upgrade()  # a throw-away demo may set itself up
+    elif db.pending_migrations():
+        # Nothing touches a real schema silently: `clico db upgrade` (or `serve --migrate`).
+        db.dispose()
+        raise SettingsError("the database schema is not up to date: run `clico db upgrade`")
     return bootstrap(uow=db.uow_factory), db.mail_queue
 
 

@@ -9,6 +9,8 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
+
 from clico_adapters.sql import SqlDatabase, default_database_url
 from clico_core.services import IssueContract
 from clico_web import Mode, Settings, create_app
@@ -55,3 +57,12 @@ def test_the_app_builds_its_backend_and_delivers_mail(tmp_path):
     database = SqlDatabase.from_url(default_database_url(tmp_path))
     assert not database.pending_migrations()
     database.dispose()
+
+
+def test_outside_demo_mode_the_app_never_migrates_silently(tmp_path):
+    from clico_web.settings import SettingsError
+
+    settings = Settings(base_url="http://testserver", mode=Mode.DEVELOPMENT, data_dir=tmp_path,
+                        start_mail_worker=False)
+    with pytest.raises(SettingsError, match="clico db upgrade"):
+        create_app(settings)
