@@ -187,3 +187,19 @@ def test_real_subprocesses(database_url: str, tmp_path: Path) -> None:
     csv_path.write_text(CSV, encoding="utf-8")
     imported = _subprocess(["accounts", "import", str(csv_path)], env)
     assert imported.returncode == 0 and "created 2" in imported.stdout, imported.stderr
+
+
+def test_env_file_is_read_and_the_environment_wins(tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / ".env").write_text(
+        "# a comment\nCLICO_BASE_URL=https://from-file.example.com\n"
+        "CLICO_MAIL_FROM=helpdesk@example.com\nCLICO_SECRET_KEY=file-secret-1234567890\n"
+        "OTHER=ignored\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("CLICO_ENV_FILE", raising=False)
+    env = {"CLICO_MAIL_FROM": "support@example.com", "CLICO_DATA_DIR": str(tmp_path)}
+    out = _ok(CliRunner().invoke(main, ["config"], env=env))
+    assert "https://from-file.example.com" in out and "support@example.com" in out
+    assert "file-secret" not in out and "****" in out
+    missing = CliRunner().invoke(main, ["config"], env={**env, "CLICO_ENV_FILE": "nope.env"})
+    _fails(missing, "not a file")

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import functools
+import os
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import ParamSpec, TypeVar
 
 import click
@@ -60,9 +62,30 @@ class Runtime:
             self._db.dispose()
 
 
+ENV_FILE_VARIABLE = "CLICO_ENV_FILE"
+
+
+def environment() -> dict[str, str]:
+    """The process environment over an optional ``.env``-style file (python-dotenv).
+
+    The file is ``$CLICO_ENV_FILE``, else ``./.env`` when present; real environment
+    variables win over it, and only ``CLICO_*`` keys are taken from it.
+    """
+    path = Path(os.environ.get(ENV_FILE_VARIABLE, ".env"))
+    from_file: dict[str, str] = {}
+    if path.is_file():
+        from dotenv import dotenv_values
+
+        from_file = {k: v for k, v in dotenv_values(path).items()
+                     if k.startswith("CLICO_") and v is not None}
+    elif ENV_FILE_VARIABLE in os.environ:
+        raise click.ClickException(f"{ENV_FILE_VARIABLE} names {path}, which is not a file")
+    return {**from_file, **os.environ}
+
+
 def load_settings() -> Settings:
     try:
-        return Settings.from_env()
+        return Settings.from_env(environment())
     except SettingsError as error:
         raise click.ClickException(str(error)) from None
 
