@@ -8,7 +8,7 @@ import threading
 
 import click
 
-from .context import Runtime, console, fail_cleanly, pass_runtime
+from .context import Runtime, console, environment, fail_cleanly, pass_runtime
 
 
 def create_app_from_env():  # type: ignore[no-untyped-def]
@@ -43,6 +43,9 @@ def serve(runtime: Runtime, host: str, port: int, workers: int, migrate: bool,
         runtime.db.upgrade()
     if no_mail_worker:
         os.environ["CLICO_MAIL_WORKER"] = "0"
+    if "CLICO_BASE_URL" not in environment():  # links in mails should point here
+        shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host  # noqa: S104
+        os.environ["CLICO_BASE_URL"] = f"http://{shown}:{port}"
     runtime.close()  # the server opens its own connections
     console.print(f"CLICO Support System on http://{host}:{port} "
                   f"(database {runtime.database_url.split('://')[0]})")
