@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from clico_core.ports import Clock, PasswordHasher, SecretGenerator, UnitOfWorkFactory
+from clico_core.ports import (
+    Clock,
+    PasswordHasher,
+    SecretGenerator,
+    TotpVerifier,
+    UnitOfWorkFactory,
+)
 from clico_core.questionnaires import QuestionnaireRegistry
 from clico_core.services import Limits, Ports, Services
 
@@ -19,14 +25,16 @@ def bootstrap(
     sanitize: Callable[[str], str] | None = None,
     limits: Limits | None = None,
     timezone: str = "Europe/Warsaw",
+    totp: TotpVerifier | None = None,
 ) -> Services:
     """Wire the core to adapters; anything not given gets the production default.
 
-    Defaults: in-memory persistence, the system clock and CSPRNG, argon2id, nh3.
+    Defaults: in-memory persistence, the system clock and CSPRNG, argon2id, nh3, pyotp.
     """
     from .html import sanitize_html
     from .memory import MemoryUnitOfWorkFactory, SystemClock, SystemSecrets
     from .passwords import Argon2Hasher
+    from .totp import PyotpVerifier
 
     ports = Ports(
         uow=uow or MemoryUnitOfWorkFactory(),
@@ -37,5 +45,6 @@ def bootstrap(
         sanitize=sanitize or sanitize_html,
         limits=limits or Limits(),
         timezone=timezone,
+        totp=totp or PyotpVerifier(),
     )
     return Services(ports)

@@ -46,6 +46,10 @@ class Account:
     # What the person typed as their company at sign-up; visibility never depends on it
     # (company_id comes from the contract used to register, or from an operator).
     organisation: str = ""
+    # An authenticator app (TOTP, RFC 6238) instead of the e-mailed code, when enrolled;
+    # the last accepted time step is kept so a code cannot be replayed.
+    totp_secret: str | None = None
+    totp_last_step: int | None = None
 
     @property
     def full_name(self) -> str:

@@ -27,6 +27,8 @@ class AuditKind(enum.StrEnum):
     CONTRACT_KEY_FAILED = "contract_key_failed"
     ACCOUNT_DISABLED = "account_disabled"
     ACCOUNT_IMPORTED = "account_imported"
+    TOTP_ENABLED = "totp_enabled"
+    TOTP_DISABLED = "totp_disabled"
 
 
 @frozen

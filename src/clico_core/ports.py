@@ -51,6 +51,22 @@ class SecretGenerator(Protocol):
         ...
 
 
+class TotpVerifier(Protocol):
+    """Time-based one-time passwords (RFC 6238) from an authenticator app."""
+
+    def new_secret(self) -> str:
+        """A fresh base32 shared secret (at least 160 bits)."""
+        ...
+
+    def provisioning_uri(self, secret: str, account_name: str, issuer: str) -> str:
+        """The ``otpauth://`` URI an authenticator app imports (usually as a QR code)."""
+        ...
+
+    def matching_step(self, secret: str, code: str, at: datetime) -> int | None:
+        """The time step (±1 around ``at``) whose code equals ``code``, or None."""
+        ...
+
+
 class PasswordHasher(Protocol):
     def hash(self, password: str) -> str: ...
 
@@ -90,6 +106,11 @@ class AccountRepository(Protocol):
     def get_by_email(self, email: str) -> Account | None: ...
     def update(self, account: Account) -> None:
         """Persist every field of an account loaded from this unit of work."""
+        ...
+
+    def advance_totp_step(self, account_id: AccountId, step: int) -> bool:
+        """Record ``step`` as the last accepted TOTP step only if it is newer than the stored
+        one (a conditional update); False means the code was already used (a replay)."""
         ...
 
     def list_for_companies(self, company_ids: Sequence[CompanyId] | None = None

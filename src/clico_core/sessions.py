@@ -24,6 +24,11 @@ RESEND_INTERVAL = timedelta(seconds=30)
 MAX_CODES_PER_SIGN_IN = 5
 
 
+class SecondFactor(enum.StrEnum):
+    EMAIL = "email"  # a one-time code e-mailed for this pending sign-in (the default)
+    TOTP = "totp"  # a code from the account's authenticator app
+
+
 class SessionLevel(enum.StrEnum):
     PENDING_CODE = "pending_code"  # password checked, waiting for the e-mailed code
     FULL = "full"
@@ -43,6 +48,7 @@ class Session:
     code_sent_at: datetime | None = None
     codes_sent: int = 0
     code_failures: int = 0
+    second_factor: SecondFactor = SecondFactor.EMAIL
 
     def alive(self, *, at: datetime) -> bool:
         if self.revoked_at is not None:

@@ -83,6 +83,14 @@ class MemoryAccounts(_Repo):
             raise KeyError(account.id)
         self.undo.put(self.store.accounts, account.id, account)
 
+    def advance_totp_step(self, account_id: str, step: int) -> bool:
+        account = self.store.accounts.get(account_id)
+        if account is None or (account.totp_last_step is not None
+                               and account.totp_last_step >= step):
+            return False
+        self.undo.put(self.store.accounts, account_id, evolve(account, totp_last_step=step))
+        return True
+
     def list_for_companies(self, company_ids: Sequence[str] | None = None) -> list[Account]:
         rows = [a for a in self.store.accounts.values()
                 if company_ids is None or a.company_id in company_ids]

@@ -12,7 +12,7 @@ from clico_core.audit import AuditEvent, AuditKind
 from clico_core.companies import Company
 from clico_core.contracts import Activation, Contract
 from clico_core.mail import DeliveryState, MailTemplate, OutboxMessage, OutgoingMail
-from clico_core.sessions import Session, SessionLevel
+from clico_core.sessions import SecondFactor, Session, SessionLevel
 from clico_core.tickets import Priority, RelationType, Ticket, TicketKind, TicketStatus
 from clico_core.tokens import Token, TokenPurpose
 from clico_core.values import Language, Role, email_key, login_key
@@ -40,6 +40,7 @@ def account_values(account: Account) -> dict[str, Any]:
         "password_changed_at": account.password_changed_at,
         "last_sign_in_at": account.last_sign_in_at, "failed_sign_ins": account.failed_sign_ins,
         "security_stamp": account.security_stamp, "organisation": account.organisation,
+        "totp_secret": account.totp_secret, "totp_last_step": account.totp_last_step,
     }
 
 
@@ -52,7 +53,8 @@ def account_from(row: Row) -> Account:
         state=AccountState(row["state"]), two_factor=bool(row["two_factor"]),
         password_changed_at=row["password_changed_at"], last_sign_in_at=row["last_sign_in_at"],
         failed_sign_ins=row["failed_sign_ins"], security_stamp=row["security_stamp"],
-        organisation=row["organisation"],
+        organisation=row["organisation"], totp_secret=row["totp_secret"],
+        totp_last_step=row["totp_last_step"],
     )
 
 
@@ -132,6 +134,7 @@ def session_values(session: Session) -> dict[str, Any]:
         "revoked_at": session.revoked_at, "code_hash": session.code_hash,
         "code_expires_at": session.code_expires_at, "code_sent_at": session.code_sent_at,
         "codes_sent": session.codes_sent, "code_failures": session.code_failures,
+        "second_factor": session.second_factor.value,
     }
 
 
@@ -142,7 +145,7 @@ def session_from(row: Row) -> Session:
         last_seen_at=row["last_seen_at"], client=row["client"], revoked_at=row["revoked_at"],
         code_hash=row["code_hash"], code_expires_at=row["code_expires_at"],
         code_sent_at=row["code_sent_at"], codes_sent=row["codes_sent"],
-        code_failures=row["code_failures"],
+        code_failures=row["code_failures"], second_factor=SecondFactor(row["second_factor"]),
     )
 
 

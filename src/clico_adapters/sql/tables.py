@@ -73,6 +73,8 @@ accounts = Table(
     Column("failed_sign_ins", Integer, nullable=False),
     Column("security_stamp", Integer, nullable=False),
     Column("organisation", Text, nullable=False),
+    Column("totp_secret", String(64)),
+    Column("totp_last_step", BigInteger),
     UniqueConstraint("login_key"),
     UniqueConstraint("email_key"),
 )
@@ -190,6 +192,7 @@ sessions = Table(
     Column("code_sent_at", UtcDateTime),
     Column("codes_sent", Integer, nullable=False),
     Column("code_failures", Integer, nullable=False),
+    Column("second_factor", String(16), nullable=False, server_default="email"),
 )
 
 attempts = Table(

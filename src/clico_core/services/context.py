@@ -10,7 +10,7 @@ from attrs import field, frozen
 
 from ..accounts import Account
 from ..contracts import Contract
-from ..ports import Clock, PasswordHasher, SecretGenerator, UnitOfWorkFactory
+from ..ports import Clock, PasswordHasher, SecretGenerator, TotpVerifier, UnitOfWorkFactory
 from ..questionnaires import QuestionnaireRegistry
 from ..tickets import TicketScope
 
@@ -57,6 +57,8 @@ class Ports:
     sanitize: Callable[[str], str] = _no_sanitizer
     limits: Limits = Limits()
     timezone: str = "Europe/Warsaw"
+    totp: TotpVerifier | None = None  # None: accounts cannot enrol an authenticator app
+    product_name: str = "CLICO Support System"
 
     def today(self) -> date:
         """The calendar day in the portal's time zone (contract dates are local days)."""

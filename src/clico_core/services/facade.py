@@ -12,7 +12,7 @@ from ..contracts import Contract
 from ..errors import TransientConflict
 from ..ports import AssetPage
 from ..tickets import Ticket, TicketDetail, TicketPage, TicketQuery
-from . import assets, contracts, migration, passwords, registration, signin, tickets
+from . import assets, contracts, migration, passwords, registration, signin, tickets, totp
 from .context import Ports, Viewer
 
 T = TypeVar("T")
@@ -70,6 +70,15 @@ class Services:
 
     def sign_out(self, session_token: str) -> None:
         _again(signin.sign_out, session_token, self.ports)
+
+    def begin_totp(self, viewer: Viewer) -> totp.TotpSetup:
+        return _again(totp.begin_totp, viewer, self.ports)
+
+    def enable_totp(self, viewer: Viewer, secret: str, code: str) -> None:
+        _again(totp.enable_totp, viewer, secret, code, self.ports)
+
+    def disable_totp(self, viewer: Viewer, password: str) -> None:
+        _again(totp.disable_totp, viewer, password, self.ports)
 
     # contracts and assets -------------------------------------------------------------
     def issue_contract(self, cmd: contracts.IssueContract) -> contracts.IssuedContract:

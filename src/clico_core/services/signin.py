@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from datetime import datetime
 
 from attrs import frozen
 
@@ -30,6 +31,7 @@ from ..sessions import (
     MAX_CODES_PER_SIGN_IN,
     RESEND_INTERVAL,
     SESSION_BYTES,
+    SecondFactor,
     Session,
     SessionLevel,
 )
@@ -37,6 +39,7 @@ from ..tokens import hash_secret, secrets_equal
 from ..values import login_key, lookup_text
 from .context import Ports, Viewer
 from .ratelimit import enforce, record_failure
+from .totp import totp_step
 
 SESSION_PURPOSE = "session"
 CODE_PURPOSE = "sign-in-code"
@@ -56,6 +59,7 @@ class SignInStep:
 
     session_token: str
     complete: bool
+    second_factor: SecondFactor = SecondFactor.EMAIL  # which code the next step asks for
 
 
 def session_hash(token: str) -> str:
@@ -155,12 +159,17 @@ def sign_in(cmd: SignIn, ports: Ports) -> SignInStep:
             uow.commit()
             return SignInStep(token, complete=True)
         token = ports.secrets.token(SESSION_BYTES)
+        uow.audit.record(AuditEvent(AuditKind.SIGN_IN_PASSWORD_OK, now, account.id, cmd.client))
+        if account.totp_secret and ports.totp is not None:
+            uow.sessions.add(Session(session_hash(token), account.id, SessionLevel.PENDING_CODE,
+                                     now, now, cmd.client, second_factor=SecondFactor.TOTP))
+            uow.commit()
+            return SignInStep(token, complete=False, second_factor=SecondFactor.TOTP)
         session = Session(session_hash(token), account.id, SessionLevel.PENDING_CODE, now, now,
                           cmd.client)
         code = _new_code(ports, session)
         uow.sessions.add(session)
         uow.outbox.add(_code_mail(account, code), now)
-        uow.audit.record(AuditEvent(AuditKind.SIGN_IN_PASSWORD_OK, now, account.id, cmd.client))
         uow.audit.record(AuditEvent(AuditKind.SIGN_IN_CODE_SENT, now, account.id, cmd.client))
         uow.commit()
         return SignInStep(token, complete=False)
@@ -174,15 +183,29 @@ def _pending(uow: UnitOfWork, ports: Ports, token: str) -> Session:
     return session
 
 
+def _code_matches(uow: UnitOfWork, ports: Ports, pending: Session, code: str,
+                  now: datetime) -> tuple[bool, bool]:
+    """(matches, still fresh) for the pending sign-in's second factor."""
+    if pending.second_factor is SecondFactor.TOTP:
+        account = uow.accounts.get(pending.account_id)
+        step = totp_step(ports, account, code, now) if account else None
+        # the conditional update refuses a step already used: no replay, even concurrently
+        return step is not None and uow.accounts.advance_totp_step(pending.account_id,
+                                                                   step), True
+    expected = pending.code_hash or ""
+    given = hash_secret(CODE_PURPOSE + pending.session_hash, code.strip())
+    fresh = pending.code_expires_at is not None and now < pending.code_expires_at
+    return fresh and secrets_equal(expected, given), fresh
+
+
 def verify_code(session_token: str, code: str, ports: Ports, client: str = "") -> SignInStep:
-    """Finish a pending sign-in with its e-mailed code; the session id is replaced."""
+    """Finish a pending sign-in with its code (e-mailed, or from the authenticator app);
+    the session id is replaced."""
     now = ports.clock.now()
     with ports.uow() as uow:
         pending = _pending(uow, ports, session_token)
-        expected = pending.code_hash or ""
-        given = hash_secret(CODE_PURPOSE + pending.session_hash, code.strip())
-        fresh = pending.code_expires_at is not None and now < pending.code_expires_at
-        if not (fresh and secrets_equal(expected, given)):
+        matches, fresh = _code_matches(uow, ports, pending, code[:32], now)
+        if not matches:
             failures = uow.sessions.record_code_failure(pending.session_hash)
             uow.audit.record(AuditEvent(AuditKind.SIGN_IN_CODE_FAILED, now, pending.account_id,
                                         client))
@@ -208,6 +231,8 @@ def resend_code(session_token: str, ports: Ports) -> None:
     now = ports.clock.now()
     with ports.uow() as uow:
         pending = _pending(uow, ports, session_token)
+        if pending.second_factor is SecondFactor.TOTP:
+            return  # the authenticator app shows a new code every 30 seconds
         if pending.codes_sent >= MAX_CODES_PER_SIGN_IN:
             raise TooManyAttempts(pending.created_at + CODE_LIFETIME - now)
         if pending.code_sent_at and now - pending.code_sent_at < RESEND_INTERVAL:

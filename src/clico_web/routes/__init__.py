@@ -7,7 +7,18 @@ from pathlib import Path
 from starlette.routing import BaseRoute, Mount
 from starlette.staticfiles import StaticFiles
 
-from . import account, assets, contracts, language, pages, passwords, signin, signup, tickets
+from . import (
+    account,
+    assets,
+    contracts,
+    language,
+    pages,
+    passwords,
+    signin,
+    signup,
+    tickets,
+    two_factor,
+)
 
 STATIC = Path(__file__).parent.parent / "static"
 
@@ -22,6 +33,7 @@ def routes() -> list[BaseRoute]:
         *contracts.routes,
         *assets.routes,
         *account.routes,
+        *two_factor.routes,
         *language.routes,
         Mount("/static", app=StaticFiles(directory=STATIC), name="static"),
     ]

@@ -9,6 +9,7 @@ from starlette.routing import Route
 
 from clico_core.errors import ClicoError, SignInExpired
 from clico_core.services import SignIn
+from clico_core.sessions import SecondFactor
 
 from ..forms import limited, read_form
 from ..portal import client_address, portal_of
@@ -58,7 +59,9 @@ async def sign_in_page(request: Request) -> Response:
                       status=shown.status, headers=shown.headers)
     if old:
         await portal.call(portal.services.sign_out, old)
-    response = _redirect("/" if step.complete else "/signin/code")
+    response = _redirect("/" if step.complete else
+                         "/signin/code?app=1" if step.second_factor is SecondFactor.TOTP
+                         else "/signin/code")
     set_session_cookie(response, portal.settings, step.session_token)
     return response
 
@@ -67,11 +70,12 @@ async def code_page(request: Request) -> Response:
     token = session_token(request)
     if token is None:
         return _redirect("/signin")
+    app = bool(request.query_params.get("app"))  # the code comes from an authenticator app
     if request.method == "GET":
         notice = ""
         if request.query_params.get("resent"):
             notice = renderer_of(request).gettext(request, "A new code has been sent.")
-        return render(request, "auth/code.html", {"notice": notice})
+        return render(request, "auth/code.html", {"notice": notice, "app": app})
     form = await read_form(request, CodeForm)
     portal = portal_of(request)
     try:
@@ -83,7 +87,7 @@ async def code_page(request: Request) -> Response:
         return response
     except ClicoError as error:
         shown = failure(request, error)
-        return render(request, "auth/code.html", {"message": shown.message},
+        return render(request, "auth/code.html", {"message": shown.message, "app": app},
                       status=shown.status, headers=shown.headers)
     response = _redirect("/")
     set_session_cookie(response, portal.settings, step.session_token)
@@ -104,7 +108,7 @@ async def resend_code(request: Request) -> Response:
         return response
     except ClicoError as error:
         shown = failure(request, error)
-        return render(request, "auth/code.html", {"message": shown.message},
+        return render(request, "auth/code.html", {"message": shown.message, "app": False},
                       status=shown.status, headers=shown.headers)
     return _redirect("/signin/code?resent=1")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import exists, insert, select, update
+from sqlalchemy import exists, insert, or_, select, update
 
 from clico_core.accounts import Account
 from clico_core.companies import Company
@@ -86,6 +86,14 @@ class SqlAccounts(SqlRepository):
             lambda name: self._on_conflict(account, name))
         if result.rowcount != 1:
             raise KeyError(account.id)
+
+    def advance_totp_step(self, account_id: str, step: int) -> bool:
+        statement = (update(accounts)
+                     .where(accounts.c.id == account_id,
+                            or_(accounts.c.totp_last_step.is_(None),
+                                accounts.c.totp_last_step < step))
+                     .values(totp_last_step=step))
+        return bool(self.uow.execute(statement).rowcount == 1)
 
     def list_for_companies(self, company_ids: Sequence[str] | None = None) -> list[Account]:
         query = select(accounts).order_by(accounts.c.last_name, accounts.c.first_name,

@@ -10,7 +10,7 @@ from ...audit import AuditEvent, AuditKind
 from ...contracts import Activation
 from ...errors import ConcurrencyConflict, DuplicateContractNumber, ValidationFailed
 from ...ports import UnitOfWorkFactory
-from ...sessions import Session, SessionLevel
+from ...sessions import SecondFactor, Session, SessionLevel
 from ...tokens import Token, TokenPurpose
 from .. import builders as b
 
@@ -74,7 +74,8 @@ class RepositoryConformance:
             assert loaded is not None
             for name in ("id", "login", "email", "first_name", "last_name", "phone",
                          "company_id", "password_hash", "created_at", "language", "role",
-                         "state", "two_factor", "organisation", "security_stamp"):
+                         "state", "two_factor", "organisation", "security_stamp",
+                         "totp_secret", "totp_last_step"):
                 assert getattr(loaded, name) == getattr(account, name), name
             loaded.record_sign_in(at=T0 + timedelta(hours=1, microseconds=123))
             loaded.failed_sign_ins = 0
@@ -87,6 +88,25 @@ class RepositoryConformance:
             assert again.last_sign_in_at == T0 + timedelta(hours=1, microseconds=123)
             assert again.state.value == "disabled"
             assert again.security_stamp == account.security_stamp + 2
+
+    def test_totp_steps_only_move_forward(self, uow_factory: UnitOfWorkFactory) -> None:
+        company = b.company()
+        account = b.account(company.id, totp_secret="JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP")
+        with uow_factory() as uow:
+            uow.companies.add(company)
+            uow.accounts.add(account)
+            uow.commit()
+        with uow_factory() as uow:
+            assert uow.accounts.advance_totp_step(account.id, 100)
+            assert not uow.accounts.advance_totp_step(account.id, 100)  # a replay
+            assert not uow.accounts.advance_totp_step(account.id, 99)
+            assert uow.accounts.advance_totp_step(account.id, 101)
+            assert not uow.accounts.advance_totp_step("missing", 1)
+            uow.commit()
+        with uow_factory() as uow:
+            loaded = uow.accounts.get(account.id)
+            assert loaded is not None
+            assert loaded.totp_secret == account.totp_secret and loaded.totp_last_step == 101
 
     def test_login_and_email_are_unique_case_insensitively(
             self, uow_factory: UnitOfWorkFactory) -> None:
@@ -258,7 +278,8 @@ class RepositoryConformance:
         one = Session("s1", account.id, SessionLevel.PENDING_CODE, T0, T0, "198.51.100.1",
                       code_hash="c", code_expires_at=T0 + timedelta(minutes=10), code_sent_at=T0,
                       codes_sent=1)
-        two = Session("s2", account.id, SessionLevel.FULL, T0, T0)
+        two = Session("s2", account.id, SessionLevel.FULL, T0, T0,
+                      second_factor=SecondFactor.TOTP)
         three = Session("s3", account.id, SessionLevel.FULL, T0, T0)
         with uow_factory() as uow:
             for s in (one, two, three):
@@ -282,6 +303,7 @@ class RepositoryConformance:
             assert s1 is not None and s1.code_hash == "d" and s1.revoked_at == T0
             assert s2 is not None and s2.revoked_at == T0
             assert s2.last_seen_at == T0 + timedelta(minutes=5)
+            assert s2.second_factor is SecondFactor.TOTP and s1.second_factor.value == "email"
             assert s3 is not None and s3.revoked_at is None
             assert uow.sessions.get("nope") is None
 
