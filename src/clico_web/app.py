@@ -86,9 +86,11 @@ def create_app(settings: Settings, services: Services | None = None) -> Starlett
             worker = backend.build_mail_worker(settings, services, mail_queue)
             if worker is not None:
                 await run_in_threadpool(worker.start)
+        app.state.portal.mail_worker = worker
         try:
             yield
         finally:
+            app.state.portal.mail_worker = None
             await run_in_threadpool(backend.stop_quietly, worker)
 
     app = Starlette(
