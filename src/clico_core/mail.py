@@ -20,6 +20,7 @@ class MailTemplate(enum.StrEnum):
     CONTRACT_ACTIVATED = "contract-activated"
     TICKET_CREATED = "ticket-created"
     TICKET_CHANGED = "ticket-changed"
+    TWO_FACTOR_CHANGED = "two-factor-changed"  # authenticator app turned on or off
 
 
 @frozen

@@ -165,13 +165,12 @@ class AnswersCompleteAndTyped:
 
 
 def visible_scope(account: Account, active_contracts: Iterable[Contract]) -> TicketScope:
-    """A user sees the companies whose contracts are active on their account, and their own.
+    """A user sees exactly the companies whose contracts are active on their account.
 
-    The account's own company is set by the contract it registered with (or by an operator),
-    never by what was typed, so colleagues keep seeing their company's history after a
-    contract lapses. Support engineers and admins see every company.
+    Without any active contract, only the tickets the account reported itself (say, an
+    administrative ticket about registering a contract). Staff see every company.
     """
     if account.is_staff:
         return TicketScope(frozenset(), everything=True)
     companies: frozenset[CompanyId] = frozenset(c.company_id for c in active_contracts)
-    return TicketScope(companies | {account.company_id})
+    return TicketScope(companies, reporter_id=None if companies else account.id)

@@ -158,13 +158,20 @@ def sort_key_of(row: TicketRow, column: SortColumn) -> str:
 
 @frozen
 class TicketScope:
-    """What a viewer may see: companies with a contract active on the account (or all, staff)."""
+    """What a viewer may see: the tickets of companies with a contract active on the account
+    (or everything, for staff). An account with no active contract sees only the tickets it
+    reported itself (``reporter_id``), e.g. the administrative ticket asking for help."""
 
     company_ids: frozenset[CompanyId]
     everything: bool = False
+    reporter_id: AccountId | None = None
 
     def allows(self, company_id: CompanyId) -> bool:
         return self.everything or company_id in self.company_ids
+
+    def allows_ticket(self, company_id: CompanyId, reporter_id: AccountId) -> bool:
+        return self.allows(company_id) or (self.reporter_id is not None
+                                           and reporter_id == self.reporter_id)
 
 
 @frozen

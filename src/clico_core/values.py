@@ -28,7 +28,10 @@ class Role(enum.StrEnum):
 
 
 _LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?"
-_EMAIL = re.compile(rf"^[^@\s\x00-\x1f]{{1,64}}@{_LABEL}(?:\.{_LABEL})+$")
+# RFC 5322 dot-atom, ASCII only: what every mail server accepts and what a mail header
+# cannot reinterpret (no comments, quotes or commas that would send the mail elsewhere).
+_ATOM = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
+_EMAIL = re.compile(rf"^(?=[^@]{{1,64}}@){_ATOM}(?:\.{_ATOM})*@{_LABEL}(?:\.{_LABEL})+$")
 _LOGIN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@+-]{2,63}$")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 

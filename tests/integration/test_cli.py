@@ -133,6 +133,8 @@ def test_malformed_files_import_nothing(clico, tmp_path: Path, content: bytes,  
 
 def test_disable_and_staff(clico) -> None:  # type: ignore[no-untyped-def]
     _ok(clico("demo"))
+    assert "e-mail again" in _ok(clico("accounts", "reset-2fa", "demo"))
+    _fails(clico("accounts", "reset-2fa", "nobody"), "not found")
     assert "disabled" in _ok(clico("accounts", "disable", "demo@example.com"))
     assert "disabled" in _ok(clico("accounts", "list"))
     _fails(clico("accounts", "disable", "nobody"), "not found")

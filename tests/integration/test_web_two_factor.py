@@ -20,12 +20,16 @@ def _enrol(client, web_world) -> pyotp.TOTP:  # type: ignore[no-untyped-def]
     assert secret is not None and "otpauth://totp/" in page.text
     totp = pyotp.TOTP(secret.group(1))
     wrong = form_post(client, "/account/two-factor/enable",
-                      {"secret": secret.group(1), "code": "000000"},
+                      {"secret": secret.group(1), "code": "000000", "password": PASSWORD},
                       token_from="/account/two-factor")
     assert wrong.status_code == 400 and "Kod jest nieprawidłowy" in wrong.text
     now = web_world.services.ports.clock.now()
+    stolen = form_post(client, "/account/two-factor/enable",
+                       {"secret": secret.group(1), "code": totp.at(now), "password": "guess"},
+                       token_from="/account/two-factor")
+    assert stolen.status_code == 400 and "Hasło jest nieprawidłowe." in stolen.text
     done = form_post(client, "/account/two-factor/enable",
-                     {"secret": secret.group(1), "code": totp.at(now)},
+                     {"secret": secret.group(1), "code": totp.at(now), "password": PASSWORD},
                      token_from="/account/two-factor")
     assert done.status_code == 303
     assert "aplikacji uwierzytelniającej" in client.get(done.headers["location"]).text
@@ -66,4 +70,4 @@ def test_turning_it_off_needs_the_password(client, web_world, issued) -> None:  
 def test_two_factor_pages_need_a_session_and_csrf(client) -> None:  # type: ignore[no-untyped-def]
     assert client.get("/account/two-factor").status_code in (302, 303)
     assert client.post("/account/two-factor/enable",
-                       data={"secret": "A" * 32, "code": "1"}).status_code == 403
+                       data={"secret": "A" * 32, "code": "1", "password": "x"}).status_code == 403

@@ -105,6 +105,7 @@ def test_the_mails_the_core_sends_all_render(world: World, renderer: MailRendere
     world.clock.advance(timedelta(minutes=5))
     world.services.change_password(viewer, PASSWORD, PASSWORD + "!", PASSWORD + "!")
     world.services.sign_in(SignIn("jan", PASSWORD + "!"))
+    world.services.reset_two_factor("jan")  # two-factor-changed
 
     sent = {m.mail.template for m in world.mails.all()}
     assert sent == set(MailTemplate) - {MailTemplate.TICKET_CHANGED}

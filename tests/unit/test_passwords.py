@@ -107,6 +107,13 @@ def test_reset_requests_are_rate_limited_silently(jan: World) -> None:
     assert len(jan.mails.all()) == count
 
 
+def test_alternating_login_and_email_does_not_double_the_limit(jan: World) -> None:
+    before = len(jan.mails.all())
+    for who in ("jan", "jan@example.com", " JAN ", "JAN@example.com") * 3:
+        jan.services.request_password_reset(who)
+    assert len(jan.mails.all()) - before == 3
+
+
 def test_parallel_redemptions_change_the_password_once(jan: World) -> None:
     secret = _reset_link(jan)
     outcomes: list[str] = []

@@ -114,10 +114,16 @@ def test_answers_must_be_complete_and_typed() -> None:
                                         "frequency": "invalid_choice"}
 
 
-def test_users_see_companies_of_their_active_contracts_and_their_own() -> None:
+def test_users_see_exactly_the_companies_of_their_active_contracts() -> None:
     partner = b.account("partner-co")
     contracts = [b.contract("acme"), b.contract("beta")]
-    assert visible_scope(partner, contracts).company_ids == {"acme", "beta", "partner-co"}
-    assert not visible_scope(partner, contracts).allows("gamma")
+    scope = visible_scope(partner, contracts)
+    assert scope.company_ids == {"acme", "beta"}
+    assert not scope.allows("gamma") and not scope.allows("partner-co")
+    assert not scope.allows_ticket("partner-co", partner.id)  # own tickets via companies only
+    lapsed = visible_scope(partner, [])
+    assert lapsed.company_ids == frozenset()
+    assert lapsed.allows_ticket("acme", partner.id)  # with no contract: what they reported
+    assert not lapsed.allows_ticket("acme", "someone-else")
     engineer = b.account("clico", role=Role.ENGINEER)
     assert visible_scope(engineer, []).allows("gamma")

@@ -80,6 +80,9 @@ def test_every_field_is_required(world: World) -> None:
 
 @pytest.mark.parametrize(("changes", "field", "code"), [
     ({"email": "not-an-email"}, "email", "invalid_email"),
+    ({"email": "(x)jan@example.com"}, "email", "invalid_email"),
+    ({"email": "a,b@example.com"}, "email", "invalid_email"),
+    ({"email": "ą@example.com"}, "email", "invalid_email"),
     ({"login": "a b"}, "login", "invalid_login"),
     ({"phone": "call me"}, "phone", "invalid_phone"),
     ({"password": "short", "password_confirm": "short"}, "password", "password_too_short"),
@@ -142,3 +145,25 @@ def test_wrong_activation_codes_are_rate_limited(world: World) -> None:
         world.services.register_account(right)
     world.clock.advance(timedelta(hours=1, seconds=1))
     world.services.register_account(right)
+
+
+def test_taken_logins_are_only_revealed_to_holders_of_a_valid_key(world: World) -> None:
+    form = _form(world)
+    world.services.register_account(form)
+    probe = evolve(form, email="probe@example.com", contract_number="C-404")
+    with pytest.raises(ValidationFailed) as error:
+        world.services.register_account(probe)
+    assert error.value.fields == {"contract_number": "unknown_contract"}
+
+
+def test_a_client_over_its_limit_costs_no_hashing(world: World,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    form = _form(world, activation_code="WRONG")
+    for attempt in range(10):
+        with pytest.raises(ValidationFailed):
+            world.services.register_account(evolve(form, login=f"user{attempt}"))
+    hashed: list[str] = []
+    monkeypatch.setattr(world.services.ports.hasher, "hash", hashed.append)
+    with pytest.raises(TooManyAttempts):
+        world.services.register_account(form)
+    assert hashed == []

@@ -137,14 +137,30 @@ def test_one_client_is_limited_across_accounts(jan: World) -> None:
         jan.services.sign_in(SignIn("jan", PASSWORD, "198.51.100.1"))
 
 
-def test_a_hundred_consecutive_failures_lock_the_account(jan: World) -> None:
+def test_a_hundred_consecutive_failures_lock_known_and_unknown_logins_alike(
+        jan: World) -> None:
     for i in range(100):
-        with pytest.raises(InvalidCredentials):
-            jan.services.sign_in(SignIn("jan", "wrong password 123", f"198.51.100.{i}"))
+        for login in ("jan", "ghost"):
+            with pytest.raises(InvalidCredentials):
+                jan.services.sign_in(SignIn(login, "wrong password 123", f"198.51.{i}.1"))
         if i % 10 == 9:
             jan.clock.advance(timedelta(minutes=6))
+    for login in ("jan", "ghost"):
+        with pytest.raises(TooManyAttempts) as locked:
+            jan.services.sign_in(SignIn(login, PASSWORD, "203.0.113.200"))
+        assert locked.value.retry_after > timedelta(hours=20)
+    jan.clock.advance(timedelta(hours=24))  # the lock is bounded in time
+    assert not jan.services.sign_in(SignIn("jan", PASSWORD, "203.0.113.200")).complete
+
+
+def test_wrong_codes_are_capped_per_account_across_sign_ins(jan: World) -> None:
+    for _ in range(4):
+        step = jan.services.sign_in(SignIn("jan", PASSWORD))
+        for _ in range(5):
+            with pytest.raises((InvalidCode, SignInExpired)):
+                jan.services.verify_code(step.session_token, "bad")
     with pytest.raises(TooManyAttempts):
-        jan.services.sign_in(SignIn("jan", PASSWORD, "203.0.113.200"))
+        jan.services.sign_in(SignIn("jan", PASSWORD))
 
 
 def test_unconfirmed_and_disabled_accounts_cannot_sign_in(world: World) -> None:

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 
 from clico_core.errors import AssetNotCovered, IncompleteAnswers, NotFound, ValidationFailed
 from clico_core.mail import MailTemplate
 from clico_core.services import OpenTicket, Viewer
-from clico_core.tickets import MAX_DESCRIPTION, TicketKind, TicketQuery
+from clico_core.tickets import MAX_DESCRIPTION, Cursor, TicketKind, TicketQuery
 
 from ..support import PALO_ALTO_ANSWERS, World
 
@@ -137,3 +137,35 @@ def test_list_query_is_validated(jan: World) -> None:
     with pytest.raises(ValidationFailed) as error:
         jan.services.list_tickets(viewer, TicketQuery(page_size=7, text="x" * 201))
     assert error.value.fields == {"page_size": "invalid_choice", "text": "too_long"}
+
+
+def test_when_the_contract_lapses_its_tickets_are_no_longer_visible(world: World) -> None:
+    contract = world.issue(days=30)
+    world.register("jan", contract=contract)
+    world.register("eve", contract=contract)  # e.g. a partner's engineer
+    ticket = world.services.open_ticket(world.viewer("jan"), OpenTicket("Ours", "<p>x</p>"))
+    assert world.services.ticket_detail(world.viewer("eve"), ticket.number)
+    world.clock.advance(timedelta(days=60))
+    eve = world.viewer("eve")
+    with pytest.raises(NotFound):
+        world.services.ticket_detail(eve, ticket.number)
+    assert world.services.list_tickets(eve, TicketQuery(show_closed=True)).rows == ()
+    assert world.services.customer_overview(eve).colleagues == ()
+    # with no active contract an account still sees what it reported itself
+    own = world.services.open_ticket(eve, OpenTicket("Cannot renew", "<p>help</p>"))
+    assert [r.number for r in world.services.list_tickets(eve, TicketQuery()).rows] == [
+        own.number]
+    assert world.services.ticket_detail(eve, own.number).ticket.id == own.id
+
+
+@pytest.mark.parametrize("query", [
+    TicketQuery(modified_to=date.max), TicketQuery(modified_from=date.min),
+    TicketQuery(cursor=Cursor("0001-01-01T00:00:00+14:00", "x")),
+    TicketQuery(cursor=Cursor("9999-12-31T23:59:59-14:00", "x")),
+    TicketQuery(cursor=Cursor("2026-01-01T00:00:00", "x")),
+    TicketQuery(cursor=Cursor("yesterday", "x")),
+    TicketQuery(cursor=Cursor("2026-01-01T00:00:00+00:00", "x\x00")),
+])
+def test_queries_no_database_can_run_are_refused(jan: World, query: TicketQuery) -> None:
+    with pytest.raises(ValidationFailed):
+        jan.services.list_tickets(jan.viewer(), query)

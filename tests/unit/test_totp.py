@@ -30,7 +30,7 @@ def _enrol(world: World) -> pyotp.TOTP:
     setup = world.services.begin_totp(viewer)
     assert setup.uri.startswith("otpauth://totp/") and "issuer=CLICO" in setup.uri
     totp = pyotp.TOTP(setup.secret)
-    world.services.enable_totp(viewer, setup.secret, totp.at(_now(world)))
+    world.services.enable_totp(viewer, setup.secret, totp.at(_now(world)), PASSWORD)
     return totp
 
 
@@ -85,9 +85,15 @@ def test_enrolment_needs_a_correct_first_code(jan: World) -> None:
     viewer = jan.viewer()
     setup = jan.services.begin_totp(viewer)
     with pytest.raises(InvalidCode):
-        jan.services.enable_totp(viewer, setup.secret, "000000")
+        jan.services.enable_totp(viewer, setup.secret, "000000", PASSWORD)
     with pytest.raises(ValidationFailed):
-        jan.services.enable_totp(viewer, "not base32!", "000000")
+        jan.services.enable_totp(viewer, "not base32!", "000000", PASSWORD)
+    with pytest.raises(ValidationFailed):
+        jan.services.enable_totp(viewer, "A" * 33, "000000", PASSWORD)  # not decodable
+    now = jan.services.ports.clock.now()
+    with pytest.raises(InvalidCredentials):  # a stolen session alone cannot switch it on
+        jan.services.enable_totp(viewer, setup.secret, pyotp.TOTP(setup.secret).at(now),
+                                 "not the password")
     step = jan.services.sign_in(SignIn("jan", PASSWORD))
     assert step.second_factor is SecondFactor.EMAIL  # nothing changed
 
@@ -112,3 +118,13 @@ def _secret(world: World) -> str:
         account = uow.accounts.get_by_login("jan")
     assert account is not None and account.totp_secret
     return account.totp_secret
+
+
+def test_changes_are_mailed_and_operators_can_reset(jan: World) -> None:
+    _enrol(jan)
+    mail = jan.last_mail(MailTemplate.TWO_FACTOR_CHANGED).mail
+    assert mail.to == "jan@example.com" and mail.context["enabled"] == "yes"
+    account = jan.services.reset_two_factor("jan@example.com")
+    assert account.totp_secret is None
+    assert jan.last_mail(MailTemplate.TWO_FACTOR_CHANGED).mail.context["enabled"] == "no"
+    assert jan.services.sign_in(SignIn("jan", PASSWORD)).second_factor is SecondFactor.EMAIL

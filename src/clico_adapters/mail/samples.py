@@ -20,6 +20,8 @@ SAMPLE_CONTEXTS: Mapping[MailTemplate, Mapping[str, str]] = {
                                   "minutes": "60"},
     MailTemplate.SIGN_IN_CODE: {"name": "Łucja Żółkiewska", "code": "042917", "minutes": "10"},
     MailTemplate.PASSWORD_CHANGED: {"name": "Łucja Żółkiewska", "login": "lucja"},
+    MailTemplate.TWO_FACTOR_CHANGED: {"name": "Łucja Żółkiewska", "login": "lucja",
+                                      "enabled": "yes"},
     MailTemplate.CONTRACT_ACTIVATED: {"name": "Łucja Żółkiewska", "number": "CLICO-2026-0042",
                                       "valid_until": "2027-11-25"},
     MailTemplate.TICKET_CREATED: {"name": "Łucja Żółkiewska", "number": "2026-000123",

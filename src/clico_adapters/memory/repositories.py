@@ -209,7 +209,7 @@ class MemoryTickets(_Repo):
         text = query.text.strip().casefold()
         rows = []
         for t in self.store.tickets.values():
-            if not scope.allows(t.company_id) or t.status not in statuses:
+            if not scope.allows_ticket(t.company_id, t.reporter_id) or t.status not in statuses:
                 continue
             if query.priority is not None and t.priority is not query.priority:
                 continue

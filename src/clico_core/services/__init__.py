@@ -44,7 +44,7 @@ from .tickets import (
     open_ticket,
     ticket_detail,
 )
-from .totp import TotpSetup, begin_totp, disable_totp, enable_totp
+from .totp import TotpSetup, begin_totp, disable_totp, enable_totp, reset_two_factor
 
 __all__ = [
     "AssetSpec",
@@ -91,6 +91,7 @@ __all__ = [
     "request_password_reset",
     "resend_code",
     "reset_password",
+    "reset_two_factor",
     "sign_in",
     "sign_out",
     "ticket_detail",

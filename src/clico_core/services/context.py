@@ -34,11 +34,14 @@ class Limits:
 
     sign_in_per_account: RateLimit = RateLimit(10, timedelta(minutes=5))
     sign_in_per_client: RateLimit = RateLimit(10, timedelta(minutes=5))
-    max_consecutive_failures: int = 100
+    # failures since the last successful sign-in, known login or not (NIST: at most 100)
+    consecutive_failures: RateLimit = RateLimit(100, timedelta(hours=24))
     contract_key_per_account: RateLimit = RateLimit(10, timedelta(hours=1))
     contract_key_per_number: RateLimit = RateLimit(10, timedelta(hours=1))
     reset_per_identifier: RateLimit = RateLimit(3, timedelta(hours=1))
     reset_per_client: RateLimit = RateLimit(20, timedelta(hours=1))
+    # wrong second-step codes per account, over every pending sign-in
+    code_failures_per_account: RateLimit = RateLimit(20, timedelta(hours=1))
 
 
 def _no_sanitizer(html: str) -> str:

@@ -74,11 +74,14 @@ class Services:
     def begin_totp(self, viewer: Viewer) -> totp.TotpSetup:
         return _again(totp.begin_totp, viewer, self.ports)
 
-    def enable_totp(self, viewer: Viewer, secret: str, code: str) -> None:
-        _again(totp.enable_totp, viewer, secret, code, self.ports)
+    def enable_totp(self, viewer: Viewer, secret: str, code: str, password: str) -> None:
+        _again(totp.enable_totp, viewer, secret, code, password, self.ports)
 
     def disable_totp(self, viewer: Viewer, password: str) -> None:
         _again(totp.disable_totp, viewer, password, self.ports)
+
+    def reset_two_factor(self, login_or_email: str) -> Account:
+        return _again(totp.reset_two_factor, login_or_email, self.ports)
 
     # contracts and assets -------------------------------------------------------------
     def issue_contract(self, cmd: contracts.IssueContract) -> contracts.IssuedContract:

@@ -22,7 +22,7 @@ from ..values import (
 )
 from .context import Ports
 from .contracts import find_or_create_company
-from .signin import find_account
+from .lookup import find_account
 
 
 @frozen

@@ -12,8 +12,8 @@ from ..passwords import password_problem
 from ..ports import UnitOfWork
 from ..tokens import LIFETIMES, TOKEN_BYTES, Token, TokenPurpose, hash_secret
 from .context import Ports, Viewer
+from .lookup import find_account, identifier_key
 from .ratelimit import enforce, record_failure, retry_after
-from .signin import find_account, identifier_key
 
 
 def _personal(account: Account) -> list[str]:
@@ -46,6 +46,12 @@ def request_password_reset(login_or_email: str, ports: Ports, client: str = "") 
         for key, _ in keys:
             uow.attempts.add(key, now)
         account = find_account(uow, identifier)
+        if account is not None:  # typing the login or the e-mail counts for one account
+            account_key = f"reset:account:{account.id}"
+            if retry_after(uow, account_key, limits.reset_per_identifier, now):
+                uow.commit()
+                return
+            uow.attempts.add(account_key, now)
         if account is not None and account.state is not AccountState.DISABLED:
             secret = ports.secrets.token(TOKEN_BYTES)
             purpose = TokenPurpose.RESET_PASSWORD

@@ -93,15 +93,17 @@ def register_account(cmd: RegisterAccount, ports: Ports) -> None:
     the owner gets a mail instead of a second account.
     """
     clean = _validate(cmd)
-    password_hash = ports.hasher.hash(cmd.password)  # slow: outside the transaction
     now = ports.clock.now()
     number_key = f"contract-key:number:{clean.contract_number.casefold()}"
     client_key = f"contract-key:client:{cmd.client}"
+    limits = [(number_key, ports.limits.contract_key_per_number),
+              (client_key, ports.limits.contract_key_per_account)]
+    with ports.uow() as uow:  # a client over its limit costs no argon2 work
+        enforce(uow, limits, now, client=cmd.client)
+    password_hash = ports.hasher.hash(cmd.password)  # slow: outside the transaction
+    now = ports.clock.now()
     with ports.uow() as uow:
-        enforce(uow, [(number_key, ports.limits.contract_key_per_number),
-                      (client_key, ports.limits.contract_key_per_account)], now, client=cmd.client)
-        if uow.accounts.get_by_login(clean.login) is not None:
-            raise ValidationFailed({"login": "login_taken"})
+        enforce(uow, limits, now, client=cmd.client)
         contract = uow.contracts.get_by_number(clean.contract_number)
         if contract is None:
             record_failure(uow, [number_key, client_key], now)
@@ -115,6 +117,9 @@ def register_account(cmd: RegisterAccount, ports: Ports) -> None:
             raise ValidationFailed({"activation_code": "invalid_contract_key"})
         if ContractActivatesWithinValidity(contract, ports.today()).is_broken():
             raise ValidationFailed({"contract_number": "contract_not_valid_now"})
+        # only someone holding a valid certificate learns whether a login is taken
+        if uow.accounts.get_by_login(clean.login) is not None:
+            raise ValidationFailed({"login": "login_taken"})
         existing = uow.accounts.get_by_email(clean.email)
         if existing is not None:
             uow.outbox.add(OutgoingMail(MailTemplate.ACCOUNT_EXISTS, existing.email,

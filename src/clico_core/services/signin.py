@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from datetime import datetime
 
 from attrs import frozen
@@ -36,9 +35,9 @@ from ..sessions import (
     SessionLevel,
 )
 from ..tokens import hash_secret, secrets_equal
-from ..values import login_key, lookup_text
 from .context import Ports, Viewer
-from .ratelimit import enforce, record_failure
+from .lookup import find_account, identifier_key
+from .ratelimit import enforce, record_failure, retry_after
 from .totp import totp_step
 
 SESSION_PURPOSE = "session"
@@ -66,20 +65,8 @@ def session_hash(token: str) -> str:
     return hash_secret(SESSION_PURPOSE, token)
 
 
-def find_account(uow: UnitOfWork, identifier: str) -> Account | None:
-    """The account with this login, or this e-mail (migrated accounts sign in with it)."""
-    value = lookup_text(identifier)
-    if value is None:
-        return None
-    if "@" in value:
-        return uow.accounts.get_by_email(value) or uow.accounts.get_by_login(value)
-    return uow.accounts.get_by_login(value)
-
-
-def identifier_key(identifier: str) -> str:
-    """A fixed-length rate-limit key for whatever was typed (known account or not)."""
-    folded = login_key(identifier.strip()).encode("utf-8", "surrogatepass")
-    return hashlib.sha256(folded).hexdigest()[:32]
+def code_key(account_id: str) -> str:
+    return f"sign-in-code:account:{account_id}"
 
 
 def _new_code(ports: Ports, session: Session) -> str:
@@ -118,13 +105,15 @@ def sign_in(cmd: SignIn, ports: Ports) -> SignInStep:
         account_key = (f"sign-in:account:{account.id}" if account
                        else f"sign-in:login:{identifier_key(cmd.login)}")
         client_key = f"sign-in:client:{cmd.client}"
+        locked = retry_after(uow, account_key, limits.consecutive_failures, now)
+        if locked is not None:  # the same for unknown logins: nothing to learn from it
+            uow.audit.record(AuditEvent(AuditKind.LOCKED_OUT, now,
+                                        account.id if account else None, cmd.client))
+            uow.commit()
+            raise TooManyAttempts(locked)
         enforce(uow, [(account_key, limits.sign_in_per_account),
                       (client_key, limits.sign_in_per_client)], now,
                 account_id=account.id if account else None, client=cmd.client)
-        if account is not None and account.failed_sign_ins >= limits.max_consecutive_failures:
-            uow.audit.record(AuditEvent(AuditKind.LOCKED_OUT, now, account.id, cmd.client))
-            uow.commit()
-            raise TooManyAttempts(limits.sign_in_per_account.window)
         stored = account.password_hash if account else None
 
     # Argon2 is slow on purpose: verify outside any transaction so no lock is held.
@@ -140,9 +129,6 @@ def sign_in(cmd: SignIn, ports: Ports) -> SignInStep:
         account = uow.accounts.get(account.id) if account else None
         if account is None or not ok:
             record_failure(uow, [account_key, client_key], now)
-            if account is not None:
-                account.failed_sign_ins += 1
-                uow.accounts.update(account)
             uow.audit.record(AuditEvent(AuditKind.SIGN_IN_FAILED, now,
                                         account.id if account else None, cmd.client))
             uow.commit()
@@ -151,6 +137,9 @@ def sign_in(cmd: SignIn, ports: Ports) -> SignInStep:
             raise InvalidCredentials()
         check_rule(MigratedAccountMustResetPassword(account))
         check_rule(AccountSignsInOnlyWhenConfirmedAndEnabled(account))
+        # only someone who knows the password learns that the codes are locked
+        enforce(uow, [(code_key(account.id), limits.code_failures_per_account)], now,
+                account_id=account.id, client=cmd.client)
         if new_hash is not None:
             account.password_hash = new_hash
             uow.accounts.update(account)
@@ -207,6 +196,7 @@ def verify_code(session_token: str, code: str, ports: Ports, client: str = "") -
         matches, fresh = _code_matches(uow, ports, pending, code[:32], now)
         if not matches:
             failures = uow.sessions.record_code_failure(pending.session_hash)
+            record_failure(uow, [code_key(pending.account_id)], now)
             uow.audit.record(AuditEvent(AuditKind.SIGN_IN_CODE_FAILED, now, pending.account_id,
                                         client))
             if failures >= MAX_CODE_FAILURES or not fresh:

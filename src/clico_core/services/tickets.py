@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import UTC, date, datetime
 
 from attrs import field, frozen
 
@@ -17,6 +18,7 @@ from ..tickets import (
     PAGE_SIZES,
     Priority,
     RelationType,
+    SortColumn,
     Ticket,
     TicketDetail,
     TicketKind,
@@ -86,6 +88,19 @@ def _has_text(html: str) -> bool:
     return "<img" in html
 
 
+def _administrative_company(viewer: Viewer, wanted: str | None) -> CompanyId:
+    """The company an administrative ticket is filed under: one the viewer can see, so the
+    reporter and their colleagues find it in the list (the chosen one, else their own, else
+    the first with an active contract); without any, their own (seen via ``reporter_id``)."""
+    own = viewer.account.company_id
+    choice = lookup_text(wanted or "", 64)
+    if choice and viewer.scope.allows(choice) and not viewer.scope.everything:
+        return choice
+    if viewer.scope.allows(own) or not viewer.scope.company_ids:
+        return own
+    return sorted(viewer.scope.company_ids)[0]
+
+
 def _existing(uow: UnitOfWork, viewer: Viewer, key: str | None) -> Ticket | None:
     if not key:
         return None
@@ -123,9 +138,7 @@ def open_ticket(viewer: Viewer, cmd: OpenTicket, ports: Ports) -> Ticket:
                 contract_id: str | None = contract.id
                 questionnaire_id: str | None = questionnaire.id
             else:
-                company_id = lookup_text(cmd.company_id or "", 64) or account.company_id
-                if not viewer.scope.allows(company_id) or viewer.scope.everything:
-                    company_id = account.company_id
+                company_id = _administrative_company(viewer, cmd.company_id)
                 kind, answers, asset_ids = TicketKind.ADMINISTRATIVE, {}, []
                 contract_id, questionnaire_id = None, None
             number = format_ticket_number(uow.tickets.next_number())
@@ -153,6 +166,25 @@ def open_ticket(viewer: Viewer, cmd: OpenTicket, ports: Ports) -> Ticket:
         return existing
 
 
+def _cursor_ok(query: TicketQuery) -> bool:
+    """A cursor the adapters can bind: short, and a real UTC instant on time columns."""
+    cursor = query.cursor
+    if cursor is None:
+        return True
+    if lookup_text(cursor.id, 64) is None or len(cursor.value) > 400 or (
+            cursor.value and lookup_text(cursor.value, 400) is None):
+        return False
+    if query.sort in (SortColumn.MODIFIED, SortColumn.CREATED):
+        try:
+            moment = datetime.fromisoformat(cursor.value)
+            if moment.tzinfo is None:
+                return False
+            moment.astimezone(UTC)
+        except (ValueError, OverflowError):
+            return False
+    return True
+
+
 def list_tickets(viewer: Viewer, query: TicketQuery, ports: Ports) -> TicketPage:
     """One page of the tickets the viewer may see; filters and sort applied before paging."""
     problems: dict[str, str] = {}
@@ -168,6 +200,12 @@ def list_tickets(viewer: Viewer, query: TicketQuery, ports: Ports) -> TicketPage
             problems[name] = "invalid"
     if query.modified_from and query.modified_to and query.modified_from > query.modified_to:
         problems["modified_to"] = "before_from"
+    for name in ("modified_from", "modified_to"):  # a whole day must fit in a datetime
+        day = getattr(query, name)
+        if day is not None and not date.min < day < date.max:
+            problems[name] = "invalid"
+    if query.cursor is not None and not _cursor_ok(query):
+        problems["cursor"] = "invalid"
     if problems:
         raise ValidationFailed(problems)
     if query.company_id is not None and not viewer.scope.allows(query.company_id):
@@ -183,7 +221,8 @@ def ticket_detail(viewer: Viewer, number: str, ports: Ports) -> TicketDetail:
     with ports.uow(readonly=True) as uow:
         wanted = lookup_text(number, 32)
         ticket = uow.tickets.get_by_number(wanted) if wanted else None
-        if ticket is None or not viewer.scope.allows(ticket.company_id):
+        if ticket is None or not viewer.scope.allows_ticket(ticket.company_id,
+                                                            ticket.reporter_id):
             raise NotFound()
         company = uow.companies.get(ticket.company_id)
         reporter = uow.accounts.get(ticket.reporter_id)

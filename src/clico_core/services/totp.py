@@ -13,12 +13,20 @@ from attrs import frozen
 
 from ..accounts import Account
 from ..audit import AuditEvent, AuditKind
-from ..errors import InvalidCode, InvalidCredentials, PolicyViolation, ValidationFailed
+from ..errors import (
+    InvalidCode,
+    InvalidCredentials,
+    NotFound,
+    PolicyViolation,
+    ValidationFailed,
+)
+from ..mail import MailTemplate, OutgoingMail
 from ..ports import TotpVerifier
 from .context import Ports, Viewer
+from .lookup import find_account
 from .ratelimit import enforce, record_failure
 
-_BASE32 = re.compile(r"^[A-Z2-7]{32,64}$")
+_BASE32 = re.compile(r"^(?:[A-Z2-7]{8}){4,8}$")  # whole 40-bit groups: always decodable
 _CODE = re.compile(r"^\d{6}$")
 
 
@@ -55,30 +63,10 @@ def begin_totp(viewer: Viewer, ports: Ports) -> TotpSetup:
                                                        ports.product_name))
 
 
-def enable_totp(viewer: Viewer, secret: str, code: str, ports: Ports) -> None:
-    """Switch the second step to the app once a first code from it proves the enrolment."""
-    verifier = _verifier(ports)
-    secret = secret.strip().upper()
-    if not _BASE32.match(secret):
-        raise ValidationFailed({"secret": "invalid"})
-    now = ports.clock.now()
-    step = verifier.matching_step(secret, "".join(code.split()), now)
-    if step is None:
-        raise InvalidCode(attempts_left=1)
-    with ports.uow() as uow:
-        account = uow.accounts.get(viewer.account.id)
-        if account is None:
-            raise InvalidCredentials()
-        account.totp_secret, account.totp_last_step = secret, step
-        uow.accounts.update(account)
-        uow.audit.record(AuditEvent(AuditKind.TOTP_ENABLED, now, account.id))
-        uow.commit()
-
-
-def disable_totp(viewer: Viewer, password: str, ports: Ports) -> None:
-    """Back to e-mailed codes; needs the password (wrong ones count like wrong sign-ins)."""
+def _check_password(viewer: Viewer, password: str, ports: Ports, now: datetime) -> None:
+    """Changing the second step needs the password (wrong ones count like wrong sign-ins),
+    so a stolen session alone cannot lock the owner out with the thief's app."""
     account_key = f"sign-in:account:{viewer.account.id}"
-    now = ports.clock.now()
     with ports.uow() as uow:
         enforce(uow, [(account_key, ports.limits.sign_in_per_account)], now,
                 account_id=viewer.account.id)
@@ -87,11 +75,57 @@ def disable_totp(viewer: Viewer, password: str, ports: Ports) -> None:
             record_failure(uow, [account_key], now)
             uow.commit()
         raise InvalidCredentials()
+
+
+def _switch(ports: Ports, account_id: str, secret: str | None, step: int | None,
+            now: datetime) -> Account:
     with ports.uow() as uow:
-        account = uow.accounts.get(viewer.account.id)
+        account = uow.accounts.get(account_id)
         if account is None:
-            raise InvalidCredentials()
-        account.totp_secret, account.totp_last_step = None, None
+            raise NotFound()
+        account.totp_secret, account.totp_last_step = secret, step
         uow.accounts.update(account)
-        uow.audit.record(AuditEvent(AuditKind.TOTP_DISABLED, now, account.id))
+        enabled = secret is not None
+        uow.audit.record(AuditEvent(AuditKind.TOTP_ENABLED if enabled else AuditKind.TOTP_DISABLED,
+                                    now, account.id))
+        uow.outbox.add(OutgoingMail(MailTemplate.TWO_FACTOR_CHANGED, account.email,
+                                    account.language,
+                                    {"name": account.full_name, "login": account.login,
+                                     "enabled": "yes" if enabled else "no"}), now)
         uow.commit()
+        return account
+
+
+def enable_totp(viewer: Viewer, secret: str, code: str, password: str, ports: Ports) -> None:
+    """Switch the second step to the app once a first code from it proves the enrolment."""
+    verifier = _verifier(ports)
+    secret = secret.strip().upper()
+    if not _BASE32.match(secret):
+        raise ValidationFailed({"secret": "invalid"})
+    now = ports.clock.now()
+    _check_password(viewer, password, ports, now)
+    step = verifier.matching_step(secret, "".join(code.split())[:12], now)
+    if step is None:
+        raise InvalidCode(attempts_left=1)
+    _switch(ports, viewer.account.id, secret, step, now)
+
+
+def disable_totp(viewer: Viewer, password: str, ports: Ports) -> None:
+    """Back to e-mailed codes; needs the password."""
+    now = ports.clock.now()
+    _check_password(viewer, password, ports, now)
+    _switch(ports, viewer.account.id, None, None, now)
+
+
+def reset_two_factor(login_or_email: str, ports: Ports) -> Account:
+    """Operators: back to e-mailed codes for a user who lost the app; sessions end."""
+    now = ports.clock.now()
+    with ports.uow(readonly=True) as uow:
+        account = find_account(uow, login_or_email)
+    if account is None:
+        raise NotFound()
+    account = _switch(ports, account.id, None, None, now)
+    with ports.uow() as uow:
+        uow.sessions.revoke_all(account.id, now)
+        uow.commit()
+    return account

@@ -116,6 +116,17 @@ def disable(runtime: Runtime, login_or_email: str) -> None:
     console.print(f"{account.login} disabled; its sessions are ended")
 
 
+@accounts.command("reset-2fa")
+@click.argument("login_or_email")
+@pass_runtime
+@fail_cleanly
+def reset_two_factor(runtime: Runtime, login_or_email: str) -> None:
+    """Back to e-mailed sign-in codes for a user who lost their authenticator app."""
+    account = runtime.services().reset_two_factor(login_or_email)
+    console.print(f"{account.login}: sign-in codes go by e-mail again; sessions ended; "
+                  "the user was told by e-mail")
+
+
 @click.group()
 def staff() -> None:
     """Support engineers and administrators."""

@@ -21,6 +21,7 @@ PAGE = "portal/two_factor.html"
 class EnableForm:
     secret: str
     code: str
+    password: str
 
 
 @frozen
@@ -53,8 +54,11 @@ async def enable(request: Request) -> Response:
     form = await read_form(request, EnableForm)
     portal = portal_of(request)
     try:
-        await portal.call(portal.services.enable_totp, viewer_of(request), form.secret,
-                          form.code)
+        await portal.call_hashing(portal.services.enable_totp, viewer_of(request), form.secret,
+                                  form.code, form.password)
+    except InvalidCredentials:
+        wrong = renderer_of(request).gettext(request, "The password is wrong.")
+        return await _setup_page(request, status=400, errors={"password": wrong})
     except InvalidCode:
         wrong = renderer_of(request).gettext(
             request, "The code is wrong. Enter the current one from the app.")

@@ -81,8 +81,10 @@ def filters(scope: TicketScope, query: TicketQuery, dialect: str = "postgresql"
             ) -> list[ColumnElement[bool]]:
     """Everything but the cursor: what the viewer may see and asked for."""
     conditions: list[ColumnElement[bool]] = []
-    if not scope.everything:
+    if not scope.everything and scope.company_ids:
         conditions.append(_one_or_in(tickets.c.company_id, sorted(scope.company_ids)))
+    elif not scope.everything:  # no active contract: only the viewer's own tickets
+        conditions.append(tickets.c.reporter_id == (scope.reporter_id or ""))
     statuses = sorted(s.value for s in query.wanted_statuses())
     if len(statuses) == 1:
         conditions.append(tickets.c.status == statuses[0])
