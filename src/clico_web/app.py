@@ -16,7 +16,8 @@ from starlette.responses import Response
 from clico_core.errors import ClicoError
 from clico_core.services import Services
 
-from . import backend, i18n
+from . import backend, i18n, log_redaction
+from .log_redaction import redact_path
 from .portal import Portal
 from .rendering import Renderer, failure, render
 from .routes import routes
@@ -58,7 +59,7 @@ async def _core_error(request: Request, exc: Exception) -> Response:
 
 
 async def _server_error(request: Request, exc: Exception) -> Response:
-    log.error("unhandled error on %s %s: %s", request.method, request.url.path,
+    log.error("unhandled error on %s %s: %s", request.method, redact_path(request.url.path),
               type(exc).__name__)
     # Starlette answers this outside the middleware stack: add the headers here.
     headers = security_headers(https=request.app.state.portal.settings.https)
@@ -76,6 +77,7 @@ def create_app(settings: Settings, services: Services | None = None) -> Starlett
     mail_queue = None
     if services is None:
         services, mail_queue = backend.build_backend(settings)
+    log_redaction.install()
     translations = i18n.load_all()
     renderer = Renderer(translations)
 

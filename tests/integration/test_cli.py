@@ -205,3 +205,12 @@ def test_env_file_is_read_and_the_environment_wins(tmp_path: Path,
     assert "file-secret" not in out and "****" in out
     missing = CliRunner().invoke(main, ["config"], env={**env, "CLICO_ENV_FILE": "nope.env"})
     _fails(missing, "not a file")
+
+
+def test_passwords_in_urls_are_masked() -> None:
+    from clico_web.cli.database import mask_url
+
+    assert mask_url("postgresql+psycopg://clico:s3cr@t:x@db:5432/clico") == (
+        "postgresql+psycopg://clico:****@db:5432/clico")
+    assert mask_url("smtp://u:p@h:25?starttls=require") == "smtp://u:****@h:25?starttls=require"
+    assert mask_url("maildir:///var/mail") == "maildir:///var/mail"

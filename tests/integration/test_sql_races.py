@@ -168,3 +168,63 @@ def test_a_deadlock_is_a_retryable_conflict_and_run_retries_it(
         assert [o for o in race(2, swap) if o is not None] == []
         assert len(conflicts) == 1
         assert sorted(calls.values()) == [1, 2]
+
+
+def test_a_stale_copy_never_overwrites_a_concurrent_disable(database_url: str,
+                                                            hasher: Argon2Hasher) -> None:
+    """A write unit of work that read the account holds it until it commits, so an operator
+    disabling the account meanwhile waits and then wins (no lost update)."""
+    with sql_world(database_url, hasher) as (world, db):
+        world.register("jan", contract=world.issue())
+        read = threading.Event()
+
+        def slow_writer() -> None:
+            with db.uow_factory() as uow:
+                account = uow.accounts.get_by_login("jan")
+                assert account is not None
+                read.set()
+                threading.Event().wait(0.5)  # the operator acts now
+                account.phone = "+48 600 999 999"
+                uow.accounts.update(account)
+                uow.commit()
+
+        writer = threading.Thread(target=slow_writer)
+        writer.start()
+        assert read.wait(10)
+        world.services.disable_account("jan")
+        writer.join(10)
+        with db.uow_factory(readonly=True) as uow:
+            account = uow.accounts.get_by_login("jan")
+        assert account is not None and account.state.value == "disabled"
+        assert account.phone == "+48 600 999 999"  # both changes are there
+
+
+def test_a_resend_never_revives_a_session_ended_meanwhile(database_url: str,
+                                                          hasher: Argon2Hasher) -> None:
+    with sql_world(database_url, hasher) as (world, db):
+        world.register("jan", contract=world.issue())
+        from clico_core.services import SignIn
+        from clico_core.services.signin import session_hash
+
+        step = world.services.sign_in(SignIn("jan", "correct horse battery staple"))
+        world.clock.advance(timedelta(minutes=1))
+        read = threading.Event()
+
+        def slow_resend() -> None:
+            with db.uow_factory() as uow:
+                pending = uow.sessions.get(session_hash(step.session_token))
+                assert pending is not None
+                read.set()
+                threading.Event().wait(0.5)  # the user signs out now
+                pending.codes_sent += 1
+                uow.sessions.update(pending)
+                uow.commit()
+
+        resender = threading.Thread(target=slow_resend)
+        resender.start()
+        assert read.wait(10)
+        world.services.sign_out(step.session_token)
+        resender.join(10)
+        with db.uow_factory(readonly=True) as uow:
+            ended = uow.sessions.get(session_hash(step.session_token))
+        assert ended is not None and ended.revoked_at is not None

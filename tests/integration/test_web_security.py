@@ -222,3 +222,20 @@ def test_overlong_fields_are_400(client):
     assert response.status_code == 400
     nul = client.post("/signin", data={"login": "a\x00b", "password": "x", "csrf_token": token})
     assert nul.status_code == 400
+
+
+def test_links_with_secrets_never_reach_the_logs(client, caplog):
+    import logging
+
+    caplog.set_level(logging.INFO)
+    access = logging.getLogger("uvicorn.access")
+    # what uvicorn logs for each request, with the path as an argument
+    access.info('%s - "%s %s HTTP/%s" %d', "127.0.0.1:5555", "GET",
+                "/password/reset/SECRET-TOKEN-123?x=1", "1.1", 400)
+    access.info('%s - "%s %s HTTP/%s" %d', "127.0.0.1:5555", "GET", "/confirm/SECRET-2", "1.1",
+                200)
+    client.get("/password/reset/SECRET-TOKEN-456")
+    server_side = [r for r in caplog.records if not r.name.startswith("httpx")]  # not the client
+    logged = "\n".join(r.getMessage() for r in server_side)
+    assert "SECRET" not in logged
+    assert "/password/reset/[redacted]?x=1" in logged and "/confirm/[redacted]" in logged

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import re
+from urllib.parse import urlsplit, urlunsplit
 
 import click
 from rich.table import Table
@@ -34,11 +34,13 @@ def current(runtime: Runtime) -> None:
     console.print(f"{revision} ({state})")
 
 
-_PASSWORD_IN_URL = re.compile(r"(//[^:/@]+:)[^@]+@")
-
-
 def mask_url(url: str) -> str:
-    return _PASSWORD_IN_URL.sub(r"\1****@", url)
+    """The URL with its password replaced by ``****`` (even one holding ``@`` or ``:``)."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    host = parts.netloc.rpartition("@")[2]
+    return urlunsplit(parts._replace(netloc=f"{parts.username or ''}:****@{host}"))
 
 
 @click.command()

@@ -75,7 +75,8 @@ class SqlAccounts(SqlRepository):
         return self._one(accounts.c.email_key == email_key(email.strip()))
 
     def _one(self, condition: object) -> Account | None:
-        row = self.uow.execute(select(accounts).where(condition)).mappings().first()  # type: ignore[arg-type]
+        query = self.for_change(select(accounts).where(condition))  # type: ignore[arg-type]
+        row = self.uow.execute(query).mappings().first()
         return account_from(row) if row else None
 
     def update(self, account: Account) -> None:

@@ -47,8 +47,8 @@ class SqlSessions(SqlRepository):
                                  lambda _: ConcurrencyConflict("session exists"))
 
     def get(self, session_hash: str) -> Session | None:
-        row = self.uow.execute(select(sessions).where(sessions.c.session_hash == session_hash)
-                               ).mappings().first()
+        query = self.for_change(select(sessions).where(sessions.c.session_hash == session_hash))
+        row = self.uow.execute(query).mappings().first()
         return session_from(row) if row else None
 
     def update(self, session: Session) -> None:
