@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -22,17 +21,13 @@ def _int(raw: str | None, default: int, low: int, high: int) -> int:
     return max(low, min(int(raw), high))
 
 
-def _plain(text: str) -> bool:
-    """A category name: short, printable (NUL and friends never reach the database)."""
-    return len(text) <= 64 and text.isprintable()
+async def covered_assets_context(request: Request) -> dict[str, object]:
+    """What the covered-assets browser shows (Moje Zasoby and the ticket form's picker).
 
-
-@signed_in
-async def my_assets(request: Request) -> Response:
+    A category no asset can have (junk, NUL bytes) is the core's business: an empty page.
+    """
     params = request.query_params
     category = params.get("category") or None
-    if category is not None and not _plain(category):
-        raise HTTPException(400)
     page = _int(params.get("page"), 1, 1, 1_000_000)
     size = _int(params.get("size"), DEFAULT_PAGE_SIZE, 1, 100)
     size = size if size in PAGE_SIZES else DEFAULT_PAGE_SIZE
@@ -40,10 +35,14 @@ async def my_assets(request: Request) -> Response:
     result = await portal.call(portal.services.list_covered_assets, viewer_of(request),
                                category, page, size)
     pages = max(1, -(-result.total // size))
-    return render(request, "portal/assets.html", {
-        "section": "assets", "result": result, "category": category, "page": min(page, pages),
-        "pages": pages, "size": size, "sizes": PAGE_SIZES,
-    })
+    return {"result": result, "category": category, "page": min(page, pages),
+            "pages": pages, "size": size, "sizes": PAGE_SIZES}
+
+
+@signed_in
+async def my_assets(request: Request) -> Response:
+    return render(request, "portal/assets.html",
+                  {"section": "assets", **await covered_assets_context(request)})
 
 
 routes = [Route("/assets", my_assets, name="assets")]

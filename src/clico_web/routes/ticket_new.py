@@ -12,21 +12,14 @@ from starlette.routing import Route
 
 from clico_core.errors import AssetNotCovered, ClicoError, IncompleteAnswers
 from clico_core.services import CoveredAsset, OpenTicket
-from clico_core.tickets import PAGE_SIZES, Priority, RelationType
+from clico_core.tickets import Priority, RelationType
 
 from ..portal import portal_of
 from ..rendering import failure, render, renderer_of
 from ..sessions import signed_in, viewer_of
+from .assets import covered_assets_context
 from .ticket_form import ANSWER_PREFIX, TicketForm, read_ticket_form, text_to_html
 from .ticket_labels import ASSET_NOT_COVERED, PRIORITY_LABELS, RELATION_LABELS, field_errors
-
-DEFAULT_PAGE_SIZE = 10
-
-
-def _int(raw: str | None, default: int, low: int, high: int) -> int:
-    if raw is None or not raw.isdigit() or len(raw) > 7:
-        return default
-    return max(low, min(int(raw), high))
 
 
 def _questions(request: Request, covered: CoveredAsset | None) -> list[dict[str, Any]]:
@@ -130,21 +123,8 @@ async def _create(request: Request) -> Response:
 
 @signed_in
 async def asset_picker(request: Request) -> Response:
-    params = request.query_params
-    category = (params.get("category") or "")[:64] or None
-    if category is not None and not category.isprintable():
-        category = None  # PostgreSQL refuses NUL in text, and no category has control chars
-    page = _int(params.get("page"), 1, 1, 1_000_000)
-    size = _int(params.get("size"), DEFAULT_PAGE_SIZE, 1, 100)
-    size = size if size in PAGE_SIZES else DEFAULT_PAGE_SIZE
-    portal = portal_of(request)
-    result = await portal.call(portal.services.list_covered_assets, viewer_of(request),
-                               category, page, size)
-    pages = max(1, -(-result.total // size))
-    return render(request, "tickets/picker.html", {
-        "section": "tickets", "result": result, "category": category, "page": min(page, pages),
-        "pages": pages, "size": size, "sizes": PAGE_SIZES,
-    })
+    return render(request, "tickets/picker.html",
+                  {"section": "tickets", **await covered_assets_context(request)})
 
 
 routes = [
