@@ -208,3 +208,13 @@ def test_changing_the_password_ends_the_other_sessions(client, web_world, issued
     assert web_world.services.authenticate(other_session) is None
     assert client.get("/tickets").status_code == 200  # this session goes on
     assert web_world.last_mail(MailTemplate.PASSWORD_CHANGED)
+
+
+def test_posting_a_code_with_a_full_session_ends_that_session(client, web_world, issued):
+    web_world.register("jan", contract=issued)
+    sign_in_web(client, web_world)
+    token = client.cookies.get(next(n for n in client.cookies if "session" in n))
+    assert token is not None and web_world.services.authenticate(token) is not None
+    response = form_post(client, "/signin/code", {"code": "123456"}, token_from="/tickets")
+    assert response.status_code == 303 and "expired" in response.headers["location"]
+    assert web_world.services.authenticate(token) is None

@@ -82,6 +82,7 @@ async def code_page(request: Request) -> Response:
         step = await portal.call(portal.services.verify_code, token, form.code,
                                  client_address(request))
     except SignInExpired:
+        await portal.call(portal.services.sign_out, token)  # whatever it was, it ends here
         response = _redirect("/signin?expired=1")
         clear_session_cookie(response, portal.settings)
         return response
@@ -103,6 +104,7 @@ async def resend_code(request: Request) -> Response:
     try:
         await portal.call(portal.services.resend_code, token)
     except SignInExpired:
+        await portal.call(portal.services.sign_out, token)  # whatever it was, it ends here
         response = _redirect("/signin?expired=1")
         clear_session_cookie(response, portal.settings)
         return response
