@@ -15,6 +15,7 @@ from starlette.requests import Request
 
 from clico_core.services import Services
 
+from .choices import ChoiceCache
 from .settings import Settings
 
 T = TypeVar("T")
@@ -29,6 +30,7 @@ class Portal:
     # this process's outbox worker, if it runs one: woken after each call so a sign-in code
     # leaves at once instead of at the next poll
     mail_worker: Any = None
+    choices: ChoiceCache = field(factory=ChoiceCache)
 
     def _wake_mail(self) -> None:
         if self.mail_worker is not None:

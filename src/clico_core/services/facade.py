@@ -117,6 +117,9 @@ class Services:
     def open_technical_ticket(self, viewer: Viewer, cmd: tickets.OpenTicket) -> Ticket:
         return _again(tickets.open_technical_ticket, viewer, cmd, self.ports)
 
+    def filter_choices(self, viewer: Viewer) -> tickets.FilterChoices:
+        return _again(tickets.filter_choices, viewer, self.ports)
+
     def list_tickets(self, viewer: Viewer, query: TicketQuery) -> TicketPage:
         return _again(tickets.list_tickets, viewer, query, self.ports)
 

@@ -7,6 +7,8 @@ from datetime import UTC, date, datetime
 
 from attrs import field, frozen
 
+from ..assets import Asset
+from ..companies import Company
 from ..errors import ConcurrencyConflict, NotFound, ValidationFailed
 from ..mail import MailTemplate, OutgoingMail
 from ..policies import AnswersCompleteAndTyped, TechnicalTicketRequiresCoveredAsset, check_rule
@@ -250,3 +252,24 @@ def open_technical_ticket(viewer: Viewer, cmd: OpenTicket, ports: Ports) -> Tick
     if not cmd.asset_id:
         raise ValidationFailed({"asset_id": "required"})
     return open_ticket(viewer, cmd, ports)
+
+
+@frozen
+class FilterChoices:
+    """What the ticket list's filters offer: the viewer's companies and covered assets."""
+
+    companies: tuple[Company, ...]
+    assets: tuple[Asset, ...]
+
+
+MAX_ASSET_CHOICES = 100
+
+
+def filter_choices(viewer: Viewer, ports: Ports) -> FilterChoices:
+    """The choices of the list's company and asset filters, in one unit of work."""
+    contract_ids = [c.id for c in viewer.active_contracts]
+    with ports.uow(readonly=True) as uow:
+        companies = uow.companies.list_by_ids(sorted(viewer.scope.company_ids))
+        assets = (uow.assets.page_covered(contract_ids, None, 1, MAX_ASSET_CHOICES).rows
+                  if contract_ids else ())
+    return FilterChoices(tuple(companies), tuple(assets))

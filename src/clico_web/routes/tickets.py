@@ -14,6 +14,7 @@ from clico_core.errors import ClicoError, NotFound
 from clico_core.questionnaires import YES, QuestionKind
 from clico_core.tickets import PAGE_SIZES, Priority, SortColumn, TicketPage, TicketStatus
 
+from ..choices import choices_key
 from ..portal import portal_of
 from ..rendering import failure, render, renderer_of
 from ..sessions import signed_in, viewer_of
@@ -48,14 +49,17 @@ async def ticket_list(request: Request) -> Response:
         shown = failure(request, error)
         fields = getattr(error, "fields", None) or {}
         status, message, errors = shown.status, shown.message, field_errors(request, fields)
-    overview = await portal.call(portal.services.customer_overview, viewer)
-    assets = await portal.call(portal.services.list_covered_assets, viewer, None, 1, 100)
+    key = choices_key(viewer)
+    choices = portal.choices.get(key)
+    if choices is None:
+        choices = await portal.call(portal.services.filter_choices, viewer)
+        portal.choices.put(key, choices)
     return render(request, "portal/tickets.html", {
         "section": "tickets", "view": view, "page": page, "columns": LIST_COLUMNS,
         "now": portal.services.ports.clock.now(), "sizes": PAGE_SIZES,
         "statuses": list(TicketStatus), "priorities": list(Priority),
-        "priority_labels": PRIORITY_LABELS, "companies": overview.companies,
-        "assets": assets.rows, "message": message, "errors": errors,
+        "priority_labels": PRIORITY_LABELS, "companies": choices.companies,
+        "assets": choices.assets, "message": message, "errors": errors,
     }, status=status)
 
 
