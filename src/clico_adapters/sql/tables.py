@@ -22,6 +22,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    text,
 )
 
 from .types import SortableText, UtcDateTime
@@ -247,4 +248,16 @@ TICKET_LIST_INDEXES = (
     Index("ix_tickets_status_modified", tickets.c.status, tickets.c.modified_at, tickets.c.id),
     Index("ix_tickets_created", tickets.c.created_at, tickets.c.id),
     Index("ix_ticket_assets_asset", ticket_assets.c.asset_id, ticket_assets.c.ticket_id),
+)
+
+# Open tickets (migration 0004): the default list shows every status but closed, and old
+# tickets are nearly all closed, so walking the indexes above for it would skip closed rows
+# one by one. ``ticket_list`` writes that filter as this very predicate, which both planners
+# match against the partial indexes.
+OPEN_TICKET = "status <> 'closed'"
+OPEN_TICKET_INDEXES = (
+    Index("ix_tickets_company_open_modified", tickets.c.company_id, tickets.c.modified_at,
+          tickets.c.id, sqlite_where=text(OPEN_TICKET), postgresql_where=text(OPEN_TICKET)),
+    Index("ix_tickets_open_modified", tickets.c.modified_at, tickets.c.id,
+          sqlite_where=text(OPEN_TICKET), postgresql_where=text(OPEN_TICKET)),
 )

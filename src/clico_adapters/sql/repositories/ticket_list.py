@@ -19,6 +19,7 @@ from sqlalchemy import (
     exists,
     func,
     literal,
+    literal_column,
     or_,
     select,
     tuple_,
@@ -26,6 +27,7 @@ from sqlalchemy import (
 
 from clico_core.tickets import (
     COUNT_CAP,
+    OPEN_STATUSES,
     Cursor,
     Priority,
     SortColumn,
@@ -85,8 +87,14 @@ def filters(scope: TicketScope, query: TicketQuery, dialect: str = "postgresql"
         conditions.append(_one_or_in(tickets.c.company_id, sorted(scope.company_ids)))
     elif not scope.everything:  # no active contract: only the viewer's own tickets
         conditions.append(tickets.c.reporter_id == (scope.reporter_id or ""))
-    statuses = sorted(s.value for s in query.wanted_statuses())
-    if len(statuses) == 1:
+    wanted = query.wanted_statuses()
+    statuses = sorted(s.value for s in wanted)
+    if wanted == OPEN_STATUSES:
+        # the same rows as "IN (every status but closed)", spelt as the predicate of the
+        # partial indexes (tables.OPEN_TICKET_INDEXES) so that both planners use them: with
+        # a bound parameter instead of the literal, SQLite would not
+        conditions.append(tickets.c.status != literal_column(f"'{TicketStatus.CLOSED.value}'"))
+    elif len(statuses) == 1:
         conditions.append(tickets.c.status == statuses[0])
     elif len(statuses) < len(TicketStatus):
         # Several statuses match most rows. Without fresh statistics SQLite would still
@@ -122,6 +130,10 @@ def _keyset(sort: ColumnElement[Any], cursor: Cursor, column: SortColumn, op: st
     return comparisons[op](pivot)
 
 
+# sorts every scope has an index for (ending in id): walking them in order is cheap
+_INDEXED_SORTS = frozenset({SortColumn.MODIFIED, SortColumn.CREATED, SortColumn.NUMBER})
+
+
 def _source(column: SortColumn) -> FromClause:
     return _WITH_COMPANY if column is SortColumn.COMPANY else tickets
 
@@ -140,18 +152,33 @@ def page_for(uow: SqlUnitOfWork, scope: TicketScope, query: TicketQuery) -> Tick
         towards, other_side = ("<", ">=") if query.descending else (">", "<=")
     fetch_descending = query.descending != backwards  # walk away from the pivot
 
-    capped = select(literal(1)).select_from(tickets).where(*conditions).limit(COUNT_CAP + 1)
-    counted: list[Any] = [select(func.count()).select_from(capped.subquery()).scalar_subquery()]
-    page_query: Select[Any] = select(*_ROW_COLUMNS).select_from(_WITH_COMPANY).where(*conditions)
-    if cursor is not None:
-        page_query = page_query.where(_keyset(sort, cursor, column, towards))
-        counted.append(select(literal(1)).select_from(_source(column))
-                       .where(*conditions, _keyset(sort, cursor, column, other_side)).exists())
     order = [sort.desc(), tickets.c.id.desc()] if fetch_descending else [sort, tickets.c.id]
     if column is SortColumn.NUMBER:
         # numbers are unique, so "id" never breaks a tie; naming it anyway makes PostgreSQL
         # add an (incremental) sort on top of the number index
         del order[1]
+    indexed = column in _INDEXED_SORTS
+    capped = select(literal(1)).select_from(tickets).where(*conditions)
+    if indexed:
+        # Walk the page's own index in the page's order and stop at the cap: at most
+        # COUNT_CAP + 1 matching rows are read whatever the filter (unordered, PostgreSQL may
+        # pick a sequential or bitmap scan of every match).
+        capped = capped.order_by(*order)
+    capped = capped.limit(COUNT_CAP + 1)
+    counted: list[Any] = [select(func.count()).select_from(capped.subquery()).scalar_subquery()]
+    page_query: Select[Any] = select(*_ROW_COLUMNS).select_from(_WITH_COMPANY).where(*conditions)
+    if cursor is not None:
+        page_query = page_query.where(_keyset(sort, cursor, column, towards))
+        beside = (select(literal(1)).select_from(_source(column))
+                  .where(*conditions, _keyset(sort, cursor, column, other_side)))
+        if indexed:
+            # the row nearest the pivot on the other side, found along the index; EXISTS
+            # lets PostgreSQL start a sequential scan and hope to meet a match early
+            nearest = [sort, tickets.c.id] if fetch_descending else [sort.desc(),
+                                                                     tickets.c.id.desc()]
+            counted.append(beside.order_by(*nearest[:len(order)]).limit(1).scalar_subquery())
+        else:
+            counted.append(beside.exists())
     page_query = page_query.order_by(*order).limit(size + 1)
 
     header = uow.execute(select(*counted)).one()

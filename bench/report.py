@@ -1,0 +1,252 @@
+"""Targets as ratios of figures measured in the same run, and the tables that show them."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from attrs import frozen
+
+GROWTH_VIEWS = ("customer, open (default)", "customer, with closed", "staff, with closed")
+MAX_GROWTH = 1.5  # first page at the largest size / at the smallest
+MAX_DEPTH_RATIO = 1.5  # last page / first page, at the largest size
+MAX_STATEMENTS = 3
+MIN_LIST_VS_MEMORY = 0.75
+MIN_LIST_KEPT = 0.60  # list throughput during the flood / alone
+MAX_P99_GROWTH = 3.0
+MIN_SIGN_IN_VS_ARGON2 = 0.70
+MIN_WRITES_VS_RAW = 0.40
+DOC_BEGIN, DOC_END = "<!-- bench:begin -->", "<!-- bench:end -->"
+
+
+@frozen
+class Check:
+    engine: str
+    target: str
+    measured: str
+    limit: str
+    ok: bool | None  # None: information only
+
+    @property
+    def verdict(self) -> str:
+        return {True: "pass", False: "MISS", None: "info"}[self.ok]
+
+
+def _ratio(a: float, b: float) -> float:
+    return a / b if b else float("inf")
+
+
+def _p50(cases: list[dict[str, Any]], size: int, view: str, page: str) -> float | None:
+    found = [c["p50_ms"] for c in cases
+             if c["size"] == size and c["view"] == view and c["page"] == page]
+    return found[0] if found else None
+
+
+def _list_checks(engine: str, data: dict[str, Any]) -> list[Check]:
+    checks: list[Check] = []
+    for layer in ("repository", "handler"):
+        cases = data[layer]
+        if not cases:
+            continue
+        sizes = sorted({c["size"] for c in cases})
+        small, large = sizes[0], sizes[-1]
+        for view in sorted({c["view"] for c in cases}):
+            first_small = _p50(cases, small, view, "first")
+            first_large = _p50(cases, large, view, "first")
+            if first_small and first_large:
+                growth = _ratio(first_large, first_small)
+                checks.append(Check(
+                    engine, f"{layer}: first page {large:.0e} / {small:.0e} — {view}",
+                    f"{growth:.2f}× ({first_large:.2f} / {first_small:.2f} ms)",
+                    f"≤ {MAX_GROWTH}×",
+                    growth <= MAX_GROWTH if view in GROWTH_VIEWS else None))
+            last = _p50(cases, large, view, "last")
+            if first_large and last:
+                depth = _ratio(last, first_large)
+                checks.append(Check(
+                    engine, f"{layer}: last page / first at {large:.0e} — {view}",
+                    f"{depth:.2f}× ({last:.2f} / {first_large:.2f} ms)",
+                    f"≤ {MAX_DEPTH_RATIO}×", depth <= MAX_DEPTH_RATIO))
+        most = max(c["statements"] for c in cases)
+        note = "" if layer == "repository" else " (session lookup included)"
+        checks.append(Check(engine, f"{layer}: SQL statements per list request{note}",
+                            f"{most} (of which {max(c['queries'] for c in cases)} queries)",
+                            f"≤ {MAX_STATEMENTS}", most <= MAX_STATEMENTS))
+    bad = [p for p in data["explain"] if p["violations"]]
+    checks.append(Check(
+        engine, "EXPLAIN: no full scan of tickets, no temporary sort",
+        f"{len(bad)} of {len(data['explain'])} plans offend"
+        + (": " + "; ".join(sorted({f"{p['view']} {p['page']}: {', '.join(p['violations'])}"
+                                    for p in bad}))[:400] if bad else ""),
+        "0", not bad))
+    return checks
+
+
+def _http_checks(engine: str, http: dict[str, Any], flood: dict[str, Any]) -> list[Check]:
+    runs = {k: v for k, v in http.items() if isinstance(v, dict)}
+    share = _ratio(runs["list"]["rps"], runs["list, in-memory"]["rps"])
+    errors = sum(r["errors"] for r in runs.values()) + flood["sign_ins"]["errors"] \
+        + flood["list_solo"]["errors"] + flood["list_during_flood"]["errors"]
+    kept = _ratio(flood["list_during_flood"]["rps"], flood["list_solo"]["rps"])
+    p99 = _ratio(flood["list_during_flood"]["p99_ms"], flood["list_solo"]["p99_ms"])
+    sign_ins = _ratio(flood["sign_ins"]["rps"], flood["argon2"]["verifies_per_s"])
+    limited = flood["rate_limit"]
+    proposal, solo_p99 = flood["proposal"], flood["list_solo"]["p99_ms"]
+    return [
+        Check(engine, "HTTP: real list page / same page from memory",
+              f"{share:.2f} ({runs['list']['rps']:.0f} / {runs['list, in-memory']['rps']:.0f}"
+              " req/s)", f"≥ {MIN_LIST_VS_MEMORY}", share >= MIN_LIST_VS_MEMORY),
+        Check(engine, "HTTP: errors over every load run", str(errors), "0", errors == 0),
+        Check(engine, "proposal: list with the session cached / same page from memory",
+              f"{_ratio(runs['list, only its query']['rps'], runs['list, in-memory']['rps']):.2f}"
+              f" ({runs['list, only its query']['rps']:.0f} req/s)", f"≥ {MIN_LIST_VS_MEMORY}",
+              None),
+        Check(engine, "flood: list throughput kept",
+              f"{kept:.2f} ({flood['list_during_flood']['rps']:.1f} / "
+              f"{flood['list_solo']['rps']:.1f} req/s)", f"≥ {MIN_LIST_KEPT}",
+              kept >= MIN_LIST_KEPT),
+        Check(engine, "flood: list p99 / p99 alone",
+              f"{p99:.1f}× ({flood['list_during_flood']['p99_ms']:.0f} / "
+              f"{flood['list_solo']['p99_ms']:.0f} ms)", f"≤ {MAX_P99_GROWTH}×",
+              p99 <= MAX_P99_GROWTH),
+        Check(engine, "flood: sign-ins / argon2 verifications per second",
+              f"{sign_ins:.2f} ({flood['sign_ins']['rps']:.2f} / "
+              f"{flood['argon2']['verifies_per_s']:.2f} per s)", f"≥ {MIN_SIGN_IN_VS_ARGON2}",
+              sign_ins >= MIN_SIGN_IN_VS_ARGON2),
+        Check(engine, f"proposal: flood with hashing at nice {proposal['nice']}: "
+              "list kept; p99 growth; sign-ins / argon2",
+              f"{_ratio(proposal['list_during_flood']['rps'], flood['list_solo']['rps']):.2f}; "
+              f"{_ratio(proposal['list_during_flood']['p99_ms'], solo_p99):.1f}×; "
+              f"{_ratio(proposal['sign_ins']['rps'], flood['argon2']['verifies_per_s']):.2f}",
+              f"≥ {MIN_LIST_KEPT}; ≤ {MAX_P99_GROWTH}×; ≥ {MIN_SIGN_IN_VS_ARGON2}", None),
+        Check(engine, "flood: refused sign-ins never reach argon2",
+              f"{limited['refused']} refused, {limited['hashes_while_refusing']} argon2 calls; "
+              f"p50 {limited['refused_p50_ms']} ms vs {limited['answered_p50_ms']} ms hashed",
+              "0 calls", limited["refused"] > 0 and limited["hashes_while_refusing"] == 0),
+        Check(engine, "memory: server peak RSS (VmHWM) over HTTP and flood",
+              f"{max(http['peak_rss_mb'], flood['peak_rss_mb'])} MB", "-", None),
+    ]
+
+
+def checks(results: dict[str, Any]) -> list[Check]:
+    found: list[Check] = []
+    for engine, data in results["engines"].items():
+        if "list" in data:
+            found += _list_checks(engine, data["list"])
+        if "http" in data and "flood" in data:
+            found += _http_checks(engine, data["http"], data["flood"])
+    writes = results.get("writes")
+    if writes:
+        share = _ratio(writes["service_per_s"], writes["raw_per_s"])
+        found.append(Check("sqlite", "writes: service / raw Core inserts (1 tx each)",
+                           f"{share:.2f} ({writes['service_per_s']:.0f} / "
+                           f"{writes['raw_per_s']:.0f} per s)", f"≥ {MIN_WRITES_VS_RAW}",
+                           share >= MIN_WRITES_VS_RAW))
+        found.append(Check("sqlite", "memory: writer process peak RSS (VmHWM)",
+                           f"{writes['peak_rss_mb']} MB", "-", None))
+    return found
+
+
+def _figures(results: dict[str, Any]) -> list[list[str]]:
+    rows = []
+    for engine, data in results["engines"].items():
+        for seeded in data.get("seed", []):
+            rows.append([engine, f"seed {seeded['size']:,} tickets", f"{seeded['seconds']} s",
+                         ""])
+        for layer in ("repository", "handler"):
+            for c in data.get("list", {}).get(layer, []):
+                rows.append([engine, f"{layer} {c['size']:.0e} {c['view']}, {c['page']} "
+                             f"(depth {c['depth']:,} of {c['matching']:,})",
+                             f"p50 {c['p50_ms']:.2f} ms", f"p99 {c['p99_ms']:.2f} ms, "
+                             f"{c['statements']} statements"])
+        for name, run in data.get("http", {}).items():
+            if isinstance(run, dict):
+                rows.append([engine, f"HTTP {name} ({run['path'][:40]})",
+                             f"{run['rps']:.1f} req/s",
+                             f"p50 {run['p50_ms']:.1f} ms, p99 {run['p99_ms']:.1f} ms, "
+                             f"{run['errors']} errors"])
+        flood = data.get("flood")
+        if flood:
+            for name in ("list_solo", "list_during_flood", "sign_ins"):
+                run = flood[name]
+                rows.append([engine, f"flood {name.replace('_', ' ')}",
+                             f"{run['rps']:.1f} req/s",
+                             f"p50 {run['p50_ms']:.1f} ms, p99 {run['p99_ms']:.1f} ms, "
+                             f"{run['errors']} errors"])
+            rows.append([engine, "argon2 verify (server's core)",
+                         f"{flood['argon2']['verifies_per_s']:.2f} /s",
+                         f"{flood['argon2']['threads']} threads"])
+    writes = results.get("writes")
+    if writes:
+        rows.append(["sqlite", "writes through the service", f"{writes['service_per_s']} /s",
+                     f"{writes['service_ms']} ms each"])
+        rows.append(["sqlite", "writes raw Core", f"{writes['raw_per_s']} /s",
+                     f"{writes['raw_ms']} ms each"])
+    return rows
+
+
+def _text_table(rows: list[list[str]], header: list[str]) -> str:
+    widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
+
+    def line(r: list[str]) -> str:
+        return "  ".join(str(v).ljust(w) for v, w in zip(r, widths, strict=True))
+
+    return "\n".join([line(header), line(["-" * w for w in widths]), *map(line, rows)])
+
+
+def text(results: dict[str, Any]) -> str:
+    found = checks(results)
+    return "\n\n".join([
+        _text_table(_figures(results), ["engine", "figure", "value", "detail"]),
+        _text_table([[c.engine, c.target, c.measured, c.limit, c.verdict] for c in found],
+                    ["engine", "target", "measured", "limit", "verdict"]),
+    ])
+
+
+def _md_table(rows: list[list[str]], header: list[str]) -> str:
+    def clean(value: str) -> str:
+        return str(value).replace("|", "\\|")
+
+    out = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    out += ["| " + " | ".join(clean(v) for v in r) + " |" for r in rows]
+    return "\n".join(out)
+
+
+def markdown(results: dict[str, Any]) -> str:
+    machine = results["machine"]
+    found = checks(results)
+    lines = [
+        f"Run of {results['started']} ({results['elapsed_s']:.0f} s; "
+        f"load average {machine['load_before']} before, {machine['load_after']} after; "
+        f"results file `{results['file']}`).",
+        "",
+        f"Machine: {machine['nproc']} CPUs, {machine['cpu']}; {machine['platform']}; "
+        f"Python {machine['python']}, SQLite {machine['sqlite']}, "
+        f"PostgreSQL {machine['postgresql'] or '(not measured)'}, "
+        f"SQLAlchemy {machine['sqlalchemy']}, Starlette {machine.get('starlette', '?')}, "
+        f"uvicorn {machine.get('uvicorn', '?')}, argon2-cffi {machine.get('argon2_cffi', '?')}.",
+        "",
+        _md_table([[c.engine, c.target, c.measured, c.limit, c.verdict] for c in found],
+                  ["engine", "target", "measured", "limit", "verdict"]),
+        "",
+        "<details><summary>Every figure of that run</summary>",
+        "",
+        _md_table(_figures(results), ["engine", "figure", "value", "detail"]),
+        "",
+        "</details>",
+    ]
+    return "\n".join(lines)
+
+
+def update_doc(path: Path, results: dict[str, Any]) -> bool:
+    """Replace the block between the bench markers in ``path``; False if it has none."""
+    if not path.exists():
+        return False
+    content = path.read_text()
+    pattern = re.compile(re.escape(DOC_BEGIN) + ".*?" + re.escape(DOC_END), re.S)
+    if not pattern.search(content):
+        return False
+    block = f"{DOC_BEGIN}\n{markdown(results)}\n{DOC_END}"
+    path.write_text(pattern.sub(lambda _: block, content, count=1))
+    return True
