@@ -12,7 +12,7 @@ from clico_core.services import SignIn
 from clico_core.sessions import SecondFactor
 
 from ..forms import limited, read_form
-from ..portal import client_address, portal_of
+from ..portal import Portal, client_address, portal_of
 from ..rendering import failure, render, renderer_of
 from ..sessions import clear_session_cookie, current_viewer, session_token, set_session_cookie
 
@@ -66,6 +66,14 @@ async def sign_in_page(request: Request) -> Response:
     return response
 
 
+async def _start_over(portal: Portal, token: str) -> Response:
+    """The pending sign-in is gone: end whatever session the cookie held, sign in again."""
+    await portal.call(portal.services.sign_out, token)
+    response = _redirect("/signin?expired=1")
+    clear_session_cookie(response, portal.settings)
+    return response
+
+
 async def code_page(request: Request) -> Response:
     token = session_token(request)
     if token is None:
@@ -82,10 +90,7 @@ async def code_page(request: Request) -> Response:
         step = await portal.call(portal.services.verify_code, token, form.code,
                                  client_address(request))
     except SignInExpired:
-        await portal.call(portal.services.sign_out, token)  # whatever it was, it ends here
-        response = _redirect("/signin?expired=1")
-        clear_session_cookie(response, portal.settings)
-        return response
+        return await _start_over(portal, token)
     except ClicoError as error:
         shown = failure(request, error)
         return render(request, "auth/code.html", {"message": shown.message, "app": app},
@@ -104,10 +109,7 @@ async def resend_code(request: Request) -> Response:
     try:
         await portal.call(portal.services.resend_code, token)
     except SignInExpired:
-        await portal.call(portal.services.sign_out, token)  # whatever it was, it ends here
-        response = _redirect("/signin?expired=1")
-        clear_session_cookie(response, portal.settings)
-        return response
+        return await _start_over(portal, token)
     except ClicoError as error:
         shown = failure(request, error)
         return render(request, "auth/code.html", {"message": shown.message, "app": False},
