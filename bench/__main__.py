@@ -74,7 +74,8 @@ def _load_phases(seeded: Seeded, args: argparse.Namespace) -> dict[str, Any]:
         http = http_load.measure(server, cookie, deep, args.seconds, args.connections, _log)
         _log(f"[{seeded.engine}] sign-in flood")
         flood = signin_flood.measure(server, cookie, SECRET_KEY, seeded.flooder_login,
-                                     seeded.password, args.flood_seconds, _log)
+                                     seeded.password, args.flood_seconds, _log,
+                                     tuple(int(n) for n in args.compare_nice.split(",") if n))
     finally:
         server.stop()
     return {"http": http, "flood": flood}
@@ -98,6 +99,9 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument("--seconds", type=float, default=4,
                         help="per HTTP route, in 2 interleaved slices (default: %(default)s)")
     parser.add_argument("--flood-seconds", type=float, default=5)
+    parser.add_argument("--compare-nice", default="0",
+                        help="hashing priorities to flood again with, besides the product's "
+                             "CLICO_HASHING_NICE (default: %(default)s)")
     parser.add_argument("--connections", type=int, default=4, help="wrk connections per route")
     parser.add_argument("--write-blocks", type=int, default=6, help="blocks of 100 tickets")
     parser.add_argument("--engines", default="",

@@ -4,11 +4,10 @@
 - ``/_bench/memory/tickets``: the real ``/tickets`` handler, middleware and template in a
   second instance of the portal whose services answer from memory (the first answers are
   computed once from the database, then reused): the page without its database, the
-  practical ceiling of the real list page;
-- ``/_bench/list-only/tickets``: the same with the session lookup (and the filter choices)
-  from memory, so that only the list's own queries reach the database: what the page would
-  cost with the session cached, a change docs/performance.md proposes;
-- ``/_bench/hasher``: how many argon2 operations the server has run (the rate-limit check).
+  practical ceiling of the real list page. ``/_bench/stats`` says how many SQL statements
+  that variant still ran after its first answers (0, or the ceiling is not one);
+- ``/_bench/hasher``: how many argon2 operations the server has run (the rate-limit check),
+  and ``?nice=N`` to hash at another CPU priority than the product's setting.
 
 Nothing here is part of the product; the product app is built by ``create_app`` unchanged.
 """
@@ -16,14 +15,15 @@ Nothing here is part of the product; the product app is built by ``create_app`` 
 from __future__ import annotations
 
 import json
-import os
 import threading
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import parse_qs
 
+from attrs import evolve
+from sqlalchemy import event
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from clico_adapters.bootstrap import bootstrap
@@ -31,60 +31,51 @@ from clico_adapters.passwords import Argon2Hasher
 from clico_adapters.sql import SqlDatabase
 from clico_core.services import Services, Viewer
 from clico_web import Settings, create_app
+from clico_web.backend import hasher_for
 
 T = TypeVar("T")
 
 
 class CountingHasher:
-    """The product's hasher, counting the argon2 work it does.
+    """The product's hasher (as ``clico serve`` builds it), counting the argon2 work it does.
 
-    With ``nice`` > 0 (set through ``/_bench/hasher?nice=N``) the work runs on threads of
-    lower CPU priority instead, the change docs/performance.md proposes; the flood phase
-    measures the product as it is, then that proposal.
+    ``nice`` (set through ``/_bench/hasher?nice=N``) switches to the same hasher at another
+    CPU priority; the flood phase compares the product's setting with hashing at nice 0.
     """
 
-    def __init__(self, inner: Argon2Hasher) -> None:
-        self.inner = inner
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
         self.calls = 0
-        self.nice = 0
+        self.nice = settings.hashing_nice
         self._lock = threading.Lock()
-        self._pools: dict[int, ThreadPoolExecutor] = {}
+        self._hashers: dict[int, Argon2Hasher] = {}
 
-    def _run(self, function: Callable[..., T], *args: Any) -> T:
+    def _inner(self) -> Argon2Hasher:
         with self._lock:
             self.calls += 1
             nice = self.nice
-            if nice and nice not in self._pools:
-                self._pools[nice] = ThreadPoolExecutor(
-                    4, thread_name_prefix=f"argon2-nice{nice}", initializer=_lower_priority,
-                    initargs=(nice,))
-        if not nice:
-            return function(*args)
-        # argon2's own lane threads are created by the niced thread and inherit its priority
-        return self._pools[nice].submit(function, *args).result()
+            if nice not in self._hashers:
+                self._hashers[nice] = hasher_for(evolve(self.settings, hashing_nice=nice))
+            return self._hashers[nice]
 
     def hash(self, password: str) -> str:
-        return self._run(self.inner.hash, password)
+        return self._inner().hash(password)
 
     def verify(self, stored_hash: str, password: str) -> bool:
-        return self._run(self.inner.verify, stored_hash, password)
+        return self._inner().verify(stored_hash, password)
 
     def needs_rehash(self, stored_hash: str) -> bool:
-        return self.inner.needs_rehash(stored_hash)
+        return next(iter(self._hashers.values()), Argon2Hasher()).needs_rehash(stored_hash)
 
     def dummy_verify(self, password: str) -> None:
-        self._run(self.inner.dummy_verify, password)
+        self._inner().dummy_verify(password)
 
 
-def _lower_priority(nice: int) -> None:
-    # Linux: a thread is a task, and PRIO_PROCESS with a thread id sets that thread's nice
-    os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), nice)
-
-
-# (older versions of the page read the filter choices through the last two)
-FILTER_CHOICES = ("filter_choices", "customer_overview", "list_covered_assets")
-EVERYTHING_THE_LIST_READS = ("authenticate", "list_tickets", *FILTER_CHOICES)
-SESSION_AND_CHOICES = ("authenticate", *FILTER_CHOICES)
+# every service call GET /tickets makes (its session lookup shares the list's call)
+EVERYTHING_THE_LIST_READS = ("list_tickets_for_session", "authenticate", "list_tickets",
+                             "filter_choices")
+# set while the in-memory variant handles a request: its statements are counted
+_IN_MEMORY_VARIANT: ContextVar[bool] = ContextVar("in_memory_variant", default=False)
 
 
 class MemoryServices:
@@ -134,16 +125,19 @@ async def _respond(send: Send, status: int, body: bytes, content_type: bytes) ->
 def build(database_url: str, secret_key: str, data_dir: Path) -> ASGIApp:
     """The portal over ``database_url`` with the bench routes in front of it."""
     db = SqlDatabase.from_url(database_url)
-    hasher = CountingHasher(Argon2Hasher())
-    services = bootstrap(uow=db.uow_factory, hasher=hasher)
     settings = Settings(secret_key=secret_key, data_dir=data_dir, start_mail_worker=False)
+    hasher = CountingHasher(settings)
+    services = bootstrap(uow=db.uow_factory, hasher=hasher)
     portal = create_app(settings, services)
-    variants = {
-        "/_bench/memory": create_app(settings, MemoryServices(  # type: ignore[arg-type]
-            services, EVERYTHING_THE_LIST_READS)),
-        "/_bench/list-only": create_app(settings, MemoryServices(  # type: ignore[arg-type]
-            services, SESSION_AND_CHOICES)),
-    }
+    memory = create_app(settings, MemoryServices(  # type: ignore[arg-type]
+        services, EVERYTHING_THE_LIST_READS))
+    counted = {"memory_statements": 0, "memory_requests": 0}
+
+    def count(*_: Any) -> None:
+        if _IN_MEMORY_VARIANT.get():
+            counted["memory_statements"] += 1
+
+    event.listen(db.engine, "before_cursor_execute", count)
 
     async def app(scope: Scope, receive: Receive, send: Send) -> None:
         path = scope.get("path", "")
@@ -157,11 +151,18 @@ def build(database_url: str, secret_key: str, data_dir: Path) -> ASGIApp:
                     hasher.nice = int(nice[0])
                 await _json(send, {"calls": hasher.calls, "nice": hasher.nice})
                 return
-            prefix = "/".join(path.split("/")[:3])
-            if prefix in variants:
-                inner = path[len(prefix):]
-                await variants[prefix]({**scope, "path": inner, "raw_path": inner.encode()},
-                                       receive, send)
+            if path == "/_bench/stats":
+                await _json(send, counted)
+                return
+            if path.startswith("/_bench/memory/"):
+                inner = path.removeprefix("/_bench/memory")
+                token = _IN_MEMORY_VARIANT.set(True)
+                try:
+                    await memory({**scope, "path": inner, "raw_path": inner.encode()},
+                                 receive, send)
+                finally:
+                    _IN_MEMORY_VARIANT.reset(token)
+                    counted["memory_requests"] += 1
                 return
         await portal(scope, receive, send)
 

@@ -92,17 +92,25 @@ def _http_checks(engine: str, http: dict[str, Any], flood: dict[str, Any]) -> li
     p99 = _ratio(flood["list_during_flood"]["p99_ms"], flood["list_solo"]["p99_ms"])
     sign_ins = _ratio(flood["sign_ins"]["rps"], flood["argon2"]["verifies_per_s"])
     limited = flood["rate_limit"]
-    proposal, solo_p99 = flood["proposal"], flood["list_solo"]["p99_ms"]
+    solo_p99 = flood["list_solo"]["p99_ms"]
+    memory_statements = runs["list, in-memory"].get("statements")
+    compared = [
+        Check(engine, f"flood with hashing at nice {other['nice']} instead: "
+              "list kept; p99 growth; sign-ins / argon2",
+              f"{_ratio(other['list_during_flood']['rps'], flood['list_solo']['rps']):.2f}; "
+              f"{_ratio(other['list_during_flood']['p99_ms'], solo_p99):.1f}×; "
+              f"{_ratio(other['sign_ins']['rps'], flood['argon2']['verifies_per_s']):.2f}",
+              f"≥ {MIN_LIST_KEPT}; ≤ {MAX_P99_GROWTH}×; ≥ {MIN_SIGN_IN_VS_ARGON2}", None)
+        for other in flood.get("compared", [])]
     return [
         Check(engine, "HTTP: real list page / same page from memory",
               f"{share:.2f} ({runs['list']['rps']:.0f} / {runs['list, in-memory']['rps']:.0f}"
               " req/s)", f"≥ {MIN_LIST_VS_MEMORY}", share >= MIN_LIST_VS_MEMORY),
         Check(engine, "HTTP: errors over every load run", str(errors), "0", errors == 0),
-        Check(engine, "proposal: list with the session cached / same page from memory",
-              f"{_ratio(runs['list, only its query']['rps'], runs['list, in-memory']['rps']):.2f}"
-              f" ({runs['list, only its query']['rps']:.0f} req/s)", f"≥ {MIN_LIST_VS_MEMORY}",
-              None),
-        Check(engine, "flood: list throughput kept",
+        Check(engine, "HTTP: SQL statements of the in-memory page (the ceiling) while timed",
+              str(memory_statements), "0", memory_statements == 0),
+        Check(engine, f"flood (hashing at nice {flood.get('hashing_nice', 0)}): "
+              "list throughput kept",
               f"{kept:.2f} ({flood['list_during_flood']['rps']:.1f} / "
               f"{flood['list_solo']['rps']:.1f} req/s)", f"≥ {MIN_LIST_KEPT}",
               kept >= MIN_LIST_KEPT),
@@ -114,12 +122,9 @@ def _http_checks(engine: str, http: dict[str, Any], flood: dict[str, Any]) -> li
               f"{sign_ins:.2f} ({flood['sign_ins']['rps']:.2f} / "
               f"{flood['argon2']['verifies_per_s']:.2f} per s)", f"≥ {MIN_SIGN_IN_VS_ARGON2}",
               sign_ins >= MIN_SIGN_IN_VS_ARGON2),
-        Check(engine, f"proposal: flood with hashing at nice {proposal['nice']}: "
-              "list kept; p99 growth; sign-ins / argon2",
-              f"{_ratio(proposal['list_during_flood']['rps'], flood['list_solo']['rps']):.2f}; "
-              f"{_ratio(proposal['list_during_flood']['p99_ms'], solo_p99):.1f}×; "
-              f"{_ratio(proposal['sign_ins']['rps'], flood['argon2']['verifies_per_s']):.2f}",
-              f"≥ {MIN_LIST_KEPT}; ≤ {MAX_P99_GROWTH}×; ≥ {MIN_SIGN_IN_VS_ARGON2}", None),
+        Check(engine, "flood: list kept + sign-ins / argon2 (shares of one core)",
+              f"{kept + sign_ins:.2f} at nice {flood.get('hashing_nice', 0)}", "-", None),
+        *compared,
         Check(engine, "flood: refused sign-ins never reach argon2",
               f"{limited['refused']} refused, {limited['hashes_while_refusing']} argon2 calls; "
               f"p50 {limited['refused_p50_ms']} ms vs {limited['answered_p50_ms']} ms hashed",

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import contextlib
-
 import argon2
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
 from clico_core.accounts import UNUSABLE_PASSWORD
+
+from .lowpriority import LowPriorityRunner
 
 # SECURITY.md floor: m >= 19 MiB, t >= 2. argon2-cffi's default (RFC 9106 low-memory:
 # m=64 MiB, t=3, p=4) is stronger and is what the portal uses.
@@ -16,12 +16,23 @@ MINIMUM = argon2.Parameters(type=argon2.Type.ID, version=19, salt_len=16, hash_l
 
 
 class Argon2Hasher:
-    """``clico_core.ports.PasswordHasher`` over argon2id."""
+    """``clico_core.ports.PasswordHasher`` over argon2id.
 
-    def __init__(self, parameters: argon2.Parameters | None = None) -> None:
+    ``nice`` > 0 runs the hashing on ``threads`` threads of that lower CPU priority
+    (argon2's own lane threads inherit it), so that a flood of sign-ins takes only the CPU
+    that other requests leave; the portal sets it from ``CLICO_HASHING_NICE``.
+    """
+
+    def __init__(self, parameters: argon2.Parameters | None = None, *, nice: int = 0,
+                 threads: int = 2) -> None:
         self._hasher = (argon2.PasswordHasher.from_parameters(parameters) if parameters
                         else argon2.PasswordHasher())
         self._dummy: str | None = None
+        self._runner = LowPriorityRunner(nice, threads, "argon2")
+
+    @property
+    def nice(self) -> int:
+        return self._runner.nice
 
     @classmethod
     def minimum(cls) -> Argon2Hasher:
@@ -29,12 +40,15 @@ class Argon2Hasher:
         return cls(MINIMUM)
 
     def hash(self, password: str) -> str:
-        return self._hasher.hash(password)
+        return self._runner.run(self._hasher.hash, password)
 
     def verify(self, stored_hash: str, password: str) -> bool:
         if not stored_hash or stored_hash.startswith(UNUSABLE_PASSWORD):
             self.dummy_verify(password)  # same cost as a real check
             return False
+        return self._runner.run(self._verify, stored_hash, password)
+
+    def _verify(self, stored_hash: str, password: str) -> bool:
         try:
             return self._hasher.verify(stored_hash, password)
         except (VerifyMismatchError, VerificationError, InvalidHashError):
@@ -48,6 +62,5 @@ class Argon2Hasher:
 
     def dummy_verify(self, password: str) -> None:
         if self._dummy is None:
-            self._dummy = self._hasher.hash("dummy password for unknown accounts")
-        with contextlib.suppress(VerifyMismatchError, VerificationError, InvalidHashError):
-            self._hasher.verify(self._dummy, password)
+            self._dummy = self.hash("dummy password for unknown accounts")
+        self._runner.run(self._verify, self._dummy, password)

@@ -187,9 +187,26 @@ class TokenRepository(Protocol):
         ...
 
 
+@frozen
+class SessionHolder:
+    """A session read together with its account and the contracts active on the account."""
+
+    session: Session
+    account: Account
+    active_contracts: tuple[Contract, ...]  # as ``ContractRepository.active_for_account``
+
+
 class SessionRepository(Protocol):
     def add(self, session: Session) -> None: ...
     def get(self, session_hash: str) -> Session | None: ...
+    def get_with_holder(self, session_hash: str, on: date) -> SessionHolder | None:
+        """The session, its account and the contracts active on that account on ``on``,
+        read at once: what every signed-in request looks up. None for an unknown session
+        or one whose account is gone. Equal to ``get`` + ``accounts.get`` +
+        ``contracts.active_for_account`` (the conformance suite checks it), in one
+        round trip where the store allows it."""
+        ...
+
     def update(self, session: Session) -> None: ...
     def touch(self, session_hash: str, at: datetime) -> None:
         """Record activity (cheap; called on every signed-in request)."""

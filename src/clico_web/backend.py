@@ -32,7 +32,8 @@ def build_backend(settings: Settings) -> tuple[Services, Any]:
         from clico_adapters.memory import MemoryMailQueue, MemoryStore, MemoryUnitOfWorkFactory
         log.warning("clico_adapters.sql is not available: data is kept in memory only")
         store = MemoryStore()
-        return bootstrap(uow=MemoryUnitOfWorkFactory(store)), MemoryMailQueue(store)
+        return (bootstrap(uow=MemoryUnitOfWorkFactory(store), hasher=hasher_for(settings)),
+                MemoryMailQueue(store))
     url = settings.database_url
     if not url:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
@@ -44,7 +45,13 @@ def build_backend(settings: Settings) -> tuple[Services, Any]:
         # Nothing touches a real schema silently: `clico db upgrade` (or `serve --migrate`).
         db.dispose()
         raise SettingsError("the database schema is not up to date: run `clico db upgrade`")
-    return bootstrap(uow=db.uow_factory), db.mail_queue
+    return bootstrap(uow=db.uow_factory, hasher=hasher_for(settings)), db.mail_queue
+
+
+def hasher_for(settings: Settings) -> Any:
+    """argon2id at the configured CPU priority, as many threads as may hash at once."""
+    from clico_adapters.passwords import Argon2Hasher
+    return Argon2Hasher(nice=settings.hashing_nice, threads=settings.argon2_concurrency)
 
 
 def build_mail_worker(settings: Settings, services: Services, queue: Any) -> Worker | None:

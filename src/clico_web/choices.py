@@ -12,8 +12,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 
-from clico_core.services import Viewer
-from clico_core.services.tickets import FilterChoices
+from clico_core.services import FilterChoices, Viewer
 
 TTL_SECONDS = 60.0
 MAX_ENTRIES = 5_000

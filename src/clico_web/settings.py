@@ -13,6 +13,9 @@ from urllib.parse import urlsplit
 from attrs import field, frozen
 
 MIN_SECRET_KEY_LENGTH = 32
+# The CPU priority of password hashing (docs/performance.md, "sign-in flood"): signed-in
+# pages keep about 0.6-0.8 of their speed through a flood of sign-ins, which get the rest.
+DEFAULT_HASHING_NICE = 12
 
 
 class SettingsError(ValueError):
@@ -51,8 +54,11 @@ class Settings:
     start_mail_worker: bool = True
     max_form_bytes: int = 256 * 1024
     argon2_concurrency: int = 2
+    hashing_nice: int = DEFAULT_HASHING_NICE  # 0: hash at the pages' priority
 
     def __attrs_post_init__(self) -> None:
+        if not 0 <= self.hashing_nice <= 19:
+            raise SettingsError("CLICO_HASHING_NICE must be a whole number from 0 to 19")
         parts = urlsplit(self.base_url)
         if parts.scheme not in ("http", "https") or not parts.netloc:
             raise SettingsError("CLICO_BASE_URL must be an absolute http(s) URL")
@@ -81,6 +87,8 @@ class Settings:
             mail_from=env.get("CLICO_MAIL_FROM", defaults.mail_from.default),
             language=env.get("CLICO_LANGUAGE", "pl"),
             start_mail_worker=env.get("CLICO_MAIL_WORKER", "1") not in ("0", "false", "no"),
+            hashing_nice=_whole(env.get("CLICO_HASHING_NICE", str(DEFAULT_HASHING_NICE)),
+                                "CLICO_HASHING_NICE"),
         )
 
     @property
@@ -98,6 +106,13 @@ class Settings:
         if self.secret_key:
             return self.secret_key.encode()
         return _stored_key(self.data_dir / "secret_key")
+
+
+def _whole(value: str, name: str) -> int:
+    try:
+        return int(value.strip())
+    except ValueError:
+        raise SettingsError(f"{name} must be a whole number") from None
 
 
 def _stored_key(path: Path) -> bytes:

@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from typing import TypeVar
 
+from sqlalchemy import Engine, event
 from sqlalchemy.pool import NullPool
 
 from clico_adapters.bootstrap import bootstrap
@@ -59,3 +60,20 @@ def race(count: int, action: Callable[[int], T]) -> list[T | BaseException]:
 
     with ThreadPoolExecutor(max_workers=count) as pool:
         return list(pool.map(run, range(count)))
+
+
+@contextmanager
+def recorded(engine: Engine, parameters: list[object] | None = None) -> Iterator[list[str]]:
+    """Every statement the engine sends while inside (BEGIN included), and its parameters."""
+    statements: list[str] = []
+
+    def record(conn, cursor, statement: str, params, *args):  # type: ignore[no-untyped-def]
+        statements.append(statement)
+        if parameters is not None:
+            parameters.append(params)
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", record)

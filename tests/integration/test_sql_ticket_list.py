@@ -2,34 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-
 import pytest
 from attrs import evolve
-from sqlalchemy import Engine, event
 
 from clico_adapters.sql import SqlDatabase
 from clico_core.testing import builders as b
 from clico_core.tickets import PAGE_SIZES, SortColumn, TicketPage, TicketQuery, TicketScope
 
+from .sql_support import recorded
+
 MAX_STATEMENTS = 3
-
-
-@contextmanager
-def recorded(engine: Engine, parameters: list[object] | None = None) -> Iterator[list[str]]:
-    statements: list[str] = []
-
-    def record(conn, cursor, statement: str, params, *args):  # type: ignore[no-untyped-def]
-        statements.append(statement)
-        if parameters is not None:
-            parameters.append(params)
-
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
 
 
 @pytest.fixture

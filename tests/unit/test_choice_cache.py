@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from clico_core.services.tickets import FilterChoices
+from clico_core.services import FilterChoices
 from clico_web.choices import ChoiceCache
 
 

@@ -14,7 +14,7 @@ from clico_core.companies import Company
 from clico_core.contracts import Activation, Contract
 from clico_core.errors import ConcurrencyConflict, DuplicateContractNumber, ValidationFailed
 from clico_core.mail import OutboxMessage, OutgoingMail
-from clico_core.ports import AssetPage
+from clico_core.ports import AssetPage, SessionHolder
 from clico_core.sessions import Session
 from clico_core.tickets import (
     COUNT_CAP,
@@ -285,6 +285,14 @@ class MemorySessions(_Repo):
 
     def get(self, session_hash: str) -> Session | None:
         return fresh(self.store.sessions.get(session_hash))
+
+    def get_with_holder(self, session_hash: str, on: date) -> SessionHolder | None:
+        session = self.store.sessions.get(session_hash)
+        account = self.store.accounts.get(session.account_id) if session else None
+        if session is None or account is None:
+            return None
+        contracts = MemoryContracts(self.store, self.undo).active_for_account(account.id, on)
+        return SessionHolder(fresh(session), fresh(account), tuple(contracts))
 
     def update(self, session: Session) -> None:
         self.undo.put(self.store.sessions, session.session_hash, session)

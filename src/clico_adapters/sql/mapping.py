@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
-
-from sqlalchemy import RowMapping
 
 from clico_core.accounts import Account, AccountState
 from clico_core.assets import Asset
@@ -17,7 +16,7 @@ from clico_core.tickets import Priority, RelationType, Ticket, TicketKind, Ticke
 from clico_core.tokens import Token, TokenPurpose
 from clico_core.values import Language, Role, email_key, login_key
 
-Row = RowMapping
+Row = Mapping[str, Any]  # a RowMapping, or a dict cut out of a joined row
 
 
 def company_values(company: Company) -> dict[str, Any]:

@@ -82,6 +82,12 @@ class SqlUnitOfWork:
         if connection is None:
             return
         try:
+            if self.readonly and exc_type is None:
+                # A read that went well ends with COMMIT (the same for a read): psycopg
+                # forgets its prepared statements on every ROLLBACK, and the hot reads
+                # (session lookup, ticket list) are worth keeping planned.
+                connection.commit()
+                return
             connection.rollback()
         except DBAPIError:
             # a dead connection must not hide the exception that is already on its way out

@@ -36,9 +36,15 @@ from .migration import (
 from .passwords import change_password, check_reset_token, request_password_reset, reset_password
 from .registration import RegisterAccount, confirm_email, register_account
 from .signin import SignIn, SignInStep, authenticate, resend_code, sign_in, sign_out, verify_code
+from .ticket_list import (
+    FilterChoices,
+    SignedInPage,
+    filter_choices,
+    list_tickets,
+    list_tickets_for_session,
+)
 from .tickets import (
     OpenTicket,
-    list_tickets,
     open_administrative_ticket,
     open_technical_ticket,
     open_ticket,
@@ -52,6 +58,7 @@ __all__ = [
     "CoveredAsset",
     "CreateStaff",
     "CustomerView",
+    "FilterChoices",
     "ImportReport",
     "IssueContract",
     "IssuedContract",
@@ -64,6 +71,7 @@ __all__ = [
     "Services",
     "SignIn",
     "SignInStep",
+    "SignedInPage",
     "TotpSetup",
     "Viewer",
     "activate_contract",
@@ -78,12 +86,14 @@ __all__ = [
     "disable_account",
     "disable_totp",
     "enable_totp",
+    "filter_choices",
     "get_contract",
     "import_migrated_accounts",
     "issue_contract",
     "list_contracts",
     "list_covered_assets",
     "list_tickets",
+    "list_tickets_for_session",
     "open_administrative_ticket",
     "open_technical_ticket",
     "open_ticket",

@@ -12,7 +12,17 @@ from ..contracts import Contract
 from ..errors import TransientConflict
 from ..ports import AssetPage
 from ..tickets import Ticket, TicketDetail, TicketPage, TicketQuery
-from . import assets, contracts, migration, passwords, registration, signin, tickets, totp
+from . import (
+    assets,
+    contracts,
+    migration,
+    passwords,
+    registration,
+    signin,
+    ticket_list,
+    tickets,
+    totp,
+)
 from .context import Ports, Viewer
 
 T = TypeVar("T")
@@ -117,11 +127,15 @@ class Services:
     def open_technical_ticket(self, viewer: Viewer, cmd: tickets.OpenTicket) -> Ticket:
         return _again(tickets.open_technical_ticket, viewer, cmd, self.ports)
 
-    def filter_choices(self, viewer: Viewer) -> tickets.FilterChoices:
-        return _again(tickets.filter_choices, viewer, self.ports)
+    def filter_choices(self, viewer: Viewer) -> ticket_list.FilterChoices:
+        return _again(ticket_list.filter_choices, viewer, self.ports)
 
     def list_tickets(self, viewer: Viewer, query: TicketQuery) -> TicketPage:
-        return _again(tickets.list_tickets, viewer, query, self.ports)
+        return _again(ticket_list.list_tickets, viewer, query, self.ports)
+
+    def list_tickets_for_session(self, session_token: str, query: TicketQuery
+                                 ) -> ticket_list.SignedInPage | None:
+        return _again(ticket_list.list_tickets_for_session, session_token, query, self.ports)
 
     def ticket_detail(self, viewer: Viewer, number: str) -> TicketDetail:
         return _again(tickets.ticket_detail, viewer, number, self.ports)

@@ -8,7 +8,6 @@ from attrs import frozen
 
 from ..accounts import Account, AccountState
 from ..audit import AuditEvent, AuditKind
-from ..contracts import Contract
 from ..errors import (
     InvalidCode,
     InvalidCredentials,
@@ -239,22 +238,39 @@ def resend_code(session_token: str, ports: Ports) -> None:
 
 def authenticate(session_token: str, ports: Ports) -> Viewer | None:
     """The viewer behind a session cookie, or None when it is unknown, ended or timed out."""
-    now = ports.clock.now()
-    digest = session_hash(session_token)
     with ports.uow(readonly=True) as uow:
-        session = uow.sessions.get(digest)
-        if session is None or session.level is not SessionLevel.FULL or not session.alive(at=now):
-            return None
-        account = uow.accounts.get(session.account_id)
-        if account is None or account.state is not AccountState.ACTIVE:
-            return None
-        contracts: tuple[Contract, ...] = tuple(
-            uow.contracts.active_for_account(account.id, ports.today()))
-    if (now - session.last_seen_at).total_seconds() >= TOUCH_EVERY_SECONDS:
+        signed_in = viewer_in(uow, session_token, ports)
+    if signed_in is None:
+        return None
+    viewer, last_seen_at = signed_in
+    touch_if_due(viewer, last_seen_at, ports)
+    return viewer
+
+
+def viewer_in(uow: UnitOfWork, session_token: str, ports: Ports
+              ) -> tuple[Viewer, datetime] | None:
+    """``authenticate``'s lookup inside a unit of work the caller holds (so that a read
+    can share it), with the session's last activity for ``touch_if_due``."""
+    digest = session_hash(session_token)
+    holder = uow.sessions.get_with_holder(digest, ports.today())
+    if holder is None:
+        return None
+    session, account, contracts = holder.session, holder.account, holder.active_contracts
+    if (session.level is not SessionLevel.FULL or not session.alive(at=ports.clock.now())
+            or account.state is not AccountState.ACTIVE):
+        return None
+    viewer = Viewer(account, digest, contracts, visible_scope(account, contracts))
+    return viewer, session.last_seen_at
+
+
+def touch_if_due(viewer: Viewer, last_seen_at: datetime, ports: Ports) -> None:
+    """Record the session's activity, at most once a minute (the idle timeout counts from
+    it), in a write unit of work of its own after the read."""
+    now = ports.clock.now()
+    if (now - last_seen_at).total_seconds() >= TOUCH_EVERY_SECONDS:
         with ports.uow() as uow:
-            uow.sessions.touch(digest, now)
+            uow.sessions.touch(viewer.session_hash, now)
             uow.commit()
-    return Viewer(account, digest, contracts, visible_scope(account, contracts))
 
 
 def sign_out(session_token: str, ports: Ports) -> None:

@@ -3,29 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import UTC, date, datetime
 
 from attrs import field, frozen
 
-from ..assets import Asset
-from ..companies import Company
 from ..errors import ConcurrencyConflict, NotFound, ValidationFailed
 from ..mail import MailTemplate, OutgoingMail
 from ..policies import AnswersCompleteAndTyped, TechnicalTicketRequiresCoveredAsset, check_rule
 from ..ports import UnitOfWork
 from ..tickets import (
-    COUNT_CAP,
     MAX_DESCRIPTION,
     MAX_SUBJECT,
-    PAGE_SIZES,
     Priority,
     RelationType,
-    SortColumn,
     Ticket,
     TicketDetail,
     TicketKind,
-    TicketPage,
-    TicketQuery,
     format_ticket_number,
 )
 from ..values import CompanyId, clean_line, lookup_text
@@ -168,56 +160,6 @@ def open_ticket(viewer: Viewer, cmd: OpenTicket, ports: Ports) -> Ticket:
         return existing
 
 
-def _cursor_ok(query: TicketQuery) -> bool:
-    """A cursor the adapters can bind: short, and a real UTC instant on time columns."""
-    cursor = query.cursor
-    if cursor is None:
-        return True
-    if lookup_text(cursor.id, 64) is None or len(cursor.value) > 400 or (
-            cursor.value and lookup_text(cursor.value, 400) is None):
-        return False
-    if query.sort in (SortColumn.MODIFIED, SortColumn.CREATED):
-        try:
-            moment = datetime.fromisoformat(cursor.value)
-            if moment.tzinfo is None:
-                return False
-            moment.astimezone(UTC)
-        except (ValueError, OverflowError):
-            return False
-    return True
-
-
-def list_tickets(viewer: Viewer, query: TicketQuery, ports: Ports) -> TicketPage:
-    """One page of the tickets the viewer may see; filters and sort applied before paging."""
-    problems: dict[str, str] = {}
-    if query.page_size not in PAGE_SIZES:
-        problems["page_size"] = "invalid_choice"
-    if len(query.text) > 200:
-        problems["text"] = "too_long"
-    elif query.text.strip() and lookup_text(query.text, 200) is None:
-        problems["text"] = "invalid"
-    for name in ("company_id", "asset_id"):
-        value = getattr(query, name)
-        if value is not None and lookup_text(value, 64) is None:
-            problems[name] = "invalid"
-    if query.modified_from and query.modified_to and query.modified_from > query.modified_to:
-        problems["modified_to"] = "before_from"
-    for name in ("modified_from", "modified_to"):  # a whole day must fit in a datetime
-        day = getattr(query, name)
-        if day is not None and not date.min < day < date.max:
-            problems[name] = "invalid"
-    if query.cursor is not None and not _cursor_ok(query):
-        problems["cursor"] = "invalid"
-    if problems:
-        raise ValidationFailed(problems)
-    if query.company_id is not None and not viewer.scope.allows(query.company_id):
-        return TicketPage((), 0, False, None, None)
-    with ports.uow(readonly=True) as uow:
-        page = uow.tickets.page_for(viewer.scope, query)
-    assert page.total <= COUNT_CAP or page.total_capped
-    return page
-
-
 def ticket_detail(viewer: Viewer, number: str, ports: Ports) -> TicketDetail:
     """Everything about one ticket; another company's ticket is ``NotFound``."""
     with ports.uow(readonly=True) as uow:
@@ -252,24 +194,3 @@ def open_technical_ticket(viewer: Viewer, cmd: OpenTicket, ports: Ports) -> Tick
     if not cmd.asset_id:
         raise ValidationFailed({"asset_id": "required"})
     return open_ticket(viewer, cmd, ports)
-
-
-@frozen
-class FilterChoices:
-    """What the ticket list's filters offer: the viewer's companies and covered assets."""
-
-    companies: tuple[Company, ...]
-    assets: tuple[Asset, ...]
-
-
-MAX_ASSET_CHOICES = 100
-
-
-def filter_choices(viewer: Viewer, ports: Ports) -> FilterChoices:
-    """The choices of the list's company and asset filters, in one unit of work."""
-    contract_ids = [c.id for c in viewer.active_contracts]
-    with ports.uow(readonly=True) as uow:
-        companies = uow.companies.list_by_ids(sorted(viewer.scope.company_ids))
-        assets = (uow.assets.page_covered(contract_ids, None, 1, MAX_ASSET_CHOICES).rows
-                  if contract_ids else ())
-    return FilterChoices(tuple(companies), tuple(assets))

@@ -59,6 +59,7 @@ def config(runtime: Runtime) -> None:
         "CLICO_MAIL_URL": mask_url(s.mail_url or mail_url_from_env(s.data_dir)),
         "CLICO_MAIL_FROM": s.mail_from,
         "CLICO_LANGUAGE": s.language,
+        "CLICO_HASHING_NICE": str(s.hashing_nice),
         "CLICO_SECRET_KEY": "****" if s.secret_key else "(not set: a random per-process key)",
     }
     for key, value in rows.items():

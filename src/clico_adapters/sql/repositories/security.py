@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import delete, func, insert, select, update
 
 from clico_core.audit import AuditEvent
 from clico_core.errors import ConcurrencyConflict
+from clico_core.ports import SessionHolder
 from clico_core.sessions import Session
 from clico_core.tokens import Token, TokenPurpose
 
@@ -21,6 +22,7 @@ from ..mapping import (
 )
 from ..tables import attempts, audit_log, sessions, tokens
 from .base import SqlRepository
+from .session_holder import session_holder
 
 
 class SqlTokens(SqlRepository):
@@ -50,6 +52,9 @@ class SqlSessions(SqlRepository):
         query = self.for_change(select(sessions).where(sessions.c.session_hash == session_hash))
         row = self.uow.execute(query).mappings().first()
         return session_from(row) if row else None
+
+    def get_with_holder(self, session_hash: str, on: date) -> SessionHolder | None:
+        return session_holder(self.uow, session_hash, on)
 
     def update(self, session: Session) -> None:
         """Every field; a session not stored yet is inserted (as the in-memory adapter does)."""

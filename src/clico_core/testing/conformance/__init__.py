@@ -16,14 +16,17 @@ The same tests run against the in-memory, SQLite and PostgreSQL adapters.
 
 from .mail import MailQueueConformance
 from .repositories import RepositoryConformance
+from .session_holder import SessionHolderConformance
 from .ticket_list import TicketListConformance
 
 
-class UnitOfWorkConformance(RepositoryConformance, TicketListConformance, MailQueueConformance):
+class UnitOfWorkConformance(RepositoryConformance, SessionHolderConformance,
+                            TicketListConformance, MailQueueConformance):
     """Everything at once."""
 
 
 __all__ = [
-    "MailQueueConformance", "RepositoryConformance", "TicketListConformance",
+    "MailQueueConformance", "RepositoryConformance", "SessionHolderConformance",
+    "TicketListConformance",
     "UnitOfWorkConformance",
 ]

@@ -1,0 +1,128 @@
+"""The ticket list (``Aktywności``): a page of the tickets a viewer may see, and the
+choices of its filters."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from attrs import frozen
+
+from ..assets import Asset
+from ..companies import Company
+from ..errors import ValidationFailed
+from ..ports import UnitOfWork
+from ..tickets import COUNT_CAP, PAGE_SIZES, SortColumn, TicketPage, TicketQuery
+from ..values import lookup_text
+from .context import Ports, Viewer
+from .signin import touch_if_due, viewer_in
+
+EMPTY_PAGE = TicketPage((), 0, False, None, None)
+
+
+def _cursor_ok(query: TicketQuery) -> bool:
+    """A cursor the adapters can bind: short, and a real UTC instant on time columns."""
+    cursor = query.cursor
+    if cursor is None:
+        return True
+    if lookup_text(cursor.id, 64) is None or len(cursor.value) > 400 or (
+            cursor.value and lookup_text(cursor.value, 400) is None):
+        return False
+    if query.sort in (SortColumn.MODIFIED, SortColumn.CREATED):
+        try:
+            moment = datetime.fromisoformat(cursor.value)
+            if moment.tzinfo is None:
+                return False
+            moment.astimezone(UTC)
+        except (ValueError, OverflowError):
+            return False
+    return True
+
+
+def check_query(query: TicketQuery) -> None:
+    """``ValidationFailed`` naming every bad field of a list query (nothing is read)."""
+    problems: dict[str, str] = {}
+    if query.page_size not in PAGE_SIZES:
+        problems["page_size"] = "invalid_choice"
+    if len(query.text) > 200:
+        problems["text"] = "too_long"
+    elif query.text.strip() and lookup_text(query.text, 200) is None:
+        problems["text"] = "invalid"
+    for name in ("company_id", "asset_id"):
+        value = getattr(query, name)
+        if value is not None and lookup_text(value, 64) is None:
+            problems[name] = "invalid"
+    if query.modified_from and query.modified_to and query.modified_from > query.modified_to:
+        problems["modified_to"] = "before_from"
+    for name in ("modified_from", "modified_to"):  # a whole day must fit in a datetime
+        day = getattr(query, name)
+        if day is not None and not date.min < day < date.max:
+            problems[name] = "invalid"
+    if query.cursor is not None and not _cursor_ok(query):
+        problems["cursor"] = "invalid"
+    if problems:
+        raise ValidationFailed(problems)
+
+
+def _page(uow: UnitOfWork, viewer: Viewer, query: TicketQuery) -> TicketPage:
+    if query.company_id is not None and not viewer.scope.allows(query.company_id):
+        return EMPTY_PAGE
+    page = uow.tickets.page_for(viewer.scope, query)
+    assert page.total <= COUNT_CAP or page.total_capped
+    return page
+
+
+def list_tickets(viewer: Viewer, query: TicketQuery, ports: Ports) -> TicketPage:
+    """One page of the tickets the viewer may see; filters and sort applied before paging."""
+    check_query(query)
+    if query.company_id is not None and not viewer.scope.allows(query.company_id):
+        return EMPTY_PAGE
+    with ports.uow(readonly=True) as uow:
+        return _page(uow, viewer, query)
+
+
+@frozen
+class SignedInPage:
+    viewer: Viewer
+    page: TicketPage
+
+
+def list_tickets_for_session(session_token: str, query: TicketQuery, ports: Ports
+                             ) -> SignedInPage | None:
+    """``authenticate`` and ``list_tickets`` in one read-only unit of work.
+
+    The list is the portal's busiest page: this way a request for it is one transaction of
+    two queries (the session with its account and contracts, then the page with its count)
+    instead of two transactions of six. None, as from ``authenticate``, when the session is
+    unknown, ended or timed out; a bad query raises ``ValidationFailed`` before anything is
+    read (the caller then authenticates on its own to show the message).
+    """
+    check_query(query)
+    with ports.uow(readonly=True) as uow:
+        signed_in = viewer_in(uow, session_token, ports)
+        if signed_in is None:
+            return None
+        viewer, last_seen_at = signed_in
+        page = _page(uow, viewer, query)
+    touch_if_due(viewer, last_seen_at, ports)
+    return SignedInPage(viewer, page)
+
+
+@frozen
+class FilterChoices:
+    """What the ticket list's filters offer: the viewer's companies and covered assets."""
+
+    companies: tuple[Company, ...]
+    assets: tuple[Asset, ...]
+
+
+MAX_ASSET_CHOICES = 100
+
+
+def filter_choices(viewer: Viewer, ports: Ports) -> FilterChoices:
+    """The choices of the list's company and asset filters, in one unit of work."""
+    contract_ids = [c.id for c in viewer.active_contracts]
+    with ports.uow(readonly=True) as uow:
+        companies = uow.companies.list_by_ids(sorted(viewer.scope.company_ids))
+        assets = (uow.assets.page_covered(contract_ids, None, 1, MAX_ASSET_CHOICES).rows
+                  if contract_ids else ())
+    return FilterChoices(tuple(companies), tuple(assets))

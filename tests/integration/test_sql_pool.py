@@ -1,0 +1,74 @@
+"""PostgreSQL connections in the pool: a connection left idle is checked before use and
+replaced when the server dropped it; a read that ends well keeps psycopg's prepared
+statements (it ends with COMMIT, not ROLLBACK)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.exc import DBAPIError
+
+from clico_adapters.sql import SqlDatabase
+from clico_adapters.sql import engine as engine_module
+
+from .conftest import PostgresDatabases
+
+
+@pytest.fixture
+def database(postgres_databases: PostgresDatabases) -> Iterator[SqlDatabase]:
+    db = SqlDatabase.from_url(postgres_databases.create())
+    db.upgrade()
+    yield db
+    db.dispose()
+
+
+def _backend_pid(db: SqlDatabase) -> int:
+    with db.uow_factory(readonly=True) as uow:
+        return int(uow.execute(text("SELECT pg_backend_pid()")).scalar_one())
+
+
+def _terminate(db: SqlDatabase, pid: int) -> None:
+    killer = create_engine(db.engine.url, isolation_level="AUTOCOMMIT")
+    with killer.connect() as connection:
+        assert connection.execute(text("SELECT pg_terminate_backend(:pid)"),
+                                  {"pid": pid}).scalar_one()
+    killer.dispose()
+
+
+def test_an_idle_connection_the_server_dropped_is_replaced_unnoticed(
+        database: SqlDatabase, monkeypatch: pytest.MonkeyPatch) -> None:
+    dropped = _backend_pid(database)
+    _terminate(database, dropped)
+    monkeypatch.setattr(engine_module, "PING_AFTER_IDLE_SECONDS", 0.0)  # it counts as idle
+    assert _backend_pid(database) != dropped  # no error: the ping found it dead
+
+
+def test_a_busy_connection_is_not_pinged_and_a_dead_one_fails_once(
+        database: SqlDatabase, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(engine_module, "PING_AFTER_IDLE_SECONDS", 3600.0)
+    pings: list[str] = []
+    database.engine.dialect.do_ping = lambda c: pings.append("ping") or True  # type: ignore
+    dropped = _backend_pid(database)
+    _backend_pid(database)
+    assert pings == []  # used a moment ago: no extra round trip
+    _terminate(database, dropped)
+    with pytest.raises(DBAPIError):
+        _backend_pid(database)
+    assert _backend_pid(database) != dropped  # the pool dropped it; the next read works
+
+
+def test_reads_keep_prepared_statements(database: SqlDatabase) -> None:
+    with database.uow_factory(readonly=True) as uow:
+        raw = uow.connection.connection.dbapi_connection
+        assert raw is not None
+    for _ in range(8):  # psycopg prepares a statement from its fifth run
+        with database.uow_factory(readonly=True) as uow:
+            uow.sessions.get_with_holder("nobody", date(2026, 1, 1))
+    with database.uow_factory(readonly=True) as uow:
+        prepared = uow.execute(text(
+            "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE '%sessions%'"
+        )).scalar_one()
+    assert prepared >= 1
