@@ -14,8 +14,8 @@ from attrs import field, frozen
 
 MIN_SECRET_KEY_LENGTH = 32
 # The CPU priority of password hashing (docs/performance.md, "sign-in flood"): signed-in
-# pages keep about 0.6-0.8 of their speed through a flood of sign-ins, which get the rest.
-DEFAULT_HASHING_NICE = 12
+# pages keep about 0.8 of their speed through a flood of sign-ins, which get the rest.
+DEFAULT_HASHING_NICE = 15
 
 
 class SettingsError(ValueError):
@@ -53,7 +53,9 @@ class Settings:
     language: str = "pl"
     start_mail_worker: bool = True
     max_form_bytes: int = 256 * 1024
-    argon2_concurrency: int = 2
+    # one hash at a time per process: argon2's four lanes already use up to four cores, and
+    # on one core two hashes at once verify fewer per second (docs/performance.md)
+    argon2_concurrency: int = 1
     hashing_nice: int = DEFAULT_HASHING_NICE  # 0: hash at the pages' priority
 
     def __attrs_post_init__(self) -> None:
