@@ -50,6 +50,12 @@ async def current_viewer(request: Request) -> Viewer | None:
     return viewer
 
 
+def to_sign_in() -> Response:
+    """Where a visitor without a full session goes. The cookie is left alone: it may belong
+    to a sign-in still waiting for its code."""
+    return RedirectResponse("/signin", status_code=303)
+
+
 def signed_in(handler: Handler) -> Handler:
     """Let the handler run only for a fully signed-in viewer; else go to the sign-in page."""
 
@@ -57,8 +63,7 @@ def signed_in(handler: Handler) -> Handler:
     async def wrapper(request: Request) -> Response:
         viewer = await current_viewer(request)
         if viewer is None:
-            # The cookie is left alone: it may belong to a sign-in still waiting for its code.
-            return RedirectResponse("/signin", status_code=303)
+            return to_sign_in()
         return await handler(request)
 
     return wrapper

@@ -7,7 +7,7 @@ from datetime import date
 from babel.dates import format_date
 from markupsafe import Markup
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import Response
 from starlette.routing import Route
 
 from clico_core.errors import ClicoError, NotFound
@@ -17,7 +17,7 @@ from clico_core.tickets import PAGE_SIZES, Priority, SortColumn, TicketPage, Tic
 from ..choices import choices_key
 from ..portal import portal_of
 from ..rendering import failure, render, renderer_of
-from ..sessions import current_viewer, session_token, signed_in, viewer_of
+from ..sessions import current_viewer, session_token, signed_in, to_sign_in, viewer_of
 from . import ticket_new
 from .ticket_labels import PRIORITY_LABELS, RELATION_LABELS, field_errors
 from .ticket_query import BadCursor, parse_list_view
@@ -38,7 +38,7 @@ async def ticket_list(request: Request) -> Response:
         view = parse_list_view(request.query_params)
     except BadCursor:
         if await current_viewer(request) is None:
-            return RedirectResponse("/signin", status_code=303)
+            return to_sign_in()
         message = renderer_of(request).gettext(
             request, "This page link is invalid or outdated. Open the list again.")
         return render(request, "errors/error.html", {"status": 400, "message": message},
@@ -50,11 +50,11 @@ async def ticket_list(request: Request) -> Response:
         found = (await portal.call(portal.services.list_tickets_for_session, token, view.query)
                  if token else None)
         if found is None:
-            return RedirectResponse("/signin", status_code=303)
+            return to_sign_in()
         request.state.viewer, page = found.viewer, found.page
     except ClicoError as error:  # a bad filter: nothing was read, the viewer is still needed
         if await current_viewer(request) is None:
-            return RedirectResponse("/signin", status_code=303)
+            return to_sign_in()
         shown = failure(request, error)
         fields = getattr(error, "fields", None) or {}
         status, message, errors = shown.status, shown.message, field_errors(request, fields)
