@@ -13,6 +13,7 @@ from sqlalchemy.exc import DBAPIError
 
 from clico_adapters.sql import SqlDatabase
 from clico_adapters.sql import engine as engine_module
+from clico_core.tickets import Priority, TicketQuery, TicketScope
 
 from .conftest import PostgresDatabases
 
@@ -72,3 +73,18 @@ def test_reads_keep_prepared_statements(database: SqlDatabase) -> None:
             "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE '%sessions%'"
         )).scalar_one()
     assert prepared >= 1
+
+
+def test_the_ticket_list_is_never_prepared(database: SqlDatabase) -> None:
+    """A generic plan (made without the values) for the list measured 14x slower than the
+    planned one: list statements run unprepared, the session lookup prepared."""
+    scope = TicketScope(frozenset({"co-1"}))
+    for _ in range(8):
+        with database.uow_factory(readonly=True) as uow:
+            uow.tickets.page_for(scope, TicketQuery(priority=Priority.HIGH))
+            uow.sessions.get_with_holder("nobody", date(2026, 1, 1))
+    with database.uow_factory(readonly=True) as uow:
+        statements = list(uow.execute(text(
+            "SELECT statement FROM pg_prepared_statements")).scalars())
+    assert any("FROM sessions" in s for s in statements), statements
+    assert not any("FROM tickets" in s for s in statements), statements

@@ -42,6 +42,7 @@ from clico_core.tickets import (
     sort_key_of,
 )
 
+from ..engine import PLAN_EACH_TIME
 from ..tables import companies, ticket_assets, tickets
 
 if TYPE_CHECKING:
@@ -291,7 +292,10 @@ def _build(scope: TicketScope, query: TicketQuery, dialect: str
     # which both engines evaluate once per statement, not per row: one round trip per page.
     header_columns = [c.label(f"_header{i}") for i, c in enumerate(counted)]
     page_query = page_query.add_columns(*header_columns).order_by(*order).limit(_fixed(size + 1))
-    return page_query, select(*counted)
+    # planned for the viewer's own companies and filters every time (engine.PLAN_EACH_TIME)
+    each_time = {PLAN_EACH_TIME: True}
+    return (page_query.execution_options(**each_time),
+            select(*counted).execution_options(**each_time))
 
 
 _STATUSES = {s.value: s for s in TicketStatus}
