@@ -25,16 +25,11 @@ pytestmark = pytest.mark.parametrize("ticket_world", ["sqlite", "postgres"], ind
 
 
 @pytest.fixture
-def sql_world(ticket_world):  # type: ignore[no-untyped-def]
-    return ticket_world
-
-
-@pytest.fixture
-def jan(tclient, sql_world):  # type: ignore[no-untyped-def]
-    acme = sql_world.issue("C-1", "Acme")
-    sql_world.register("jan", contract=acme)
-    sign_in_web(tclient, sql_world, "jan")
-    seed_tickets(sql_world, acme.contract.company_id, "jan", 120)
+def jan(tclient, ticket_world):  # type: ignore[no-untyped-def]
+    acme = ticket_world.issue("C-1", "Acme")
+    ticket_world.register("jan", contract=acme)
+    sign_in_web(tclient, ticket_world, "jan")
+    seed_tickets(ticket_world, acme.contract.company_id, "jan", 120)
     tclient.get("/tickets")  # the filter choices are then cached, as on a busy server
     return tclient
 
@@ -52,26 +47,26 @@ def _next_url(html: str) -> str:
 @pytest.mark.parametrize("query", ["", "?closed=1", "?size=100&sort=number&dir=asc",
                                    "?status=open&priority=high&filters=1",
                                    "?q=CSS&closed=1&sort=created"])
-def test_a_list_request_is_at_most_three_statements(jan, sql_world, query):
-    with statements_of(sql_world) as seen:
+def test_a_list_request_is_at_most_three_statements(jan, ticket_world, query):
+    with statements_of(ticket_world) as seen:
         page = jan.get("/tickets" + query)
     assert page.status_code == 200
-    assert len(seen) <= _limit(sql_world), seen
+    assert len(seen) <= _limit(ticket_world), seen
     if listed(page.text) and "cursor=" in page.text:
         following = _next_url(page.text)
-        with statements_of(sql_world) as seen:
+        with statements_of(ticket_world) as seen:
             assert jan.get(following).status_code == 200
-        assert len(seen) <= _limit(sql_world), seen
+        assert len(seen) <= _limit(ticket_world), seen
 
 
-def test_the_list_still_ends_with_the_session(jan, sql_world):
+def test_the_list_still_ends_with_the_session(jan, ticket_world):
     assert jan.get("/tickets").status_code == 200
     sign_out = jan.post("/signout", data={"csrf_token": csrf_of(jan, "/tickets")})
     assert sign_out.status_code in (302, 303)
     assert jan.get("/tickets").headers["location"] == "/signin"
 
 
-def test_a_bad_filter_is_a_message_and_signed_out_is_sign_in(jan, tclient, sql_world):
+def test_a_bad_filter_is_a_message_and_signed_out_is_sign_in(jan, tclient, ticket_world):
     backwards = "/tickets?from=2026-05-02&to=2026-05-01&filters=1"
     page = jan.get(backwards)
     assert page.status_code == 400, page.text
