@@ -1,6 +1,7 @@
 """PostgreSQL connections in the pool: a connection left idle is checked before use and
 replaced when the server dropped it; a read that ends well keeps psycopg's prepared
-statements (it ends with COMMIT, not ROLLBACK)."""
+statements (it ends with COMMIT, not ROLLBACK); reads run without a transaction at READ
+COMMITTED and the connection is transactional again for the next write."""
 
 from __future__ import annotations
 
@@ -59,6 +60,38 @@ def test_a_busy_connection_is_not_pinged_and_a_dead_one_fails_once(
     with pytest.raises(DBAPIError):
         _backend_pid(database)
     assert _backend_pid(database) != dropped  # the pool dropped it; the next read works
+
+
+def _clock_moves_within(db: SqlDatabase, *, readonly: bool) -> bool:
+    """Whether ``now()`` (the start of the current transaction) moves between two statements
+    of one unit of work: it does only when each statement is a transaction of its own."""
+    with db.uow_factory(readonly=readonly) as uow:
+        first = uow.execute(text("SELECT now()")).scalar_one()
+        uow.execute(text("SELECT pg_sleep(0.01)"))
+        return bool(uow.execute(text("SELECT now()")).scalar_one() != first)
+
+
+def test_reads_autocommit_and_the_next_write_on_that_connection_is_one_transaction(
+        postgres_databases: PostgresDatabases) -> None:
+    db = SqlDatabase.from_url(postgres_databases.create(), pool_size=1, max_overflow=0)
+    try:
+        assert _clock_moves_within(db, readonly=True)  # no BEGIN, no COMMIT: two round trips
+        assert not _clock_moves_within(db, readonly=False)  # the same pooled connection
+        assert _clock_moves_within(db, readonly=True)
+        with db.uow_factory() as uow:
+            isolation = uow.execute(text("SHOW transaction_isolation")).scalar_one()
+        assert isolation == "read committed"  # whatever the server's default
+    finally:
+        db.dispose()
+
+
+def test_an_engine_asked_for_a_stricter_level_keeps_transactions_for_reads(
+        postgres_databases: PostgresDatabases) -> None:
+    db = SqlDatabase.from_url(postgres_databases.create(), isolation_level="REPEATABLE READ")
+    try:
+        assert not _clock_moves_within(db, readonly=True)  # one snapshot for the whole read
+    finally:
+        db.dispose()
 
 
 def test_reads_keep_prepared_statements(database: SqlDatabase) -> None:

@@ -11,7 +11,7 @@ from sqlalchemy import Engine, Executable
 from sqlalchemy.engine import Connection, CursorResult
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
-from .engine import READONLY
+from .engine import AUTOCOMMIT_READS, READONLY
 from .errors import RetryableConflict, is_retryable, violated_constraint
 from .repositories import (
     SqlAccounts,
@@ -72,7 +72,10 @@ class SqlUnitOfWork:
             raise RuntimeError("a unit of work is not re-entrant")
         connection = self.engine.connect()
         if self.readonly:
-            connection = connection.execution_options(**{READONLY: True})
+            options: dict[str, Any] = {READONLY: True}
+            if connection.get_execution_options().get(AUTOCOMMIT_READS, False):
+                options["isolation_level"] = "AUTOCOMMIT"  # the pool resets it on return
+            connection = connection.execution_options(**options)
         self._connection = connection
         return self
 
@@ -83,9 +86,9 @@ class SqlUnitOfWork:
             return
         try:
             if self.readonly and exc_type is None:
-                # A read that went well ends with COMMIT (the same for a read): psycopg
-                # forgets its prepared statements on every ROLLBACK, and the hot reads
-                # (session lookup, ticket list) are worth keeping planned.
+                # A read that went well ends with COMMIT (the same for a read; nothing at
+                # all in autocommit): psycopg forgets its prepared statements on every
+                # ROLLBACK, and the hot reads (the session lookup) are worth keeping planned.
                 connection.commit()
                 return
             connection.rollback()
