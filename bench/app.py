@@ -7,7 +7,8 @@
   practical ceiling of the real list page. ``/_bench/stats`` says how many SQL statements
   that variant still ran after its first answers (0, or the ceiling is not one);
 - ``/_bench/hasher``: how many argon2 operations the server has run (the rate-limit check),
-  and ``?nice=N`` to hash at another CPU priority than the product's setting.
+  ``?nice=N`` to hash at another CPU priority than the product's setting, and ``?cpus=1``
+  to hash on other CPUs than the server's (``?cpus=`` back to the server's own).
 
 Nothing here is part of the product; the product app is built by ``create_app`` unchanged.
 """
@@ -15,8 +16,10 @@ Nothing here is part of the product; the product app is built by ``create_app`` 
 from __future__ import annotations
 
 import json
+import os
 import threading
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from contextvars import ContextVar
 from pathlib import Path
 from typing import Any, TypeVar
@@ -27,6 +30,7 @@ from sqlalchemy import event
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from clico_adapters.bootstrap import bootstrap
+from clico_adapters.lowpriority import lower_this_thread
 from clico_adapters.passwords import Argon2Hasher
 from clico_adapters.sql import SqlDatabase
 from clico_core.services import Services, Viewer
@@ -41,34 +45,55 @@ class CountingHasher:
 
     ``nice`` (set through ``/_bench/hasher?nice=N``) switches to the same hasher at another
     CPU priority; the flood phase compares the product's setting with hashing at nice 0.
+    ``cpus`` (``?cpus=1``) runs the hashing on one thread bound to those CPUs instead of the
+    server's, at ``nice``: the flood of a server with a core to spare for hashing.
     """
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.calls = 0
         self.nice = settings.hashing_nice
+        self.cpus: frozenset[int] = frozenset()
         self._lock = threading.Lock()
         self._hashers: dict[int, Argon2Hasher] = {}
+        self._elsewhere: dict[tuple[frozenset[int], int], ThreadPoolExecutor] = {}
 
-    def _inner(self) -> Argon2Hasher:
+    def _hasher(self, nice: int) -> Argon2Hasher:
+        if nice not in self._hashers:
+            self._hashers[nice] = hasher_for(evolve(self.settings, hashing_nice=nice))
+        return self._hashers[nice]
+
+    def _run(self, method: str, *args: str) -> Any:
         with self._lock:
             self.calls += 1
-            nice = self.nice
-            if nice not in self._hashers:
-                self._hashers[nice] = hasher_for(evolve(self.settings, hashing_nice=nice))
-            return self._hashers[nice]
+            nice, cpus = self.nice, self.cpus
+            if not cpus:
+                hasher, pool = self._hasher(nice), None
+            else:  # nice 0 here: the pool's thread has the priority and runs the hash itself
+                hasher, pool = self._hasher(0), self._elsewhere.get((cpus, nice))
+                if pool is None:
+                    pool = self._elsewhere[(cpus, nice)] = ThreadPoolExecutor(
+                        1, thread_name_prefix="bench-hashing-elsewhere",
+                        initializer=_bind_this_thread, initargs=(cpus, nice))
+        call = getattr(hasher, method)
+        return call(*args) if pool is None else pool.submit(call, *args).result()
 
     def hash(self, password: str) -> str:
-        return self._inner().hash(password)
+        return str(self._run("hash", password))
 
     def verify(self, stored_hash: str, password: str) -> bool:
-        return self._inner().verify(stored_hash, password)
+        return bool(self._run("verify", stored_hash, password))
 
     def needs_rehash(self, stored_hash: str) -> bool:
-        return next(iter(self._hashers.values()), Argon2Hasher()).needs_rehash(stored_hash)
+        return self._hasher(self.nice).needs_rehash(stored_hash)
 
     def dummy_verify(self, password: str) -> None:
-        self._inner().dummy_verify(password)
+        self._run("dummy_verify", password)
+
+
+def _bind_this_thread(cpus: frozenset[int], nice: int) -> None:
+    os.sched_setaffinity(0, cpus)  # 0: the calling thread alone
+    lower_this_thread(nice)
 
 
 # every service call GET /tickets makes (its session lookup shares the list's call)
@@ -146,10 +171,14 @@ def build(database_url: str, secret_key: str, data_dir: Path) -> ASGIApp:
                 await _respond(send, 200, b"hello", b"text/plain")
                 return
             if path == "/_bench/hasher":
-                nice = parse_qs(scope.get("query_string", b"").decode()).get("nice")
-                if nice:
-                    hasher.nice = int(nice[0])
-                await _json(send, {"calls": hasher.calls, "nice": hasher.nice})
+                query = parse_qs(scope.get("query_string", b"").decode(),
+                                 keep_blank_values=True)
+                if "nice" in query:
+                    hasher.nice = int(query["nice"][0])
+                if "cpus" in query:
+                    hasher.cpus = frozenset(int(c) for c in query["cpus"][0].split(",") if c)
+                await _json(send, {"calls": hasher.calls, "nice": hasher.nice,
+                                   "cpus": sorted(hasher.cpus)})
                 return
             if path == "/_bench/stats":
                 await _json(send, counted)

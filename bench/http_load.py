@@ -101,6 +101,10 @@ class Server:
     def set_hashing_nice(self, nice: int) -> None:
         fetch(self.port, f"/_bench/hasher?nice={nice}")
 
+    def set_hashing_cpus(self, cpus: str) -> None:
+        """Hash on ``cpus`` (e.g. ``CLIENT_CPU``) instead of the server's; "" to go back."""
+        fetch(self.port, f"/_bench/hasher?cpus={cpus}")
+
     def stats(self) -> dict[str, int]:
         return dict(json.loads(fetch(self.port, "/_bench/stats")[1]))
 

@@ -95,8 +95,9 @@ def _http_checks(engine: str, http: dict[str, Any], flood: dict[str, Any]) -> li
     solo_p99 = flood["list_solo"]["p99_ms"]
     memory_statements = runs["list, in-memory"].get("statements")
     compared = [
-        Check(engine, f"flood with hashing at nice {other['nice']} instead: "
-              "list kept; p99 growth; sign-ins / argon2",
+        Check(engine, f"flood with hashing at nice {other['nice']}"
+              + (" on the generator's core" if other.get("cpus") else "")
+              + " instead: list kept; p99 growth; sign-ins / argon2",
               f"{_ratio(other['list_during_flood']['rps'], flood['list_solo']['rps']):.2f}; "
               f"{_ratio(other['list_during_flood']['p99_ms'], solo_p99):.1f}×; "
               f"{_ratio(other['sign_ins']['rps'], flood['argon2']['verifies_per_s']):.2f}",
