@@ -137,13 +137,14 @@ def finish_wrk(process: subprocess.Popen[str]) -> dict[str, Any]:
     if line is None:
         raise RuntimeError(f"wrk failed: {err or out}")
     raw = json.loads(line.removeprefix("BENCH_JSON "))
+    histogram = [(int(v), int(c)) for v, c in raw.pop("histogram")]
     seconds = raw["duration_us"] / 1e6
     errors = (raw["connect"] + raw["read"] + raw["write"] + raw["timeout"]
               + raw["unexpected_status"])
     return {"requests": raw["requests"], "seconds": round(seconds, 2),
             "rps": round(raw["requests"] / seconds, 1), "errors": errors,
             "p50_ms": raw["p50_us"] / 1000, "p99_ms": raw["p99_us"] / 1000,
-            "max_ms": raw["max_us"] / 1000, "raw": raw}
+            "max_ms": raw["max_us"] / 1000, "raw": raw, "histogram": histogram}
 
 
 def wrk(url: str, seconds: float, connections: int, cookie: str = "",
@@ -151,14 +152,30 @@ def wrk(url: str, seconds: float, connections: int, cookie: str = "",
     return finish_wrk(start_wrk(url, seconds, connections, cookie, body, expect))
 
 
+def percentile_us(histogram: list[tuple[int, int]], fraction: float) -> int:
+    """The smallest latency at or below which ``fraction`` of the requests answered."""
+    ordered = sorted(histogram)
+    wanted = fraction * sum(count for _, count in ordered)
+    seen = 0
+    for value, count in ordered:
+        seen += count
+        if seen >= wanted:
+            return value
+    return ordered[-1][0] if ordered else 0
+
+
 def merge(runs: list[dict[str, Any]]) -> dict[str, Any]:
-    """Several slices of one route as one run: summed counts; the worst slice's latencies."""
+    """Several slices of one route as one run: summed counts, and the percentiles of every
+    slice's requests pooled (wrk's histograms added up), as if it had been one long run."""
     requests = sum(r["requests"] for r in runs)
     seconds = sum(r["seconds"] for r in runs)
+    pooled = [pair for r in runs for pair in r["histogram"]]
     return {"requests": requests, "seconds": round(seconds, 2),
             "rps": round(requests / seconds, 1), "errors": sum(r["errors"] for r in runs),
-            "p50_ms": max(r["p50_ms"] for r in runs), "p99_ms": max(r["p99_ms"] for r in runs),
-            "max_ms": max(r["max_ms"] for r in runs), "slices": [r["rps"] for r in runs]}
+            "p50_ms": percentile_us(pooled, 0.50) / 1000,
+            "p99_ms": percentile_us(pooled, 0.99) / 1000,
+            "max_ms": max(r["max_ms"] for r in runs), "slices": [r["rps"] for r in runs],
+            "slice_p99_ms": [r["p99_ms"] for r in runs]}
 
 
 def _check(server: Server, path: str, cookie: str, marker: bytes) -> None:
