@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from datetime import date
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, make_url, text
 from sqlalchemy.exc import DBAPIError
 
 from clico_adapters.sql import SqlDatabase
@@ -73,14 +73,18 @@ def _clock_moves_within(db: SqlDatabase, *, readonly: bool) -> bool:
 
 def test_reads_autocommit_and_the_next_write_on_that_connection_is_one_transaction(
         postgres_databases: PostgresDatabases) -> None:
-    db = SqlDatabase.from_url(postgres_databases.create(), pool_size=1, max_overflow=0)
+    url = postgres_databases.create()
+    with postgres_databases.engine.connect() as admin:  # a stricter default on the server
+        admin.execute(text(f'ALTER DATABASE "{make_url(url).database}" '
+                           "SET default_transaction_isolation = 'repeatable read'"))
+    db = SqlDatabase.from_url(url, pool_size=1, max_overflow=0)
     try:
         assert _clock_moves_within(db, readonly=True)  # no BEGIN, no COMMIT: two round trips
         assert not _clock_moves_within(db, readonly=False)  # the same pooled connection
         assert _clock_moves_within(db, readonly=True)
         with db.uow_factory() as uow:
             isolation = uow.execute(text("SHOW transaction_isolation")).scalar_one()
-        assert isolation == "read committed"  # whatever the server's default
+        assert isolation == "read committed"  # the engine's own, not the server's
     finally:
         db.dispose()
 

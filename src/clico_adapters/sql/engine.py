@@ -41,7 +41,7 @@ def create_clico_engine(url: str, **kwargs: Any) -> Engine:
         # READ COMMITTED whatever the server's default: the writes are built for it (they
         # lock the rows they change). Every statement then takes its own snapshot, in a
         # transaction or not, so a read-only unit of work gains nothing from BEGIN and
-        # COMMIT but two round trips (a third of a signed-in list page's): it autocommits.
+        # COMMIT but two round trips (of a signed-in list page's four): it autocommits.
         # An engine asked for a stricter level keeps transactions for its reads.
         kwargs.setdefault("isolation_level", "READ COMMITTED")
         engine = create_engine(parsed, **kwargs)
