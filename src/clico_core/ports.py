@@ -232,6 +232,14 @@ class AttemptLog(Protocol):
     def oldest_since(self, key: str, since: datetime) -> datetime | None: ...
     def clear(self, key: str) -> None: ...
 
+    def claim(self, key: str, at: datetime, until: datetime) -> bool:
+        """Hold ``key`` until ``until`` unless it is held at ``at``; True if this call took it.
+
+        Of concurrent claims on one free key exactly one wins, so an action allowed once per
+        window (a notice mail) stays once even in a burst, which counting first would not.
+        """
+        ...
+
 
 class AuditLog(Protocol):
     def record(self, event: AuditEvent) -> None: ...

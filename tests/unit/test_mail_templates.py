@@ -98,6 +98,8 @@ def test_the_mails_the_core_sends_all_render(world: World, renderer: MailRendere
     world.register(contract=contract)  # confirm-email
     world.register("other", contract=world.issue("C-2"), email="jan@example.com",
                    confirm=False)  # account-exists
+    world.register("jan", contract=world.issue("C-4"), email="new@example.com",
+                   confirm=False)  # login-taken
     viewer = world.viewer()  # sign-in-code
     world.services.activate_contract(viewer, "C-3", world.issue("C-3").activation_key)
     world.services.open_ticket(viewer, OpenTicket("Nie działa VPN", "<p>help</p>"))

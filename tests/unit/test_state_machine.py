@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from attrs import fields
 from hypothesis import HealthCheck, event, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
@@ -60,7 +61,8 @@ class PortalMachine(RuleBasedStateMachine):
         self.services = bootstrap(
             uow=MemoryUnitOfWorkFactory(self.store, SeededSecrets(1).new_id), clock=self.clock,
             secrets=SeededSecrets(2), hasher=HASHER,
-            limits=Limits(*([GENEROUS] * 8)))
+            limits=Limits(**{f.name: GENEROUS for f in fields(Limits)
+                             if isinstance(f.default, RateLimit)}))
         self.contracts: list[tuple[str, str, str]] = []  # (number, key, company)
         for i, company in enumerate(COMPANIES * 2):
             vendor = "PALO_ALTO" if i % 2 == 0 else "FORTINET"

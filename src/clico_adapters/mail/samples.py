@@ -15,6 +15,8 @@ SAMPLE_CONTEXTS: Mapping[MailTemplate, Mapping[str, str]] = {
     MailTemplate.CONFIRM_EMAIL: {"name": "Łucja Żółkiewska", "login": "lucja",
                                  "link_path": "/confirm/Zm9vYmFyLXNlY3JldC10b2tlbg"},
     MailTemplate.ACCOUNT_EXISTS: {"login": "lucja", "reset_path": "/password/forgot"},
+    MailTemplate.LOGIN_TAKEN: {"login": "lucja", "signup_path": "/signup",
+                               "signin_path": "/signin"},
     MailTemplate.PASSWORD_RESET: {"name": "Łucja Żółkiewska", "login": "lucja",
                                   "link_path": "/password/reset/cmVzZXQtc2VjcmV0",
                                   "minutes": "60"},

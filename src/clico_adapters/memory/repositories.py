@@ -337,6 +337,13 @@ class MemoryAttempts(_Repo):
         if key in self.store.attempts:
             self.undo.put(self.store.attempts, key, [])
 
+    def claim(self, key: str, at: datetime, until: datetime) -> bool:
+        held = self.store.claims.get(key)
+        if held is not None and held > at:
+            return False
+        self.undo.put(self.store.claims, key, until)
+        return True
+
 
 class MemoryAudit(_Repo):
     def record(self, event: AuditEvent) -> None:

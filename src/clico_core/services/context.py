@@ -36,8 +36,19 @@ class Limits:
     sign_in_per_client: RateLimit = RateLimit(10, timedelta(minutes=5))
     # failures since the last successful sign-in, known login or not (NIST: at most 100)
     consecutive_failures: RateLimit = RateLimit(100, timedelta(hours=24))
+    # Wrong contract keys and unknown contract numbers (one failure, told apart nowhere), on
+    # ``Zarejestruj kontrakt`` and on sign-up alike. There is deliberately no limit per
+    # contract number: failures of others must never block the holder of the right key, and
+    # with 100-bit keys a guess succeeds nowhere near these rates. Each failure is audited
+    # with the number typed, for alerting. See docs/security.md.
     contract_key_per_account: RateLimit = RateLimit(10, timedelta(hours=1))
-    contract_key_per_number: RateLimit = RateLimit(10, timedelta(hours=1))
+    contract_key_per_client: RateLimit = RateLimit(20, timedelta(hours=1))
+    # sign-ups that passed the form checks, per client address
+    sign_up_per_client: RateLimit = RateLimit(10, timedelta(hours=1))
+    # sign-ups that presented the contract's right key (others cannot use this up)
+    sign_up_per_contract: RateLimit = RateLimit(20, timedelta(hours=1))
+    # at most one "someone tried to sign up with your address" mail per address per window
+    sign_up_notice_interval: timedelta = timedelta(hours=1)
     reset_per_identifier: RateLimit = RateLimit(3, timedelta(hours=1))
     reset_per_client: RateLimit = RateLimit(20, timedelta(hours=1))
     # wrong second-step codes per account, over every pending sign-in

@@ -324,6 +324,23 @@ class RepositoryConformance:
             assert uow.attempts.count_since("k", T0 - timedelta(days=1)) == 0
             assert uow.attempts.count_since("other", T0 - timedelta(days=1)) == 1
 
+    def test_a_claim_is_held_until_it_lapses(self, uow_factory: UnitOfWorkFactory) -> None:
+        hour = timedelta(hours=1)
+        with uow_factory() as uow:
+            assert uow.attempts.claim("k", T0, T0 + hour)
+            assert not uow.attempts.claim("k", T0 + timedelta(minutes=59), T0 + 2 * hour)
+            assert uow.attempts.claim("other", T0, T0 + hour)
+            uow.commit()
+        with uow_factory() as uow:
+            assert not uow.attempts.claim("k", T0 + timedelta(minutes=30), T0 + 2 * hour)
+            assert uow.attempts.claim("k", T0 + hour, T0 + 2 * hour)  # lapsed: taken again
+            assert not uow.attempts.claim("k", T0 + hour, T0 + 2 * hour)
+        with uow_factory() as uow:  # that claim was rolled back with its unit of work
+            assert uow.attempts.claim("k", T0 + hour, T0 + 2 * hour)
+            uow.commit()
+        with uow_factory() as uow:
+            assert not uow.attempts.claim("k", T0 + hour + timedelta(minutes=59), T0 + 3 * hour)
+
     def test_audit_log_newest_first(self, uow_factory: UnitOfWorkFactory) -> None:
         with uow_factory() as uow:
             uow.audit.record(AuditEvent(AuditKind.SIGN_IN_FAILED, T0, None, "198.51.100.7"))
