@@ -53,6 +53,11 @@ def test_demo_is_idempotent_and_prints_credentials(clico) -> None:  # type: igno
     assert listing.count("DEMO-2026-00") == 2
     accounts = _ok(clico("accounts", "list"))
     assert accounts.count("demo@example.com") == 1 and "must_reset_password" in accounts
+    assert "Demo Sp. z o.o." in accounts
+    shown = _ok(clico("contracts", "show", "DEMO-2026-001"))
+    assert "demo@example.com" in shown and "FortiGate-60F" in shown
+    assert "DEMO-2026-002" in _ok(clico("contracts", "list", "--company", "demo sp. z o.o."))
+    _fails(clico("contracts", "list", "--company", "Nobody"), "no company named 'Nobody'")
 
 
 def test_issue_prints_the_key_once_and_stores_its_hash(clico, database_url: str  # type: ignore[no-untyped-def]
@@ -64,10 +69,9 @@ def test_issue_prints_the_key_once_and_stores_its_hash(clico, database_url: str 
     assert issued["number"] == "C-77" and len(issued["activation_key"]) == 23
     db = SqlDatabase.from_url(database_url)
     try:
-        with bootstrap(uow=db.uow_factory).ports.uow() as uow:
-            contract = uow.contracts.get_by_number("C-77")
-            assert contract is not None and len(contract.asset_ids) == 2
-            assert contract.key_hash == hash_contract_key(issued["activation_key"])
+        contract = bootstrap(uow=db.uow_factory).contract_by_number("C-77").contract
+        assert len(contract.asset_ids) == 2
+        assert contract.key_hash == hash_contract_key(issued["activation_key"])
     finally:
         db.dispose()
     shown = _ok(clico("contracts", "show", "C-77"))

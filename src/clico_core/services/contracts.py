@@ -65,6 +65,11 @@ def find_or_create_company(uow: UnitOfWork, ports: Ports, name: str) -> Company:
 
 def issue_contract(cmd: IssueContract, ports: Ports) -> IssuedContract:
     """Create the company if needed, the assets and the contract; return its key once."""
+    return issue_with_key(cmd, ports, None)
+
+
+def issue_with_key(cmd: IssueContract, ports: Ports, given_key: str | None) -> IssuedContract:
+    """``issue_contract``, with a fresh random key unless one is given (demo data only)."""
     problems: dict[str, str] = {}
     number = clean_line(cmd.number, 64)
     company_name = clean_line(cmd.company, 200)
@@ -83,7 +88,7 @@ def issue_contract(cmd: IssueContract, ports: Ports) -> IssuedContract:
         specs.append(parts)
     if problems or number is None or company_name is None:
         raise ValidationFailed(problems)
-    key = format_contract_key(ports.secrets.key(KEY_BITS))
+    key = given_key or format_contract_key(ports.secrets.key(KEY_BITS))
     with ports.uow() as uow:
         if uow.contracts.get_by_number(number) is not None:
             raise DuplicateContractNumber(number)

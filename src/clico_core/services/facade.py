@@ -13,12 +13,16 @@ from ..errors import TransientConflict
 from ..ports import AssetPage
 from ..tickets import Ticket, TicketDetail, TicketPage, TicketQuery
 from . import (
+    accounts_admin,
     assets,
     contracts,
+    contracts_admin,
+    demo,
     migration,
     passwords,
     registration,
     signin,
+    staff,
     ticket_list,
     tickets,
     totp,
@@ -42,7 +46,12 @@ def _again(use_case: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
 
 @frozen
 class Services:
-    """The public face of the core. Methods mirror the use-case functions of the same name."""
+    """The public face of the core. Methods mirror the use-case functions of the same name.
+
+    Each method is written out, not generated, so that mypy checks every call through the
+    facade; ``tests/unit/test_facade.py`` proves the list is complete: one method per use
+    case exported by ``clico_core.services``, with its signature minus ``ports``.
+    """
 
     ports: Ports
 
@@ -146,10 +155,23 @@ class Services:
                                  progress: Callable[[int], None] | None = None
                                  ) -> migration.ImportReport:
         return _again(migration.import_migrated_accounts, rows, self.ports, dry_run=dry_run,
-                                                  progress=progress)
+                      progress=progress)
+
+    def list_accounts(self) -> list[accounts_admin.AccountSummary]:
+        return _again(accounts_admin.list_accounts, self.ports)
 
     def disable_account(self, login_or_email: str) -> Account:
-        return _again(migration.disable_account, login_or_email, self.ports)
+        return _again(accounts_admin.disable_account, login_or_email, self.ports)
 
-    def create_staff_account(self, cmd: migration.CreateStaff) -> tuple[Account, str]:
-        return _again(migration.create_staff_account, cmd, self.ports)
+    def create_staff_account(self, cmd: staff.CreateStaff) -> tuple[Account, str]:
+        return _again(staff.create_staff_account, cmd, self.ports)
+
+    def list_all_contracts(self, company: str | None = None
+                           ) -> list[contracts_admin.ContractSummary]:
+        return _again(contracts_admin.list_all_contracts, self.ports, company)
+
+    def contract_by_number(self, number: str) -> contracts_admin.ContractRecord:
+        return _again(contracts_admin.contract_by_number, number, self.ports)
+
+    def seed_demo(self) -> demo.DemoAccess:
+        return _again(demo.seed_demo, self.ports)

@@ -13,9 +13,8 @@ import click
 from rich.console import Console
 
 from clico_adapters.bootstrap import bootstrap
-from clico_adapters.sql import SqlDatabase, default_database_url
+from clico_adapters.sql import SqlDatabase, SqlMailQueue, default_database_url
 from clico_core.errors import ClicoError, ValidationFailed
-from clico_core.ports import MailQueue
 from clico_core.services import Services
 
 from ..settings import Settings, SettingsError
@@ -54,7 +53,7 @@ class Runtime:
         return bootstrap(uow=self.db.uow_factory)
 
     @property
-    def mail_queue(self) -> MailQueue:
+    def mail_queue(self) -> SqlMailQueue:
         return self.db.mail_queue
 
     def close(self) -> None:
