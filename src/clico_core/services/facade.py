@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from datetime import datetime
 from typing import ParamSpec, TypeVar
 
 from attrs import frozen
@@ -11,6 +12,7 @@ from ..accounts import Account
 from ..contracts import Contract
 from ..errors import TransientConflict
 from ..ports import AssetPage
+from ..questionnaires import Questionnaire
 from ..tickets import Ticket, TicketDetail, TicketPage, TicketQuery
 from . import (
     assets,
@@ -153,3 +155,16 @@ class Services:
 
     def create_staff_account(self, cmd: migration.CreateStaff) -> tuple[Account, str]:
         return _again(migration.create_staff_account, cmd, self.ports)
+
+    # what pages show beside a use case's answer ---------------------------------------
+    def now(self) -> datetime:
+        """The current time on the services' clock (pages show ages relative to it)."""
+        return self.ports.clock.now()
+
+    def sanitize(self, html: str) -> str:
+        """Rich text made safe by the configured sanitizer (running it twice changes nothing)."""
+        return self.ports.sanitize(html)
+
+    def questionnaire(self, questionnaire_id: str) -> Questionnaire:
+        """The questionnaire of that id (the default one for an id it does not know)."""
+        return self.ports.questionnaires.get(questionnaire_id)

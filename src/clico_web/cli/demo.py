@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 import click
-from attrs import evolve
 from rich.table import Table
 
+from clico_adapters.compose import Schema, system_secrets
 from clico_core.errors import ClicoError
 from clico_core.policies import visible_scope
+from clico_core.ports import SecretGenerator
 from clico_core.services import (
     AssetSpec,
     IssueContract,
@@ -41,28 +42,37 @@ ANSWERS = {"occurred_on": "", "new_deployment": "no", "ever_worked": "yes",
 
 
 class _FixedKeys:
-    """A SecretGenerator that hands out the demo keys; everything else is the real one."""
+    """A SecretGenerator that hands out the demo key it was given next; everything else (and
+    any further key) comes from the real one."""
 
-    def __init__(self, inner: object, key: str) -> None:
-        self._inner, self._key = inner, key
+    def __init__(self, inner: SecretGenerator) -> None:
+        self._inner = inner
+        self.next_key = ""
 
     def key(self, nbits: int) -> str:
-        return self._key
+        key, self.next_key = self.next_key, ""
+        return key or self._inner.key(nbits)
 
-    def __getattr__(self, name: str) -> object:
-        return getattr(self._inner, name)
+    def token(self, nbytes: int) -> str:
+        return self._inner.token(nbytes)
+
+    def digits(self, count: int) -> str:
+        return self._inner.digits(count)
+
+    def new_id(self) -> str:
+        return self._inner.new_id()
 
 
-def _issue(services: Services, number: str, level: str, key: str,
+def _issue(services: Services, keys: _FixedKeys, number: str, level: str, key: str,
            assets: tuple[AssetSpec, ...]) -> None:
     with services.ports.uow(readonly=True) as uow:
         if uow.contracts.get_by_number(number) is not None:
             return
     today = services.ports.today()
-    fixed = Services(evolve(services.ports, secrets=_FixedKeys(services.ports.secrets, key)))
-    fixed.issue_contract(IssueContract(number, COMPANY, today + timedelta(days=335),
-                                       valid_from=today - timedelta(days=30),
-                                       support_level=level, assets=assets))
+    keys.next_key = key
+    services.issue_contract(IssueContract(number, COMPANY, today + timedelta(days=335),
+                                          valid_from=today - timedelta(days=30),
+                                          support_level=level, assets=assets))
 
 
 def _customer(services: Services) -> Viewer:
@@ -112,10 +122,11 @@ def _tickets(services: Services, viewer: Viewer) -> None:
         priority="normal", relation_type="portal"))
 
 
-def seed_demo(services: Services) -> None:
-    """Create (once) the demo company, contracts, customer, migrated account and tickets."""
+def seed_demo(services: Services, keys: _FixedKeys) -> None:
+    """Create (once) the demo company, contracts, customer, migrated account and tickets;
+    ``services`` draw their secrets from ``keys``."""
     for number, level, key, assets in CONTRACTS:
-        _issue(services, number, level, key, assets)
+        _issue(services, keys, number, level, key, assets)
     viewer = _customer(services)
     services.import_migrated_accounts(
         [MigratedAccount(1, MIGRATED, "Piotr", "Nowak", "+48 22 000 00 01", COMPANY)])
@@ -127,10 +138,10 @@ def seed_demo(services: Services) -> None:
 @fail_cleanly
 def demo(runtime: Runtime) -> None:
     """Create demo data (idempotent) and print the demo credentials and keys."""
-    if runtime.db.pending_migrations():
-        runtime.db.upgrade()
+    keys = _FixedKeys(system_secrets())
+    services = runtime.build(schema=Schema.UPGRADE, secrets=keys).services
     try:
-        seed_demo(runtime.services())
+        seed_demo(services, keys)
     except ClicoError as error:
         raise click.ClickException(f"demo data could not be created: {error.code}") from None
     table = Table("what", "value", title="CLICO Support System — demo")
