@@ -19,9 +19,8 @@ from typing import Any
 
 from attrs import asdict, evolve
 
-from clico_adapters.bootstrap import bootstrap
-from clico_adapters.passwords import Argon2Hasher
-from clico_adapters.sql import SqlDatabase
+from clico_adapters import compose
+from clico_adapters.config import Settings
 from clico_core.services import SignIn
 
 from . import http_load, list_cost, machine, report, signin_flood
@@ -41,12 +40,8 @@ def _log(message: str) -> None:
 
 
 def _session_cookie(seeded: Seeded, login: str) -> str:
-    db = SqlDatabase.from_url(seeded.url)
-    try:
-        services = bootstrap(uow=db.uow_factory, hasher=Argon2Hasher())
-        step = services.sign_in(SignIn(login, seeded.password, "127.0.0.1"))
-    finally:
-        db.dispose()
+    with compose.build(Settings(database_url=seeded.url)) as backend:
+        step = backend.services.sign_in(SignIn(login, seeded.password, "127.0.0.1"))
     assert step.complete
     return f"clico_session={step.session_token}"
 
@@ -54,7 +49,7 @@ def _session_cookie(seeded: Seeded, login: str) -> str:
 def _deep_path(seeded: Seeded) -> str | None:
     """The list 100k rows deep (the customer's view with closed tickets) or its last page."""
     staff, base, params = list_cost.VIEWS["customer, with closed"]
-    db = SqlDatabase.from_url(seeded.url)
+    db = compose.open_database(Settings(database_url=seeded.url))
     try:
         scope = list_cost.scope_of(seeded, staff)
         total = list_cost.matching(db, scope, base)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from datetime import datetime
 from typing import ParamSpec, TypeVar
 
 from attrs import frozen
@@ -11,6 +12,7 @@ from ..accounts import Account
 from ..contracts import Contract
 from ..errors import TransientConflict
 from ..ports import AssetPage
+from ..questionnaires import Questionnaire
 from ..tickets import Ticket, TicketDetail, TicketPage, TicketQuery
 from . import (
     accounts_admin,
@@ -19,6 +21,7 @@ from . import (
     contracts_admin,
     demo,
     migration,
+    pages,
     passwords,
     registration,
     signin,
@@ -175,3 +178,13 @@ class Services:
 
     def seed_demo(self) -> demo.DemoAccess:
         return _again(demo.seed_demo, self.ports)
+
+    # what pages show beside a use case's answer ---------------------------------------
+    def now(self) -> datetime:
+        return pages.now(self.ports)
+
+    def sanitize(self, html: str) -> str:
+        return pages.sanitize(html, self.ports)
+
+    def questionnaire(self, questionnaire_id: str) -> Questionnaire:
+        return pages.questionnaire(questionnaire_id, self.ports)

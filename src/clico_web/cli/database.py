@@ -47,8 +47,6 @@ def mask_url(url: str) -> str:
 @pass_runtime
 def config(runtime: Runtime) -> None:
     """Print the effective configuration, secrets masked."""
-    from clico_adapters.mail import mail_url_from_env
-
     s = runtime.settings
     table = Table("setting", "value")
     rows = {
@@ -56,10 +54,12 @@ def config(runtime: Runtime) -> None:
         "CLICO_BASE_URL": s.base_url,
         "CLICO_DATA_DIR": str(s.data_dir),
         "CLICO_DATABASE_URL": mask_url(runtime.database_url),
-        "CLICO_MAIL_URL": mask_url(s.mail_url or mail_url_from_env(s.data_dir)),
+        "CLICO_MAIL_URL": mask_url(s.effective_mail_url()),
         "CLICO_MAIL_FROM": s.mail_from,
         "CLICO_LANGUAGE": s.language,
+        "CLICO_MAIL_WORKER": "1" if s.start_mail_worker else "0",
         "CLICO_HASHING_NICE": str(s.hashing_nice),
+        "CLICO_ARGON2_CONCURRENCY": str(s.argon2_concurrency),
         "CLICO_SECRET_KEY": "****" if s.secret_key else "(not set: a random per-process key)",
     }
     for key, value in rows.items():

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 from rich.table import Table
 
+from clico_adapters.compose import Schema
 from clico_core.errors import ClicoError
 
 from .context import Runtime, console, fail_cleanly, pass_runtime
@@ -15,10 +16,9 @@ from .context import Runtime, console, fail_cleanly, pass_runtime
 @fail_cleanly
 def demo(runtime: Runtime) -> None:
     """Create demo data (idempotent) and print the demo credentials and keys."""
-    if runtime.db.pending_migrations():
-        runtime.db.upgrade()
+    services = runtime.build(schema=Schema.UPGRADE).services
     try:
-        access = runtime.services().seed_demo()
+        access = services.seed_demo()
     except ClicoError as error:
         raise click.ClickException(f"demo data could not be created: {error.code}") from None
     table = Table("what", "value", title="CLICO Support System — demo")

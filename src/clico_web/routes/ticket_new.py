@@ -78,7 +78,7 @@ def _kept(request: Request, form: TicketForm) -> dict[str, str]:
               "relation_type": form.relation_type, "idempotency_key": form.idempotency_key,
               "format": form.format, "description": form.description}
     if form.format == "html":
-        values["description"] = portal_of(request).services.ports.sanitize(form.description)
+        values["description"] = portal_of(request).services.sanitize(form.description)
     values.update({ANSWER_PREFIX + k: v for k, v in form.answers.items()})
     return values
 

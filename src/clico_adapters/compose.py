@@ -1,0 +1,146 @@
+"""The composition root: ``build(settings)`` makes everything a CLICO process runs on.
+
+The portal (``clico_web.create_app``), every ``clico`` command, the demo and the benchmarks
+call it, so each of them hashes, mails and stores as configured; no other module constructs
+an adapter (a test checks). What it builds is a ``Backend``: the services over the
+configured database, the outbox's delivery queue, a factory of mail workers, and ``close()``.
+Overrides (a unit of work and mail queue, a clock, a secret generator, a hasher) are keyword
+arguments, for tests and the benchmarks. ``bootstrap`` below it wires ports to services with
+in-memory defaults, for embedders who bring their own adapters.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import enum
+from types import TracebackType
+
+from attrs import define, field
+
+from clico_core.ports import (
+    Clock,
+    MailQueue,
+    PasswordHasher,
+    SecretGenerator,
+    UnitOfWorkFactory,
+)
+from clico_core.services import Services
+
+from .bootstrap import bootstrap
+from .config import Settings, SettingsError
+from .mail import MailRenderer, MailWorker, transport_from_url
+from .memory import SystemClock, SystemSecrets
+from .passwords import Argon2Hasher
+from .sql import SqlDatabase
+
+
+class Schema(enum.Enum):
+    """What ``build`` does about a database schema older than the code."""
+
+    CHECK = "check"  # refuse to run on it (a SettingsError naming `clico db upgrade`)
+    UPGRADE = "upgrade"  # migrate it to head first (the demo, `clico serve --migrate`)
+    AS_IS = "as-is"  # leave it (`clico db …` and `clico serve` look at it themselves)
+
+
+OUTDATED_SCHEMA = "the database schema is not up to date: run `clico db upgrade`"
+
+
+@define
+class Backend:
+    """What ``build`` made for one process; ``close()`` (or ``with``) releases it."""
+
+    settings: Settings
+    services: Services
+    mail_queue: MailQueue
+    clock: Clock
+    database: SqlDatabase | None  # None when built over a given unit of work
+    _owned_hasher: Argon2Hasher | None = field(default=None, alias="owned_hasher")
+    _workers: list[MailWorker] = field(factory=list, init=False)
+
+    def mail_worker(self) -> MailWorker:
+        """A new outbox delivery loop over this queue and the configured transport
+        (``start()``/``stop()`` in a server, ``run_once()`` or ``run_forever()`` alone)."""
+        renderer = MailRenderer(self.settings.base_url, self.settings.mail_from)
+        worker = MailWorker(self.mail_queue,
+                            transport_from_url(self.settings.effective_mail_url()),
+                            renderer, self.clock)
+        self._workers.append(worker)
+        return worker
+
+    def require_current_schema(self) -> None:
+        """SettingsError unless the database is at the code's newest migration."""
+        if self.database is not None and self.database.pending_migrations():
+            raise SettingsError(OUTDATED_SCHEMA)
+
+    def close(self) -> None:
+        """Stop the mail workers made here, free the hashing threads and the connections.
+
+        Safe to call twice; the services work again afterwards (connections reopen).
+        """
+        for worker in self._workers:
+            with contextlib.suppress(Exception):
+                worker.stop()
+        self._workers.clear()
+        if self._owned_hasher is not None:
+            self._owned_hasher.close()
+        if self.database is not None:
+            self.database.dispose()
+
+    def __enter__(self) -> Backend:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
+                 traceback: TracebackType | None) -> None:
+        self.close()
+
+
+def hasher_for(settings: Settings) -> Argon2Hasher:
+    """The portal's argon2id: at ``CLICO_HASHING_NICE`` on ``CLICO_ARGON2_CONCURRENCY``
+    threads (the benchmarks' counting hasher wraps it)."""
+    return Argon2Hasher(nice=settings.hashing_nice, threads=settings.argon2_concurrency)
+
+
+def system_secrets() -> SecretGenerator:
+    """The operating system's CSPRNG (the demo wraps it to hand out its fixed keys)."""
+    return SystemSecrets()
+
+
+def open_database(settings: Settings) -> SqlDatabase:
+    """The configured database (connects lazily); the default SQLite file's folder is made."""
+    if not settings.database_url:
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+    return SqlDatabase.from_url(settings.effective_database_url())
+
+
+def build(settings: Settings, *, schema: Schema = Schema.CHECK,
+          uow: UnitOfWorkFactory | None = None, mail_queue: MailQueue | None = None,
+          clock: Clock | None = None, secrets: SecretGenerator | None = None,
+          hasher: PasswordHasher | None = None) -> Backend:
+    """Everything ``settings`` describe: the database, argon2 at the configured priority and
+    concurrency, the services, the mail queue and the workers' transport.
+
+    ``uow`` and ``mail_queue`` (given together: the outbox is written through one and read
+    through the other) replace the database; the other overrides replace one port each.
+    """
+    if (uow is None) != (mail_queue is None):
+        raise ValueError("uow and mail_queue are given together or not at all")
+    database = None
+    if uow is None or mail_queue is None:
+        database = open_database(settings)
+        uow, mail_queue = database.uow_factory, database.mail_queue
+        try:
+            _prepare(database, schema)
+        except BaseException:
+            database.dispose()
+            raise
+    owned = hasher_for(settings) if hasher is None else None
+    clock = clock or SystemClock()
+    services = bootstrap(uow=uow, clock=clock, secrets=secrets, hasher=hasher or owned)
+    return Backend(settings, services, mail_queue, clock, database, owned_hasher=owned)
+
+
+def _prepare(database: SqlDatabase, schema: Schema) -> None:
+    if schema is Schema.UPGRADE:
+        database.upgrade()
+    elif schema is Schema.CHECK and database.pending_migrations():
+        raise SettingsError(OUTDATED_SCHEMA)
