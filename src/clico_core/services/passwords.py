@@ -14,6 +14,7 @@ from ..tokens import LIFETIMES, TOKEN_BYTES, Token, TokenPurpose, hash_secret
 from .context import Ports, Viewer
 from .lookup import find_account, identifier_key
 from .ratelimit import enforce, record_failure, retry_after
+from .signin_limits import forgive_slowdown
 
 
 def _personal(account: Account) -> list[str]:
@@ -104,6 +105,7 @@ def reset_password(secret: str, password: str, confirm: str, ports: Ports,
         uow.accounts.update(account)
         uow.sessions.revoke_all(account.id, now)
         uow.attempts.clear(f"sign-in:account:{account.id}")
+        forgive_slowdown(uow, account)
         _password_changed(uow, account, now, client)
         uow.commit()
 
