@@ -34,7 +34,10 @@ def _check_new_password(account: Account, password: str, confirm: str) -> None:
 
 
 def request_password_reset(login_or_email: str, ports: Ports, client: str = "") -> None:
-    """E-mail a reset link if the account exists; the caller learns nothing either way."""
+    """E-mail a reset link if the account exists; the caller learns nothing either way.
+
+    A known account costs more work (the link, the mail) than an unknown one: a caller whose
+    answer can be timed answers first and calls this afterwards, as the web portal does."""
     now = ports.clock.now()
     limits = ports.limits
     identifier = login_or_email
