@@ -23,7 +23,7 @@ from clico_adapters import compose
 from clico_adapters.config import Settings
 from clico_core.services import SignIn
 
-from . import http_load, list_cost, machine, report, signin_flood
+from . import forgot_timing, http_load, list_cost, machine, report, signin_flood
 from .databases import POSTGRES_ENV, Databases
 from .seed import Seeded, password_hash, seed_all
 
@@ -99,6 +99,9 @@ def _arguments() -> argparse.Namespace:
                              "CLICO_HASHING_NICE (default: %(default)s)")
     parser.add_argument("--connections", type=int, default=4, help="wrk connections per route")
     parser.add_argument("--write-blocks", type=int, default=6, help="blocks of 100 tickets")
+    parser.add_argument("--forgot-requests", type=int, default=400,
+                        help="forgot-password requests, half for known accounts "
+                             "(default: %(default)s)")
     parser.add_argument("--engines", default="",
                         help="comma-separated subset of sqlite,postgresql (default: all set up)")
     parser.add_argument("--quick", action="store_true",
@@ -108,7 +111,7 @@ def _arguments() -> argparse.Namespace:
     args = parser.parse_args()
     if args.quick:
         args.sizes, args.repetitions, args.seconds, args.flood_seconds = "1000,20000", 30, 2, 2
-        args.write_blocks = 2
+        args.write_blocks, args.forgot_requests = 2, 100
     return args
 
 
@@ -152,6 +155,10 @@ def main() -> None:
             _log(f"[{engine}] list cost, {args.repetitions} repetitions per case")
             results["engines"][engine]["list"] = list_cost.measure(
                 seeded[engine], args.repetitions, _log)
+        for engine in engines:
+            _log(f"[{engine}] forgot password, {args.forgot_requests} requests, interleaved")
+            results["engines"][engine]["forgot"] = forgot_timing.measure(
+                databases.new(engine, f"{engine}_forgot"), args.forgot_requests, _log)
         for engine in engines:
             results["engines"][engine].update(_load_phases(seeded[engine][sizes[-1]], args))
         if "sqlite" in engines:

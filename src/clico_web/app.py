@@ -24,6 +24,7 @@ from .portal import Portal
 from .rendering import Renderer, failure, render
 from .routes import routes
 from .security.csrf import CsrfMiddleware
+from .security.devices import DeviceCookies
 from .security.headers import SecurityHeadersMiddleware, security_headers
 from .settings import Mode, Settings
 
@@ -116,4 +117,5 @@ def create_app(settings: Settings, services: Services | None = None) -> Starlett
     )
     app.state.portal = Portal(settings, services, translations)
     app.state.renderer = renderer
+    app.state.devices = DeviceCookies(settings)
     return app

@@ -333,6 +333,9 @@ class MemoryAttempts(_Repo):
     def oldest_since(self, key: str, since: datetime) -> datetime | None:
         return min((at for at in self.store.attempts.get(key, []) if at > since), default=None)
 
+    def newest_since(self, key: str, since: datetime) -> datetime | None:
+        return max((at for at in self.store.attempts.get(key, []) if at > since), default=None)
+
     def clear(self, key: str) -> None:
         if key in self.store.attempts:
             self.undo.put(self.store.attempts, key, [])

@@ -14,7 +14,7 @@ from .assets import (
     customer_overview,
     list_covered_assets,
 )
-from .context import Limits, Ports, RateLimit, Viewer
+from .context import Limits, Ports, RateLimit, Slowdown, Viewer
 from .contracts import (
     AssetSpec,
     ContractView,
@@ -81,6 +81,7 @@ __all__ = [
     "SignIn",
     "SignInStep",
     "SignedInPage",
+    "Slowdown",
     "TotpSetup",
     "Viewer",
     "activate_contract",

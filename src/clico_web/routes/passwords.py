@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import logging
+
 from attrs import frozen
+from starlette.background import BackgroundTask
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -10,10 +13,11 @@ from starlette.routing import Route
 from clico_core.errors import ClicoError, InvalidToken
 
 from ..forms import read_form
-from ..portal import client_address, portal_of
+from ..portal import Portal, client_address, portal_of
 from ..rendering import failure, render
 
 MAX_SECRET_CHARS = 128
+log = logging.getLogger("clico_web")
 
 
 @frozen
@@ -31,11 +35,21 @@ async def forgot_page(request: Request) -> Response:
     if request.method == "GET":
         return render(request, "auth/forgot.html")
     form = await read_form(request, ForgotForm)
-    portal = portal_of(request)
-    await portal.call(portal.services.request_password_reset, form.login_or_email,
-                      client_address(request))
-    # Whatever happened (unknown account, rate limit): the same page.
-    return render(request, "auth/forgot.html", {"done": True})
+    # The same page whatever happens (unknown account, rate limit), sent before anything is
+    # looked up: a known account costs more work (its link and mail), and that work must not
+    # show in how fast the answer comes (docs/security.md, no account enumeration).
+    response = render(request, "auth/forgot.html", {"done": True})
+    response.background = BackgroundTask(_request_reset, portal_of(request),
+                                         form.login_or_email, client_address(request))
+    return response
+
+
+async def _request_reset(portal: Portal, login_or_email: str, client: str) -> None:
+    """After the answer: e-mail a reset link if the account exists."""
+    try:
+        await portal.call(portal.services.request_password_reset, login_or_email, client)
+    except Exception as error:  # the answer is gone: all that is left is to log it
+        log.error("password reset request failed: %s", type(error).__name__)
 
 
 def _invalid_link(request: Request) -> Response:

@@ -14,6 +14,7 @@ from clico_core.sessions import SecondFactor
 from ..forms import limited, read_form
 from ..portal import Portal, client_address, portal_of
 from ..rendering import failure, render, renderer_of
+from ..security.devices import device_cookies_of
 from ..sessions import clear_session_cookie, current_viewer, session_token, set_session_cookie
 
 
@@ -49,9 +50,10 @@ async def sign_in_page(request: Request) -> Response:
     form = await read_form(request, SignInForm)
     portal = portal_of(request)
     old = session_token(request)
+    devices = device_cookies_of(request)
     try:
         step = await portal.call_hashing(portal.services.sign_in, SignIn(
-            form.login, form.password, client_address(request)))
+            form.login, form.password, client_address(request), devices.read(request)))
     except ClicoError as error:
         shown = failure(request, error)
         return render(request, "auth/signin.html",
@@ -63,6 +65,7 @@ async def sign_in_page(request: Request) -> Response:
                          "/signin/code?app=1" if step.second_factor is SecondFactor.TOTP
                          else "/signin/code")
     set_session_cookie(response, portal.settings, step.session_token)
+    devices.remember(response, request, step.device)
     return response
 
 
@@ -97,6 +100,7 @@ async def code_page(request: Request) -> Response:
                       status=shown.status, headers=shown.headers)
     response = _redirect("/")
     set_session_cookie(response, portal.settings, step.session_token)
+    device_cookies_of(request).remember(response, request, step.device)
     return response
 
 

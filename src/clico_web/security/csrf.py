@@ -41,6 +41,10 @@ def session_cookie_name(settings: Settings) -> str:
     return "__Host-clico_session" if settings.https else "clico_session"
 
 
+def device_cookie_name(settings: Settings) -> str:
+    return "__Host-clico_device" if settings.https else "clico_device"
+
+
 def valid_cookie_value(value: str | None) -> str | None:
     return value if value and _COOKIE_VALUE.match(value) else None
 

@@ -109,6 +109,11 @@ class SqlAttempts(SqlRepository):
             attempts.c.key == key, attempts.c.at > since
         ).order_by(attempts.c.at).limit(1)).scalar_one_or_none()
 
+    def newest_since(self, key: str, since: datetime) -> datetime | None:
+        return self.uow.execute(select(attempts.c.at).where(
+            attempts.c.key == key, attempts.c.at > since
+        ).order_by(attempts.c.at.desc()).limit(1)).scalar_one_or_none()
+
     def clear(self, key: str) -> None:
         self.uow.execute(delete(attempts).where(attempts.c.key == key))
 

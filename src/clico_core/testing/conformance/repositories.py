@@ -318,6 +318,8 @@ class RepositoryConformance:
             assert uow.attempts.count_since("k", T0) == 2  # strictly after ``since``
             assert uow.attempts.oldest_since("k", T0) == T0 + timedelta(minutes=1)
             assert uow.attempts.oldest_since("none", T0) is None
+            assert uow.attempts.newest_since("k", T0) == T0 + timedelta(minutes=2)
+            assert uow.attempts.newest_since("k", T0 + timedelta(minutes=2)) is None
             uow.attempts.clear("k")
             uow.commit()
         with uow_factory() as uow:
