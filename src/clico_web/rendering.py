@@ -33,8 +33,9 @@ class Feedback:
 
 
 # Ticket statuses as msgids (translated in the template).
-STATUS_LABELS = {"new": "New", "open": "Open", "waiting_for_customer": "Waiting for customer",
-                 "resolved": "Resolved", "closed": "Closed"}
+STATUS_LABELS = {"new": "New", "open": "In progress",
+                 "waiting_for_customer": "Waiting for customer", "resolved": "Resolved",
+                 "closed": "Closed"}
 
 TEMPLATES = Path(__file__).parent / "templates"
 
