@@ -9,8 +9,10 @@ from typing import Protocol
 from attrs import define
 
 from clico_core.mail import MailTemplate, OutboxMessage
+from clico_core.policies import visible_scope
 from clico_core.services import (
     AssetSpec,
+    CreateStaff,
     IssueContract,
     IssuedContract,
     RegisterAccount,
@@ -74,6 +76,12 @@ class World:
         viewer = self.services.authenticate(self.sign_in(login))
         assert viewer is not None
         return viewer
+
+    def engineer(self, email: str = "eng@clico.pl", first: str = "Ewa",
+                 last: str = "Inżynier") -> Viewer:
+        """A new staff account, seen as signed in (what ``authenticate`` would give)."""
+        account, _ = self.services.create_staff_account(CreateStaff(email, first, last))
+        return Viewer(account, f"session-{account.id}", (), visible_scope(account, ()))
 
 
 AnswersFor = Callable[[str], dict[str, str]]

@@ -13,6 +13,8 @@ from clico_core.ports import (
 )
 from clico_core.questionnaires import QuestionnaireRegistry
 from clico_core.services import Limits, Ports, Services
+from clico_core.ticket_status import StatusRules
+from clico_core.values import Language
 
 
 def bootstrap(
@@ -26,6 +28,9 @@ def bootstrap(
     limits: Limits | None = None,
     timezone: str = "Europe/Warsaw",
     totp: TotpVerifier | None = None,
+    support_inbox: str = "",
+    language: Language = Language.PL,
+    status_rules: StatusRules | None = None,
 ) -> Services:
     """Wire the core to adapters; anything not given gets the production default.
 
@@ -46,5 +51,8 @@ def bootstrap(
         limits=limits or Limits(),
         timezone=timezone,
         totp=totp or PyotpVerifier(),
+        support_inbox=support_inbox,
+        language=language,
+        status_rules=status_rules or StatusRules(),
     )
     return Services(ports)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import enum
+from datetime import timedelta
 from types import TracebackType
 
 from attrs import define, field
@@ -25,6 +26,8 @@ from clico_core.ports import (
     UnitOfWorkFactory,
 )
 from clico_core.services import Services
+from clico_core.ticket_status import StatusRules
+from clico_core.values import Language
 
 from .bootstrap import bootstrap
 from .config import Settings, SettingsError
@@ -135,7 +138,11 @@ def build(settings: Settings, *, schema: Schema = Schema.CHECK,
             raise
     owned = hasher_for(settings) if hasher is None else None
     clock = clock or SystemClock()
-    services = bootstrap(uow=uow, clock=clock, secrets=secrets, hasher=hasher or owned)
+    services = bootstrap(uow=uow, clock=clock, secrets=secrets, hasher=hasher or owned,
+                         support_inbox=settings.support_inbox,
+                         language=Language(settings.language),
+                         status_rules=StatusRules(
+                             auto_close_after=timedelta(days=settings.auto_close_days)))
     return Backend(settings, services, mail_queue, clock, database, owned_hasher=owned)
 
 

@@ -21,6 +21,8 @@ from urllib.parse import urlsplit
 import attrs
 import environ
 
+from clico_core.values import normalise_email
+
 from .lowpriority import MAX_NICE
 from .mail.settings import DEFAULT_SENDER, check_base_url, check_sender, default_mail_url
 from .sql.database import default_database_url
@@ -36,6 +38,8 @@ DEFAULT_HASHING_NICE = 15
 # hash holds 64 MiB, which bounds the useful maximum.
 DEFAULT_ARGON2_CONCURRENCY = 1
 MAX_ARGON2_CONCURRENCY = 64
+# the quiet period of a resolved ticket (its reporter is reminded two days before it ends)
+DEFAULT_AUTO_CLOSE_DAYS = 7
 
 
 class SettingsError(ValueError):
@@ -77,6 +81,18 @@ def _sender(value: str) -> str:
     except ValueError:
         raise SettingsError(f"CLICO_MAIL_FROM must be a bare e-mail address such as "
                             f"{DEFAULT_SENDER}") from None
+
+
+def _inbox(value: str) -> str:
+    text = value.strip()
+    if not text:
+        return ""
+    address = normalise_email(text)
+    if address is None:
+        raise SettingsError("CLICO_SUPPORT_INBOX must be an e-mail address such as "
+                            "support@example.com (or empty: no mail for replies nobody "
+                            "is assigned to)")
+    return address
 
 
 def _whole(name: str, low: int, high: int) -> Callable[[int | str], int]:
@@ -151,6 +167,11 @@ class Settings:
         converter=_whole(_variable("argon2_concurrency"), 1, MAX_ARGON2_CONCURRENCY))
     hashing_nice: int = environ.var(  # 0: hash at the pages' priority
         DEFAULT_HASHING_NICE, converter=_whole(_variable("hashing_nice"), 0, MAX_NICE))
+    # a customer's reply to a ticket nobody is assigned to is mailed here ("": not mailed)
+    support_inbox: str = environ.var("", converter=_inbox)
+    # a resolved ticket closes by itself after this many days without public activity
+    auto_close_days: int = environ.var(
+        DEFAULT_AUTO_CLOSE_DAYS, converter=_whole(_variable("auto_close_days"), 3, 365))
     max_form_bytes: int = attrs.field(default=256 * 1024)
 
     def __attrs_post_init__(self) -> None:

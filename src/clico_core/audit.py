@@ -1,4 +1,6 @@
-"""Security events worth an auditor's time. Never holds a password, code, token or key."""
+"""Security events worth an auditor's time, and the history of every ticket.
+
+Never holds a password, code, token or key, nor the text of an article."""
 
 from __future__ import annotations
 
@@ -7,7 +9,7 @@ from datetime import datetime
 
 from attrs import frozen
 
-from .values import AccountId
+from .values import AccountId, TicketId
 
 
 class AuditKind(enum.StrEnum):
@@ -29,6 +31,13 @@ class AuditKind(enum.StrEnum):
     ACCOUNT_IMPORTED = "account_imported"
     TOTP_ENABLED = "totp_enabled"
     TOTP_DISABLED = "totp_disabled"
+    # a ticket's history (its ``ticket_id`` is set; staff see it on the ticket page)
+    TICKET_OPENED = "ticket_opened"
+    ARTICLE_POSTED = "article_posted"  # detail: the article's kind and id, never its text
+    TICKET_STATUS_CHANGED = "ticket_status_changed"  # detail: "<old> -> <new>"
+    TICKET_PRIORITY_CHANGED = "ticket_priority_changed"
+    TICKET_ASSIGNED = "ticket_assigned"  # detail: the new assignee's id, or empty
+    TICKET_CLOSE_REMINDED = "ticket_close_reminded"
 
 
 @frozen
@@ -38,3 +47,4 @@ class AuditEvent:
     account_id: AccountId | None = None
     client: str = ""
     detail: str = ""  # a non-secret note (e.g. a contract number, a reason code)
+    ticket_id: TicketId | None = None  # the ticket whose history this is part of

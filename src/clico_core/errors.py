@@ -7,7 +7,7 @@ error carries) into the user's language through one table.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 
 class ClicoError(Exception):
@@ -161,3 +161,44 @@ class TransientConflict(ConcurrencyConflict):
 
     Nothing was written, so ``Services`` runs the whole use case again a few times.
     """
+
+
+# --- the ticket conversation ------------------------------------------------------------
+
+
+class EmptyReply(ValidationFailed):
+    """A reply or note with no text once sanitised (empty, spaces, empty markup)."""
+
+    def __init__(self) -> None:
+        super().__init__({"body": "required"})
+
+
+class TicketClosed(ClicoError):
+    """The ticket is closed, so a reply or status change is refused as it stands.
+
+    ``reopen_until`` is set while a reply may still reopen it (the web asks the viewer to
+    confirm, keeping the text); None once that period is over: a new ticket that links this
+    one is the way on. ``closed_at`` is when it closed.
+    """
+
+    code = "ticket_closed"
+
+    def __init__(self, closed_at: datetime, reopen_until: datetime | None) -> None:
+        super().__init__("reopenable" if reopen_until else "needs a follow-up ticket")
+        self.closed_at = closed_at
+        self.reopen_until = reopen_until
+
+    @property
+    def can_reopen(self) -> bool:
+        return self.reopen_until is not None
+
+
+class TransitionNotAllowed(ClicoError):
+    """This viewer may not move the ticket from its status to the one asked for."""
+
+    code = "transition_not_allowed"
+
+    def __init__(self, current: str, wanted: str) -> None:
+        super().__init__(f"{current} -> {wanted}")
+        self.current = current
+        self.wanted = wanted

@@ -20,7 +20,9 @@ class MailTemplate(enum.StrEnum):
     PASSWORD_CHANGED = "password-changed"
     CONTRACT_ACTIVATED = "contract-activated"
     TICKET_CREATED = "ticket-created"
-    TICKET_CHANGED = "ticket-changed"
+    TICKET_CHANGED = "ticket-changed"  # the status moved (by staff, or closed by itself)
+    TICKET_REPLY = "ticket-reply"  # a public reply: to the reporter, or to staff
+    TICKET_CLOSING_SOON = "ticket-closing-soon"  # a quiet resolved ticket closes in 2 days
     TWO_FACTOR_CHANGED = "two-factor-changed"  # authenticator app turned on or off
 
 

@@ -14,6 +14,7 @@ from typing import Protocol, Self
 from attrs import frozen
 
 from .accounts import Account
+from .articles import Article, ArticleCursor, ArticlePage
 from .assets import Asset
 from .audit import AuditEvent
 from .companies import Company
@@ -22,7 +23,7 @@ from .mail import OutboxMessage, OutboxStats, OutgoingMail
 from .sessions import Session
 from .tickets import Ticket, TicketPage, TicketQuery, TicketScope
 from .tokens import Token, TokenPurpose
-from .values import AccountId, AssetId, CompanyId, ContractId, TicketId
+from .values import AccountId, ArticleId, AssetId, CompanyId, ContractId, TicketId
 
 # --- infrastructure ports ---------------------------------------------------------------
 
@@ -171,11 +172,57 @@ class TicketRepository(Protocol):
         """Insert the ticket with its assets and answers."""
         ...
 
-    def get(self, ticket_id: TicketId) -> Ticket | None: ...
+    def get(self, ticket_id: TicketId) -> Ticket | None:
+        """The ticket; in a write unit of work its row stays locked until the end (as
+        ``get_by_number``), so a concurrent change waits and then reads ours."""
+        ...
+
     def get_by_number(self, number: str) -> Ticket | None: ...
     def get_by_idempotency_key(self, reporter_id: AccountId, key: str) -> Ticket | None: ...
     def page_for(self, scope: TicketScope, query: TicketQuery) -> TicketPage:
         """One page of the list the scope may see, filtered and sorted before paging."""
+        ...
+
+    def update_state(self, ticket: Ticket) -> bool:
+        """Store the ticket's status, its moments, priority and assignee, if the stored
+        ``version`` is still the ticket's; the stored version then moves on by one (and so
+        does ``ticket.version``). False: someone changed it since it was read, nothing written.
+        """
+        ...
+
+    def resolved_quiet(self, since: datetime, *, unreminded: bool,
+                       after: QuietTicket | None, limit: int) -> list[QuietTicket]:
+        """Resolved tickets without public activity after ``since``, by (modified_at, id),
+        after the cursor ``after``; ``unreminded``: only those not reminded of closing since
+        their last public activity. What the auto-close job walks, batch by batch."""
+        ...
+
+
+@frozen
+class QuietTicket:
+    """A resolved ticket the auto-close job looks at, and its place in the walk."""
+
+    id: TicketId
+    modified_at: datetime
+
+
+class ArticleRepository(Protocol):
+    """The articles of tickets. Internal notes are left out by the queries themselves when
+    ``include_internal`` is False: they are never read for someone who may not see them."""
+
+    def add(self, article: Article) -> None:
+        """Insert; an idempotency key the author already used is a ``ConcurrencyConflict``."""
+        ...
+
+    def get(self, article_id: ArticleId) -> Article | None: ...
+    def get_by_idempotency_key(self, author_id: AccountId, key: str) -> Article | None: ...
+    def page_for(self, ticket_id: TicketId, *, include_internal: bool,
+                 after: ArticleCursor | None, limit: int) -> ArticlePage:
+        """The ticket's articles after the cursor, oldest first by (created_at, id)."""
+        ...
+
+    def count_for(self, ticket_id: TicketId, *, include_internal: bool) -> int:
+        """How many articles the same filter lets through."""
         ...
 
 
@@ -251,6 +298,10 @@ class AuditLog(Protocol):
         """Most recent first."""
         ...
 
+    def for_ticket(self, ticket_id: TicketId, limit: int = 500) -> list[AuditEvent]:
+        """A ticket's history, oldest first (at most ``limit`` events, the oldest ones)."""
+        ...
+
 
 class Outbox(Protocol):
     def add(self, mail: OutgoingMail, at: datetime) -> str:
@@ -291,6 +342,8 @@ class UnitOfWork(Protocol):
     def assets(self) -> AssetRepository: ...
     @property
     def tickets(self) -> TicketRepository: ...
+    @property
+    def articles(self) -> ArticleRepository: ...
     @property
     def tokens(self) -> TokenRepository: ...
     @property

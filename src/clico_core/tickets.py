@@ -64,13 +64,22 @@ class Ticket:
     company_id: CompanyId
     reporter_id: AccountId
     created_at: datetime
-    modified_at: datetime
+    modified_at: datetime  # ``Data modyfikacji``: the last public activity
     status: TicketStatus = TicketStatus.NEW
     asset_ids: list[AssetId] = field(factory=list)
     contract_id: ContractId | None = None
     questionnaire_id: str | None = None
     answers: dict[str, str] = field(factory=dict)
     idempotency_key: str | None = None
+    # the conversation (ticket_status.py): who handles it, when it was last resolved and
+    # closed, when the "closing soon" reminder went out, the closed ticket it follows up
+    assignee_id: AccountId | None = None
+    resolved_at: datetime | None = None
+    closed_at: datetime | None = None
+    close_reminded_at: datetime | None = None
+    follows_id: TicketId | None = None
+    # bumped by every stored change of state: a write based on an older read is refused
+    version: int = 0
 
 
 class SortColumn(enum.StrEnum):

@@ -14,6 +14,7 @@ ContractId = str
 AssetId = str
 TicketId = str
 SessionId = str
+ArticleId = str
 
 
 class Language(enum.StrEnum):

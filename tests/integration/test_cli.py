@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,8 @@ from click.testing import CliRunner, Result
 from clico_adapters.bootstrap import bootstrap
 from clico_adapters.sql import SqlDatabase
 from clico_core.contracts import hash_contract_key
+from clico_core.testing import builders as b
+from clico_core.tickets import TicketStatus
 from clico_web.cli import main
 
 
@@ -41,7 +44,7 @@ def test_every_command_has_help(clico) -> None:  # type: ignore[no-untyped-def]
     for args in (["--help"], ["serve", "--help"], ["worker", "--help"], ["db", "upgrade", "-h"],
                  ["demo", "--help"], ["contracts", "issue", "--help"], ["accounts", "import",
                  "--help"], ["staff", "create", "--help"], ["outbox", "status", "--help"],
-                 ["config", "--help"]):
+                 ["config", "--help"], ["tickets", "auto-close", "--help"]):
         assert "Usage:" in _ok(clico(*args))
 
 
@@ -252,3 +255,30 @@ def test_passwords_in_urls_are_masked() -> None:
         "postgresql+psycopg://clico:****@db:5432/clico")
     assert mask_url("smtp://u:p@h:25?starttls=require") == "smtp://u:****@h:25?starttls=require"
     assert mask_url("maildir:///var/mail") == "maildir:///var/mail"
+
+
+def test_tickets_auto_close_closes_quiet_resolved_tickets_once(
+        clico, database_url: str) -> None:  # type: ignore[no-untyped-def]
+    _ok(clico("db", "upgrade"))
+    long_ago = datetime.now(UTC) - timedelta(days=8)
+    db = SqlDatabase.from_url(database_url)
+    try:
+        company = b.company()
+        reporter = b.account(company.id)
+        with db.uow_factory() as uow:
+            uow.companies.add(company)
+            uow.accounts.add(reporter)
+            uow.tickets.add(b.ticket(company.id, reporter.id, "CSS-000001", at=long_ago,
+                                     status=TicketStatus.RESOLVED))
+            uow.tickets.add(b.ticket(company.id, reporter.id, "CSS-000002",
+                                     at=datetime.now(UTC), status=TicketStatus.RESOLVED))
+            uow.commit()
+        assert "1 closed · 0 reminded" in _ok(clico("tickets", "auto-close"))
+        assert "0 closed · 0 reminded" in _ok(clico("tickets", "auto-close"))
+        with db.uow_factory(readonly=True) as uow:
+            closed = uow.tickets.get_by_number("CSS-000001")
+            fresh = uow.tickets.get_by_number("CSS-000002")
+        assert closed is not None and closed.status is TicketStatus.CLOSED
+        assert fresh is not None and fresh.status is TicketStatus.RESOLVED
+    finally:
+        db.dispose()

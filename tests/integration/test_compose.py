@@ -110,3 +110,14 @@ def test_close_stops_the_workers_and_can_run_twice(tmp_path: Path) -> None:
         assert not database.pending_migrations()
     finally:
         database.dispose()
+
+
+def test_the_conversation_settings_reach_the_core(tmp_path: Path) -> None:
+    settings = Settings.from_env({"CLICO_DATA_DIR": str(tmp_path), "CLICO_LANGUAGE": "en",
+                                  "CLICO_SUPPORT_INBOX": "help@example.com",
+                                  "CLICO_AUTO_CLOSE_DAYS": "10"})
+    with build(settings, schema=Schema.UPGRADE) as backend:
+        ports = backend.services.ports
+        assert (ports.support_inbox, ports.language.value) == ("help@example.com", "en")
+        assert ports.status_rules.auto_close_after.days == 10
+        assert ports.status_rules.remind_after().days == 8

@@ -27,7 +27,7 @@ def test_the_pages_show_the_issues_labels(language: str) -> None:
     assert shown == LABELS[language]
 
 
-@pytest.mark.parametrize("template", [MailTemplate.TICKET_CHANGED])
+@pytest.mark.parametrize("template", [MailTemplate.TICKET_CHANGED, MailTemplate.TICKET_REPLY])
 @pytest.mark.parametrize("language", list(Language))
 def test_the_mails_show_the_issues_labels(template: MailTemplate, language: Language) -> None:
     renderer = MailRenderer("https://support.example.com")

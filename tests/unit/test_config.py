@@ -28,6 +28,8 @@ EVERYTHING = {
     "CLICO_MAIL_WORKER": "0",
     "CLICO_ARGON2_CONCURRENCY": "3",
     "CLICO_HASHING_NICE": "7",
+    "CLICO_SUPPORT_INBOX": " Support@Example.COM ",
+    "CLICO_AUTO_CLOSE_DAYS": "10",
 }
 
 
@@ -37,7 +39,8 @@ def test_every_variable_reaches_its_field() -> None:
         base_url="https://support.example.com", secret_key="s" * 40, mode=Mode.PRODUCTION,
         data_dir=Path("/srv/clico"), database_url="postgresql+psycopg://clico@db/clico",
         mail_url="smtp://mail.example.com:587?starttls=require", mail_from="help@example.com",
-        language="en", start_mail_worker=False, argon2_concurrency=3, hashing_nice=7)
+        language="en", start_mail_worker=False, argon2_concurrency=3, hashing_nice=7,
+        support_inbox="Support@example.com", auto_close_days=10)
     assert settings.effective_database_url() == "postgresql+psycopg://clico@db/clico"
     assert settings.effective_mail_url() == "smtp://mail.example.com:587?starttls=require"
 
@@ -48,6 +51,7 @@ def test_unset_variables_take_the_defaults(tmp_path: Path) -> None:
     assert settings.mode is Mode.DEVELOPMENT and settings.start_mail_worker
     assert settings.argon2_concurrency == DEFAULT_ARGON2_CONCURRENCY
     assert settings.hashing_nice == DEFAULT_HASHING_NICE
+    assert (settings.support_inbox, settings.auto_close_days) == ("", 7)
     assert settings.effective_database_url() == f"sqlite:///{tmp_path.resolve()}/clico.db"
     assert settings.effective_mail_url() == f"maildir://{tmp_path.resolve()}/mail"
 
@@ -80,6 +84,8 @@ def test_the_mail_worker_switch(value: str, expected: bool) -> None:
     ("CLICO_BASE_URL", "support.example.com", "CLICO_BASE_URL must be an absolute http(s)"),
     ("CLICO_BASE_URL", "", "CLICO_BASE_URL must be an absolute http(s)"),
     ("CLICO_MAIL_FROM", "Help <help@example.com>", "CLICO_MAIL_FROM must be a bare e-mail"),
+    ("CLICO_SUPPORT_INBOX", "Help <help@example.com>", "CLICO_SUPPORT_INBOX must be an e-mail"),
+    ("CLICO_AUTO_CLOSE_DAYS", "2", "CLICO_AUTO_CLOSE_DAYS must be a whole number from 3 to 365"),
 ])
 def test_a_bad_value_is_a_settings_error_naming_its_variable(variable: str, value: str,
                                                                message: str) -> None:

@@ -11,7 +11,8 @@ import pytest
 from clico_adapters.mail import MailRenderer
 from clico_adapters.mail.samples import SAMPLE_CONTEXTS
 from clico_core.mail import MailTemplate, OutgoingMail
-from clico_core.services import OpenTicket, SignIn
+from clico_core.services import OpenTicket, PostReply, SignIn
+from clico_core.tickets import TicketQuery
 from clico_core.values import Language
 
 from ..support import PASSWORD, World
@@ -108,9 +109,15 @@ def test_the_mails_the_core_sends_all_render(world: World, renderer: MailRendere
     world.services.change_password(viewer, PASSWORD, PASSWORD + "!", PASSWORD + "!")
     world.services.sign_in(SignIn("jan", PASSWORD + "!"))
     world.services.reset_two_factor("jan")  # two-factor-changed
+    engineer = world.engineer()
+    number = world.services.list_tickets(viewer, TicketQuery()).rows[0].number
+    world.services.post_reply(engineer, PostReply(number, "<p>try this</p>"))  # ticket-reply
+    world.services.change_status(engineer, number, "resolved")  # ticket-changed
+    world.clock.advance(timedelta(days=5, minutes=1))
+    world.services.auto_close_resolved()  # ticket-closing-soon
 
     sent = {m.mail.template for m in world.mails.all()}
-    assert sent == set(MailTemplate) - {MailTemplate.TICKET_CHANGED}
+    assert sent == set(MailTemplate)
     for message in world.mails.all():
         assert set(message.mail.context) == set(SAMPLE_CONTEXTS[message.mail.template])
         for lang in Language:

@@ -1,8 +1,8 @@
 """Example context of every message: the keys each template needs, for previews and tests.
 
 ``…_path`` values are paths below the base URL; the renderer adds the matching ``…_url``.
-``ticket-changed`` is defined here first (the engineer workspace will emit it): ``status`` is
-a ``clico_core.tickets.TicketStatus`` value.
+``status`` is a ``clico_core.tickets.TicketStatus`` value; a ``name`` may be empty (a mail to
+the support inbox). No ticket mail carries an article's text.
 """
 
 from __future__ import annotations
@@ -33,4 +33,12 @@ SAMPLE_CONTEXTS: Mapping[MailTemplate, Mapping[str, str]] = {
                                   "subject": "Tunel IPsec zrywa się co godzinę",
                                   "status": "waiting_for_customer",
                                   "link_path": "/tickets/2026-000123"},
+    MailTemplate.TICKET_REPLY: {"name": "Łucja Żółkiewska", "number": "2026-000123",
+                                "subject": "Tunel IPsec zrywa się co godzinę",
+                                "status": "open", "author": "Paweł Śliwiński",
+                                "link_path": "/tickets/2026-000123"},
+    MailTemplate.TICKET_CLOSING_SOON: {"name": "Łucja Żółkiewska", "number": "2026-000123",
+                                       "subject": "Tunel IPsec zrywa się co godzinę",
+                                       "status": "resolved", "closes_on": "2026-12-02",
+                                       "link_path": "/tickets/2026-000123"},
 }

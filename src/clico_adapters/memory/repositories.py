@@ -14,7 +14,7 @@ from clico_core.companies import Company
 from clico_core.contracts import Activation, Contract
 from clico_core.errors import ConcurrencyConflict, DuplicateContractNumber, ValidationFailed
 from clico_core.mail import OutboxMessage, OutgoingMail
-from clico_core.ports import AssetPage, SessionHolder
+from clico_core.ports import AssetPage, QuietTicket, SessionHolder
 from clico_core.sessions import Session
 from clico_core.tickets import (
     COUNT_CAP,
@@ -25,12 +25,17 @@ from clico_core.tickets import (
     TicketQuery,
     TicketRow,
     TicketScope,
+    TicketStatus,
     sort_key_of,
 )
 from clico_core.tokens import Token, TokenPurpose
 from clico_core.values import company_key, email_key, login_key
 
 from .store import MemoryStore, UndoLog, fresh
+
+# what ``TicketRepository.update_state`` writes (the rest of a ticket never changes)
+STATE_FIELDS = ("status", "modified_at", "priority", "assignee_id", "resolved_at",
+                "closed_at", "close_reminded_at", "version")
 
 
 class _Repo:
@@ -204,6 +209,24 @@ class MemoryTickets(_Repo):
         return fresh(next((t for t in self.store.tickets.values()
                            if t.reporter_id == reporter_id and t.idempotency_key == key), None))
 
+    def update_state(self, ticket: Ticket) -> bool:
+        stored = self.store.tickets.get(ticket.id)
+        if stored is None or stored.version != ticket.version:
+            return False
+        ticket.version += 1
+        self.undo.put(self.store.tickets, ticket.id, evolve(
+            stored, **{name: getattr(ticket, name) for name in STATE_FIELDS}))
+        return True
+
+    def resolved_quiet(self, since: datetime, *, unreminded: bool,
+                       after: QuietTicket | None, limit: int) -> list[QuietTicket]:
+        found = sorted((t.modified_at, t.id) for t in self.store.tickets.values()
+                       if t.status is TicketStatus.RESOLVED and t.modified_at <= since
+                       and not (unreminded and t.close_reminded_at is not None
+                                and t.close_reminded_at >= t.modified_at))
+        start = (after.modified_at, after.id) if after else None
+        return [QuietTicket(i, m) for m, i in found if start is None or (m, i) > start][:limit]
+
     def _rows(self, scope: TicketScope, query: TicketQuery) -> list[TicketRow]:
         statuses = query.wanted_statuses()
         text = query.text.strip().casefold()
@@ -355,6 +378,9 @@ class MemoryAudit(_Repo):
     def recent(self, account_id: str | None = None, limit: int = 100) -> list[AuditEvent]:
         rows = [e for e in self.store.audit if account_id is None or e.account_id == account_id]
         return list(reversed(rows))[:limit]
+
+    def for_ticket(self, ticket_id: str, limit: int = 500) -> list[AuditEvent]:
+        return [e for e in self.store.audit if e.ticket_id == ticket_id][:limit]
 
 
 class MemoryOutbox(_Repo):

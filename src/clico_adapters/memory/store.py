@@ -20,6 +20,7 @@ class MemoryStore:
     activations: dict[tuple[str, str], Any] = field(factory=dict)
     assets: dict[str, Any] = field(factory=dict)
     tickets: dict[str, Any] = field(factory=dict)
+    articles: dict[str, Any] = field(factory=dict)
     tokens: dict[str, Any] = field(factory=dict)
     sessions: dict[str, Any] = field(factory=dict)
     attempts: dict[str, list[Any]] = field(factory=dict)

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from types import TracebackType
 from typing import Self
 
+from .articles import MemoryArticles
 from .repositories import (
     MemoryAccounts,
     MemoryAssets,
@@ -37,6 +38,7 @@ class MemoryUnitOfWork:
         self.contracts = MemoryContracts(store, self._undo)
         self.assets = MemoryAssets(store, self._undo)
         self.tickets = MemoryTickets(store, self._undo)
+        self.articles = MemoryArticles(store, self._undo)
         self.tokens = MemoryTokens(store, self._undo)
         self.sessions = MemorySessions(store, self._undo)
         self.attempts = MemoryAttempts(store, self._undo)

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from clico_core.accounts import Account, AccountState
+from clico_core.articles import Article, ArticleKind, AuthorRole
 from clico_core.assets import Asset
 from clico_core.audit import AuditEvent, AuditKind
 from clico_core.companies import Company
@@ -96,7 +97,18 @@ def ticket_values(ticket: Ticket) -> dict[str, Any]:
         "reporter_id": ticket.reporter_id, "created_at": ticket.created_at,
         "modified_at": ticket.modified_at, "status": ticket.status.value,
         "contract_id": ticket.contract_id, "questionnaire_id": ticket.questionnaire_id,
-        "idempotency_key": ticket.idempotency_key,
+        "idempotency_key": ticket.idempotency_key, **ticket_state_values(ticket),
+        "follows_id": ticket.follows_id,
+    }
+
+
+def ticket_state_values(ticket: Ticket) -> dict[str, Any]:
+    """The columns ``TicketRepository.update_state`` writes (as the memory STATE_FIELDS)."""
+    return {
+        "status": ticket.status.value, "modified_at": ticket.modified_at,
+        "priority": ticket.priority.value, "assignee_id": ticket.assignee_id,
+        "resolved_at": ticket.resolved_at, "closed_at": ticket.closed_at,
+        "close_reminded_at": ticket.close_reminded_at, "version": ticket.version,
     }
 
 
@@ -110,6 +122,28 @@ def ticket_from(row: Row, asset_ids: list[str], answers: dict[str, str]) -> Tick
         status=TicketStatus(row["status"]), asset_ids=asset_ids,
         contract_id=row["contract_id"], questionnaire_id=row["questionnaire_id"],
         answers=answers, idempotency_key=row["idempotency_key"],
+        assignee_id=row["assignee_id"], resolved_at=row["resolved_at"],
+        closed_at=row["closed_at"], close_reminded_at=row["close_reminded_at"],
+        follows_id=row["follows_id"], version=row["version"],
+    )
+
+
+def article_values(article: Article) -> dict[str, Any]:
+    return {
+        "id": article.id, "ticket_id": article.ticket_id, "kind": article.kind.value,
+        "author_id": article.author_id, "author_role": article.author_role.value,
+        "author_name": article.author_name, "created_at": article.created_at,
+        "body": article.body, "attachment_ids": list(article.attachment_ids),
+        "idempotency_key": article.idempotency_key,
+    }
+
+
+def article_from(row: Row) -> Article:
+    return Article(
+        id=row["id"], ticket_id=row["ticket_id"], kind=ArticleKind(row["kind"]),
+        author_id=row["author_id"], author_role=AuthorRole(row["author_role"]),
+        author_name=row["author_name"], created_at=row["created_at"], body=row["body"],
+        attachment_ids=tuple(row["attachment_ids"]), idempotency_key=row["idempotency_key"],
     )
 
 
@@ -150,12 +184,12 @@ def session_from(row: Row) -> Session:
 
 def audit_values(event: AuditEvent) -> dict[str, Any]:
     return {"kind": event.kind.value, "at": event.at, "account_id": event.account_id,
-            "client": event.client, "detail": event.detail}
+            "client": event.client, "detail": event.detail, "ticket_id": event.ticket_id}
 
 
 def audit_from(row: Row) -> AuditEvent:
     return AuditEvent(AuditKind(row["kind"]), row["at"], row["account_id"], row["client"],
-                      row["detail"])
+                      row["detail"], row["ticket_id"])
 
 
 def outbox_values(message: OutboxMessage) -> dict[str, Any]:

@@ -137,9 +137,34 @@ tickets = Table(
     _id("contract_id", "contracts.id"),
     Column("questionnaire_id", String(64)),
     Column("idempotency_key", String(64)),
+    # the conversation (migration 0006): plain ids without foreign keys, as SQLite cannot
+    # add a column with a constraint in place
+    Column("assignee_id", SortableText(ID)),
+    Column("resolved_at", UtcDateTime),
+    Column("closed_at", UtcDateTime),
+    Column("close_reminded_at", UtcDateTime),
+    Column("follows_id", SortableText(ID)),
+    Column("version", Integer, nullable=False, server_default="0"),
     UniqueConstraint("number"),
     # NULL keys never clash on either engine, so tickets without a key are unconstrained
     UniqueConstraint("reporter_id", "idempotency_key"),
+)
+
+# The conversation (migration 0006): a thread is read oldest first by (created_at, id).
+articles = Table(
+    "articles", metadata,
+    _id(primary_key=True),
+    _id("ticket_id", "tickets.id", nullable=False),
+    Column("kind", String(16), nullable=False),
+    _id("author_id", "accounts.id", nullable=False),
+    Column("author_role", String(16), nullable=False),
+    Column("author_name", String(200), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("body", Text, nullable=False),
+    Column("attachment_ids", JSON, nullable=False),
+    Column("idempotency_key", String(64)),
+    UniqueConstraint("author_id", "idempotency_key"),
+    Index("ix_articles_ticket_created", "ticket_id", "created_at", "id"),
 )
 
 ticket_assets = Table(
@@ -220,7 +245,9 @@ audit_log = Table(
     Column("account_id", SortableText(ID)),  # no foreign key: the log outlives what it mentions
     Column("client", String(128), nullable=False),
     Column("detail", Text, nullable=False),
+    Column("ticket_id", SortableText(ID)),  # a ticket's history (migration 0006)
     Index(None, "account_id", "seq"),
+    Index(None, "ticket_id", "seq"),
 )
 
 outbox = Table(

@@ -15,6 +15,7 @@ from .engine import AUTOCOMMIT_READS, READONLY
 from .errors import RetryableConflict, is_retryable, violated_constraint
 from .repositories import (
     SqlAccounts,
+    SqlArticles,
     SqlAssets,
     SqlAttempts,
     SqlAudit,
@@ -51,6 +52,7 @@ class SqlUnitOfWork:
         self.contracts = SqlContracts(self)
         self.assets = SqlAssets(self)
         self.tickets = SqlTickets(self)
+        self.articles = SqlArticles(self)
         self.tokens = SqlTokens(self)
         self.sessions = SqlSessions(self)
         self.attempts = SqlAttempts(self)

@@ -14,6 +14,7 @@ from .assets import (
     customer_overview,
     list_covered_assets,
 )
+from .auto_close import AutoCloseReport, auto_close_resolved
 from .context import Limits, Ports, RateLimit, Slowdown, Viewer
 from .contracts import (
     AssetSpec,
@@ -40,12 +41,27 @@ from .passwords import change_password, check_reset_token, request_password_rese
 from .registration import RegisterAccount, confirm_email, register_account
 from .signin import SignIn, SignInStep, authenticate, resend_code, sign_in, sign_out, verify_code
 from .staff import CreateStaff, create_staff_account
+from .ticket_conversation import (
+    Conversation,
+    Posted,
+    PostReply,
+    ReplyOffer,
+    conversation,
+    post_reply,
+)
 from .ticket_list import (
     FilterChoices,
     SignedInPage,
     filter_choices,
     list_tickets,
     list_tickets_for_session,
+)
+from .ticket_workflow import (
+    assign_ticket,
+    change_priority,
+    change_status,
+    close_ticket,
+    ticket_history,
 )
 from .tickets import (
     OpenTicket,
@@ -60,9 +76,11 @@ __all__ = [
     "AccountSummary",
     "ActivationRecord",
     "AssetSpec",
+    "AutoCloseReport",
     "ContractRecord",
     "ContractSummary",
     "ContractView",
+    "Conversation",
     "CoveredAsset",
     "CreateStaff",
     "CustomerView",
@@ -75,8 +93,11 @@ __all__ = [
     "MigratedAccount",
     "OpenTicket",
     "Ports",
+    "PostReply",
+    "Posted",
     "RateLimit",
     "RegisterAccount",
+    "ReplyOffer",
     "Services",
     "SignIn",
     "SignInStep",
@@ -85,12 +106,18 @@ __all__ = [
     "TotpSetup",
     "Viewer",
     "activate_contract",
+    "assign_ticket",
     "authenticate",
+    "auto_close_resolved",
     "begin_totp",
     "change_password",
+    "change_priority",
+    "change_status",
     "check_reset_token",
+    "close_ticket",
     "confirm_email",
     "contract_by_number",
+    "conversation",
     "covered_asset",
     "create_staff_account",
     "customer_overview",
@@ -111,6 +138,7 @@ __all__ = [
     "open_administrative_ticket",
     "open_technical_ticket",
     "open_ticket",
+    "post_reply",
     "questionnaire",
     "register_account",
     "request_password_reset",
@@ -122,5 +150,6 @@ __all__ = [
     "sign_in",
     "sign_out",
     "ticket_detail",
+    "ticket_history",
     "verify_code",
 ]

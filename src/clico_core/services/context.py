@@ -12,7 +12,9 @@ from ..accounts import Account
 from ..contracts import Contract
 from ..ports import Clock, PasswordHasher, SecretGenerator, TotpVerifier, UnitOfWorkFactory
 from ..questionnaires import QuestionnaireRegistry
+from ..ticket_status import StatusRules
 from ..tickets import TicketScope
+from ..values import Language
 
 
 def _zone(name: str) -> tzinfo:
@@ -108,6 +110,11 @@ class Ports:
     timezone: str = "Europe/Warsaw"
     totp: TotpVerifier | None = None  # None: accounts cannot enrol an authenticator app
     product_name: str = "CLICO Support System"
+    # where a customer's reply goes when no engineer is assigned ("": nowhere but the list),
+    # and in which language mails to it are written
+    support_inbox: str = ""
+    language: Language = Language.PL
+    status_rules: StatusRules = field(factory=StatusRules)
 
     def today(self) -> date:
         """The calendar day in the portal's time zone (contract dates are local days)."""

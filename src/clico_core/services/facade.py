@@ -9,14 +9,17 @@ from typing import ParamSpec, TypeVar
 from attrs import frozen
 
 from ..accounts import Account
+from ..articles import ARTICLE_PAGE_SIZE
+from ..audit import AuditEvent
 from ..contracts import Contract
 from ..errors import TransientConflict
 from ..ports import AssetPage
 from ..questionnaires import Questionnaire
-from ..tickets import Ticket, TicketDetail, TicketPage, TicketQuery
+from ..tickets import Priority, Ticket, TicketDetail, TicketPage, TicketQuery, TicketStatus
 from . import (
     accounts_admin,
     assets,
+    auto_close,
     contracts,
     contracts_admin,
     demo,
@@ -26,7 +29,9 @@ from . import (
     registration,
     signin,
     staff,
+    ticket_conversation,
     ticket_list,
+    ticket_workflow,
     tickets,
     totp,
 )
@@ -151,6 +156,34 @@ class Services:
 
     def ticket_detail(self, viewer: Viewer, number: str) -> TicketDetail:
         return _again(tickets.ticket_detail, viewer, number, self.ports)
+
+    # the conversation of a ticket -----------------------------------------------------
+    def post_reply(self, viewer: Viewer, cmd: ticket_conversation.PostReply
+                   ) -> ticket_conversation.Posted:
+        return _again(ticket_conversation.post_reply, viewer, cmd, self.ports)
+
+    def conversation(self, viewer: Viewer, number: str, cursor: str = "",
+                     page_size: int = ARTICLE_PAGE_SIZE) -> ticket_conversation.Conversation:
+        return _again(ticket_conversation.conversation, viewer, number, self.ports, cursor,
+                      page_size)
+
+    def change_status(self, viewer: Viewer, number: str, status: str) -> TicketStatus:
+        return _again(ticket_workflow.change_status, viewer, number, status, self.ports)
+
+    def close_ticket(self, viewer: Viewer, number: str) -> TicketStatus:
+        return _again(ticket_workflow.close_ticket, viewer, number, self.ports)
+
+    def change_priority(self, viewer: Viewer, number: str, priority: str) -> Priority:
+        return _again(ticket_workflow.change_priority, viewer, number, priority, self.ports)
+
+    def assign_ticket(self, viewer: Viewer, number: str, assignee_id: str | None) -> None:
+        _again(ticket_workflow.assign_ticket, viewer, number, assignee_id, self.ports)
+
+    def ticket_history(self, viewer: Viewer, number: str) -> list[AuditEvent]:
+        return _again(ticket_workflow.ticket_history, viewer, number, self.ports)
+
+    def auto_close_resolved(self) -> auto_close.AutoCloseReport:
+        return _again(auto_close.auto_close_resolved, self.ports)
 
     # operators ------------------------------------------------------------------------
     def import_migrated_accounts(self, rows: Sequence[migration.MigratedAccount], *,

@@ -6,10 +6,13 @@ from collections.abc import Mapping
 
 from attrs import field, frozen
 
+from ..articles import Article, ArticleKind
+from ..audit import AuditEvent, AuditKind
 from ..errors import ConcurrencyConflict, NotFound, ValidationFailed
 from ..mail import MailTemplate, OutgoingMail
 from ..policies import AnswersCompleteAndTyped, TechnicalTicketRequiresCoveredAsset, check_rule
 from ..ports import UnitOfWork
+from ..ticket_status import role_of
 from ..tickets import (
     MAX_DESCRIPTION,
     MAX_SUBJECT,
@@ -20,7 +23,7 @@ from ..tickets import (
     TicketKind,
     format_ticket_number,
 )
-from ..values import CompanyId, clean_line, lookup_text
+from ..values import CompanyId, TicketId, clean_line, lookup_text
 from .context import Ports, Viewer
 
 MAX_IDEMPOTENCY_KEY = 64
@@ -36,6 +39,7 @@ class OpenTicket:
     answers: Mapping[str, str] = field(factory=dict)
     company_id: CompanyId | None = None  # administrative tickets: which company it is for
     idempotency_key: str | None = None
+    follows: str | None = None  # the number of a closed ticket this one follows up
 
 
 def _clean_common(cmd: OpenTicket, ports: Ports) -> tuple[str, str, Priority, RelationType]:
@@ -101,6 +105,17 @@ def _existing(uow: UnitOfWork, viewer: Viewer, key: str | None) -> Ticket | None
     return uow.tickets.get_by_idempotency_key(viewer.account.id, key)
 
 
+def _followed(uow: UnitOfWork, viewer: Viewer, number: str | None) -> TicketId | None:
+    """The id of the ticket a follow-up links: one the viewer may see, else a field error."""
+    if not number:
+        return None
+    wanted = lookup_text(number, 32)
+    old = uow.tickets.get_by_number(wanted) if wanted else None
+    if old is None or not viewer.scope.allows_ticket(old.company_id, old.reporter_id):
+        raise ValidationFailed({"follows": "invalid"})
+    return old.id
+
+
 def open_ticket(viewer: Viewer, cmd: OpenTicket, ports: Ports) -> Ticket:
     """Open a ticket: technical when an asset is attached, administrative otherwise.
 
@@ -135,6 +150,7 @@ def open_ticket(viewer: Viewer, cmd: OpenTicket, ports: Ports) -> Ticket:
                 company_id = _administrative_company(viewer, cmd.company_id)
                 kind, answers, asset_ids = TicketKind.ADMINISTRATIVE, {}, []
                 contract_id, questionnaire_id = None, None
+            follows_id = _followed(uow, viewer, cmd.follows)
             number = format_ticket_number(uow.tickets.next_number())
             ticket = Ticket(
                 id=ports.secrets.new_id(), number=number, kind=kind, subject=subject,
@@ -142,8 +158,16 @@ def open_ticket(viewer: Viewer, cmd: OpenTicket, ports: Ports) -> Ticket:
                 company_id=company_id, reporter_id=account.id, created_at=now, modified_at=now,
                 asset_ids=asset_ids, contract_id=contract_id, questionnaire_id=questionnaire_id,
                 answers=answers, idempotency_key=cmd.idempotency_key or None,
+                follows_id=follows_id,
             )
             uow.tickets.add(ticket)
+            # the description opens the conversation; the article shares the ticket's id
+            uow.articles.add(Article(
+                id=ticket.id, ticket_id=ticket.id, kind=ArticleKind.DESCRIPTION,
+                author_id=account.id, author_role=role_of(account.is_staff),
+                author_name=account.full_name, created_at=now, body=description))
+            uow.audit.record(AuditEvent(AuditKind.TICKET_OPENED, now, account.id,
+                                        detail=number, ticket_id=ticket.id))
             uow.outbox.add(OutgoingMail(MailTemplate.TICKET_CREATED, account.email,
                                         account.language,
                                         {"name": account.full_name, "number": number,

@@ -6,6 +6,7 @@ import itertools
 from datetime import UTC, date, datetime, timedelta
 
 from ..accounts import Account, AccountState
+from ..articles import Article, ArticleKind, AuthorRole
 from ..assets import Asset
 from ..companies import Company
 from ..contracts import Contract, hash_contract_key
@@ -58,3 +59,11 @@ def ticket(company_id: str, reporter_id: str, number: str, *, at: datetime = T0,
                   RelationType.INCIDENT, company_id, reporter_id, when, when, status,
                   list(asset_ids or []), None, "PALO_ALTO" if asset_ids else None,
                   dict(answers or {}), idempotency_key)
+
+
+def article(ticket_id: str, author_id: str, *, at: datetime = T0, minutes: int = 0,
+            kind: ArticleKind = ArticleKind.PUBLIC_REPLY, body: str = "<p>reply</p>",
+            idempotency_key: str | None = None, article_id: str | None = None) -> Article:
+    role = AuthorRole.CUSTOMER if kind is ArticleKind.DESCRIPTION else AuthorRole.STAFF
+    return Article(article_id or new_id("ar"), ticket_id, kind, author_id, role, "Jan Kowalski",
+                   at + timedelta(minutes=minutes), body, (), idempotency_key)

@@ -60,6 +60,8 @@ def config(runtime: Runtime) -> None:
         "CLICO_MAIL_WORKER": "1" if s.start_mail_worker else "0",
         "CLICO_HASHING_NICE": str(s.hashing_nice),
         "CLICO_ARGON2_CONCURRENCY": str(s.argon2_concurrency),
+        "CLICO_SUPPORT_INBOX": s.support_inbox or "(not set)",
+        "CLICO_AUTO_CLOSE_DAYS": str(s.auto_close_days),
         "CLICO_SECRET_KEY": "****" if s.secret_key else "(not set: a random per-process key)",
     }
     for key, value in rows.items():

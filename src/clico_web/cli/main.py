@@ -11,6 +11,7 @@ from .database import config, db
 from .demo import demo
 from .outbox import outbox
 from .serve import serve, worker
+from .tickets import tickets
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -23,5 +24,5 @@ def main(ctx: click.Context) -> None:
     ctx.call_on_close(runtime.close)
 
 
-for command in (serve, worker, db, config, demo, contracts, accounts, staff, outbox):
+for command in (serve, worker, db, config, demo, contracts, accounts, staff, outbox, tickets):
     main.add_command(command)

@@ -141,3 +141,8 @@ class SqlAudit(SqlRepository):
         if account_id is not None:
             query = query.where(audit_log.c.account_id == account_id)
         return [audit_from(r) for r in self.uow.execute(query).mappings()]
+
+    def for_ticket(self, ticket_id: str, limit: int = 500) -> list[AuditEvent]:
+        query = select(audit_log).where(audit_log.c.ticket_id == ticket_id).order_by(
+            audit_log.c.seq).limit(limit)
+        return [audit_from(r) for r in self.uow.execute(query).mappings()]

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Sequence, insert, select
+from datetime import datetime
+
+from sqlalchemy import Sequence, bindparam, insert, or_, select, tuple_, update
 from sqlalchemy.dialects import sqlite
 
 from clico_core.errors import ConcurrencyConflict
-from clico_core.tickets import Ticket, TicketPage, TicketQuery, TicketScope
+from clico_core.ports import QuietTicket
+from clico_core.tickets import Ticket, TicketPage, TicketQuery, TicketScope, TicketStatus
 
-from ..mapping import ticket_from, ticket_values
+from ..mapping import ticket_from, ticket_state_values, ticket_values
 from ..tables import (
     TICKET_NUMBER_SEQUENCE,
     ticket_answers,
@@ -55,7 +58,9 @@ class SqlTickets(SqlRepository):
                 for i, (question, answer) in enumerate(ticket.answers.items())])
 
     def _one(self, condition: object) -> Ticket | None:
-        row = self.uow.execute(select(tickets).where(condition)).mappings().first()  # type: ignore[arg-type]
+        # locked in a write unit of work: a change decided on this read cannot be lost
+        query = self.for_change(select(tickets).where(condition))  # type: ignore[arg-type]
+        row = self.uow.execute(query).mappings().first()
         if row is None:
             return None
         asset_ids = list(self.uow.execute(
@@ -76,6 +81,33 @@ class SqlTickets(SqlRepository):
     def get_by_idempotency_key(self, reporter_id: str, key: str) -> Ticket | None:
         return self._one((tickets.c.reporter_id == reporter_id)
                          & (tickets.c.idempotency_key == key))
+
+    def update_state(self, ticket: Ticket) -> bool:
+        """One conditional UPDATE on the version read: a writer that read an older version
+        changes no row and learns it from the row count."""
+        values = ticket_state_values(ticket)
+        values["version"] = ticket.version + 1
+        result = self.uow.execute(update(tickets).where(
+            tickets.c.id == ticket.id, tickets.c.version == ticket.version).values(values))
+        if result.rowcount != 1:
+            return False
+        ticket.version += 1
+        return True
+
+    def resolved_quiet(self, since: datetime, *, unreminded: bool,
+                       after: QuietTicket | None, limit: int) -> list[QuietTicket]:
+        """Walks ``ix_tickets_status_modified`` (status, modified_at, id)."""
+        query = select(tickets.c.id, tickets.c.modified_at).where(
+            tickets.c.status == TicketStatus.RESOLVED.value, tickets.c.modified_at <= since)
+        if unreminded:
+            query = query.where(or_(tickets.c.close_reminded_at.is_(None),
+                                    tickets.c.close_reminded_at < tickets.c.modified_at))
+        if after is not None:
+            query = query.where(tuple_(tickets.c.modified_at, tickets.c.id) > tuple_(
+                bindparam("after_at", after.modified_at, type_=tickets.c.modified_at.type),
+                bindparam("after_id", after.id, type_=tickets.c.id.type)))
+        query = query.order_by(tickets.c.modified_at, tickets.c.id).limit(limit)
+        return [QuietTicket(row.id, row.modified_at) for row in self.uow.execute(query)]
 
     def page_for(self, scope: TicketScope, query: TicketQuery) -> TicketPage:
         """One page in at most two statements: the capped count (with whether rows lie on

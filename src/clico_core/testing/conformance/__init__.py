@@ -14,6 +14,7 @@ Subclass ``UnitOfWorkConformance`` in your tests and provide two fixtures::
 The same tests run against the in-memory, SQLite and PostgreSQL adapters.
 """
 
+from .articles import ArticleConformance
 from .mail import MailQueueConformance
 from .repositories import RepositoryConformance
 from .session_holder import SessionHolderConformance
@@ -21,12 +22,13 @@ from .ticket_list import TicketListConformance
 
 
 class UnitOfWorkConformance(RepositoryConformance, SessionHolderConformance,
-                            TicketListConformance, MailQueueConformance):
+                            TicketListConformance, MailQueueConformance, ArticleConformance):
     """Everything at once."""
 
 
 __all__ = [
-    "MailQueueConformance", "RepositoryConformance", "SessionHolderConformance",
+    "ArticleConformance", "MailQueueConformance", "RepositoryConformance",
+    "SessionHolderConformance",
     "TicketListConformance",
     "UnitOfWorkConformance",
 ]

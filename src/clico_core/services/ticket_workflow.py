@@ -1,0 +1,105 @@
+"""Changing a ticket without writing to it: its status, closing it, its priority and who
+handles it; and its history, for staff."""
+
+from __future__ import annotations
+
+from ..audit import AuditEvent, AuditKind
+from ..errors import PermissionDenied, ValidationFailed
+from ..mail import MailTemplate
+from ..policies import check_rule
+from ..ticket_status import StatusChangeAllowed, move, role_of
+from ..tickets import Priority, TicketStatus
+from ..values import lookup_text
+from .context import Ports, Viewer
+from .ticket_changes import TicketChanges, visible_ticket
+
+HISTORY_LIMIT = 500
+
+
+def _status(value: str) -> TicketStatus:
+    try:
+        return TicketStatus(value)
+    except ValueError:
+        raise ValidationFailed({"status": "invalid_choice"}) from None
+
+
+def change_status(viewer: Viewer, number: str, status: str, ports: Ports) -> TicketStatus:
+    """Set the status by hand, as the machine allows the viewer; the status after.
+
+    Setting the status it already has changes nothing (two people resolving it at once).
+    Errors: ``NotFound``, ``ValidationFailed`` (no such status), ``TransitionNotAllowed``,
+    ``TicketClosed`` (a closed ticket is reopened by a reply, not by hand).
+    """
+    target = _status(status)
+    account = viewer.account
+    with ports.uow() as uow:
+        ticket = visible_ticket(uow, viewer, number)
+        if ticket.status is target:
+            return target
+        now = ports.clock.now()
+        check_rule(StatusChangeAllowed(ticket, role_of(account.is_staff), target, now,
+                                       ports.status_rules))
+        changes = TicketChanges(uow, ports, account, now)
+        before = move(ticket, target, now)
+        changes.save(ticket)
+        changes.status_changed(ticket, before)
+        if account.is_staff:
+            changes.mail_reporter(MailTemplate.TICKET_CHANGED, ticket)
+        uow.commit()
+        return target
+
+
+def close_ticket(viewer: Viewer, number: str, ports: Ports) -> TicketStatus:
+    """``Zamknij zgłoszenie``: the customer's people (or staff) close the ticket; closing a
+    closed ticket again changes nothing."""
+    return change_status(viewer, number, TicketStatus.CLOSED.value, ports)
+
+
+def change_priority(viewer: Viewer, number: str, priority: str, ports: Ports) -> Priority:
+    """Staff set the priority (not public activity: ``Data modyfikacji`` stays)."""
+    if not viewer.account.is_staff:
+        raise PermissionDenied()
+    try:
+        wanted = Priority(priority)
+    except ValueError:
+        raise ValidationFailed({"priority": "invalid_choice"}) from None
+    with ports.uow() as uow:
+        ticket = visible_ticket(uow, viewer, number)
+        if ticket.priority is wanted:
+            return wanted
+        changes = TicketChanges(uow, ports, viewer.account, ports.clock.now())
+        before, ticket.priority = ticket.priority, wanted
+        changes.save(ticket)
+        changes.record(AuditKind.TICKET_PRIORITY_CHANGED, ticket,
+                       f"{before.value} -> {wanted.value}")
+        uow.commit()
+        return wanted
+
+
+def assign_ticket(viewer: Viewer, number: str, assignee_id: str | None, ports: Ports) -> None:
+    """Staff hand the ticket to an engineer (a staff account), or to nobody (None, "")."""
+    if not viewer.account.is_staff:
+        raise PermissionDenied()
+    wanted = lookup_text(assignee_id or "", 64)
+    with ports.uow() as uow:
+        ticket = visible_ticket(uow, viewer, number)
+        if wanted is not None:
+            engineer = uow.accounts.get(wanted)
+            if engineer is None or not engineer.is_staff:
+                raise ValidationFailed({"assignee": "invalid_choice"})
+        if ticket.assignee_id == wanted:
+            return
+        changes = TicketChanges(uow, ports, viewer.account, ports.clock.now())
+        ticket.assignee_id = wanted
+        changes.save(ticket)
+        changes.record(AuditKind.TICKET_ASSIGNED, ticket, wanted or "")
+        uow.commit()
+
+
+def ticket_history(viewer: Viewer, number: str, ports: Ports) -> list[AuditEvent]:
+    """Every recorded change of the ticket, oldest first: for staff only."""
+    if not viewer.account.is_staff:
+        raise PermissionDenied()
+    with ports.uow(readonly=True) as uow:
+        ticket = visible_ticket(uow, viewer, number)
+        return uow.audit.for_ticket(ticket.id, HISTORY_LIMIT)
