@@ -25,7 +25,7 @@ from clico_adapters.sql import SqlDatabase
 from clico_core.services import SignIn
 
 from . import http_load, list_cost, machine, report, signin_flood
-from .databases import POSTGRES_ENV, Databases
+from .databases import POSTGRES_ENV, Databases, bench_box
 from .seed import Seeded, password_hash, seed_all
 
 HERE = Path(__file__).resolve().parent
@@ -41,7 +41,7 @@ def _log(message: str) -> None:
 
 
 def _session_cookie(seeded: Seeded, login: str) -> str:
-    db = SqlDatabase.from_url(seeded.url)
+    db = SqlDatabase.from_url(seeded.url, box=bench_box())
     try:
         services = bootstrap(uow=db.uow_factory, hasher=Argon2Hasher())
         step = services.sign_in(SignIn(login, seeded.password, "127.0.0.1"))
@@ -54,7 +54,7 @@ def _session_cookie(seeded: Seeded, login: str) -> str:
 def _deep_path(seeded: Seeded) -> str | None:
     """The list 100k rows deep (the customer's view with closed tickets) or its last page."""
     staff, base, params = list_cost.VIEWS["customer, with closed"]
-    db = SqlDatabase.from_url(seeded.url)
+    db = SqlDatabase.from_url(seeded.url, box=bench_box())
     try:
         scope = list_cost.scope_of(seeded, staff)
         total = list_cost.matching(db, scope, base)

@@ -37,6 +37,8 @@ from clico_core.services import Services, Viewer
 from clico_web import Settings, create_app
 from clico_web.backend import hasher_for
 
+from .databases import bench_box
+
 T = TypeVar("T")
 
 
@@ -149,7 +151,7 @@ async def _respond(send: Send, status: int, body: bytes, content_type: bytes) ->
 
 def build(database_url: str, secret_key: str, data_dir: Path) -> ASGIApp:
     """The portal over ``database_url`` with the bench routes in front of it."""
-    db = SqlDatabase.from_url(database_url)
+    db = SqlDatabase.from_url(database_url, box=bench_box())
     settings = Settings(secret_key=secret_key, data_dir=data_dir, start_mail_worker=False)
     hasher = CountingHasher(settings)
     services = bootstrap(uow=db.uow_factory, hasher=hasher)

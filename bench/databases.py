@@ -11,7 +11,15 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, make_url, text
 
+from clico_adapters.secretbox import AesGcmSecretBox
+
 POSTGRES_ENV = "CLICO_BENCH_POSTGRES_URL"
+# the key the bench's databases seal their secrets with (codes, links in queued mail)
+BENCH_SECRET_KEY = "b" * 40
+
+
+def bench_box() -> AesGcmSecretBox:
+    return AesGcmSecretBox(BENCH_SECRET_KEY)
 
 
 class Databases:

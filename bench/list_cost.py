@@ -30,6 +30,7 @@ from clico_core.tickets import (
 from clico_web import Settings, create_app
 
 from . import asgi
+from .databases import bench_box
 from .seed import Seeded
 from .stats import queries_only, statements, summary_ms
 
@@ -213,7 +214,7 @@ def measure(seeded_by_size: dict[int, Seeded], repetitions: int, log: Any) -> di
     databases: list[SqlDatabase] = []
     try:
         for size, seeded in sorted(seeded_by_size.items()):
-            db = SqlDatabase.from_url(seeded.url)
+            db = SqlDatabase.from_url(seeded.url, box=bench_box())
             databases.append(db)
             services = bootstrap(uow=db.uow_factory, hasher=Argon2Hasher())
             app = create_app(Settings(secret_key="b" * 40, start_mail_worker=False), services)

@@ -22,6 +22,7 @@ from clico_adapters.sql import SqlDatabase
 from clico_adapters.sql.tables import outbox, tickets
 from clico_core.services import OpenTicket, SignIn
 
+from .databases import bench_box
 from .seed import PASSWORD, VIEWER
 
 DESCRIPTION = ("<p>The <b>HA pair</b> fails over every night at 02:00; the passive unit "
@@ -56,7 +57,7 @@ def _last_outbox_seq(db: SqlDatabase) -> int:
 
 
 def measure(url: str, blocks: int, block_size: int) -> dict[str, Any]:
-    db = SqlDatabase.from_url(url)
+    db = SqlDatabase.from_url(url, box=bench_box())
     services = bootstrap(uow=db.uow_factory, hasher=Argon2Hasher())
     token = services.sign_in(SignIn(VIEWER, PASSWORD, "bench-writer")).session_token
     viewer = services.authenticate(token)

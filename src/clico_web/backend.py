@@ -8,14 +8,23 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from typing import Any, Protocol
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any, Protocol
 
 from clico_adapters.bootstrap import bootstrap
+from clico_adapters.files import private_directory
+from clico_adapters.scheduled import ScheduledJob
 from clico_core.services import Services
 
+from .log_redaction import RedactSecrets
 from .settings import Mode, Settings, SettingsError
 
+if TYPE_CHECKING:
+    from clico_adapters.sql import SqlDatabase
+
 log = logging.getLogger("clico_web")
+PRUNE_EVERY = timedelta(hours=1)
+PRUNE_BATCHES_PER_ROUND = 10  # of Retention.batch rows each
 
 
 class Worker(Protocol):
@@ -27,18 +36,14 @@ class Worker(Protocol):
 def build_backend(settings: Settings) -> tuple[Services, Any]:
     """The services over SQL (if available) and the outbox's delivery queue."""
     try:
-        from clico_adapters.sql import SqlDatabase, default_database_url
+        import clico_adapters.sql  # noqa: F401
     except ImportError:  # SQLAlchemy not installed
         from clico_adapters.memory import MemoryMailQueue, MemoryStore, MemoryUnitOfWorkFactory
         log.warning("clico_adapters.sql is not available: data is kept in memory only")
         store = MemoryStore()
         return (bootstrap(uow=MemoryUnitOfWorkFactory(store), hasher=hasher_for(settings)),
                 MemoryMailQueue(store))
-    url = settings.database_url
-    if not url:
-        settings.data_dir.mkdir(parents=True, exist_ok=True)
-        url = default_database_url(settings.data_dir)
-    db = SqlDatabase.from_url(url)
+    db = open_database(settings)
     if settings.mode is Mode.DEMO:
         db.upgrade()  # a throw-away demo may set itself up
     elif db.pending_migrations():
@@ -46,6 +51,20 @@ def build_backend(settings: Settings) -> tuple[Services, Any]:
         db.dispose()
         raise SettingsError("the database schema is not up to date: run `clico db upgrade`")
     return bootstrap(uow=db.uow_factory, hasher=hasher_for(settings)), db.mail_queue
+
+
+def open_database(settings: Settings) -> SqlDatabase:
+    """The configured database (SQLite in the data directory by default), sealing its
+    secrets with a key derived from ``CLICO_SECRET_KEY`` (docs/security.md)."""
+    from clico_adapters.secretbox import AesGcmSecretBox
+    from clico_adapters.sql import SqlDatabase, default_database_url
+
+    url = settings.database_url
+    if not url:
+        private_directory(settings.data_dir)
+        url = default_database_url(settings.data_dir)
+    box = AesGcmSecretBox(settings.effective_secret_key(), settings.previous_secret_keys)
+    return SqlDatabase.from_url(url, box=box)
 
 
 def hasher_for(settings: Settings) -> Any:
@@ -68,13 +87,49 @@ def build_mail_worker(settings: Settings, services: Services, queue: Any) -> Wor
         return None
     mail_url = settings.mail_url
     if not mail_url:
-        mail_url = mail_url_from_env(settings.data_dir, environ={})  # the local Maildir
-        if settings.mode is Mode.DEMO:
-            mail_url += "?log_codes=1"  # the demo shows sign-in codes in the log
+        demo = settings.mode is Mode.DEMO
+        # the local Maildir; the demo also shows sign-in codes in the server's log
+        mail_url = mail_url_from_env(settings.data_dir, environ={}, demo=demo)
+        if demo:
+            show_mail_log()
     renderer = MailRenderer(settings.base_url, settings.mail_from)
     worker: Worker = MailWorker(queue, transport_from_url(mail_url), renderer,
-                                services.ports.clock)
+                                services.ports.clock, jobs=[pruning(settings, services)])
     return worker
+
+
+def pruning(settings: Settings, services: Services) -> ScheduledJob:
+    """Delete what the retention periods no longer keep, hourly, in short transactions;
+    a backlog goes ``PRUNE_BATCHES_PER_ROUND`` batches at a time between mail rounds."""
+    def prune() -> bool:
+        report = services.prune(settings.retention, max_batches=PRUNE_BATCHES_PER_ROUND)
+        if report.total:
+            log.info("pruned %d attempts, %d sessions, %d tokens, %d sent mails, "
+                     "%d audit events", report.attempts, report.sessions, report.tokens,
+                     report.sent_mail, report.audit)
+        return report.complete
+
+    return ScheduledJob("prune", PRUNE_EVERY, prune)
+
+
+DEMO_LOG_HANDLER = "clico-demo-mail-log"
+
+
+def show_mail_log() -> None:
+    """Demo mode: write the mail log, sign-in codes included, to the server's stderr.
+
+    uvicorn configures only its own loggers, so without this handler ``clico.mail`` lines
+    below WARNING are dropped. Outside demo mode nothing is attached and no code is logged.
+    """
+    logger = logging.getLogger("clico.mail")
+    if any(h.get_name() == DEMO_LOG_HANDLER for h in logger.handlers):
+        return
+    handler = logging.StreamHandler()
+    handler.set_name(DEMO_LOG_HANDLER)
+    handler.setFormatter(logging.Formatter("%(levelname)s:     %(message)s"))
+    handler.addFilter(RedactSecrets())  # codes are the demo's point; links stay redacted
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
 
 
 def stop_quietly(worker: Worker | None) -> None:

@@ -7,10 +7,14 @@ import os
 import secrets
 import time
 from collections.abc import Mapping
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from attrs import field, frozen
+
+from clico_adapters.files import private_directory
+from clico_core.retention import Retention
 
 MIN_SECRET_KEY_LENGTH = 32
 # The CPU priority of password hashing (docs/performance.md, "sign-in flood"): signed-in
@@ -57,6 +61,10 @@ class Settings:
     # on one core two hashes at once verify fewer per second (docs/performance.md)
     argon2_concurrency: int = 1
     hashing_nice: int = DEFAULT_HASHING_NICE  # 0: hash at the pages' priority
+    # keys replaced by ``secret_key``: what they sealed still opens until ``clico secrets
+    # rotate`` has sealed it anew (docs/operations.md, "Secrets at rest and key rotation")
+    previous_secret_keys: tuple[str, ...] = ()
+    retention: Retention = field(factory=Retention)
 
     def __attrs_post_init__(self) -> None:
         if not 0 <= self.hashing_nice <= 19:
@@ -91,6 +99,10 @@ class Settings:
             start_mail_worker=env.get("CLICO_MAIL_WORKER", "1") not in ("0", "false", "no"),
             hashing_nice=_whole(env.get("CLICO_HASHING_NICE", str(DEFAULT_HASHING_NICE)),
                                 "CLICO_HASHING_NICE"),
+            previous_secret_keys=tuple(
+                k.strip() for k in env.get("CLICO_SECRET_KEY_PREVIOUS", "").split(",")
+                if k.strip()),
+            retention=_retention(env),
         )
 
     @property
@@ -117,8 +129,30 @@ def _whole(value: str, name: str) -> int:
         raise SettingsError(f"{name} must be a whole number") from None
 
 
+# CLICO_RETENTION_<NAME>_DAYS → the ``Retention`` field it sets (docs/operations.md)
+RETENTION_VARIABLES = {
+    "CLICO_RETENTION_AUDIT_DAYS": "audit",
+    "CLICO_RETENTION_ATTEMPTS_DAYS": "attempts",
+    "CLICO_RETENTION_SESSIONS_DAYS": "sessions",
+    "CLICO_RETENTION_TOKENS_DAYS": "tokens",
+    "CLICO_RETENTION_SENT_MAIL_DAYS": "sent_mail",
+}
+
+
+def _retention(env: Mapping[str, str]) -> Retention:
+    days: dict[str, timedelta] = {}
+    for name, attribute in RETENTION_VARIABLES.items():
+        value = env.get(name, "").strip()
+        if value:
+            count = _whole(value, name)
+            if not 1 <= count <= 36_500:
+                raise SettingsError(f"{name} must be a number of days from 1 to 36500")
+            days[attribute] = timedelta(days=count)
+    return Retention(**days)
+
+
 def _stored_key(path: Path) -> bytes:
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_directory(path.parent)
     try:
         descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:

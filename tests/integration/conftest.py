@@ -20,6 +20,8 @@ from sqlalchemy import create_engine, make_url, text
 from clico_adapters.sql import SqlDatabase
 from clico_adapters.sql.tables import TICKET_NUMBER_SEQUENCE, metadata
 
+from ..support import sealing_box
+
 POSTGRES_ENV = "CLICO_TEST_POSTGRES_URL"
 
 
@@ -126,7 +128,7 @@ def empty_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 
 @pytest.fixture
 def sql_database(database_url: str) -> Iterator[SqlDatabase]:
-    """A ``SqlDatabase`` over ``database_url``, disposed afterwards."""
-    database = SqlDatabase.from_url(database_url)
+    """A ``SqlDatabase`` over ``database_url`` sealing with the test key, disposed after."""
+    database = SqlDatabase.from_url(database_url, box=sealing_box())
     yield database
     database.dispose()

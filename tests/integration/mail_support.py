@@ -33,7 +33,7 @@ from clico_adapters.passwords import Argon2Hasher
 from clico_core.mail import OutboxMessage
 from clico_core.ports import MailQueue, UnitOfWorkFactory
 
-from ..support import World
+from ..support import World, sealing_box
 
 BASE_URL = "https://portal.example.test"
 START = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
@@ -53,7 +53,7 @@ def sql_backend(name: str, url: str) -> Iterator[Backend]:
     """A migrated ``SqlDatabase`` at ``url`` as a backend, disposed afterwards."""
     from clico_adapters.sql import SqlDatabase
 
-    db = SqlDatabase.from_url(url)
+    db = SqlDatabase.from_url(url, box=sealing_box())
     try:
         db.upgrade()
         yield Backend(name, db.uow_factory, db.mail_queue)

@@ -16,8 +16,9 @@ from clico_adapters.bootstrap import bootstrap
 from clico_adapters.memory import SeededSecrets, SteppingClock, SystemSecrets
 from clico_adapters.passwords import Argon2Hasher
 from clico_adapters.sql import SqlDatabase
+from clico_core.ports import SecretBox
 
-from ..support import World
+from ..support import World, sealing_box
 
 START = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
 TODAY = date(2026, 11, 25)
@@ -25,11 +26,12 @@ T = TypeVar("T")
 
 
 @contextmanager
-def sql_world(url: str, hasher: Argon2Hasher) -> Iterator[tuple[World, SqlDatabase]]:
+def sql_world(url: str, hasher: Argon2Hasher, *, box: SecretBox | None = None,
+              clock: SteppingClock | None = None) -> Iterator[tuple[World, SqlDatabase]]:
     """The core's services over the database; NullPool so every thread has its own
     connection (and the race tests are not serialised by a pool limit)."""
-    db = SqlDatabase.from_url(url, poolclass=NullPool)
-    clock = SteppingClock(START)
+    db = SqlDatabase.from_url(url, poolclass=NullPool, box=box or sealing_box())
+    clock = clock or SteppingClock(START)
     # seeded secrets repeat across test runs; SystemSecrets ids keep rows unique
     services = bootstrap(uow=db.uow_factory, clock=clock, secrets=_Secrets(), hasher=hasher)
     try:

@@ -24,7 +24,7 @@ from clico_core.services import IssuedContract, OpenTicket
 from clico_core.tickets import OPEN_STATUSES, TicketStatus
 from clico_web import Settings, create_app
 
-from ..support import World
+from ..support import World, sealing_box
 from .browser import *  # noqa: F403 - fixtures
 from .browser import LiveServer, screenshot
 from .ticket_fixtures import seed_tickets
@@ -51,7 +51,8 @@ class Portal:
 def portal(tmp_path: Path, live_server: LiveServer, web_hasher: Argon2Hasher
            ) -> Iterator[Portal]:
     """The real app over a migrated SQLite file, the system clock, mails read from the outbox."""
-    database = SqlDatabase.from_url(f"sqlite:///{tmp_path / 'portal.db'}")
+    database = SqlDatabase.from_url(f"sqlite:///{tmp_path / 'portal.db'}",
+                                    box=sealing_box())
     database.upgrade()
     services = bootstrap(uow=database.uow_factory, hasher=web_hasher)
     world = World(services, SystemClock(), database.mail_queue, today=services.ports.today())

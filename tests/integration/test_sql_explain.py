@@ -62,7 +62,8 @@ def _seed(db: SqlDatabase) -> None:
 
 def _account_values(account: Any) -> dict[str, Any]:
     from clico_adapters.sql.mapping import account_values
-    return account_values(account)
+    from clico_adapters.sql.sealing import KeylessBox
+    return account_values(account, KeylessBox())  # no authenticator secret to seal
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgres"])

@@ -28,7 +28,7 @@ from clico_core.testing import builders as b
 from clico_core.tickets import Priority, Ticket, TicketStatus
 from clico_web import Settings, create_app
 
-from ..support import PALO_ALTO_ANSWERS, World
+from ..support import PALO_ALTO_ANSWERS, World, sealing_box
 from .conftest import _empty_postgres, _sqlite_url
 from .web_fixtures import BASE_URL, START, TODAY, TestClient, csrf_of, sign_in_web
 
@@ -52,7 +52,8 @@ def ticket_world(request: pytest.FixtureRequest, web_hasher: Argon2Hasher) -> It
         yield World(services, clock, MemoryMailQueue(store), today=TODAY)
         return
     url = _database_url(request)
-    database = SqlDatabase.from_url(url, new_id=SeededSecrets(7).new_id)
+    database = SqlDatabase.from_url(url, new_id=SeededSecrets(7).new_id,
+                                    box=sealing_box())
     services = bootstrap(uow=database.uow_factory, clock=clock, secrets=SeededSecrets(42),
                          hasher=web_hasher)
     yield World(services, clock, database.mail_queue, today=TODAY)

@@ -27,7 +27,7 @@ from clico_adapters.sql import SqlDatabase
 from clico_core.mail import MailTemplate
 from clico_web import Settings, create_app
 
-from ..support import PASSWORD, World
+from ..support import PASSWORD, World, sealing_box
 
 __all__ = ["client", "issued", "web_hasher", "web_settings", "web_world"]  # the fixtures
 
@@ -46,7 +46,8 @@ def web_hasher() -> Argon2Hasher:
 def web_world(database_url: str, web_hasher: Argon2Hasher) -> Iterator[World]:
     """The core over the database under test, with a hand-moved clock and seeded secrets."""
     clock = SteppingClock(START)
-    database = SqlDatabase.from_url(database_url, new_id=SeededSecrets(7).new_id)
+    database = SqlDatabase.from_url(database_url, new_id=SeededSecrets(7).new_id,
+                                    box=sealing_box())
     services = bootstrap(uow=database.uow_factory, clock=clock, secrets=SeededSecrets(42),
                          hasher=web_hasher)
     yield World(services, clock, database.mail_queue, today=TODAY)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
 from attrs import evolve
 
@@ -13,7 +14,7 @@ from clico_core.audit import AuditEvent
 from clico_core.companies import Company
 from clico_core.contracts import Activation, Contract
 from clico_core.errors import ConcurrencyConflict, DuplicateContractNumber, ValidationFailed
-from clico_core.mail import OutboxMessage, OutgoingMail
+from clico_core.mail import DeliveryState, OutboxMessage, OutgoingMail
 from clico_core.ports import AssetPage, SessionHolder
 from clico_core.sessions import Session
 from clico_core.tickets import (
@@ -278,6 +279,9 @@ class MemoryTokens(_Repo):
         self.undo.put(self.store.tokens, token_hash, evolve(token, used_at=at))
         return True
 
+    def delete_older_than(self, cutoff: datetime, limit: int) -> int:
+        return _delete(self.undo, self.store.tokens, lambda t: t.expires_at < cutoff, limit)
+
 
 class MemorySessions(_Repo):
     def add(self, session: Session) -> None:
@@ -322,6 +326,9 @@ class MemorySessions(_Repo):
         self.undo.put(self.store.sessions, session_hash, updated)
         return int(updated.code_failures)
 
+    def delete_older_than(self, cutoff: datetime, limit: int) -> int:
+        return _delete(self.undo, self.store.sessions, lambda s: s.last_seen_at < cutoff, limit)
+
 
 class MemoryAttempts(_Repo):
     def add(self, key: str, at: datetime) -> None:
@@ -337,6 +344,14 @@ class MemoryAttempts(_Repo):
         if key in self.store.attempts:
             self.undo.put(self.store.attempts, key, [])
 
+    def delete_older_than(self, cutoff: datetime, limit: int) -> int:
+        doomed = sorted((at, key) for key, ats in self.store.attempts.items()
+                        for at in ats if at < cutoff)[:limit]
+        for key in {key for _, key in doomed}:  # each key loses its oldest entries
+            kept = sorted(self.store.attempts[key])[sum(1 for _, k in doomed if k == key):]
+            self.undo.put(self.store.attempts, key, kept)
+        return len(doomed)
+
 
 class MemoryAudit(_Repo):
     def record(self, event: AuditEvent) -> None:
@@ -345,6 +360,11 @@ class MemoryAudit(_Repo):
     def recent(self, account_id: str | None = None, limit: int = 100) -> list[AuditEvent]:
         rows = [e for e in self.store.audit if account_id is None or e.account_id == account_id]
         return list(reversed(rows))[:limit]
+
+    def delete_older_than(self, cutoff: datetime, limit: int) -> int:
+        doomed = {id(e) for e in [e for e in self.store.audit if e.at < cutoff][:limit]}
+        self.undo.replace(self.store.audit, [e for e in self.store.audit if id(e) not in doomed])
+        return len(doomed)
 
 
 class MemoryOutbox(_Repo):
@@ -357,3 +377,18 @@ class MemoryOutbox(_Repo):
         self.undo.put(self.store.outbox, message_id,
                       OutboxMessage(message_id, mail, at, next_attempt_at=at))
         return message_id
+
+    def delete_older_than(self, cutoff: datetime, limit: int) -> int:
+        def sent_before(message: OutboxMessage) -> bool:
+            return (message.state is DeliveryState.SENT and message.sent_at is not None
+                    and message.sent_at < cutoff)
+
+        return _delete(self.undo, self.store.outbox, sent_before, limit)
+
+
+def _delete(undo: UndoLog, table: dict[str, Any], old: Callable[[Any], bool], limit: int
+            ) -> int:
+    doomed = [key for key, value in table.items() if old(value)][:limit]
+    for key in doomed:
+        undo.delete(table, key)
+    return len(doomed)

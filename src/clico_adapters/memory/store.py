@@ -49,6 +49,16 @@ class UndoLog:
         items.append(value)
         self.steps.append(items.pop)
 
+    def delete(self, table: dict[Any, Any], key: Any) -> None:
+        old = table.pop(key)
+        self.steps.append(lambda: table.__setitem__(key, old))
+
+    def replace(self, items: list[Any], values: list[Any]) -> None:
+        """Make ``items`` hold ``values`` instead (the same list object)."""
+        old = list(items)
+        items[:] = values
+        self.steps.append(lambda: items.__setitem__(slice(None), old))
+
     def undo(self) -> None:
         while self.steps:
             self.steps.pop()()

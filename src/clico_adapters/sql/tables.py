@@ -74,7 +74,8 @@ accounts = Table(
     Column("failed_sign_ins", Integer, nullable=False),
     Column("security_stamp", Integer, nullable=False),
     Column("organisation", Text, nullable=False),
-    Column("totp_secret", String(64)),
+    # sealed (docs/security.md): clico_adapters.sql.sealing, never the plain base32 secret
+    Column("totp_secret", Text),
     Column("totp_last_step", BigInteger),
     UniqueConstraint("login_key"),
     UniqueConstraint("email_key"),
@@ -177,6 +178,7 @@ tokens = Table(
     Column("created_at", UtcDateTime, nullable=False),
     Column("expires_at", UtcDateTime, nullable=False),
     Column("used_at", UtcDateTime),
+    Index(None, "expires_at"),  # pruning
 )
 
 sessions = Table(
@@ -202,6 +204,7 @@ attempts = Table(
     Column("key", String(400), nullable=False),
     Column("at", UtcDateTime, nullable=False),
     Index(None, "key", "at"),
+    Index(None, "at"),  # pruning
 )
 
 audit_log = Table(
@@ -213,6 +216,7 @@ audit_log = Table(
     Column("client", String(128), nullable=False),
     Column("detail", Text, nullable=False),
     Index(None, "account_id", "seq"),
+    Index(None, "at"),  # pruning
 )
 
 outbox = Table(
@@ -223,7 +227,10 @@ outbox = Table(
     Column("template", String(64), nullable=False),
     Column("recipient", String(320), nullable=False),
     Column("language", String(8), nullable=False),
+    # the context without its secret-bearing values (mail.SECRET_CONTEXT_KEYS hold REDACTED)
     Column("context", JSON, nullable=False),
+    # those values, sealed, until the mail is sent (docs/security.md); NULL afterwards
+    Column("sealed_context", Text),
     Column("state", String(16), nullable=False),
     Column("attempts", Integer, nullable=False),
     Column("next_attempt_at", UtcDateTime),
@@ -231,6 +238,7 @@ outbox = Table(
     Column("sent_at", UtcDateTime),
     UniqueConstraint("id"),
     Index(None, "state", "next_attempt_at"),
+    Index(None, "sent_at"),  # pruning
 )
 
 # The ticket list's hot path (migration 0002): one index per scope + sort, each ending in

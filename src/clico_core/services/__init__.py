@@ -35,6 +35,7 @@ from .migration import (
 )
 from .passwords import change_password, check_reset_token, request_password_reset, reset_password
 from .registration import RegisterAccount, confirm_email, register_account
+from .retention import prune
 from .signin import SignIn, SignInStep, authenticate, resend_code, sign_in, sign_out, verify_code
 from .ticket_list import (
     FilterChoices,
@@ -97,6 +98,7 @@ __all__ = [
     "open_administrative_ticket",
     "open_technical_ticket",
     "open_ticket",
+    "prune",
     "register_account",
     "request_password_reset",
     "resend_code",

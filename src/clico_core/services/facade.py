@@ -11,6 +11,7 @@ from ..accounts import Account
 from ..contracts import Contract
 from ..errors import TransientConflict
 from ..ports import AssetPage
+from ..retention import PruneReport, Retention
 from ..tickets import Ticket, TicketDetail, TicketPage, TicketQuery
 from . import (
     assets,
@@ -18,6 +19,7 @@ from . import (
     migration,
     passwords,
     registration,
+    retention,
     signin,
     ticket_list,
     tickets,
@@ -153,3 +155,7 @@ class Services:
 
     def create_staff_account(self, cmd: migration.CreateStaff) -> tuple[Account, str]:
         return _again(migration.create_staff_account, cmd, self.ports)
+
+    def prune(self, periods: Retention, *, max_batches: int | None = None) -> PruneReport:
+        return _again(retention.prune, periods, self.ports.uow, self.ports.clock,
+                      max_batches=max_batches)

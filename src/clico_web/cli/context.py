@@ -18,6 +18,7 @@ from clico_core.errors import ClicoError, ValidationFailed
 from clico_core.ports import MailQueue
 from clico_core.services import Services
 
+from ..backend import open_database
 from ..settings import Settings, SettingsError
 
 P = ParamSpec("P")
@@ -40,10 +41,7 @@ class Runtime:
     @property
     def db(self) -> SqlDatabase:
         if self._db is None:
-            url = self.database_url
-            if url.startswith("sqlite:///"):
-                self.settings.data_dir.mkdir(parents=True, exist_ok=True)
-            self._db = SqlDatabase.from_url(url)
+            self._db = open_database(self.settings)
         return self._db
 
     def services(self) -> Services:

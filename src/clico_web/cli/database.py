@@ -7,6 +7,7 @@ from urllib.parse import urlsplit, urlunsplit
 import click
 from rich.table import Table
 
+from ..settings import RETENTION_VARIABLES
 from .context import Runtime, console, fail_cleanly, pass_runtime
 
 
@@ -60,7 +61,11 @@ def config(runtime: Runtime) -> None:
         "CLICO_MAIL_FROM": s.mail_from,
         "CLICO_LANGUAGE": s.language,
         "CLICO_HASHING_NICE": str(s.hashing_nice),
-        "CLICO_SECRET_KEY": "****" if s.secret_key else "(not set: a random per-process key)",
+        "CLICO_SECRET_KEY": "****" if s.secret_key
+                            else f"(not set: kept in {s.data_dir / 'secret_key'})",
+        "CLICO_SECRET_KEY_PREVIOUS": f"{len(s.previous_secret_keys)} key(s)",
+        **{name: str(getattr(s.retention, field).days)
+           for name, field in RETENTION_VARIABLES.items()},
     }
     for key, value in rows.items():
         table.add_row(key, value)

@@ -10,6 +10,7 @@ from .contracts import contracts
 from .database import config, db
 from .demo import demo
 from .outbox import outbox
+from .secrets import secrets
 from .serve import serve, worker
 
 
@@ -22,5 +23,5 @@ def main(ctx: click.Context) -> None:
     ctx.call_on_close(runtime.close)
 
 
-for command in (serve, worker, db, config, demo, contracts, accounts, staff, outbox):
+for command in (serve, worker, db, config, demo, contracts, accounts, staff, outbox, secrets):
     main.add_command(command)

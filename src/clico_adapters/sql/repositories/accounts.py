@@ -62,7 +62,7 @@ class SqlAccounts(SqlRepository):
 
     def add(self, account: Account) -> None:
         """Insert; ``ValidationFailed`` on a taken login or e-mail (the unique keys decide)."""
-        self.uow.execute_guarded(insert(accounts).values(account_values(account)),
+        self.uow.execute_guarded(insert(accounts).values(account_values(account, self.uow.box)),
                                  lambda name: self._on_conflict(account, name))
 
     def get(self, account_id: str) -> Account | None:
@@ -77,10 +77,10 @@ class SqlAccounts(SqlRepository):
     def _one(self, condition: object) -> Account | None:
         query = self.for_change(select(accounts).where(condition))  # type: ignore[arg-type]
         row = self.uow.execute(query).mappings().first()
-        return account_from(row) if row else None
+        return account_from(row, self.uow.box) if row else None
 
     def update(self, account: Account) -> None:
-        values = account_values(account)
+        values = account_values(account, self.uow.box)
         del values["id"]
         result = self.uow.execute_guarded(
             update(accounts).where(accounts.c.id == account.id).values(values),
@@ -101,4 +101,4 @@ class SqlAccounts(SqlRepository):
                                           accounts.c.id)
         if company_ids is not None:
             query = query.where(accounts.c.company_id.in_(list(company_ids)))
-        return [account_from(r) for r in self.uow.execute(query).mappings()]
+        return [account_from(r, self.uow.box) for r in self.uow.execute(query).mappings()]

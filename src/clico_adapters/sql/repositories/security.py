@@ -42,6 +42,9 @@ class SqlTokens(SqlRepository):
             tokens.c.token_hash == token_hash, tokens.c.used_at.is_(None)).values(used_at=at))
         return result.rowcount == 1
 
+    def delete_older_than(self, cutoff: datetime, limit: int) -> int:
+        return self.delete_batch(tokens, tokens.c.expires_at < cutoff, limit)
+
 
 class SqlSessions(SqlRepository):
     def add(self, session: Session) -> None:
@@ -93,6 +96,9 @@ class SqlSessions(SqlRepository):
             raise KeyError(session_hash)
         return int(count)
 
+    def delete_older_than(self, cutoff: datetime, limit: int) -> int:
+        return self.delete_batch(sessions, sessions.c.last_seen_at < cutoff, limit)
+
 
 class SqlAttempts(SqlRepository):
     def add(self, key: str, at: datetime) -> None:
@@ -111,6 +117,9 @@ class SqlAttempts(SqlRepository):
     def clear(self, key: str) -> None:
         self.uow.execute(delete(attempts).where(attempts.c.key == key))
 
+    def delete_older_than(self, cutoff: datetime, limit: int) -> int:
+        return self.delete_batch(attempts, attempts.c.at < cutoff, limit)
+
 
 class SqlAudit(SqlRepository):
     def record(self, event: AuditEvent) -> None:
@@ -121,3 +130,6 @@ class SqlAudit(SqlRepository):
         if account_id is not None:
             query = query.where(audit_log.c.account_id == account_id)
         return [audit_from(r) for r in self.uow.execute(query).mappings()]
+
+    def delete_older_than(self, cutoff: datetime, limit: int) -> int:
+        return self.delete_batch(audit_log, audit_log.c.at < cutoff, limit)

@@ -92,4 +92,4 @@ def session_holder(uow: SqlUnitOfWork, session_hash: str, on: date) -> SessionHo
                    for row in rows if row["c_id"] is not None)
     first = rows[0]
     return SessionHolder(session_from(_part(first, sessions)),
-                         account_from(_part(first, accounts)), active)
+                         account_from(_part(first, accounts), uow.box), active)

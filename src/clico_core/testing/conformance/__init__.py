@@ -16,17 +16,19 @@ The same tests run against the in-memory, SQLite and PostgreSQL adapters.
 
 from .mail import MailQueueConformance
 from .repositories import RepositoryConformance
+from .retention import RetentionConformance
 from .session_holder import SessionHolderConformance
 from .ticket_list import TicketListConformance
 
 
 class UnitOfWorkConformance(RepositoryConformance, SessionHolderConformance,
-                            TicketListConformance, MailQueueConformance):
+                            TicketListConformance, MailQueueConformance, RetentionConformance):
     """Everything at once."""
 
 
 __all__ = [
-    "MailQueueConformance", "RepositoryConformance", "SessionHolderConformance",
+    "MailQueueConformance", "RepositoryConformance", "RetentionConformance",
+    "SessionHolderConformance",
     "TicketListConformance",
     "UnitOfWorkConformance",
 ]
