@@ -34,6 +34,7 @@ PARTS: dict[str, tuple[str, ...]] = {
     "clico_adapters/memory": (),
     "clico_adapters/sql": ("sql",),
     "clico_adapters/mail": ("mail",),
+    "clico_adapters/i18n": ("mail",),  # the catalogs of the mails and the portal
     "clico_adapters/passwords.py": ("adapters",),
     "clico_adapters/lowpriority.py": ("adapters",),
     "clico_adapters/totp.py": ("adapters",),
