@@ -3,7 +3,7 @@
 One template per message, ``templates/<message>/{subject.txt, body.txt, body.html}``, for
 every language: its sentences are gettext msgids (``_("…")``), translated by the ``mail``
 catalog (``locale/<language>/LC_MESSAGES/mail.po``) and the labels shared with the portal
-(``clico_adapters.i18n``). ``templates/_layout/`` holds the frame, the footer and the HTML
+(``clico_adapters.i18n``). ``templates/layout/`` holds the frame, the footer and the HTML
 pieces passed into sentences. Context keys ending in ``_path`` (``link_path``,
 ``reset_path``) also appear as absolute ``…_url`` built from the configured base URL, never
 from anything a request carried.
