@@ -33,6 +33,10 @@ from .memory import SystemClock, SystemSecrets
 from .passwords import Argon2Hasher
 from .sql import SqlDatabase
 
+# the types of what build() hands out, for entry points that annotate them
+__all__ = ["Backend", "MailWorker", "Schema", "SqlDatabase", "build", "hasher_for", "open_database",
+           "system_secrets"]
+
 
 class Schema(enum.Enum):
     """What ``build`` does about a database schema older than the code."""

@@ -13,8 +13,7 @@ from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import Response
 
-from clico_adapters.compose import Backend, Schema, build
-from clico_adapters.mail import MailWorker
+from clico_adapters.compose import Backend, MailWorker, Schema, build
 from clico_core.errors import ClicoError
 from clico_core.services import Services
 

@@ -1,4 +1,4 @@
-"""The routes of the portal as one plain list (issue 6 adds the ticket routes here)."""
+"""The routes of the portal as one plain list, with the static files mounted at the end."""
 
 from __future__ import annotations
 
