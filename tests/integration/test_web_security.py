@@ -105,6 +105,22 @@ def test_security_headers_on_every_page(client):
     assert css.headers["cache-control"] != "no-store"
 
 
+@pytest.mark.parametrize("method", ["GET", "HEAD"])
+def test_static_files_and_their_errors_never_set_a_cookie(client, method):
+    """A shared cache may keep a static file for an hour: with a cookie in it, the next
+    visitor would get the first one's anonymous id, and so its CSRF tokens."""
+    for path, status, cache in (("/static/style.css", 200, "public, max-age=3600"),
+                                ("/static/js/editor.js", 200, "public, max-age=3600"),
+                                ("/static/no-such.css", 404, "no-store")):
+        client.cookies.clear()
+        response = client.request(method, path)
+        assert response.status_code == status, path
+        assert "set-cookie" not in response.headers, path
+        assert response.headers["cache-control"] == cache, path
+    client.cookies.clear()
+    assert "clico_anon=" in client.get("/signin").headers["set-cookie"]  # pages still do
+
+
 def test_no_inline_scripts_or_styles(client):
     for path in ("/signin", "/signup", "/password/forgot"):
         text = client.get(path).text
