@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+from collections.abc import Callable
 from typing import Any, Protocol
 
 from clico_adapters.bootstrap import bootstrap
@@ -32,7 +33,8 @@ def build_backend(settings: Settings) -> tuple[Services, Any]:
         from clico_adapters.memory import MemoryMailQueue, MemoryStore, MemoryUnitOfWorkFactory
         log.warning("clico_adapters.sql is not available: data is kept in memory only")
         store = MemoryStore()
-        return (bootstrap(uow=MemoryUnitOfWorkFactory(store), hasher=hasher_for(settings)),
+        return (bootstrap(uow=MemoryUnitOfWorkFactory(store), hasher=hasher_for(settings),
+                          sanitize=sanitizer_for(settings)),
                 MemoryMailQueue(store))
     url = settings.database_url
     if not url:
@@ -45,7 +47,14 @@ def build_backend(settings: Settings) -> tuple[Services, Any]:
         # Nothing touches a real schema silently: `clico db upgrade` (or `serve --migrate`).
         db.dispose()
         raise SettingsError("the database schema is not up to date: run `clico db upgrade`")
-    return bootstrap(uow=db.uow_factory, hasher=hasher_for(settings)), db.mail_queue
+    return (bootstrap(uow=db.uow_factory, hasher=hasher_for(settings),
+                      sanitize=sanitizer_for(settings)), db.mail_queue)
+
+
+def sanitizer_for(settings: Settings) -> Callable[[str], str]:
+    """nh3 with the portal's own address: images from it stay images."""
+    from clico_adapters.html import html_sanitizer
+    return html_sanitizer(settings.origin)
 
 
 def hasher_for(settings: Settings) -> Any:

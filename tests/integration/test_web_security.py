@@ -95,7 +95,7 @@ def test_security_headers_on_every_page(client):
         response = client.get(path)
         assert response.headers["content-security-policy"] == CSP
         assert CSP == ("default-src 'self'; object-src 'none'; frame-ancestors 'none'; "
-                       "base-uri 'none'; img-src 'self' https:; form-action 'self'")
+                       "base-uri 'none'; img-src 'self' data:; form-action 'self'")
         assert response.headers["x-content-type-options"] == "nosniff"
         assert response.headers["referrer-policy"] == "same-origin"
         assert response.headers["cache-control"] == "no-store"

@@ -5,10 +5,11 @@ from __future__ import annotations
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-# SECURITY.md's policy, plus images from https addresses: a ticket description may show a
-# screenshot by link (the editor's image button); scripts and styles stay same-origin only.
+# docs/security.md's policy, plus images inlined as data: URLs (a pasted screenshot). No
+# other origin: an image from elsewhere in a ticket would tell its owner who read the ticket
+# and when (the sanitiser turns such images into links, clico_adapters.html).
 CSP = ("default-src 'self'; object-src 'none'; frame-ancestors 'none'; base-uri 'none'; "
-       "img-src 'self' https:; form-action 'self'")
+       "img-src 'self' data:; form-action 'self'")
 STATIC_PREFIX = "/static/"
 STATIC_CACHE = "public, max-age=3600"
 
