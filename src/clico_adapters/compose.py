@@ -28,6 +28,7 @@ from clico_core.services import Services
 
 from .bootstrap import bootstrap
 from .config import Settings, SettingsError
+from .html import html_sanitizer
 from .mail import MailRenderer, MailWorker, transport_from_url
 from .memory import SystemClock, SystemSecrets
 from .passwords import Argon2Hasher
@@ -139,7 +140,9 @@ def build(settings: Settings, *, schema: Schema = Schema.CHECK,
             raise
     owned = hasher_for(settings) if hasher is None else None
     clock = clock or SystemClock()
-    services = bootstrap(uow=uow, clock=clock, secrets=secrets, hasher=hasher or owned)
+    # images from the portal's own address stay images; others become links
+    services = bootstrap(uow=uow, clock=clock, secrets=secrets, hasher=hasher or owned,
+                         sanitize=html_sanitizer(settings.origin))
     return Backend(settings, services, mail_queue, clock, database, owned_hasher=owned)
 
 

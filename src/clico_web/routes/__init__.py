@@ -7,6 +7,7 @@ from pathlib import Path
 from starlette.routing import BaseRoute, Mount
 from starlette.staticfiles import StaticFiles
 
+from ..security.headers import STATIC_PREFIX
 from . import (
     account,
     assets,
@@ -35,5 +36,5 @@ def routes() -> list[BaseRoute]:
         *account.routes,
         *two_factor.routes,
         *language.routes,
-        Mount("/static", app=StaticFiles(directory=STATIC), name="static"),
+        Mount(STATIC_PREFIX.rstrip("/"), app=StaticFiles(directory=STATIC), name="static"),
     ]
