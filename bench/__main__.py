@@ -19,13 +19,12 @@ from typing import Any
 
 from attrs import asdict, evolve
 
-from clico_adapters.bootstrap import bootstrap
-from clico_adapters.passwords import Argon2Hasher
-from clico_adapters.sql import SqlDatabase
+from clico_adapters import compose
+from clico_adapters.config import Settings
 from clico_core.services import SignIn
 
-from . import http_load, list_cost, machine, report, signin_flood
-from .databases import POSTGRES_ENV, Databases, bench_box
+from . import forgot_timing, http_load, list_cost, machine, report, signin_flood
+from .databases import BENCH_SECRET_KEY, POSTGRES_ENV, Databases
 from .seed import Seeded, password_hash, seed_all
 
 HERE = Path(__file__).resolve().parent
@@ -41,12 +40,8 @@ def _log(message: str) -> None:
 
 
 def _session_cookie(seeded: Seeded, login: str) -> str:
-    db = SqlDatabase.from_url(seeded.url, box=bench_box())
-    try:
-        services = bootstrap(uow=db.uow_factory, hasher=Argon2Hasher())
-        step = services.sign_in(SignIn(login, seeded.password, "127.0.0.1"))
-    finally:
-        db.dispose()
+    with compose.build(Settings(database_url=seeded.url, secret_key=BENCH_SECRET_KEY)) as backend:
+        step = backend.services.sign_in(SignIn(login, seeded.password, "127.0.0.1"))
     assert step.complete
     return f"clico_session={step.session_token}"
 
@@ -54,7 +49,7 @@ def _session_cookie(seeded: Seeded, login: str) -> str:
 def _deep_path(seeded: Seeded) -> str | None:
     """The list 100k rows deep (the customer's view with closed tickets) or its last page."""
     staff, base, params = list_cost.VIEWS["customer, with closed"]
-    db = SqlDatabase.from_url(seeded.url, box=bench_box())
+    db = compose.open_database(Settings(database_url=seeded.url, secret_key=BENCH_SECRET_KEY))
     try:
         scope = list_cost.scope_of(seeded, staff)
         total = list_cost.matching(db, scope, base)
@@ -104,6 +99,9 @@ def _arguments() -> argparse.Namespace:
                              "CLICO_HASHING_NICE (default: %(default)s)")
     parser.add_argument("--connections", type=int, default=4, help="wrk connections per route")
     parser.add_argument("--write-blocks", type=int, default=6, help="blocks of 100 tickets")
+    parser.add_argument("--forgot-requests", type=int, default=400,
+                        help="forgot-password requests, half for known accounts "
+                             "(default: %(default)s)")
     parser.add_argument("--engines", default="",
                         help="comma-separated subset of sqlite,postgresql (default: all set up)")
     parser.add_argument("--quick", action="store_true",
@@ -113,7 +111,7 @@ def _arguments() -> argparse.Namespace:
     args = parser.parse_args()
     if args.quick:
         args.sizes, args.repetitions, args.seconds, args.flood_seconds = "1000,20000", 30, 2, 2
-        args.write_blocks = 2
+        args.write_blocks, args.forgot_requests = 2, 100
     return args
 
 
@@ -157,6 +155,10 @@ def main() -> None:
             _log(f"[{engine}] list cost, {args.repetitions} repetitions per case")
             results["engines"][engine]["list"] = list_cost.measure(
                 seeded[engine], args.repetitions, _log)
+        for engine in engines:
+            _log(f"[{engine}] forgot password, {args.forgot_requests} requests, interleaved")
+            results["engines"][engine]["forgot"] = forgot_timing.measure(
+                databases.new(engine, f"{engine}_forgot"), args.forgot_requests, _log)
         for engine in engines:
             results["engines"][engine].update(_load_phases(seeded[engine][sizes[-1]], args))
         if "sqlite" in engines:

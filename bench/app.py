@@ -29,15 +29,14 @@ from attrs import evolve
 from sqlalchemy import event
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from clico_adapters.bootstrap import bootstrap
+from clico_adapters import compose
+from clico_adapters.compose import hasher_for
 from clico_adapters.lowpriority import lower_this_thread
 from clico_adapters.passwords import Argon2Hasher
-from clico_adapters.sql import SqlDatabase
 from clico_core.services import Services, Viewer
 from clico_web import Settings, create_app
-from clico_web.backend import hasher_for
 
-from .databases import bench_box
+from .databases import BENCH_SECRET_KEY
 
 T = TypeVar("T")
 
@@ -111,7 +110,6 @@ class MemoryServices:
     def __init__(self, real: Services, memoized: tuple[str, ...]) -> None:
         self._real = real
         self.MEMOIZED = memoized
-        self.ports = real.ports
         self._answers: dict[tuple[Any, ...], Any] = {}
         self._lock = threading.Lock()
 
@@ -151,10 +149,12 @@ async def _respond(send: Send, status: int, body: bytes, content_type: bytes) ->
 
 def build(database_url: str, secret_key: str, data_dir: Path) -> ASGIApp:
     """The portal over ``database_url`` with the bench routes in front of it."""
-    db = SqlDatabase.from_url(database_url, box=bench_box())
-    settings = Settings(secret_key=secret_key, data_dir=data_dir, start_mail_worker=False)
+    # the seeded rows were sealed under the bench's database key: opened as a previous key
+    settings = Settings(database_url=database_url, secret_key=secret_key, data_dir=data_dir,
+                        start_mail_worker=False, previous_secret_keys=(BENCH_SECRET_KEY,))
     hasher = CountingHasher(settings)
-    services = bootstrap(uow=db.uow_factory, hasher=hasher)
+    backend = compose.build(settings, hasher=hasher)
+    services = backend.services
     portal = create_app(settings, services)
     memory = create_app(settings, MemoryServices(  # type: ignore[arg-type]
         services, EVERYTHING_THE_LIST_READS))
@@ -164,7 +164,8 @@ def build(database_url: str, secret_key: str, data_dir: Path) -> ASGIApp:
         if _IN_MEMORY_VARIANT.get():
             counted["memory_statements"] += 1
 
-    event.listen(db.engine, "before_cursor_execute", count)
+    assert backend.database is not None
+    event.listen(backend.database.engine, "before_cursor_execute", count)
 
     async def app(scope: Scope, receive: Receive, send: Send) -> None:
         path = scope.get("path", "")

@@ -14,8 +14,8 @@ from urllib.parse import urlencode
 from attrs import Factory, define, evolve
 from sqlalchemy import Engine, event, func, select
 
-from clico_adapters.bootstrap import bootstrap
-from clico_adapters.passwords import Argon2Hasher
+from clico_adapters import compose
+from clico_adapters.compose import Backend
 from clico_adapters.sql import SqlDatabase
 from clico_adapters.sql.repositories.ticket_list import filters
 from clico_adapters.sql.tables import tickets
@@ -30,7 +30,7 @@ from clico_core.tickets import (
 from clico_web import Settings, create_app
 
 from . import asgi
-from .databases import bench_box
+from .databases import BENCH_SECRET_KEY
 from .seed import Seeded
 from .stats import queries_only, statements, summary_ms
 
@@ -211,13 +211,16 @@ def measure(seeded_by_size: dict[int, Seeded], repetitions: int, log: Any) -> di
     """Every view's first page at every size; deep pages and EXPLAIN at the largest."""
     largest, smallest = max(seeded_by_size), min(seeded_by_size)
     cases: list[_Case] = []
-    databases: list[SqlDatabase] = []
+    backends: list[Backend] = []
     try:
         for size, seeded in sorted(seeded_by_size.items()):
-            db = SqlDatabase.from_url(seeded.url, box=bench_box())
-            databases.append(db)
-            services = bootstrap(uow=db.uow_factory, hasher=Argon2Hasher())
-            app = create_app(Settings(secret_key="b" * 40, start_mail_worker=False), services)
+            settings = Settings(database_url=seeded.url, secret_key=BENCH_SECRET_KEY,
+                                start_mail_worker=False)
+            backend = compose.build(settings)
+            backends.append(backend)
+            db, services = backend.database, backend.services
+            assert db is not None
+            app = create_app(settings, services)
             cookies = {staff: "clico_session=" + services.sign_in(SignIn(
                 seeded.staff_login if staff else seeded.viewer_login, seeded.password,
                 "bench-list")).session_token for staff in (False, True)}
@@ -254,6 +257,6 @@ def measure(seeded_by_size: dict[int, Seeded], repetitions: int, log: Any) -> di
                 f"repository p50 {repository[-1]['p50_ms']:.2f} ms"
                 + (f", handler p50 {handler[-1]['p50_ms']:.2f} ms" if web else ""))
     finally:
-        for db in databases:
-            db.dispose()
+        for backend in backends:
+            backend.close()
     return {"repository": repository, "handler": handler, "explain": plans}

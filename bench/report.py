@@ -135,11 +135,21 @@ def _http_checks(engine: str, http: dict[str, Any], flood: dict[str, Any]) -> li
     ]
 
 
+def _forgot_check(engine: str, forgot: dict[str, Any]) -> Check:
+    return Check(engine, "forgot password: time to answer, known vs unknown account "
+                 "(Mann–Whitney U, two-sided)",
+                 f"p = {forgot['p_value']}; median {forgot['median_difference_ms']:+.3f} ms, "
+                 f"shift {forgot['shift_ms']:+.3f} ms (n = {forgot['known']['n']} + "
+                 f"{forgot['unknown']['n']})", f"p ≥ {forgot['alpha']}", forgot["same"])
+
+
 def checks(results: dict[str, Any]) -> list[Check]:
     found: list[Check] = []
     for engine, data in results["engines"].items():
         if "list" in data:
             found += _list_checks(engine, data["list"])
+        if "forgot" in data:
+            found.append(_forgot_check(engine, data["forgot"]))
         if "http" in data and "flood" in data:
             found += _http_checks(engine, data["http"], data["flood"])
     writes = results.get("writes")
@@ -172,6 +182,14 @@ def _figures(results: dict[str, Any]) -> list[list[str]]:
                              f"{run['rps']:.1f} req/s",
                              f"p50 {run['p50_ms']:.1f} ms, p99 {run['p99_ms']:.1f} ms, "
                              f"{run['errors']} errors"])
+        forgot = data.get("forgot")
+        if forgot:
+            for label in ("known", "unknown"):
+                run = forgot[label]
+                rows.append([engine, f"forgot password, {label} account",
+                             f"p50 {run['p50_ms']:.3f} ms",
+                             f"p99 {run['p99_ms']:.3f} ms, mean {run['mean_ms']:.3f} ms, "
+                             f"n {run['n']}"])
         flood = data.get("flood")
         if flood:
             for name in ("list_solo", "list_during_flood", "sign_ins"):

@@ -59,7 +59,7 @@ def argon2_rate(seconds: float) -> dict[str, Any]:
 
 def rate_limit_check(server: Server, secret_key: str, extra: int = 30) -> dict[str, Any]:
     """Wrong passwords from one client past its limit: refusals must not reach argon2."""
-    limit = Limits().sign_in_per_client.limit
+    limit = Limits().sign_in_per_identifier_client.limit  # one login from one address
     cookie, body = sign_in_form(secret_key, "nobody-from-the-bench", "wrong password")
     attempts = []
     for _ in range(limit + extra):

@@ -16,13 +16,13 @@ from typing import Any
 
 from sqlalchemy import insert, select
 
-from clico_adapters.bootstrap import bootstrap
-from clico_adapters.passwords import Argon2Hasher
+from clico_adapters import compose
+from clico_adapters.config import Settings
 from clico_adapters.sql import SqlDatabase
 from clico_adapters.sql.tables import outbox, tickets
 from clico_core.services import OpenTicket, SignIn
 
-from .databases import bench_box
+from .databases import BENCH_SECRET_KEY
 from .seed import PASSWORD, VIEWER
 
 DESCRIPTION = ("<p>The <b>HA pair</b> fails over every night at 02:00; the passive unit "
@@ -57,8 +57,9 @@ def _last_outbox_seq(db: SqlDatabase) -> int:
 
 
 def measure(url: str, blocks: int, block_size: int) -> dict[str, Any]:
-    db = SqlDatabase.from_url(url, box=bench_box())
-    services = bootstrap(uow=db.uow_factory, hasher=Argon2Hasher())
+    backend = compose.build(Settings(database_url=url, secret_key=BENCH_SECRET_KEY))
+    db, services = backend.database, backend.services
+    assert db is not None
     token = services.sign_in(SignIn(VIEWER, PASSWORD, "bench-writer")).session_token
     viewer = services.authenticate(token)
     assert viewer is not None
@@ -82,7 +83,7 @@ def measure(url: str, blocks: int, block_size: int) -> dict[str, Any]:
                 connection.execute(insert(outbox).values(mail_row))
         raw_seconds += time.perf_counter() - started
         count += block_size
-    db.dispose()
+    backend.close()
     status = Path("/proc/self/status").read_text()
     peak_kb = int(next(x for x in status.splitlines() if x.startswith("VmHWM:")).split()[1])
     return {"tickets": count, "service_per_s": round(count / service_seconds, 1),

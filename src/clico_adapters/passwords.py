@@ -34,6 +34,10 @@ class Argon2Hasher:
     def nice(self) -> int:
         return self._runner.nice
 
+    @property
+    def threads(self) -> int:
+        return self._runner.threads
+
     @classmethod
     def minimum(cls) -> Argon2Hasher:
         """The weakest profile SECURITY.md allows (used by tests to stay fast)."""
@@ -64,3 +68,7 @@ class Argon2Hasher:
         if self._dummy is None:
             self._dummy = self.hash("dummy password for unknown accounts")
         self._runner.run(self._verify, self._dummy, password)
+
+    def close(self) -> None:
+        """End the hashing threads (a later hash starts them again)."""
+        self._runner.shutdown()

@@ -110,11 +110,10 @@ class PermissionDenied(ClicoError):
 # --- contracts ------------------------------------------------------------------------
 
 
-class UnknownContract(ClicoError):
-    code = "unknown_contract"
-
-
 class InvalidContractKey(ClicoError):
+    """No contract has this number, or the key is not its own: deliberately one error, so
+    contract numbers cannot be probed."""
+
     code = "invalid_contract_key"
 
 

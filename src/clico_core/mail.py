@@ -14,6 +14,7 @@ from .values import Language
 class MailTemplate(enum.StrEnum):
     CONFIRM_EMAIL = "confirm-email"
     ACCOUNT_EXISTS = "account-exists"  # sign-up with an e-mail already registered
+    LOGIN_TAKEN = "login-taken"  # sign-up with a free e-mail but a login already taken
     PASSWORD_RESET = "password-reset"
     SIGN_IN_CODE = "sign-in-code"
     PASSWORD_CHANGED = "password-changed"

@@ -265,9 +265,22 @@ class AttemptLog(Protocol):
     def add(self, key: str, at: datetime) -> None: ...
     def count_since(self, key: str, since: datetime) -> int: ...
     def oldest_since(self, key: str, since: datetime) -> datetime | None: ...
+    def newest_since(self, key: str, since: datetime) -> datetime | None:
+        """The latest attempt after ``since`` (a slow-down counts from it), or None."""
+        ...
+
     def clear(self, key: str) -> None: ...
     def delete_older_than(self, cutoff: datetime, limit: int) -> int:
-        """Delete at most ``limit`` attempts made before ``cutoff``; return how many went."""
+        """Delete at most ``limit`` attempts made before ``cutoff`` and then claims that
+        lapsed before it (their keys name an address); return how many went."""
+        ...
+
+    def claim(self, key: str, at: datetime, until: datetime) -> bool:
+        """Hold ``key`` until ``until`` unless it is held at ``at``; True if this call took it.
+
+        Of concurrent claims on one free key exactly one wins, so an action allowed once per
+        window (a notice mail) stays once even in a burst, which counting first would not.
+        """
         ...
 
 

@@ -12,7 +12,7 @@ from typing import Any
 from attrs import field, frozen
 
 # Every period must outlive what still reads the rows: the longest rate-limit window
-# (``Limits.consecutive_failures``, 24 hours) counts attempts that old.
+# (the daily sign-in limits and an identifier's slow-down, 24 hours) counts attempts that old.
 MINIMUM = timedelta(days=1)
 
 

@@ -13,17 +13,19 @@ from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import Response
 
+from clico_adapters.compose import Backend, MailWorker, Schema, build
 from clico_core.errors import ClicoError
 from clico_core.services import Services
 
-from . import backend, i18n, log_redaction
+from . import i18n, log_redaction
 from .log_redaction import redact_path
 from .portal import Portal
 from .rendering import Renderer, failure, render
 from .routes import routes
 from .security.csrf import CsrfMiddleware
+from .security.devices import DeviceCookies
 from .security.headers import SecurityHeadersMiddleware, security_headers
-from .settings import Settings
+from .settings import Mode, Settings
 
 log = logging.getLogger("clico_web")
 
@@ -72,28 +74,32 @@ async def _server_error(request: Request, exc: Exception) -> Response:
 
 
 def create_app(settings: Settings, services: Services | None = None) -> Starlette:
-    """Build the portal. Without ``services`` the core is built from ``settings``
-    (SQL database, mail worker); tests pass in-memory services instead."""
-    mail_queue = None
+    """Build the portal. Without ``services`` the composition root builds them from
+    ``settings`` (the database, the mail worker); tests pass in-memory services instead."""
+    backend: Backend | None = None
     if services is None:
-        services, mail_queue = backend.build_backend(settings)
+        # a throw-away demo may set its schema up; anything else is migrated explicitly
+        schema = Schema.UPGRADE if settings.mode is Mode.DEMO else Schema.CHECK
+        backend = build(settings, schema=schema)
+        services = backend.services
     log_redaction.install()
     translations = i18n.load_all()
     renderer = Renderer(translations)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        worker = None
-        if mail_queue is not None and settings.start_mail_worker:
-            worker = backend.build_mail_worker(settings, services, mail_queue)
-            if worker is not None:
-                await run_in_threadpool(worker.start)
+        worker: MailWorker | None = None
+        if backend is not None and settings.start_mail_worker:
+            log_redaction.show_mail_log(settings)
+            worker = backend.mail_worker()
+            await run_in_threadpool(worker.start)
         app.state.portal.mail_worker = worker
         try:
             yield
         finally:
             app.state.portal.mail_worker = None
-            await run_in_threadpool(backend.stop_quietly, worker)
+            if backend is not None:
+                await run_in_threadpool(backend.close)  # stops the worker too
 
     app = Starlette(
         debug=False,
@@ -111,4 +117,5 @@ def create_app(settings: Settings, services: Services | None = None) -> Starlett
     )
     app.state.portal = Portal(settings, services, translations)
     app.state.renderer = renderer
+    app.state.devices = DeviceCookies(settings)
     return app

@@ -34,8 +34,8 @@ ERRORS: dict[str, ErrorInfo] = {
     "sign_in_expired": ErrorInfo(400, "Your sign-in has expired. Please sign in again."),
     "not_authenticated": ErrorInfo(401, "Please sign in."),
     "permission_denied": ErrorInfo(404, "Page not found."),
-    "unknown_contract": ErrorInfo(400, "There is no contract with this number."),
-    "invalid_contract_key": ErrorInfo(400, "The contract key is wrong."),
+    # one message for an unknown number and a wrong key: numbers cannot be probed
+    "invalid_contract_key": ErrorInfo(400, "The contract number or key is wrong."),
     "contract_not_valid_now": ErrorInfo(
         400, "This contract is not valid today (it has expired or has not started yet)."),
     "contract_already_active": ErrorInfo(409, "This contract is already active on your account."),
@@ -62,8 +62,7 @@ FIELD_ERRORS: dict[str, str] = {
                                   "email or company.",
     "passwords_differ": "The passwords do not match.",
     "login_taken": "This login is taken.",
-    "unknown_contract": "There is no contract with this number.",
-    "invalid_contract_key": "The activation code is wrong.",
+    "invalid_contract_key": "The contract number or activation code is wrong.",
     "contract_not_valid_now": "This contract is not valid today.",
 }
 

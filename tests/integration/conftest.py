@@ -2,8 +2,9 @@
 
 ``database_url`` runs a test on SQLite (a file, never ``:memory:``) and on PostgreSQL, each
 time on an empty database at the newest migration. PostgreSQL comes from
-``CLICO_TEST_POSTGRES_URL``; each test run (and each xdist worker) gets its own database,
-dropped at the end. Without the variable the PostgreSQL cases skip, saying why.
+``CLICO_TEST_POSTGRES_URL`` (or the default URL when a server answers there, see
+``tests/postgres_probe.py``); each test run (and each xdist worker) gets its own database,
+dropped at the end. Without a server the PostgreSQL cases skip, saying why.
 """
 
 from __future__ import annotations
@@ -20,9 +21,8 @@ from sqlalchemy import create_engine, make_url, text
 from clico_adapters.sql import SqlDatabase
 from clico_adapters.sql.tables import TICKET_NUMBER_SEQUENCE, metadata
 
+from ..postgres_probe import POSTGRES_ENV, SKIP_REASON
 from ..support import sealing_box
-
-POSTGRES_ENV = "CLICO_TEST_POSTGRES_URL"
 
 
 def _sqlite_url(path: Path) -> str:
@@ -34,8 +34,7 @@ def postgres_server_url() -> str:
     """The server's URL (a database we may CREATE DATABASE from), or skip."""
     url = os.environ.get(POSTGRES_ENV, "").strip()
     if not url:
-        pytest.skip(f"PostgreSQL tests need {POSTGRES_ENV} "
-                    "(e.g. postgresql+psycopg://postgres@127.0.0.1:5432/test)")
+        pytest.skip(SKIP_REASON)
     return url
 
 

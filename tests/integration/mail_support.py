@@ -1,8 +1,9 @@
 """Harness for the mail tests: one persistence backend (memory, SQLite or PostgreSQL), the
 core's services over it, a stepping clock, and a MailWorker factory.
 
-PostgreSQL tests use ``CLICO_TEST_POSTGRES_URL`` and a fresh database per test; they skip
-(with the reason) when the variable is unset, and CI turns that skip into a failure.
+PostgreSQL tests use ``CLICO_TEST_POSTGRES_URL`` (see ``tests/postgres_probe.py``) and a
+fresh database per test; they skip (with the reason) without a server, and CI turns that
+skip into a failure.
 """
 
 from __future__ import annotations
@@ -33,12 +34,12 @@ from clico_adapters.passwords import Argon2Hasher
 from clico_core.mail import OutboxMessage
 from clico_core.ports import MailQueue, UnitOfWorkFactory
 
+from ..postgres_probe import POSTGRES_ENV, SKIP_REASON
 from ..support import World, sealing_box
 
 BASE_URL = "https://portal.example.test"
 START = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
 BACKENDS = ("memory", "sqlite", "postgres")
-POSTGRES_URL_VARIABLE = "CLICO_TEST_POSTGRES_URL"
 
 
 @define
@@ -90,10 +91,9 @@ def open_backend(name: str, tmp_path: Path) -> Iterator[Backend]:
         with sql_backend(name, f"sqlite:///{tmp_path / 'clico.db'}") as backend:
             yield backend
     elif name == "postgres":
-        url = os.environ.get(POSTGRES_URL_VARIABLE, "").strip()
+        url = os.environ.get(POSTGRES_ENV, "").strip()
         if not url:
-            pytest.skip(f"{POSTGRES_URL_VARIABLE} is not set (CI sets it; e.g. "
-                        "postgresql+psycopg://postgres@127.0.0.1:5432/test)")
+            pytest.skip(SKIP_REASON)
         with fresh_postgres_database(url) as db_url, sql_backend(name, db_url) as backend:
             yield backend
     else:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from pathlib import Path
@@ -56,6 +57,11 @@ def test_demo_is_idempotent_and_prints_credentials(clico) -> None:  # type: igno
     assert listing.count("DEMO-2026-00") == 2
     accounts = _ok(clico("accounts", "list"))
     assert accounts.count("demo@example.com") == 1 and "must_reset_password" in accounts
+    assert "Demo Sp. z o.o." in accounts
+    shown = _ok(clico("contracts", "show", "DEMO-2026-001"))
+    assert "demo@example.com" in shown and "FortiGate-60F" in shown
+    assert "DEMO-2026-002" in _ok(clico("contracts", "list", "--company", "demo sp. z o.o."))
+    _fails(clico("contracts", "list", "--company", "Nobody"), "no company named 'Nobody'")
 
 
 def test_issue_prints_the_key_once_and_stores_its_hash(clico, database_url: str  # type: ignore[no-untyped-def]
@@ -67,10 +73,9 @@ def test_issue_prints_the_key_once_and_stores_its_hash(clico, database_url: str 
     assert issued["number"] == "C-77" and len(issued["activation_key"]) == 23
     db = SqlDatabase.from_url(database_url)
     try:
-        with bootstrap(uow=db.uow_factory).ports.uow() as uow:
-            contract = uow.contracts.get_by_number("C-77")
-            assert contract is not None and len(contract.asset_ids) == 2
-            assert contract.key_hash == hash_contract_key(issued["activation_key"])
+        contract = bootstrap(uow=db.uow_factory).contract_by_number("C-77").contract
+        assert len(contract.asset_ids) == 2
+        assert contract.key_hash == hash_contract_key(issued["activation_key"])
     finally:
         db.dispose()
     shown = _ok(clico("contracts", "show", "C-77"))
@@ -163,6 +168,39 @@ def test_serve_refuses_pending_migrations(empty_database_url: str, tmp_path: Pat
     assert "migrations pending" in _ok(runner.invoke(main, ["db", "current"], env=env))
     _ok(runner.invoke(main, ["db", "upgrade"], env=env))
     assert "up to date" in _ok(runner.invoke(main, ["db", "current"], env=env))
+
+
+@pytest.mark.parametrize(("args", "variables", "base_url", "mail_worker"), [
+    (["--port", "8123", "--no-mail-worker"], {}, "http://127.0.0.1:8123", False),
+    (["--host", "0.0.0.0", "--port", "8124"], {}, "http://127.0.0.1:8124", True),
+    (["--port", "8125"], {"CLICO_BASE_URL": "https://support.example.com"},
+     "https://support.example.com", True),
+])
+def test_serve_hands_its_options_to_the_server_as_settings(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: list[str],
+        variables: dict[str, str], base_url: str, mail_worker: bool) -> None:
+    import os
+
+    import uvicorn
+
+    started: list[uvicorn.Config] = []
+    written: list[str | None] = []
+
+    def run(server: uvicorn.Server, sockets: object = None) -> None:
+        started.append(server.config)  # stands in for serving: what would each process build?
+        written.extend(os.environ.get(n) for n in ("CLICO_MAIL_WORKER", "CLICO_BASE_URL"))
+        server.started = True
+
+    monkeypatch.setattr(uvicorn.Server, "run", run)
+    env = {"CLICO_DATA_DIR": str(tmp_path), "CLICO_BASE_URL": None, "CLICO_MAIL_WORKER": None,
+           **variables}
+    _ok(CliRunner().invoke(main, ["serve", "--migrate", *args], env=env))
+    [config] = started
+    assert config.factory and isinstance(config.app, functools.partial)
+    [settings] = config.app.args
+    assert (settings.base_url, settings.start_mail_worker) == (base_url, mail_worker)
+    assert settings.data_dir == tmp_path
+    assert written == [None, variables.get("CLICO_BASE_URL")]  # nothing went by environment
 
 
 def _subprocess(args: list[str], env: dict[str, str]):  # type: ignore[no-untyped-def]

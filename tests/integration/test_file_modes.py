@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from clico_adapters.compose import open_database
 from clico_adapters.sql import SqlDatabase
 from clico_core.testing import builders as b
-from clico_web.backend import open_database
 from clico_web.settings import Settings
 
 from ..support import sealing_box

@@ -13,9 +13,9 @@ from clico_adapters.memory import SteppingClock
 from clico_adapters.passwords import Argon2Hasher
 from clico_adapters.sql import SqlDatabase
 from clico_core.errors import (
+    InvalidContractKey,
     InvalidCredentials,
     NotFound,
-    UnknownContract,
     ValidationFailed,
 )
 from clico_core.services import OpenTicket, Services, SignIn
@@ -46,7 +46,7 @@ def test_hostile_text_in_every_lookup(world: World, junk: str) -> None:
     services.request_password_reset(junk)
     with pytest.raises(NotFound):
         services.disable_account(junk)
-    with pytest.raises(UnknownContract):
+    with pytest.raises(InvalidContractKey):
         services.activate_contract(viewer, junk, "KEY")
     with pytest.raises(NotFound):
         services.ticket_detail(viewer, junk)

@@ -131,3 +131,60 @@ def test_demo_then_serve_then_sign_in(served: Served) -> None:
         assert shown == [code], log
     else:
         assert shown == [] and not re.search(rf"\b{code}\b", log), log
+
+
+def _text_to(path: Path, address: str, subject_part: str, timeout: float = 30) -> str:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if (path / "new").exists():
+            for message in mailbox.Maildir(path, create=False):
+                subject = str(make_header(decode_header(message["Subject"] or "")))
+                if address in (message["To"] or "") and subject_part in subject:
+                    return next(part.get_payload(decode=True).decode()
+                                for part in message.walk()
+                                if part.get_content_type() == "text/plain")
+        time.sleep(0.3)
+    raise AssertionError(f"no {subject_part!r} mail to {address} arrived")
+
+
+def test_serve_with_workers_hands_its_settings_to_every_process(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CLICO_")}
+    env.update({"CLICO_DATA_DIR": str(tmp_path / "var"), "CLICO_MODE": "demo"})
+    subprocess.run([_clico(), "demo"], env=env, capture_output=True, timeout=120, check=True)
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"  # not configured: serve derives it from --host/--port
+    log = tmp_path / "server.log"
+    with log.open("w") as stderr:
+        server = subprocess.Popen([_clico(), "serve", "--port", str(port), "--workers", "2"],
+                                  env=env, stdout=subprocess.DEVNULL, stderr=stderr)
+    try:
+        deadline = time.monotonic() + 90
+        while len(set(re.findall(r"Started server process \[(\d+)\]", log.read_text()))) < 2:
+            if server.poll() is not None or time.monotonic() > deadline:
+                raise AssertionError(f"two server processes did not start: {log.read_text()}")
+            time.sleep(0.2)
+        with httpx.Client(base_url=base, follow_redirects=True, timeout=30) as client:
+            form = client.get("/signin")
+            token = CSRF.search(form.text)
+            assert token is not None
+            step = client.post("/signin", data={"csrf_token": token.group(1), "login": "demo",
+                                                "password": "Zielona herbata 2026"},
+                               headers={"Origin": base})
+            assert step.status_code == 200 and "/signin/code" in str(step.url)
+            body = _text_to(tmp_path / "var" / "mail", "demo@example.com", "Kod logowania")
+            assert f"Portal: {base}\n" in body  # the derived base URL reached the worker
+            code = re.search(r"\b(\d{6})\b", body)
+            token = CSRF.search(step.text)
+            assert code is not None and token is not None
+            done = client.post("/signin/code", data={"csrf_token": token.group(1),
+                                                     "code": code.group(1)},
+                               headers={"Origin": base})
+            assert done.status_code == 200 and "Tunel IPsec do oddziału" in done.text
+            for _ in range(4):  # whichever process answers knows the session
+                assert "Tunel IPsec do oddziału" in client.get("/tickets").text
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()

@@ -9,7 +9,8 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import event, func, inspect, select, text
 
-from clico_adapters.sql import SqlDatabase, database_url_from_env, default_database_url
+from clico_adapters.config import Settings
+from clico_adapters.sql import SqlDatabase, default_database_url
 from clico_adapters.sql.tables import accounts, metadata, tickets
 from clico_core.testing import builders as b
 
@@ -105,13 +106,13 @@ def test_write_units_of_work_begin_immediate_and_readonly_ones_deferred(tmp_path
         db.dispose()
 
 
-def test_urls(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_urls(tmp_path: Path) -> None:
     assert default_database_url(tmp_path) == f"sqlite:///{tmp_path.resolve() / 'clico.db'}"
-    monkeypatch.delenv("CLICO_DATABASE_URL", raising=False)
-    assert database_url_from_env(tmp_path) == default_database_url(tmp_path)
-    assert database_url_from_env() is None
-    monkeypatch.setenv("CLICO_DATABASE_URL", "postgresql+psycopg://u@h/db")
-    assert database_url_from_env(tmp_path) == "postgresql+psycopg://u@h/db"
+    settings = Settings.from_env({"CLICO_DATA_DIR": str(tmp_path)})
+    assert settings.effective_database_url() == default_database_url(tmp_path)
+    settings = Settings.from_env({"CLICO_DATA_DIR": str(tmp_path),
+                                  "CLICO_DATABASE_URL": " postgresql+psycopg://u@h/db\n"})
+    assert settings.effective_database_url() == "postgresql+psycopg://u@h/db"
     with pytest.raises(ValueError, match="SQLite file"):
         SqlDatabase.from_url("sqlite://")
     with pytest.raises(ValueError, match="psycopg"):

@@ -13,11 +13,12 @@ from clico_adapters.sql import RetryableConflict, SqlUnitOfWork
 from clico_core.audit import AuditKind
 from clico_core.errors import ClicoError, ContractAlreadyActive, InvalidToken
 from clico_core.mail import MailTemplate, OutgoingMail
-from clico_core.services import OpenTicket, Viewer
+from clico_core.services import OpenTicket, RegisterAccount, Viewer
 from clico_core.testing import builders as b
 from clico_core.tickets import TicketScope
 from clico_core.values import Language
 
+from ..support import PASSWORD
 from .sql_support import race, sql_world
 
 NEW_PASSWORD = "a brand new passphrase 2026"
@@ -228,3 +229,51 @@ def test_a_resend_never_revives_a_session_ended_meanwhile(database_url: str,
         with db.uow_factory(readonly=True) as uow:
             ended = uow.sessions.get(session_hash(step.session_token))
         assert ended is not None and ended.revoked_at is not None
+
+
+def test_20_claims_of_one_key_at_once_give_it_to_one(database_url: str,
+                                                     hasher: Argon2Hasher) -> None:
+    with sql_world(database_url, hasher) as (_, db):
+
+        def claim(_: int) -> bool:
+            with db.uow_factory() as uow:
+                won = uow.attempts.claim("notice:a@example.com", b.T0, b.T0 + timedelta(hours=1))
+                uow.commit()
+                return won
+
+        assert sorted(race(20, claim), key=str) == [False] * 19 + [True]
+
+
+def _sign_up(issued, login: str, email: str, n: int) -> RegisterAccount:  # type: ignore[no-untyped-def]
+    return RegisterAccount(login, email, "Jan", "Kowalski", PASSWORD, PASSWORD,
+                           "+48 600 100 200", issued.contract.number, issued.activation_key,
+                           "Acme", client=f"198.51.100.{n}")
+
+
+def test_20_sign_ups_with_a_registered_email_at_once_mail_its_owner_once(
+        database_url: str, hasher: Argon2Hasher) -> None:
+    with sql_world(database_url, hasher) as (world, db):
+        world.register("jan", contract=world.issue("C-JAN"))
+        issued = world.issue()
+        outcomes = race(20, lambda i: world.services.register_account(
+            _sign_up(issued, f"probe{i}", "jan@example.com", i)))
+        assert outcomes == [None] * 20  # every one answered alike
+        notices = [m for m in db.mail_queue.all()
+                   if m.mail.template is MailTemplate.ACCOUNT_EXISTS]
+        assert [m.mail.to for m in notices] == ["jan@example.com"]
+
+
+def test_20_sign_ups_with_one_free_login_at_once_make_one_account_and_answer_alike(
+        database_url: str, hasher: Argon2Hasher) -> None:
+    with sql_world(database_url, hasher) as (world, db):
+        issued = world.issue()
+        outcomes = race(20, lambda i: world.services.register_account(
+            _sign_up(issued, "ola", f"ola{i}@example.com", i)))
+        assert outcomes == [None] * 20  # the losers never hear "login taken"
+        templates = Counter(m.mail.template for m in db.mail_queue.all())
+        assert templates == {MailTemplate.CONFIRM_EMAIL: 1, MailTemplate.LOGIN_TAKEN: 19}
+        with db.uow_factory(readonly=True) as uow:
+            account = uow.accounts.get_by_login("ola")
+        assert account is not None
+        told = {m.mail.to for m in db.mail_queue.all()} - {account.email}
+        assert len(told) == 19

@@ -1,4 +1,4 @@
-"""Migration 0005 on data written before sealing: plain secrets are marked, still read, sealed
+"""Migration 0006 on data written before sealing: plain secrets are marked, still read, sealed
 by the next write or by rotation; a downgrade keeps what it can (SQLite and PostgreSQL)."""
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ def _mail(message_id: str, state: str, code: str) -> dict[str, Any]:
             "sent_at": b.T0 if state == "sent" else None}
 
 
-def _seed_the_0004_schema(db: SqlDatabase) -> dict[str, str]:
+def _seed_the_0005_schema(db: SqlDatabase) -> dict[str, str]:
     """Rows as the code before sealing wrote them: plain secrets, codes in the context."""
     company = b.company()
     ids = {}
@@ -56,8 +56,8 @@ def _raw(db: SqlDatabase) -> tuple[dict[str, str | None], dict[str, dict[str, An
 def test_plain_secrets_are_marked_read_and_then_sealed(empty_database_url: str) -> None:
     db = SqlDatabase.from_url(empty_database_url, box=sealing_box())
     try:
-        db.upgrade("0004")
-        ids = _seed_the_0004_schema(db)
+        db.upgrade("0005")
+        ids = _seed_the_0005_schema(db)
         db.upgrade()
 
         secrets, mails = _raw(db)
@@ -93,17 +93,17 @@ def test_a_downgrade_keeps_plain_values_and_drops_what_it_cannot_open(
         empty_database_url: str) -> None:
     db = SqlDatabase.from_url(empty_database_url, box=sealing_box())
     try:
-        db.upgrade("0004")
-        ids = _seed_the_0004_schema(db)
+        db.upgrade("0005")
+        ids = _seed_the_0005_schema(db)
         db.upgrade()
-        db.downgrade("0004")  # nothing sealed yet: everything back as it was
-        secrets, mails = _raw_0004(db)
+        db.downgrade("0005")  # nothing sealed yet: everything back as it was
+        secrets, mails = _raw_0005(db)
         assert secrets == SECRETS and mails["pending"]["context"]["code"] == CODE
 
         db.upgrade()
         assert db.reseal_secrets() == ResealReport(totp_secrets=2, mail_contexts=1)
-        db.downgrade("0004")
-        secrets, mails = _raw_0004(db)
+        db.downgrade("0005")
+        secrets, mails = _raw_0005(db)
         # sealed values cannot be opened without the key: e-mailed codes again, mail parked
         assert secrets == {"jan": None, "ewa": None}
         assert mails["pending"]["state"] == "failed" and mails["sent"]["state"] == "sent"
@@ -115,7 +115,7 @@ def test_a_downgrade_keeps_plain_values_and_drops_what_it_cannot_open(
         db.dispose()
 
 
-def _raw_0004(db: SqlDatabase) -> tuple[dict[str, str | None], dict[str, dict[str, Any]]]:
+def _raw_0005(db: SqlDatabase) -> tuple[dict[str, str | None], dict[str, dict[str, Any]]]:
     columns = [c for c in outbox.c if c.name != "sealed_context"]
     with db.engine.connect() as connection:
         secrets = dict(connection.execute(select(accounts.c.login, accounts.c.totp_secret)).all())

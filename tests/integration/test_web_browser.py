@@ -149,7 +149,7 @@ def test_sign_up_confirm_sign_in_activate_and_see_contracts_and_assets(page, por
     page.get_by_label("Numer kontraktu").fill(portal.second.contract.number)
     page.get_by_label("Klucz kontraktu").fill("WRONG-KEY")
     page.get_by_role("button", name="Zastosuj").click()
-    expect(page.get_by_text("Klucz kontraktu jest nieprawidłowy.")).to_be_visible()
+    expect(page.get_by_text("Numer lub klucz kontraktu jest nieprawidłowy.")).to_be_visible()
     shot(page, "register-contract-error")
     page.get_by_label("Klucz kontraktu").fill(portal.second.activation_key)
     shot(page, "register-contract")

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
 
+from clico_core.mail import MailTemplate
+from clico_web import create_app
+
 from .web_fixtures import *  # noqa: F403 - fixtures
-from .web_fixtures import TODAY, form_post, sign_in_web
+from .web_fixtures import BASE_URL, PASSWORD, TODAY, TestClient, form_post, sign_in_web
 
 PL = {"accept-language": "pl"}
 
@@ -48,8 +52,8 @@ def test_activating_a_second_contract_lists_both_with_their_assets(jan, web_worl
 
 
 @pytest.mark.parametrize(("number", "key_of", "status", "message"), [
-    ("NOPE-1", None, 400, "Nie ma kontraktu o tym numerze."),
-    ("C-2", "wrong", 400, "Klucz kontraktu jest nieprawidłowy."),
+    ("NOPE-1", None, 400, "Numer lub klucz kontraktu jest nieprawidłowy."),
+    ("C-2", "wrong", 400, "Numer lub klucz kontraktu jest nieprawidłowy."),
     ("C-OLD", "right", 400, "Ten kontrakt nie jest dziś ważny"),
     ("C-1", "right", 409, "Ten kontrakt jest już aktywny na Twoim koncie."),
     ("", "right", 400, "To pole jest wymagane."),
@@ -66,11 +70,54 @@ def test_clear_errors_when_a_contract_cannot_be_activated(jan, web_world, issued
     assert f'value="{number}"' in page.text or not number
 
 
+def test_an_unknown_number_and_a_wrong_key_get_the_same_page(jan, web_world):
+    web_world.issue("C-2", "Acme")
+    unknown, wrong = register(jan, "C-404", "WRONG-KEY"), register(jan, "C-2", "WRONG-KEY")
+    strip = re.compile(r'name="csrf_token" value="[0-9a-f]+"')
+    assert unknown.status_code == wrong.status_code == 400
+    assert (strip.sub("", unknown.text).replace('value="C-404"', 'value="C-2"')
+            == strip.sub("", wrong.text))
+    assert "Numer lub klucz kontraktu jest nieprawidłowy." in wrong.text
+    form_post(jan, "/language", {"language": "en", "next": "/contracts/register"},
+              token_from="/contracts/register")
+    assert "The contract number or key is wrong." in register(jan, "C-404", "x").text
+
+
 def test_wrong_keys_are_limited(jan, web_world):
     web_world.issue("C-2", "Acme")
     statuses = [register(jan, "C-2", f"WRONG-{i}").status_code for i in range(11)]
     assert statuses[-1] == 429
     assert set(statuses[:10]) == {400}
+    limited = register(jan, "C-2", "WRONG")
+    assert 0 < int(limited.headers["retry-after"]) <= 3600
+    assert "Zbyt wiele prób. Spróbuj ponownie za" in limited.text
+
+
+def test_wrong_keys_for_a_number_do_not_block_the_holder_of_its_key(
+        jan, web_world, web_settings, issued):
+    """10 wrong keys for C-T from one account: that account waits, nobody else does."""
+    target = web_world.issue("C-T", "Acme")
+    web_world.register("eve", contract=web_world.issue("C-EVE", "Evil"))
+    app = create_app(web_settings, services=web_world.services)
+    with TestClient(app, base_url=BASE_URL, follow_redirects=False,
+                    client=("198.51.100.66", 50000)) as eve:
+        sign_in_web(eve, web_world, "eve")
+        statuses = [register(eve, "C-T", f"WRONG-{i}").status_code for i in range(11)]
+        assert statuses[-1] == 429
+        assert register(eve, "C-T", target.activation_key).status_code == 429
+    # the rightful holder, signed in on another account, activates it
+    activated = register(jan, "C-T", target.activation_key)
+    assert activated.status_code == 303
+    # and a sign-up with it from a fresh address works
+    with TestClient(app, base_url=BASE_URL, follow_redirects=False,
+                    client=("203.0.113.77", 50000)) as fresh:
+        done = form_post(fresh, "/signup", {
+            "login": "ola", "email": "ola@example.com", "first_name": "Ola",
+            "last_name": "Nowak", "password": PASSWORD, "password_confirm": PASSWORD,
+            "phone": "+48 600 100 200", "contract_number": "C-T",
+            "activation_code": target.activation_key, "company": "Acme"})
+        assert done.status_code == 200
+    assert web_world.last_mail(MailTemplate.CONFIRM_EMAIL, "ola@example.com")
 
 
 def test_another_accounts_contract_and_unknown_ids_are_404(jan, web_world):

@@ -4,12 +4,17 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+
+from clico_core.errors import InvalidCredentials
 from clico_core.mail import MailTemplate
-from clico_core.services import MigratedAccount
+from clico_core.services import MigratedAccount, SignIn
 from clico_core.sessions import MAX_CODE_FAILURES, RESEND_INTERVAL
+from clico_web import Settings, create_app
+from clico_web.settings import Mode
 
 from .web_fixtures import *  # noqa: F403 - fixtures
-from .web_fixtures import PASSWORD, form_post, sign_in_web
+from .web_fixtures import BASE_URL, PASSWORD, TestClient, form_post, sign_in_web
 
 EN = {"accept-language": "en"}
 WRONG = "Wrong login or password."
@@ -218,3 +223,80 @@ def test_posting_a_code_with_a_full_session_ends_that_session(client, web_world,
     response = form_post(client, "/signin/code", {"code": "123456"}, token_from="/tickets")
     assert response.status_code == 303 and "expired" in response.headers["location"]
     assert web_world.services.authenticate(token) is None
+
+
+def _fresh_browser(client):  # type: ignore[no-untyped-def]
+    return TestClient(client.app, base_url=BASE_URL, follow_redirects=False)
+
+
+def _strangers_fail(web_world, count: int = 10) -> None:  # type: ignore[no-untyped-def]
+    for i in range(count):
+        with pytest.raises(InvalidCredentials):
+            web_world.services.sign_in(SignIn("jan", "not the password!", f"10.0.0.{i + 1}"))
+
+
+def test_completing_both_steps_gives_the_browser_a_device_cookie(client, web_world, issued):
+    web_world.register("jan", contract=issued)
+    pending = form_post(client, "/signin", {"login": "jan", "password": PASSWORD})
+    assert "clico_device" not in pending.headers.get("set-cookie", "")  # the password alone
+    code = web_world.last_mail(MailTemplate.SIGN_IN_CODE).mail.context["code"]
+    done = form_post(client, "/signin/code", {"code": code})
+    cookie = next(c for c in done.headers.get_list("set-cookie") if c.startswith("clico_device="))
+    assert "HttpOnly" in cookie and "SameSite=lax" in cookie and "Path=/" in cookie
+    assert f"Max-Age={365 * 24 * 3600}" in cookie
+    assert client.cookies.get("clico_device")
+    form_post(client, "/signout", {}, token_from="/tickets")
+    assert client.cookies.get("clico_device")  # signing out keeps it: the browser is known
+
+
+def test_strangers_failures_slow_new_browsers_but_not_the_owners(client, web_world, issued):
+    web_world.register("jan", contract=issued)
+    sign_in_web(client, web_world)
+    form_post(client, "/signout", {}, token_from="/tickets")
+    _strangers_fail(web_world)
+    with _fresh_browser(client) as stranger:
+        refused = form_post(stranger, "/signin", {"login": "jan", "password": PASSWORD},
+                            headers=EN)
+        assert refused.status_code == 429
+        assert 0 < int(refused.headers["retry-after"]) <= 60
+        assert "Too many attempts. Try again in" in refused.text
+    sign_in_web(client, web_world)  # the owner's browser goes straight in
+
+
+def test_a_forged_or_foreign_device_cookie_counts_for_nothing(client, web_world, issued):
+    web_world.register("jan", contract=issued)
+    web_world.register("ola", contract=web_world.issue("C-2"))
+    sign_in_web(client, web_world, "ola")
+    ola_cookie = client.cookies.get("clico_device")
+    form_post(client, "/signout", {}, token_from="/tickets")
+    sign_in_web(client, web_world)
+    both = client.cookies.get("clico_device")
+    assert both and ola_cookie and both.endswith(ola_cookie)  # one browser, two accounts
+    jan_entry = both.split("~")[0]
+    _strangers_fail(web_world)
+    for value in (ola_cookie, jan_entry[:-2] + ("AA" if not jan_entry.endswith("AA") else "BB"),
+                  jan_entry.replace(".", ".x", 1)):
+        with _fresh_browser(client) as other:
+            other.cookies.set("clico_device", value)
+            response = form_post(other, "/signin", {"login": "jan", "password": PASSWORD})
+            assert response.status_code == 429, value
+    with _fresh_browser(client) as copy:
+        copy.cookies.set("clico_device", jan_entry)
+        assert form_post(copy, "/signin", {"login": "jan", "password": PASSWORD}
+                         ).status_code == 303
+
+
+def test_https_device_cookie_is_host_prefixed_and_secure(web_world, issued):
+    settings = Settings(base_url="https://portal.example.test", secret_key="s" * 40,
+                        mode=Mode.PRODUCTION, start_mail_worker=False)
+    web_world.register("jan", contract=issued)
+    app = create_app(settings, services=web_world.services)
+    with TestClient(app, base_url="https://portal.example.test",
+                    follow_redirects=False) as https:
+        form_post(https, "/signin", {"login": "jan", "password": PASSWORD})
+        code = web_world.last_mail(MailTemplate.SIGN_IN_CODE).mail.context["code"]
+        done = form_post(https, "/signin/code", {"code": code})
+        cookie = next(c for c in done.headers.get_list("set-cookie")
+                      if c.startswith("__Host-clico_device="))
+        assert "Secure" in cookie and "HttpOnly" in cookie and "Path=/" in cookie
+        assert "Domain" not in cookie

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from clico_core.mail import MailTemplate
 
 from .web_fixtures import *  # noqa: F403 - fixtures
@@ -69,25 +71,73 @@ def test_errors_are_shown_next_to_fields_in_the_users_language(client, issued):
     assert "Enter a valid email address." in english.text
 
 
-def test_wrong_contract_and_key_are_field_errors(client, issued):
+def _page(response) -> tuple[int, str, str | None, str]:  # type: ignore[no-untyped-def]
+    """What a client sees of an answer, the per-session CSRF token aside."""
+    body = re.sub(r'name="csrf_token" value="[0-9a-f]+"', "", response.text)
+    return (response.status_code, response.headers.get("location"),
+            response.headers.get("retry-after"), body)
+
+
+def test_an_unknown_number_and_a_wrong_key_get_the_same_page(client, issued):
     unknown = form_post(client, "/signup", sign_up_data(issued, contract_number="NOPE"),
                         headers=EN)
-    assert unknown.status_code == 400
-    assert '<p class="field-error" id="e-contract_number">There is no contract' in unknown.text
     wrong_key = form_post(client, "/signup", sign_up_data(issued, activation_code="WRONG-KEY"),
                           headers=EN)
-    assert '<p class="field-error" id="e-activation_code">' in wrong_key.text
+    assert unknown.status_code == 400
+    for name in ("contract_number", "activation_code"):
+        assert (f'<p class="field-error" id="e-{name}">The contract number or activation code '
+                "is wrong.</p>") in unknown.text
+    # the same page but for the number typed, which is kept in its field
+    assert _page(unknown)[:3] == _page(wrong_key)[:3]
+    assert (_page(unknown)[3].replace('value="NOPE"', 'value="C-1"')
+            == _page(wrong_key)[3].replace('value="WRONG-KEY"', f'value="{issued.activation_key}"'))
+    polish = form_post(client, "/signup", sign_up_data(issued, contract_number="NOPE"),
+                       headers=PL)
+    assert "Numer kontraktu lub kod aktywacyjny jest nieprawidłowy." in polish.text
 
 
-def test_taken_email_gets_the_same_answer_and_mails_the_owner(client, web_world, issued):
+def test_every_login_and_email_combination_gets_the_same_answer(client, web_world, issued):
     web_world.register("jan", contract=issued, email="jan@example.com")
-    page = form_post(client, "/signup", sign_up_data(issued, email="jan@example.com"),
-                     headers=EN)
-    fresh = form_post(client, "/signup", sign_up_data(issued, login="ola",
-                                                      email="ola@example.com"), headers=EN)
-    assert page.status_code == fresh.status_code == 200
-    assert page.text == fresh.text
-    assert web_world.last_mail(MailTemplate.ACCOUNT_EXISTS, "jan@example.com")
+    web_world.register("ala", contract=issued, email="ala@example.com")
+    combinations = [  # login free/taken x e-mail unregistered/registered, and who is told
+        ("ola", "ola@example.com", MailTemplate.CONFIRM_EMAIL, "ola"),
+        ("ola2", "jan@example.com", MailTemplate.ACCOUNT_EXISTS, "jan"),
+        ("jan", "new@example.com", MailTemplate.LOGIN_TAKEN, "jan"),
+        ("jan", "ala@example.com", MailTemplate.ACCOUNT_EXISTS, "ala")]
+    pages = []
+    for login, email, template, told in combinations:
+        before = len(web_world.mails.all())
+        response = form_post(client, "/signup", sign_up_data(issued, login=login, email=email),
+                             headers=EN)
+        pages.append(_page(response))
+        [mail] = [m.mail for m in web_world.mails.all()[before:]]
+        assert (mail.template, mail.to, mail.context["login"]) == (template, email, told)
+    assert pages[0][0] == 200 and pages[0][1] is None
+    assert "Open the link in it to confirm your email address." in pages[0][3]
+    assert pages[1:] == pages[:1] * 3
+    # taken login and registered e-mail: the same page again; jan@ was told within the hour
+    before = len(web_world.mails.all())
+    again = form_post(client, "/signup", sign_up_data(issued, login="jan",
+                                                      email="jan@example.com"), headers=EN)
+    assert _page(again) == pages[0]
+    assert len(web_world.mails.all()) == before
+
+
+def test_sign_ups_from_one_address_are_limited(client, web_world, issued):
+    for n in range(10):
+        response = form_post(client, "/signup", sign_up_data(
+            issued, login=f"user{n}", email=f"user{n}@example.com"), headers=EN)
+        assert response.status_code == 200
+    limited = form_post(client, "/signup", sign_up_data(issued, login="late",
+                                                        email="late@example.com"), headers=EN)
+    assert limited.status_code == 429
+    assert 0 < int(limited.headers["retry-after"]) <= 3600
+    assert "Too many attempts. Try again in" in limited.text
+    assert 'value="late@example.com"' in limited.text  # what was typed stays
+    polish = form_post(client, "/signup", sign_up_data(issued, login="late",
+                                                       email="late@example.com"), headers=PL)
+    assert polish.status_code == 429
+    assert "Zbyt wiele prób." in polish.text
 
 
 def test_unknown_confirmation_link(client):

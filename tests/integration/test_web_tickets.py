@@ -13,10 +13,12 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+from attrs import evolve
 from hypothesis import given
 from hypothesis import strategies as st
 
 from clico_core.mail import MailTemplate
+from clico_core.testing import builders as b
 from clico_core.tickets import MAX_DESCRIPTION, OPEN_STATUSES, Cursor, SortColumn, TicketStatus
 from clico_web.routes.ticket_query import BadCursor, decode_cursor, encode_cursor
 
@@ -304,6 +306,26 @@ def test_scripts_handlers_and_javascript_links_never_reach_the_page(jan, form_fo
     if form_format == "html":
         assert '<a href="https://example.com/ok" rel="noopener noreferrer nofollow">fine</a>' \
             in main
+
+
+def test_an_image_from_another_site_reaches_the_page_as_a_link(jan, ticket_world, acme):
+    tracker = '<img src="https://tracker.example/p.png" alt="Screenshot">'
+    link = ('<a href="https://tracker.example/p.png" rel="noopener noreferrer nofollow">'
+            "Screenshot</a>")
+    inline = '<img src="data:image/png;base64,iVBORw0KGgo=" alt="pasted">'
+    page = jan.get(post_ticket(jan, description=f"<p>{tracker}{inline}</p>",
+                               format="html").headers["location"])
+    assert "img-src 'self' data:;" in page.headers["content-security-policy"]
+    assert link in page.text and inline in page.text
+    assert "tracker.example/p.png\" alt" not in page.text
+    # a ticket stored before images were limited is shown the same way
+    with ticket_world.services.ports.uow() as uow:
+        account = uow.accounts.get_by_login("jan")
+        assert account is not None
+        uow.tickets.add(evolve(b.ticket(acme.contract.company_id, account.id, "OLD-1"),
+                               description=f"<p>{tracker}</p>"))
+        uow.commit()
+    assert link in jan.get("/tickets/OLD-1").text
 
 
 def test_the_editors_formatting_survives(jan):

@@ -9,9 +9,9 @@ import threading
 
 import pytest
 
+from clico_adapters.compose import hasher_for
 from clico_adapters.lowpriority import LowPriorityRunner
 from clico_adapters.passwords import MINIMUM, Argon2Hasher
-from clico_web.backend import hasher_for
 from clico_web.settings import DEFAULT_HASHING_NICE, Settings, SettingsError
 
 linux_only = pytest.mark.skipif(sys.platform != "linux", reason="per-thread nice is Linux's")

@@ -9,15 +9,14 @@ from pathlib import Path
 
 import pytest
 
+from clico_adapters.config import Settings, SettingsError
 from clico_adapters.mail import (
     MaildirTransport,
     MailRenderer,
     MemoryTransport,
     SmtpTransport,
     StartTls,
-    base_url_from_env,
-    mail_url_from_env,
-    sender_from_env,
+    default_mail_url,
     transport_from_url,
 )
 from clico_adapters.mail.samples import SAMPLE_CONTEXTS
@@ -116,18 +115,22 @@ def test_memory_transport_keeps_messages_by_recipient() -> None:
     assert transport.to("other@example.com") == []
 
 
-def test_settings_from_the_environment(tmp_path: Path) -> None:
-    assert mail_url_from_env(tmp_path / "var", {}) == f"maildir://{tmp_path}/var/mail"
-    assert isinstance(transport_from_url(mail_url_from_env(tmp_path / "a b", {})),
-                      MaildirTransport)
-    assert mail_url_from_env(tmp_path, {"CLICO_MAIL_URL": "smtp://x"}) == "smtp://x"
-    demo = transport_from_url(mail_url_from_env(tmp_path, {}, demo=True))
+def test_mail_settings_from_the_environment(tmp_path: Path) -> None:
+    def read(**variables: str) -> Settings:
+        return Settings.from_env({"CLICO_DATA_DIR": str(tmp_path / "var"), **variables})
+
+    assert read().effective_mail_url() == f"maildir://{tmp_path}/var/mail"
+    assert isinstance(transport_from_url(default_mail_url(tmp_path / "a b")), MaildirTransport)
+    assert read(CLICO_MAIL_URL=" smtp://x ").effective_mail_url() == "smtp://x"
+    demo = transport_from_url(read(CLICO_MODE="demo").effective_mail_url())
     assert isinstance(demo, MaildirTransport) and demo.log_codes
-    assert mail_url_from_env(tmp_path, {"CLICO_MAIL_URL": "smtp://x"}, demo=True) == "smtp://x"
-    assert sender_from_env({}) == "support-system@clico.pl"
-    assert sender_from_env({"CLICO_MAIL_FROM": "help@example.com"}) == "help@example.com"
-    with pytest.raises(ValueError, match="sender"):
-        sender_from_env({"CLICO_MAIL_FROM": "a@b.c\nBcc: d@e.f"})
-    assert base_url_from_env({}) == "http://127.0.0.1:8000"
-    assert base_url_from_env({"CLICO_BASE_URL": "https://support.clico.pl/"}) == \
+    assert read(CLICO_MODE="demo", CLICO_MAIL_URL="smtp://x").effective_mail_url() == "smtp://x"
+    assert read().mail_from == read(CLICO_MAIL_FROM=" ").mail_from == "support-system@clico.pl"
+    assert read(CLICO_MAIL_FROM="help@example.com").mail_from == "help@example.com"
+    with pytest.raises(SettingsError, match="CLICO_MAIL_FROM must be a bare e-mail address"):
+        read(CLICO_MAIL_FROM="a@b.c\nBcc: d@e.f")
+    assert read().base_url == "http://127.0.0.1:8000"
+    assert read(CLICO_BASE_URL="https://support.clico.pl/").base_url == \
         "https://support.clico.pl"
+    with pytest.raises(SettingsError, match="CLICO_BASE_URL must be an absolute http"):
+        read(CLICO_BASE_URL="https://support.clico.pl/?next=evil")

@@ -1,14 +1,9 @@
-"""Importing CLICO TAC accounts and operator actions."""
+"""Importing CLICO TAC accounts."""
 
 from __future__ import annotations
 
-import pytest
-
 from clico_core.accounts import UNUSABLE_PASSWORD, AccountState
-from clico_core.errors import ValidationFailed
-from clico_core.mail import MailTemplate
-from clico_core.services import CreateStaff, MigratedAccount
-from clico_core.values import Role
+from clico_core.services import MigratedAccount
 
 from ..support import World
 
@@ -48,16 +43,3 @@ def test_dry_run_changes_nothing(world: World) -> None:
     report = world.services.import_migrated_accounts(ROWS, dry_run=True)
     assert len(report.created) == 2
     assert world.services.import_migrated_accounts(ROWS).created == report.created
-
-
-def test_staff_account_gets_a_set_password_link(world: World) -> None:
-    account, path = world.services.create_staff_account(
-        CreateStaff("eng@clico.pl", "Ewa", "Inżynier", Role.ENGINEER))
-    assert account.role is Role.ENGINEER and path.startswith("/password/reset/")
-    secret = path.rsplit("/", 1)[-1]
-    assert world.secret_from(MailTemplate.PASSWORD_RESET) == secret
-    world.services.reset_password(secret, "blue whale over mountains", "blue whale over mountains")
-    viewer = world.services.authenticate(world.sign_in("eng@clico.pl", "blue whale over mountains"))
-    assert viewer is not None and viewer.scope.everything
-    with pytest.raises(ValidationFailed):
-        world.services.create_staff_account(CreateStaff("eng@clico.pl", "E", "I"))

@@ -10,7 +10,10 @@ from pathlib import Path
 import pytest
 from attrs import fields
 
+from clico_adapters import compose
 from clico_adapters.bootstrap import bootstrap
+from clico_adapters.compose import PRUNE_EVERY
+from clico_adapters.config import Settings, SettingsError
 from clico_adapters.mail import MemoryTransport
 from clico_adapters.memory import (
     MemoryMailQueue,
@@ -22,13 +25,11 @@ from clico_adapters.scheduled import ScheduledJob
 from clico_core.audit import AuditEvent, AuditKind
 from clico_core.mail import MailTemplate, OutgoingMail
 from clico_core.retention import MINIMUM, PruneReport, Retention
-from clico_core.services import Limits, RateLimit, prune
+from clico_core.services import Limits, RateLimit, Slowdown
 from clico_core.sessions import Session, SessionLevel
 from clico_core.testing import builders as b
 from clico_core.tokens import Token, TokenPurpose
 from clico_core.values import Language
-from clico_web.backend import PRUNE_EVERY, build_mail_worker
-from clico_web.settings import Settings, SettingsError
 
 NOW = datetime(2027, 6, 1, 12, 0, tzinfo=UTC)
 DAY = timedelta(days=1)
@@ -67,16 +68,22 @@ def store() -> MemoryStore:
     return MemoryStore()
 
 
+def prune(periods: Retention, factory: MemoryUnitOfWorkFactory, *,
+          max_batches: int | None = None) -> PruneReport:
+    services = bootstrap(uow=factory, clock=SteppingClock(NOW))
+    return services.prune(periods, max_batches=max_batches)
+
+
 def test_prune_deletes_each_kind_past_its_period_a_batch_at_a_time(store: MemoryStore) -> None:
     factory, queue = MemoryUnitOfWorkFactory(store), MemoryMailQueue(store)
     periods = Retention(batch=2)
     _seed(factory, queue, periods, old=3)
-    report = prune(periods, factory, SteppingClock(NOW))
+    report = prune(periods, factory)
     assert report == PruneReport(audit=3, attempts=3, sessions=3, tokens=3, sent_mail=3)
     assert (len(store.audit), len(store.sessions), len(store.tokens), len(store.outbox)) == (
         1, 1, 1, 1)
     assert list(store.attempts.values()) == [[NOW - periods.attempts + DAY]]
-    assert prune(periods, factory, SteppingClock(NOW)) == PruneReport()
+    assert prune(periods, factory) == PruneReport()
 
 
 def test_a_batch_budget_stops_the_run_and_the_next_run_goes_on(store: MemoryStore) -> None:
@@ -85,7 +92,7 @@ def test_a_batch_budget_stops_the_run_and_the_next_run_goes_on(store: MemoryStor
     _seed(factory, queue, periods, old=5)
     reports = []
     while not reports or not reports[-1].complete:
-        reports.append(prune(periods, factory, SteppingClock(NOW), max_batches=4))
+        reports.append(prune(periods, factory, max_batches=4))
     assert all(r.total <= 4 * periods.batch for r in reports)
     assert [r.complete for r in reports] == [False] * (len(reports) - 1) + [True]
     assert sum(r.total for r in reports) == 5 * 5
@@ -95,7 +102,8 @@ def test_a_batch_budget_stops_the_run_and_the_next_run_goes_on(store: MemoryStor
 
 def test_periods_are_at_least_a_day_which_covers_every_rate_limit_window() -> None:
     windows = [getattr(Limits(), f.name).window for f in fields(Limits)
-               if isinstance(getattr(Limits(), f.name), RateLimit)]
+               if isinstance(getattr(Limits(), f.name), RateLimit | Slowdown)]
+    assert len(windows) > 10  # every limit, the slow-down of an identifier among them
     assert max(windows) <= MINIMUM
     for name in ("audit", "attempts", "sessions", "tokens", "sent_mail"):
         with pytest.raises(ValueError, match=name):
@@ -115,9 +123,13 @@ def test_retention_comes_from_the_environment() -> None:
                                   "CLICO_RETENTION_SENT_MAIL_DAYS": "90"})
     assert settings.retention == Retention(audit=730 * DAY, attempts=14 * DAY, sessions=2 * DAY,
                                            tokens=3 * DAY, sent_mail=90 * DAY)
-    for bad in ("0", "-5", "seven", "1.5", "99999"):
+    for bad in ("0", "-5", "seven", "1.5", "99999", ""):
         with pytest.raises(SettingsError, match="CLICO_RETENTION_AUDIT_DAYS"):
             Settings.from_env({"CLICO_RETENTION_AUDIT_DAYS": bad})
+    with pytest.raises(SettingsError, match="CLICO_RETENTION_SENT_MAIL_DAYS"):
+        Settings(retention_sent_mail_days=0)  # given in code: checked the same way
+    with pytest.raises(ValueError, match="retention_batch"):
+        Settings(retention_batch=0)
 
 
 def test_a_job_runs_when_due_again_after_its_interval_and_at_once_if_unfinished() -> None:
@@ -152,26 +164,25 @@ def test_a_failing_job_is_logged_and_waits_its_interval(caplog: pytest.LogCaptur
 def test_the_worker_prunes_hourly_between_mail_rounds(store: MemoryStore, tmp_path: Path
                                                       ) -> None:
     factory, queue = MemoryUnitOfWorkFactory(store), MemoryMailQueue(store)
-    settings = Settings(retention=Retention(batch=2), data_dir=tmp_path)
+    settings = Settings(retention_batch=2, data_dir=tmp_path)
     _seed(factory, queue, settings.retention, old=3)
     clock = SteppingClock(NOW)
-    services = bootstrap(uow=factory, clock=clock)
-    worker = build_mail_worker(settings, services, queue)
-    assert worker is not None
-    worker.transport = MemoryTransport()  # type: ignore[attr-defined]
-    assert worker.run_due_jobs() == 1  # type: ignore[attr-defined]
+    backend = compose.build(settings, uow=factory, mail_queue=queue, clock=clock)
+    worker = backend.mail_worker()
+    worker.transport = MemoryTransport()
+    assert worker.run_due_jobs() == 1
     assert (len(store.audit), len(store.sessions), len(store.tokens)) == (1, 1, 1)
     with factory() as uow:
         uow.audit.record(AuditEvent(AuditKind.SIGNED_IN, NOW - 2 * settings.retention.audit))
         uow.commit()
     clock.advance(PRUNE_EVERY - timedelta(seconds=1))
-    assert worker.run_due_jobs() == 0  # type: ignore[attr-defined]
+    assert worker.run_due_jobs() == 0
     clock.advance(timedelta(seconds=1))
-    assert worker.run_due_jobs() == 1  # type: ignore[attr-defined]
+    assert worker.run_due_jobs() == 1
     assert len(store.audit) == 1
 
     stop = threading.Event()
-    rounds = threading.Thread(target=worker.run_forever, args=(stop,))  # type: ignore[attr-defined]
+    rounds = threading.Thread(target=worker.run_forever, args=(stop,))
     with factory() as uow:
         uow.audit.record(AuditEvent(AuditKind.SIGNED_IN, NOW - 2 * settings.retention.audit))
         uow.commit()
@@ -186,4 +197,5 @@ def test_the_worker_prunes_hourly_between_mail_rounds(store: MemoryStore, tmp_pa
         stop.set()
         worker.wake()
         rounds.join(5)
+        backend.close()
     assert len(store.audit) == 1  # the loop ran the due job too

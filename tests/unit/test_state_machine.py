@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import attrs
 from hypothesis import HealthCheck, event, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
@@ -32,6 +33,7 @@ from clico_core.services import (
     RateLimit,
     RegisterAccount,
     SignIn,
+    Slowdown,
     Viewer,
 )
 from clico_core.tickets import TicketKind, TicketQuery
@@ -41,6 +43,11 @@ PASSWORD = "correct horse battery staple"
 START = datetime(2026, 1, 10, 9, 0, tzinfo=UTC)
 HASHER = Argon2Hasher.minimum()
 GENEROUS = RateLimit(10_000, timedelta(minutes=1))
+NEVER_SLOW = Slowdown(10_000, timedelta(minutes=1), timedelta(seconds=1), timedelta(seconds=1))
+# every limit out of the way: the machine explores behaviour, not throttling
+GENEROUS_LIMITS = Limits(**{f.name: GENEROUS if isinstance(f.default, RateLimit) else NEVER_SLOW
+                            for f in attrs.fields(Limits)
+                            if isinstance(f.default, RateLimit | Slowdown)})
 COMPANIES = ["Acme", "Beta", "Gamma"]
 ANSWERS = {
     "PALO_ALTO": {"occurred_on": "2026-01-01", "new_deployment": "no", "ever_worked": "yes",
@@ -60,7 +67,7 @@ class PortalMachine(RuleBasedStateMachine):
         self.services = bootstrap(
             uow=MemoryUnitOfWorkFactory(self.store, SeededSecrets(1).new_id), clock=self.clock,
             secrets=SeededSecrets(2), hasher=HASHER,
-            limits=Limits(*([GENEROUS] * 8)))
+            limits=GENEROUS_LIMITS)
         self.contracts: list[tuple[str, str, str]] = []  # (number, key, company)
         for i, company in enumerate(COMPANIES * 2):
             vendor = "PALO_ALTO" if i % 2 == 0 else "FORTINET"

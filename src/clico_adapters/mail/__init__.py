@@ -10,13 +10,7 @@ from .errors import DeliveryError, PermanentDeliveryError, TemporaryDeliveryErro
 from .maildir import MaildirTransport
 from .memory import MemoryTransport
 from .renderer import MailRenderer, RenderedMail
-from .settings import (
-    DEFAULT_SENDER,
-    MAINTENANCE_ADDRESS,
-    base_url_from_env,
-    mail_url_from_env,
-    sender_from_env,
-)
+from .settings import DEFAULT_SENDER, MAINTENANCE_ADDRESS, default_mail_url
 from .smtp import SmtpTransport, StartTls
 from .transport import Transport, transport_from_url
 from .worker import MailWorker
@@ -25,5 +19,5 @@ __all__ = [
     "DEFAULT_SENDER", "MAINTENANCE_ADDRESS", "DeliveryError", "MailRenderer", "MailWorker",
     "MaildirTransport", "MemoryTransport", "PermanentDeliveryError", "RenderedMail",
     "SmtpTransport", "StartTls", "TemporaryDeliveryError", "Transport", "backoff_delay",
-    "base_url_from_env", "mail_url_from_env", "sender_from_env", "transport_from_url",
+    "default_mail_url", "transport_from_url",
 ]

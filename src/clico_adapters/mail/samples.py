@@ -1,8 +1,8 @@
 """Example context of every message: the keys each template needs, for previews and tests.
 
 ``…_path`` values are paths below the base URL; the renderer adds the matching ``…_url``.
-``ticket-changed`` is defined here first (the engineer workspace will emit it): ``status`` is
-a ``clico_core.tickets.TicketStatus`` value.
+No use case sends ``ticket-changed`` yet; its ``status`` is a ``clico_core.tickets.TicketStatus``
+value.
 """
 
 from __future__ import annotations
@@ -15,6 +15,8 @@ SAMPLE_CONTEXTS: Mapping[MailTemplate, Mapping[str, str]] = {
     MailTemplate.CONFIRM_EMAIL: {"name": "Łucja Żółkiewska", "login": "lucja",
                                  "link_path": "/confirm/Zm9vYmFyLXNlY3JldC10b2tlbg"},
     MailTemplate.ACCOUNT_EXISTS: {"login": "lucja", "reset_path": "/password/forgot"},
+    MailTemplate.LOGIN_TAKEN: {"login": "lucja", "signup_path": "/signup",
+                               "signin_path": "/signin"},
     MailTemplate.PASSWORD_RESET: {"name": "Łucja Żółkiewska", "login": "lucja",
                                   "link_path": "/password/reset/cmVzZXQtc2VjcmV0",
                                   "minutes": "60"},

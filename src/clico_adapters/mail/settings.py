@@ -1,46 +1,24 @@
-"""Mail settings read from the environment: small helpers, no framework.
-
-The caller reads them once at start-up and passes the values in; nothing here is global.
-"""
+"""Mail addresses and URLs: the checks every sender and link base must pass, and the local
+default transport. The environment is read once, by ``clico_adapters.config``."""
 
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
 from pathlib import Path
 from urllib.parse import urlsplit
 
 DEFAULT_SENDER = "support-system@clico.pl"
 MAINTENANCE_ADDRESS = "maintenance@clico.pl"
-DEFAULT_BASE_URL = "http://127.0.0.1:8000"
 
 
-def mail_url_from_env(data_dir: str | os.PathLike[str],
-                      environ: Mapping[str, str] | None = None, *, demo: bool = False) -> str:
-    """``CLICO_MAIL_URL``, else a Maildir under ``<data_dir>/mail`` (the local default).
+def default_mail_url(data_dir: str | os.PathLike[str], *, demo: bool = False) -> str:
+    """A Maildir under ``<data_dir>/mail``: the transport when none is configured.
 
-    ``demo=True`` (the local demo run) makes that default Maildir also log sign-in codes,
-    so the demo user can sign in from the console; an explicit ``CLICO_MAIL_URL`` is kept as is.
+    ``demo=True`` (the local demo run) makes it also log sign-in codes, so the demo user can
+    sign in from the console.
     """
-    env = os.environ if environ is None else environ
-    configured = env.get("CLICO_MAIL_URL", "").strip()
-    if configured:
-        return configured
     path = Path(data_dir, "mail").resolve().as_uri().removeprefix("file://")
     return f"maildir://{path}" + ("?log_codes=1" if demo else "")
-
-
-def sender_from_env(environ: Mapping[str, str] | None = None) -> str:
-    """``CLICO_MAIL_FROM``, else ``support-system@clico.pl``."""
-    env = os.environ if environ is None else environ
-    return check_sender(env.get("CLICO_MAIL_FROM", "").strip() or DEFAULT_SENDER)
-
-
-def base_url_from_env(environ: Mapping[str, str] | None = None,
-                      default: str = DEFAULT_BASE_URL) -> str:
-    """``CLICO_BASE_URL`` (the portal's public address, used for links in mails)."""
-    env = os.environ if environ is None else environ
-    return check_base_url(env.get("CLICO_BASE_URL", "").strip() or default)
 
 
 def check_base_url(url: str) -> str:

@@ -340,6 +340,9 @@ class MemoryAttempts(_Repo):
     def oldest_since(self, key: str, since: datetime) -> datetime | None:
         return min((at for at in self.store.attempts.get(key, []) if at > since), default=None)
 
+    def newest_since(self, key: str, since: datetime) -> datetime | None:
+        return max((at for at in self.store.attempts.get(key, []) if at > since), default=None)
+
     def clear(self, key: str) -> None:
         if key in self.store.attempts:
             self.undo.put(self.store.attempts, key, [])
@@ -350,7 +353,18 @@ class MemoryAttempts(_Repo):
         for key in {key for _, key in doomed}:  # each key loses its oldest entries
             kept = sorted(self.store.attempts[key])[sum(1 for _, k in doomed if k == key):]
             self.undo.put(self.store.attempts, key, kept)
-        return len(doomed)
+        lapsed = sorted(key for key, until in self.store.claims.items()
+                        if until < cutoff)[:limit - len(doomed)]
+        for key in lapsed:
+            self.undo.delete(self.store.claims, key)
+        return len(doomed) + len(lapsed)
+
+    def claim(self, key: str, at: datetime, until: datetime) -> bool:
+        held = self.store.claims.get(key)
+        if held is not None and held > at:
+            return False
+        self.undo.put(self.store.claims, key, until)
+        return True
 
 
 class MemoryAudit(_Repo):

@@ -23,6 +23,7 @@ class MemoryStore:
     tokens: dict[str, Any] = field(factory=dict)
     sessions: dict[str, Any] = field(factory=dict)
     attempts: dict[str, list[Any]] = field(factory=dict)
+    claims: dict[str, Any] = field(factory=dict)  # key -> held until
     audit: list[Any] = field(factory=list)
     outbox: dict[str, Any] = field(factory=dict)
     ticket_sequence: list[int] = field(factory=lambda: [0])

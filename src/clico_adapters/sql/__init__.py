@@ -5,12 +5,12 @@
     services = bootstrap(uow=db.uow_factory)
 """
 
-from .database import SqlDatabase, database_url_from_env, default_database_url
+from .database import SqlDatabase, default_database_url
 from .errors import RetryableConflict
 from .mail_queue import SqlMailQueue
 from .uow import SqlUnitOfWork, SqlUnitOfWorkFactory
 
 __all__ = [
     "RetryableConflict", "SqlDatabase", "SqlMailQueue", "SqlUnitOfWork", "SqlUnitOfWorkFactory",
-    "database_url_from_env", "default_database_url",
+    "default_database_url",
 ]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -25,7 +24,6 @@ from .uow import SqlUnitOfWork, SqlUnitOfWorkFactory, _uuid
 
 T = TypeVar("T")
 
-ENV_VARIABLE = "CLICO_DATABASE_URL"
 DATABASE_FILE = "clico.db"
 # any constant: serialises concurrent ``upgrade()`` calls from several hosts on PostgreSQL
 _MIGRATION_LOCK = 0x0C11C0
@@ -34,17 +32,6 @@ _MIGRATION_LOCK = 0x0C11C0
 def default_database_url(data_dir: Path) -> str:
     """The out-of-the-box database: a SQLite file ``clico.db`` in the data directory."""
     return f"sqlite:///{(Path(data_dir) / DATABASE_FILE).resolve()}"
-
-
-def database_url_from_env(data_dir: Path | None = None) -> str | None:
-    """``CLICO_DATABASE_URL`` when set; else the SQLite file in ``data_dir`` (None without one).
-
-    The only place that reads the variable.
-    """
-    url = os.environ.get(ENV_VARIABLE, "").strip()
-    if url:
-        return url
-    return default_database_url(data_dir) if data_dir is not None else None
 
 
 def _alembic_config(connection: Connection | None = None) -> Config:

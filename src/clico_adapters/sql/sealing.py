@@ -3,7 +3,7 @@
 Two columns hold them: ``accounts.totp_secret`` (an authenticator app's shared secret, bound
 to the account) and ``outbox.sealed_context`` (a queued mail's code or link, bound to the
 mail, dropped once it is sent). A value written before sealing existed carries the
-``plain:`` marker (migration 0005 set it); it is still read, and the next write of the row or
+``plain:`` marker (migration 0006 set it); it is still read, and the next write of the row or
 ``clico secrets rotate`` seals it.
 """
 

@@ -207,6 +207,14 @@ attempts = Table(
     Index(None, "at"),  # pruning
 )
 
+# A key held until a moment: an action allowed once per window (migration 0005). The primary
+# key lets one conditional upsert decide concurrent claims.
+attempt_claims = Table(
+    "attempt_claims", metadata,
+    Column("key", String(400), primary_key=True),
+    Column("until", UtcDateTime, nullable=False),
+)
+
 audit_log = Table(
     "audit_log", metadata,
     Column("seq", Serial, primary_key=True, autoincrement=True),

@@ -6,6 +6,7 @@ need not pass the ports around.
 
 from __future__ import annotations
 
+from .accounts_admin import AccountSummary, disable_account, list_accounts
 from .assets import (
     CoveredAsset,
     CustomerView,
@@ -13,7 +14,7 @@ from .assets import (
     customer_overview,
     list_covered_assets,
 )
-from .context import Limits, Ports, RateLimit, Viewer
+from .context import Limits, Ports, RateLimit, Slowdown, Viewer
 from .contracts import (
     AssetSpec,
     ContractView,
@@ -24,19 +25,22 @@ from .contracts import (
     issue_contract,
     list_contracts,
 )
-from .facade import Services
-from .migration import (
-    CreateStaff,
-    ImportReport,
-    MigratedAccount,
-    create_staff_account,
-    disable_account,
-    import_migrated_accounts,
+from .contracts_admin import (
+    ActivationRecord,
+    ContractRecord,
+    ContractSummary,
+    contract_by_number,
+    list_all_contracts,
 )
+from .demo import DemoAccess, seed_demo
+from .facade import Services
+from .migration import ImportReport, MigratedAccount, import_migrated_accounts
+from .pages import now, questionnaire, sanitize
 from .passwords import change_password, check_reset_token, request_password_reset, reset_password
 from .registration import RegisterAccount, confirm_email, register_account
 from .retention import prune
 from .signin import SignIn, SignInStep, authenticate, resend_code, sign_in, sign_out, verify_code
+from .staff import CreateStaff, create_staff_account
 from .ticket_list import (
     FilterChoices,
     SignedInPage,
@@ -54,11 +58,16 @@ from .tickets import (
 from .totp import TotpSetup, begin_totp, disable_totp, enable_totp, reset_two_factor
 
 __all__ = [
+    "AccountSummary",
+    "ActivationRecord",
     "AssetSpec",
+    "ContractRecord",
+    "ContractSummary",
     "ContractView",
     "CoveredAsset",
     "CreateStaff",
     "CustomerView",
+    "DemoAccess",
     "FilterChoices",
     "ImportReport",
     "IssueContract",
@@ -73,6 +82,7 @@ __all__ = [
     "SignIn",
     "SignInStep",
     "SignedInPage",
+    "Slowdown",
     "TotpSetup",
     "Viewer",
     "activate_contract",
@@ -81,6 +91,7 @@ __all__ = [
     "change_password",
     "check_reset_token",
     "confirm_email",
+    "contract_by_number",
     "covered_asset",
     "create_staff_account",
     "customer_overview",
@@ -91,19 +102,25 @@ __all__ = [
     "get_contract",
     "import_migrated_accounts",
     "issue_contract",
+    "list_accounts",
+    "list_all_contracts",
     "list_contracts",
     "list_covered_assets",
     "list_tickets",
     "list_tickets_for_session",
+    "now",
     "open_administrative_ticket",
     "open_technical_ticket",
     "open_ticket",
     "prune",
+    "questionnaire",
     "register_account",
     "request_password_reset",
     "resend_code",
     "reset_password",
     "reset_two_factor",
+    "sanitize",
+    "seed_demo",
     "sign_in",
     "sign_out",
     "ticket_detail",

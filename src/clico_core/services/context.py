@@ -29,19 +29,65 @@ class RateLimit:
 
 
 @frozen
+class Slowdown:
+    """A limit that never locks out: after ``free`` failures within ``window`` each further
+    try waits after the latest failure, ``first`` at first, doubling up to ``longest``."""
+
+    free: int
+    window: timedelta
+    first: timedelta
+    longest: timedelta
+
+    def delay(self, failures: int) -> timedelta:
+        """How long after the latest of ``failures`` failures the next try may come."""
+        if failures < self.free:
+            return timedelta(0)
+        delay = self.first
+        for _ in range(failures - self.free):
+            if delay >= self.longest:
+                break
+            delay *= 2
+        return min(delay, self.longest)
+
+
+@frozen
 class Limits:
     """Rate limits (SECURITY.md): how many failures in which window before refusing."""
 
+    # wrong current passwords of a signed-in account (changing the password, the app)
     sign_in_per_account: RateLimit = RateLimit(10, timedelta(minutes=5))
-    sign_in_per_client: RateLimit = RateLimit(10, timedelta(minutes=5))
-    # failures since the last successful sign-in, known login or not (NIST: at most 100)
-    consecutive_failures: RateLimit = RateLimit(100, timedelta(hours=24))
+    sign_in_per_client: RateLimit = RateLimit(20, timedelta(minutes=5))
+    # Wrong contract keys and unknown contract numbers (one failure, told apart nowhere), on
+    # ``Zarejestruj kontrakt`` and on sign-up alike. There is deliberately no limit per
+    # contract number: failures of others must never block the holder of the right key, and
+    # with 100-bit keys a guess succeeds nowhere near these rates. Each failure is audited
+    # with the number typed, for alerting. See docs/security.md.
     contract_key_per_account: RateLimit = RateLimit(10, timedelta(hours=1))
-    contract_key_per_number: RateLimit = RateLimit(10, timedelta(hours=1))
+    contract_key_per_client: RateLimit = RateLimit(20, timedelta(hours=1))
+    # sign-ups that passed the form checks, per client address
+    sign_up_per_client: RateLimit = RateLimit(10, timedelta(hours=1))
+    # sign-ups that presented the contract's right key (others cannot use this up)
+    sign_up_per_contract: RateLimit = RateLimit(20, timedelta(hours=1))
+    # at most one "someone tried to sign up with your address" mail per address per window
+    sign_up_notice_interval: timedelta = timedelta(hours=1)
     reset_per_identifier: RateLimit = RateLimit(3, timedelta(hours=1))
     reset_per_client: RateLimit = RateLimit(20, timedelta(hours=1))
     # wrong second-step codes per account, over every pending sign-in
     code_failures_per_account: RateLimit = RateLimit(20, timedelta(hours=1))
+    # Sign-in (docs/security.md): every key comes from what was typed (normalised the same
+    # way for a login and an e-mail) and the client's address, never from the account, so
+    # an unknown login behaves exactly like a known one. ``sign_in_per_client`` above is
+    # the per-address limit over 5 minutes.
+    sign_in_per_identifier_client: RateLimit = RateLimit(10, timedelta(minutes=5))
+    sign_in_per_identifier_client_daily: RateLimit = RateLimit(100, timedelta(hours=24))
+    sign_in_per_client_daily: RateLimit = RateLimit(200, timedelta(hours=24))
+    # Failures from every address on one identifier slow it down, never lock it: at most
+    # about 40 a day get through (10 + 6 doublings + one an hour). A browser holding a
+    # device cookie of the account skips this and counts under its own device limits.
+    sign_in_per_identifier: Slowdown = Slowdown(10, timedelta(hours=24), timedelta(minutes=1),
+                                                timedelta(hours=1))
+    sign_in_per_device: RateLimit = RateLimit(10, timedelta(minutes=5))
+    sign_in_per_device_daily: RateLimit = RateLimit(100, timedelta(hours=24))
 
 
 def _no_sanitizer(html: str) -> str:

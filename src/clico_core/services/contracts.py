@@ -13,8 +13,8 @@ from ..contracts import Activation, Contract, format_contract_key, hash_contract
 from ..errors import (
     ContractAlreadyActive,
     DuplicateContractNumber,
+    InvalidContractKey,
     NotFound,
-    UnknownContract,
     ValidationFailed,
 )
 from ..mail import MailTemplate, OutgoingMail
@@ -65,6 +65,11 @@ def find_or_create_company(uow: UnitOfWork, ports: Ports, name: str) -> Company:
 
 def issue_contract(cmd: IssueContract, ports: Ports) -> IssuedContract:
     """Create the company if needed, the assets and the contract; return its key once."""
+    return issue_with_key(cmd, ports, None)
+
+
+def issue_with_key(cmd: IssueContract, ports: Ports, given_key: str | None) -> IssuedContract:
+    """``issue_contract``, with a fresh random key unless one is given (demo data only)."""
     problems: dict[str, str] = {}
     number = clean_line(cmd.number, 64)
     company_name = clean_line(cmd.company, 200)
@@ -83,7 +88,7 @@ def issue_contract(cmd: IssueContract, ports: Ports) -> IssuedContract:
         specs.append(parts)
     if problems or number is None or company_name is None:
         raise ValidationFailed(problems)
-    key = format_contract_key(ports.secrets.key(KEY_BITS))
+    key = given_key or format_contract_key(ports.secrets.key(KEY_BITS))
     with ports.uow() as uow:
         if uow.contracts.get_by_number(number) is not None:
             raise DuplicateContractNumber(number)
@@ -116,23 +121,23 @@ def activate_contract(viewer: Viewer, number: str, key: str, ports: Ports,
         raise ValidationFailed({**({} if number.strip() else {"contract_number": "required"}),
                                 **({} if key.strip() else {"contract_key": "required"})})
     number = lookup_text(number, 64) or ""
+    # Per account and per client address, never per contract number alone: the failures of
+    # others must not block the holder of the right key (docs/security.md).
     account_key = f"contract-key:account:{account.id}"
-    number_key = f"contract-key:number:{number.casefold()}"
+    client_key = f"contract-key:client:{client}"
     with ports.uow() as uow:
         enforce(uow, [(account_key, ports.limits.contract_key_per_account),
-                      (number_key, ports.limits.contract_key_per_number)], now,
+                      (client_key, ports.limits.contract_key_per_client)], now,
                 account_id=account.id, client=client)
         contract = uow.contracts.get_by_number(number) if number else None
-        if contract is None:
-            record_failure(uow, [account_key], now)
-            uow.commit()
-            raise UnknownContract()
-        if ContractActivatesOnValidKey(contract, key).is_broken():
-            record_failure(uow, [account_key, number_key], now)
+        if contract is None or ContractActivatesOnValidKey(contract, key).is_broken():
+            # an unknown number and a wrong key are one failure with one answer, so
+            # contract numbers cannot be probed
+            record_failure(uow, [account_key, client_key], now)
             uow.audit.record(AuditEvent(AuditKind.CONTRACT_KEY_FAILED, now, account.id, client,
-                                        contract.number))
+                                        number))
             uow.commit()
-        check_rule(ContractActivatesOnValidKey(contract, key))
+            raise InvalidContractKey()
         check_rule(ContractActivatesWithinValidity(contract, ports.today()))
         check_rule(ContractActivatesOncePerAccount(
             contract, account, uow.contracts.activations_for_account(account.id)))

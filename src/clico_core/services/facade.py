@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from datetime import datetime
 from typing import ParamSpec, TypeVar
 
 from attrs import frozen
@@ -11,16 +12,22 @@ from ..accounts import Account
 from ..contracts import Contract
 from ..errors import TransientConflict
 from ..ports import AssetPage
+from ..questionnaires import Questionnaire
 from ..retention import PruneReport, Retention
 from ..tickets import Ticket, TicketDetail, TicketPage, TicketQuery
 from . import (
+    accounts_admin,
     assets,
     contracts,
+    contracts_admin,
+    demo,
     migration,
+    pages,
     passwords,
     registration,
     retention,
     signin,
+    staff,
     ticket_list,
     tickets,
     totp,
@@ -44,7 +51,12 @@ def _again(use_case: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
 
 @frozen
 class Services:
-    """The public face of the core. Methods mirror the use-case functions of the same name."""
+    """The public face of the core. Methods mirror the use-case functions of the same name.
+
+    Each method is written out, not generated, so that mypy checks every call through the
+    facade; ``tests/unit/test_facade.py`` proves the list is complete: one method per use
+    case exported by ``clico_core.services``, with its signature minus ``ports``.
+    """
 
     ports: Ports
 
@@ -148,14 +160,36 @@ class Services:
                                  progress: Callable[[int], None] | None = None
                                  ) -> migration.ImportReport:
         return _again(migration.import_migrated_accounts, rows, self.ports, dry_run=dry_run,
-                                                  progress=progress)
+                      progress=progress)
+
+    def list_accounts(self) -> list[accounts_admin.AccountSummary]:
+        return _again(accounts_admin.list_accounts, self.ports)
 
     def disable_account(self, login_or_email: str) -> Account:
-        return _again(migration.disable_account, login_or_email, self.ports)
+        return _again(accounts_admin.disable_account, login_or_email, self.ports)
 
-    def create_staff_account(self, cmd: migration.CreateStaff) -> tuple[Account, str]:
-        return _again(migration.create_staff_account, cmd, self.ports)
+    def create_staff_account(self, cmd: staff.CreateStaff) -> tuple[Account, str]:
+        return _again(staff.create_staff_account, cmd, self.ports)
+
+    def list_all_contracts(self, company: str | None = None
+                           ) -> list[contracts_admin.ContractSummary]:
+        return _again(contracts_admin.list_all_contracts, self.ports, company)
+
+    def contract_by_number(self, number: str) -> contracts_admin.ContractRecord:
+        return _again(contracts_admin.contract_by_number, number, self.ports)
+
+    def seed_demo(self) -> demo.DemoAccess:
+        return _again(demo.seed_demo, self.ports)
 
     def prune(self, periods: Retention, *, max_batches: int | None = None) -> PruneReport:
-        return _again(retention.prune, periods, self.ports.uow, self.ports.clock,
-                      max_batches=max_batches)
+        return _again(retention.prune, periods, self.ports, max_batches=max_batches)
+
+    # what pages show beside a use case's answer ---------------------------------------
+    def now(self) -> datetime:
+        return pages.now(self.ports)
+
+    def sanitize(self, html: str) -> str:
+        return pages.sanitize(html, self.ports)
+
+    def questionnaire(self, questionnaire_id: str) -> Questionnaire:
+        return pages.questionnaire(questionnaire_id, self.ports)

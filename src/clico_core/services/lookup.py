@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import unicodedata
 
 from ..accounts import Account
 from ..ports import UnitOfWork
@@ -20,6 +21,8 @@ def find_account(uow: UnitOfWork, identifier: str) -> Account | None:
 
 
 def identifier_key(identifier: str) -> str:
-    """A fixed-length rate-limit key for whatever was typed (known account or not)."""
-    folded = login_key(identifier.strip()).encode("utf-8", "surrogatepass")
+    """A fixed-length rate-limit key for whatever was typed (known account or not), folded
+    the same way for a login and an e-mail: NFKC, trimmed, case-folded."""
+    folded = login_key(unicodedata.normalize("NFKC", identifier).strip()).encode(
+        "utf-8", "surrogatepass")
     return hashlib.sha256(folded).hexdigest()[:32]

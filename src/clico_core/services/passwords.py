@@ -14,6 +14,7 @@ from ..tokens import LIFETIMES, TOKEN_BYTES, Token, TokenPurpose, hash_secret
 from .context import Ports, Viewer
 from .lookup import find_account, identifier_key
 from .ratelimit import enforce, record_failure, retry_after
+from .signin_limits import forgive_slowdown
 
 
 def _personal(account: Account) -> list[str]:
@@ -33,7 +34,10 @@ def _check_new_password(account: Account, password: str, confirm: str) -> None:
 
 
 def request_password_reset(login_or_email: str, ports: Ports, client: str = "") -> None:
-    """E-mail a reset link if the account exists; the caller learns nothing either way."""
+    """E-mail a reset link if the account exists; the caller learns nothing either way.
+
+    A known account costs more work (the link, the mail) than an unknown one: a caller whose
+    answer can be timed answers first and calls this afterwards, as the web portal does."""
     now = ports.clock.now()
     limits = ports.limits
     identifier = login_or_email
@@ -104,6 +108,7 @@ def reset_password(secret: str, password: str, confirm: str, ports: Ports,
         uow.accounts.update(account)
         uow.sessions.revoke_all(account.id, now)
         uow.attempts.clear(f"sign-in:account:{account.id}")
+        forgive_slowdown(uow, account)
         _password_changed(uow, account, now, client)
         uow.commit()
 

@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from attrs import frozen
 
 from ..accounts import Account, AccountState
 from ..audit import AuditEvent, AuditKind
-from ..contracts import Activation
+from ..contracts import Activation, Contract
 from ..errors import InvalidToken, ValidationFailed
 from ..mail import MailTemplate, OutgoingMail
 from ..passwords import password_problem
 from ..policies import ContractActivatesOnValidKey, ContractActivatesWithinValidity
+from ..ports import UnitOfWork
 from ..tokens import LIFETIMES, TOKEN_BYTES, Token, TokenPurpose, hash_secret
 from ..values import (
     Language,
     clean_line,
+    email_key,
     normalise_email,
     normalise_login,
     normalise_phone,
@@ -89,64 +93,103 @@ def _validate(cmd: RegisterAccount) -> _CleanRegistration:
 def register_account(cmd: RegisterAccount, ports: Ports) -> None:
     """Create an account awaiting confirmation and activate its contract on it.
 
-    The answer is the same whether or not the e-mail is already registered: in that case
-    the owner gets a mail instead of a second account.
+    Once the contract number and key are right, the answer is the same whatever the login
+    and e-mail: a new account gets a confirmation link, and otherwise the address is told
+    by mail (its account exists, or the login is taken), so only the owner of the address
+    learns which. See docs/security.md.
     """
     clean = _validate(cmd)
-    now = ports.clock.now()
-    number_key = f"contract-key:number:{clean.contract_number.casefold()}"
-    client_key = f"contract-key:client:{cmd.client}"
-    limits = [(number_key, ports.limits.contract_key_per_number),
-              (client_key, ports.limits.contract_key_per_account)]
-    with ports.uow() as uow:  # a client over its limit costs no argon2 work
-        enforce(uow, limits, now, client=cmd.client)
-    password_hash = ports.hasher.hash(cmd.password)  # slow: outside the transaction
+    contract = _admit(cmd, clean, ports)
+    # Every admitted sign-up costs one hash, used or not, so the time taken does not tell
+    # a new account from a notice; refused ones (form, contract, limits) cost none. Slow:
+    # outside any transaction.
+    password_hash = ports.hasher.hash(cmd.password)
     now = ports.clock.now()
     with ports.uow() as uow:
-        enforce(uow, limits, now, client=cmd.client)
-        contract = uow.contracts.get_by_number(clean.contract_number)
-        if contract is None:
-            record_failure(uow, [number_key, client_key], now)
-            uow.commit()
-            raise ValidationFailed({"contract_number": "unknown_contract"})
-        if ContractActivatesOnValidKey(contract, cmd.activation_code).is_broken():
-            record_failure(uow, [number_key, client_key], now)
-            uow.audit.record(AuditEvent(AuditKind.CONTRACT_KEY_FAILED, now, None, cmd.client,
-                                        contract.number))
-            uow.commit()
-            raise ValidationFailed({"activation_code": "invalid_contract_key"})
-        if ContractActivatesWithinValidity(contract, ports.today()).is_broken():
-            raise ValidationFailed({"contract_number": "contract_not_valid_now"})
-        # only someone holding a valid certificate learns whether a login is taken
-        if uow.accounts.get_by_login(clean.login) is not None:
-            raise ValidationFailed({"login": "login_taken"})
-        existing = uow.accounts.get_by_email(clean.email)
-        if existing is not None:
-            uow.outbox.add(OutgoingMail(MailTemplate.ACCOUNT_EXISTS, existing.email,
-                                        existing.language, {"login": existing.login,
-                                                            "reset_path": "/password/forgot"}), now)
-            uow.commit()
-            return
-        account = Account(
-            id=ports.secrets.new_id(), login=clean.login, email=clean.email,
-            first_name=clean.first_name, last_name=clean.last_name, phone=clean.phone,
-            company_id=contract.company_id, password_hash=password_hash, created_at=now,
-            language=cmd.language, state=AccountState.AWAITING_CONFIRMATION,
-            password_changed_at=now, organisation=clean.company,
-        )
-        uow.accounts.add(account)
-        uow.contracts.activate(Activation(contract.id, account.id, now))
-        secret = ports.secrets.token(TOKEN_BYTES)
-        purpose = TokenPurpose.CONFIRM_EMAIL
-        uow.tokens.add(Token(hash_secret(purpose, secret), purpose, account.id,
-                             account.security_stamp, now, now + LIFETIMES[purpose]))
-        uow.outbox.add(OutgoingMail(MailTemplate.CONFIRM_EMAIL, account.email, account.language,
-                                    {"name": account.full_name, "login": account.login,
-                                     "link_path": f"/confirm/{secret}"}), now)
-        uow.audit.record(AuditEvent(AuditKind.REGISTERED, now, account.id, cmd.client))
-        uow.audit.record(AuditEvent(AuditKind.CONTRACT_ACTIVATED, now, account.id, cmd.client,
-                                    contract.number))
+        if not _notify_if_taken(uow, ports, cmd, clean, now):
+            try:
+                _create(uow, ports, cmd, clean, contract, password_hash, now)
+            except ValidationFailed:
+                # a concurrent sign-up took the login or e-mail first (the unique keys
+                # decided, inside a savepoint): answer as if it had been there all along
+                if not _notify_if_taken(uow, ports, cmd, clean, now):
+                    raise
         uow.commit()
+
+
+def _admit(cmd: RegisterAccount, clean: _CleanRegistration, ports: Ports) -> Contract:
+    """Check the limits and the contract before any hashing; return the contract."""
+    now = ports.clock.now()
+    sign_up_key = f"sign-up:client:{cmd.client}"
+    key_client_key = f"contract-key:client:{cmd.client}"
+    limits = ports.limits
+    with ports.uow() as uow:
+        enforce(uow, [(sign_up_key, limits.sign_up_per_client),
+                      (key_client_key, limits.contract_key_per_client)], now, client=cmd.client)
+        uow.attempts.add(sign_up_key, now)  # every sign-up reaching here counts
+        contract = uow.contracts.get_by_number(clean.contract_number)
+        if contract is None or ContractActivatesOnValidKey(contract, cmd.activation_code
+                                                           ).is_broken():
+            # one answer for an unknown number and a wrong key: numbers cannot be probed
+            record_failure(uow, [key_client_key], now)
+            uow.audit.record(AuditEvent(AuditKind.CONTRACT_KEY_FAILED, now, None, cmd.client,
+                                        clean.contract_number))
+            uow.commit()
+            raise ValidationFailed({"contract_number": "invalid_contract_key",
+                                    "activation_code": "invalid_contract_key"})
+        if ContractActivatesWithinValidity(contract, ports.today()).is_broken():
+            uow.commit()
+            raise ValidationFailed({"contract_number": "contract_not_valid_now"})
+        # counted only with the right key, so nobody without it can use up a contract's
+        # sign-ups
+        contract_key = f"sign-up:contract:{contract.id}"
+        enforce(uow, [(contract_key, limits.sign_up_per_contract)], now, client=cmd.client)
+        uow.attempts.add(contract_key, now)
+        uow.commit()
+    return contract
+
+
+def _notify_if_taken(uow: UnitOfWork, ports: Ports, cmd: RegisterAccount,
+                     clean: _CleanRegistration, now: datetime) -> bool:
+    """If the e-mail is registered or the login taken, mail the address instead; True then."""
+    existing = uow.accounts.get_by_email(clean.email)
+    if existing is not None:
+        mail = OutgoingMail(MailTemplate.ACCOUNT_EXISTS, existing.email, existing.language,
+                            {"login": existing.login, "reset_path": "/password/forgot"})
+    elif uow.accounts.get_by_login(clean.login) is not None:
+        mail = OutgoingMail(MailTemplate.LOGIN_TAKEN, clean.email, cmd.language,
+                            {"login": clean.login, "signup_path": "/signup",
+                             "signin_path": "/signin"})
+    else:
+        return False
+    # at most one such notice per address and interval, whoever asks how often
+    key = f"sign-up-notice:{email_key(mail.to)}"
+    if uow.attempts.claim(key, now, now + ports.limits.sign_up_notice_interval):
+        uow.outbox.add(mail, now)
+    return True
+
+
+def _create(uow: UnitOfWork, ports: Ports, cmd: RegisterAccount, clean: _CleanRegistration,
+            contract: Contract, password_hash: str, now: datetime) -> None:
+    account = Account(
+        id=ports.secrets.new_id(), login=clean.login, email=clean.email,
+        first_name=clean.first_name, last_name=clean.last_name, phone=clean.phone,
+        company_id=contract.company_id, password_hash=password_hash, created_at=now,
+        language=cmd.language, state=AccountState.AWAITING_CONFIRMATION,
+        password_changed_at=now, organisation=clean.company,
+    )
+    uow.accounts.add(account)
+    uow.contracts.activate(Activation(contract.id, account.id, now))
+    secret = ports.secrets.token(TOKEN_BYTES)
+    purpose = TokenPurpose.CONFIRM_EMAIL
+    uow.tokens.add(Token(hash_secret(purpose, secret), purpose, account.id,
+                         account.security_stamp, now, now + LIFETIMES[purpose]))
+    uow.outbox.add(OutgoingMail(MailTemplate.CONFIRM_EMAIL, account.email, account.language,
+                                {"name": account.full_name, "login": account.login,
+                                 "link_path": f"/confirm/{secret}"}), now)
+    uow.audit.record(AuditEvent(AuditKind.REGISTERED, now, account.id, cmd.client))
+    uow.audit.record(AuditEvent(AuditKind.CONTRACT_ACTIVATED, now, account.id, cmd.client,
+                                contract.number))
 
 
 def confirm_email(secret: str, ports: Ports) -> None:

@@ -6,8 +6,9 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Protocol
 
-from ..ports import Clock, UnitOfWork, UnitOfWorkFactory
+from ..ports import UnitOfWork
 from ..retention import PruneReport, Retention
+from .context import Ports
 
 
 class _Prunable(Protocol):
@@ -25,26 +26,25 @@ _STORES: tuple[tuple[str, Callable[[Retention], timedelta],
 )
 
 
-def prune(retention: Retention, uow: UnitOfWorkFactory, clock: Clock, *,
-          max_batches: int | None = None) -> PruneReport:
-    """Delete rows older than their retention period, at most ``retention.batch`` rows per
+def prune(periods: Retention, ports: Ports, *, max_batches: int | None = None) -> PruneReport:
+    """Delete rows older than their retention period, at most ``periods.batch`` rows per
     transaction so no lock is held for long. With ``max_batches`` the run stops after that
     many transactions that deleted something and reports ``complete=False``; running it
     again goes on (a store with nothing left to delete costs no budget)."""
-    now = clock.now()
+    now = ports.clock.now()
     deleted = dict.fromkeys((name for name, _, _ in _STORES), 0)
     batches = 0
     for name, period, repository in _STORES:
-        cutoff = now - period(retention)
+        cutoff = now - period(periods)
         while True:
             if max_batches is not None and batches >= max_batches:
                 return PruneReport(**deleted, complete=False)
-            with uow() as work:
-                count = repository(work).delete_older_than(cutoff, retention.batch)
+            with ports.uow() as work:
+                count = repository(work).delete_older_than(cutoff, periods.batch)
                 work.commit()
             if count:
                 batches += 1
             deleted[name] += count
-            if count < retention.batch:
+            if count < periods.batch:
                 break
     return PruneReport(**deleted, complete=True)

@@ -8,6 +8,7 @@ from attrs import frozen
 
 from ..accounts import Account, AccountState
 from ..audit import AuditEvent, AuditKind
+from ..devices import DEVICE_ID_BYTES, TrustedDevice
 from ..errors import (
     InvalidCode,
     InvalidCredentials,
@@ -35,8 +36,9 @@ from ..sessions import (
 )
 from ..tokens import hash_secret, secrets_equal
 from .context import Ports, Viewer
-from .lookup import find_account, identifier_key
-from .ratelimit import enforce, record_failure, retry_after
+from .lookup import find_account
+from .ratelimit import enforce, record_failure, refuse_if_waiting
+from .signin_limits import Throttle, forgive_address, trusted_device
 from .totp import totp_step
 
 SESSION_PURPOSE = "session"
@@ -49,6 +51,8 @@ class SignIn:
     login: str  # a login, or the e-mail address (migrated accounts sign in with it)
     password: str
     client: str = ""
+    # the device cookies the browser holds, their signatures already checked by the web
+    devices: tuple[TrustedDevice, ...] = ()
 
 
 @frozen
@@ -58,6 +62,7 @@ class SignInStep:
     session_token: str
     complete: bool
     second_factor: SecondFactor = SecondFactor.EMAIL  # which code the next step asks for
+    device: TrustedDevice | None = None  # when complete: what the browser's cookie now claims
 
 
 def session_hash(token: str) -> str:
@@ -84,15 +89,19 @@ def _code_mail(account: Account, code: str) -> OutgoingMail:
                          "minutes": str(int(CODE_LIFETIME.total_seconds() // 60))})
 
 
-def _start_full_session(uow: UnitOfWork, ports: Ports, account: Account, client: str) -> str:
+def _start_full_session(uow: UnitOfWork, ports: Ports, account: Account,
+                        client: str) -> SignInStep:
+    """Both steps done: a full session, and a device cookie for this browser."""
     now = ports.clock.now()
     token = ports.secrets.token(SESSION_BYTES)
     uow.sessions.add(Session(session_hash(token), account.id, SessionLevel.FULL, now, now, client))
     account.record_sign_in(at=now)
     uow.accounts.update(account)
     uow.attempts.clear(f"sign-in:account:{account.id}")
+    forgive_address(uow, account, client)
     uow.audit.record(AuditEvent(AuditKind.SIGNED_IN, now, account.id, client))
-    return token
+    device = TrustedDevice(account.id, ports.secrets.token(DEVICE_ID_BYTES), now)
+    return SignInStep(token, complete=True, device=device)
 
 
 def sign_in(cmd: SignIn, ports: Ports) -> SignInStep:
@@ -101,18 +110,10 @@ def sign_in(cmd: SignIn, ports: Ports) -> SignInStep:
     limits = ports.limits
     with ports.uow() as uow:
         account = find_account(uow, cmd.login)
-        account_key = (f"sign-in:account:{account.id}" if account
-                       else f"sign-in:login:{identifier_key(cmd.login)}")
-        client_key = f"sign-in:client:{cmd.client}"
-        locked = retry_after(uow, account_key, limits.consecutive_failures, now)
-        if locked is not None:  # the same for unknown logins: nothing to learn from it
-            uow.audit.record(AuditEvent(AuditKind.LOCKED_OUT, now,
-                                        account.id if account else None, cmd.client))
-            uow.commit()
-            raise TooManyAttempts(locked)
-        enforce(uow, [(account_key, limits.sign_in_per_account),
-                      (client_key, limits.sign_in_per_client)], now,
-                account_id=account.id if account else None, client=cmd.client)
+        throttle = Throttle.of(cmd.login, cmd.client, trusted_device(cmd.devices, account, now))
+        # checked before any hashing, with the same keys whether the account exists or not
+        refuse_if_waiting(uow, throttle.waits(uow, limits, now), now,
+                          account_id=account.id if account else None, client=cmd.client)
         stored = account.password_hash if account else None
 
     # Argon2 is slow on purpose: verify outside any transaction so no lock is held.
@@ -127,7 +128,7 @@ def sign_in(cmd: SignIn, ports: Ports) -> SignInStep:
     with ports.uow() as uow:
         account = uow.accounts.get(account.id) if account else None
         if account is None or not ok:
-            record_failure(uow, [account_key, client_key], now)
+            record_failure(uow, throttle.failure_keys(), now)
             uow.audit.record(AuditEvent(AuditKind.SIGN_IN_FAILED, now,
                                         account.id if account else None, cmd.client))
             uow.commit()
@@ -143,9 +144,9 @@ def sign_in(cmd: SignIn, ports: Ports) -> SignInStep:
             account.password_hash = new_hash
             uow.accounts.update(account)
         if not account.two_factor:
-            token = _start_full_session(uow, ports, account, cmd.client)
+            step = _start_full_session(uow, ports, account, cmd.client)
             uow.commit()
-            return SignInStep(token, complete=True)
+            return step
         token = ports.secrets.token(SESSION_BYTES)
         uow.audit.record(AuditEvent(AuditKind.SIGN_IN_PASSWORD_OK, now, account.id, cmd.client))
         if account.totp_secret and ports.totp is not None:
@@ -210,9 +211,9 @@ def verify_code(session_token: str, code: str, ports: Ports, client: str = "") -
         if account is None:
             raise SignInExpired()
         check_rule(AccountSignsInOnlyWhenConfirmedAndEnabled(account))
-        token = _start_full_session(uow, ports, account, client)
+        step = _start_full_session(uow, ports, account, client)
         uow.commit()
-        return SignInStep(token, complete=True)
+        return step
 
 
 def resend_code(session_token: str, ports: Ports) -> None:

@@ -1,4 +1,5 @@
-"""Opening tickets (administrative and technical), the ticket list and the ticket page."""
+"""Opening tickets (administrative and technical) and one ticket's page (the list is in
+``ticket_list``)."""
 
 from __future__ import annotations
 

@@ -93,13 +93,10 @@ def import_accounts(runtime: Runtime, file: Path, dry_run: bool) -> None:
 @fail_cleanly
 def list_accounts(runtime: Runtime) -> None:
     """List every account with its company, role and state."""
-    services = runtime.services()
-    with services.ports.uow(readonly=True) as uow:
-        names = {c.id: c.name for c in uow.companies.list_by_ids()}
-        rows = uow.accounts.list_for_companies()
     table = Table("login", "e-mail", "name", "company", "role", "state", "last sign-in")
-    for a in rows:
-        table.add_row(a.login, a.email, a.full_name, names.get(a.company_id, "?"), a.role.value,
+    for row in runtime.services().list_accounts():
+        a = row.account
+        table.add_row(a.login, a.email, a.full_name, row.company_name or "?", a.role.value,
                       a.state.value,
                       a.last_sign_in_at.isoformat(timespec="minutes") if a.last_sign_in_at
                       else "never")

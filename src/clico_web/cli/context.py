@@ -5,20 +5,19 @@ from __future__ import annotations
 import functools
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import ParamSpec, TypeVar
 
 import click
 from rich.console import Console
 
-from clico_adapters.bootstrap import bootstrap
-from clico_adapters.sql import SqlDatabase, default_database_url
+from clico_adapters import compose
+from clico_adapters.compose import Backend, Schema, SqlDatabase
 from clico_core.errors import ClicoError, ValidationFailed
-from clico_core.ports import MailQueue
+from clico_core.ports import MailQueue, SecretGenerator
 from clico_core.services import Services
 
-from ..backend import open_database
 from ..settings import Settings, SettingsError
 
 P = ParamSpec("P")
@@ -28,36 +27,52 @@ errors = Console(stderr=True, highlight=False)
 
 
 class Runtime:
-    """Settings plus a lazily opened database; one per command invocation."""
+    """One command's settings and, once it needs them, what the composition root built.
 
-    def __init__(self, settings: Settings) -> None:
+    ``variables`` is the environment the settings were read from (``clico serve`` asks
+    whether the base URL was configured at all).
+    """
+
+    def __init__(self, settings: Settings, variables: Mapping[str, str] | None = None) -> None:
         self.settings = settings
-        self._db: SqlDatabase | None = None
+        self.variables: Mapping[str, str] = variables or {}
+        self._backends: list[Backend] = []
+
+    def build(self, *, schema: Schema = Schema.AS_IS,
+              secrets: SecretGenerator | None = None) -> Backend:
+        """A backend from the composition root, closed when the command ends."""
+        backend = compose.build(self.settings, schema=schema, secrets=secrets)
+        self._backends.append(backend)
+        return backend
+
+    @property
+    def backend(self) -> Backend:
+        """The command's backend, built on first use; it leaves the schema alone."""
+        return self._backends[0] if self._backends else self.build()
 
     @property
     def database_url(self) -> str:
-        return self.settings.database_url or default_database_url(self.settings.data_dir)
+        return self.settings.effective_database_url()
 
     @property
     def db(self) -> SqlDatabase:
-        if self._db is None:
-            self._db = open_database(self.settings)
-        return self._db
+        database = self.backend.database
+        assert database is not None  # built from settings, never over a given unit of work
+        return database
 
     def services(self) -> Services:
         """The services over the database; refuses to run on an outdated schema."""
-        if self.db.pending_migrations():
-            raise click.ClickException(
-                "the database schema is not up to date: run `clico db upgrade` first")
-        return bootstrap(uow=self.db.uow_factory)
+        self.backend.require_current_schema()
+        return self.backend.services
 
     @property
     def mail_queue(self) -> MailQueue:
-        return self.db.mail_queue
+        return self.backend.mail_queue
 
     def close(self) -> None:
-        if self._db is not None:
-            self._db.dispose()
+        for backend in self._backends:
+            backend.close()
+        self._backends.clear()
 
 
 ENV_FILE_VARIABLE = "CLICO_ENV_FILE"
@@ -81,9 +96,9 @@ def environment() -> dict[str, str]:
     return {**from_file, **os.environ}
 
 
-def load_settings() -> Settings:
+def load_settings(variables: Mapping[str, str]) -> Settings:
     try:
-        return Settings.from_env(environment())
+        return Settings.from_env(variables)
     except SettingsError as error:
         raise click.ClickException(str(error)) from None
 

@@ -8,6 +8,7 @@ from datetime import date, datetime
 import click
 from rich.table import Table
 
+from clico_core.errors import NotFound
 from clico_core.services import AssetSpec, IssueContract
 
 from .context import Runtime, console, fail_cleanly, pass_runtime
@@ -78,23 +79,18 @@ def issue(runtime: Runtime, number: str, company: str, valid_until: date,
 @fail_cleanly
 def list_contracts(runtime: Runtime, company: str | None) -> None:
     """List contracts with their company, dates and number of assets and activations."""
-    services = runtime.services()
-    with services.ports.uow(readonly=True) as uow:
-        company_id = None
-        if company:
-            found = uow.companies.get_by_name(company)
-            if found is None:
-                raise click.ClickException(f"no company named {company!r}")
-            company_id = found.id
-        names = {c.id: c.name for c in uow.companies.list_by_ids()}
-        rows = [(c, len(uow.contracts.activations_of(c.id)))
-                for c in uow.contracts.list_for_company(company_id)]
+    try:
+        rows = runtime.services().list_all_contracts(company)
+    except NotFound:
+        raise click.ClickException(f"no company named {company!r}") from None
     table = Table("number", "company", "level", "valid from", "valid until", "assets",
                   "activations")
-    for contract, activations in rows:
-        table.add_row(contract.number, names.get(contract.company_id, "?"),
+    for row in rows:
+        contract = row.contract
+        table.add_row(contract.number, row.company_name or "?",
                       contract.support_level, str(contract.valid_from),
-                      str(contract.valid_until), str(len(contract.asset_ids)), str(activations))
+                      str(contract.valid_until), str(len(contract.asset_ids)),
+                      str(row.activations))
     console.print(table)
 
 
@@ -104,23 +100,20 @@ def list_contracts(runtime: Runtime, company: str | None) -> None:
 @fail_cleanly
 def show(runtime: Runtime, number: str) -> None:
     """Show one contract: assets and the accounts that activated it."""
-    services = runtime.services()
-    with services.ports.uow(readonly=True) as uow:
-        contract = uow.contracts.get_by_number(number)
-        if contract is None:
-            raise click.ClickException(f"no contract {number!r}")
-        company = uow.companies.get(contract.company_id)
-        assets = uow.assets.get_many(contract.asset_ids)
-        activations = [(a, uow.accounts.get(a.account_id))
-                       for a in uow.contracts.activations_of(contract.id)]
-    console.print(f"[bold]{contract.number}[/bold] · {company.name if company else '?'} · "
+    try:
+        record = runtime.services().contract_by_number(number)
+    except NotFound:
+        raise click.ClickException(f"no contract {number!r}") from None
+    contract = record.contract
+    console.print(f"[bold]{contract.number}[/bold] · {record.company_name or '?'} · "
                   f"{contract.support_level} · {contract.valid_from} – {contract.valid_until}")
     table = Table("asset", "vendor", "SN/MAC", "category")
-    for asset in assets:
+    for asset in record.assets:
         table.add_row(asset.name, asset.vendor, asset.serial, asset.category)
     console.print(table)
     activated = Table("activated by", "e-mail", "at")
-    for activation, account in activations:
+    for row in record.activations:
+        account = row.account
         activated.add_row(account.login if account else "?", account.email if account else "",
-                          activation.activated_at.isoformat(timespec="seconds"))
+                          row.activation.activated_at.isoformat(timespec="seconds"))
     console.print(activated)

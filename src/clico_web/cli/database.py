@@ -7,7 +7,6 @@ from urllib.parse import urlsplit, urlunsplit
 import click
 from rich.table import Table
 
-from ..settings import RETENTION_VARIABLES
 from .context import Runtime, console, fail_cleanly, pass_runtime
 
 
@@ -48,8 +47,6 @@ def mask_url(url: str) -> str:
 @pass_runtime
 def config(runtime: Runtime) -> None:
     """Print the effective configuration, secrets masked."""
-    from clico_adapters.mail import mail_url_from_env
-
     s = runtime.settings
     table = Table("setting", "value")
     rows = {
@@ -57,15 +54,20 @@ def config(runtime: Runtime) -> None:
         "CLICO_BASE_URL": s.base_url,
         "CLICO_DATA_DIR": str(s.data_dir),
         "CLICO_DATABASE_URL": mask_url(runtime.database_url),
-        "CLICO_MAIL_URL": mask_url(s.mail_url or mail_url_from_env(s.data_dir)),
+        "CLICO_MAIL_URL": mask_url(s.effective_mail_url()),
         "CLICO_MAIL_FROM": s.mail_from,
         "CLICO_LANGUAGE": s.language,
+        "CLICO_MAIL_WORKER": "1" if s.start_mail_worker else "0",
         "CLICO_HASHING_NICE": str(s.hashing_nice),
+        "CLICO_ARGON2_CONCURRENCY": str(s.argon2_concurrency),
         "CLICO_SECRET_KEY": "****" if s.secret_key
                             else f"(not set: kept in {s.data_dir / 'secret_key'})",
         "CLICO_SECRET_KEY_PREVIOUS": f"{len(s.previous_secret_keys)} key(s)",
-        **{name: str(getattr(s.retention, field).days)
-           for name, field in RETENTION_VARIABLES.items()},
+        "CLICO_RETENTION_AUDIT_DAYS": str(s.retention_audit_days),
+        "CLICO_RETENTION_ATTEMPTS_DAYS": str(s.retention_attempts_days),
+        "CLICO_RETENTION_SESSIONS_DAYS": str(s.retention_sessions_days),
+        "CLICO_RETENTION_TOKENS_DAYS": str(s.retention_tokens_days),
+        "CLICO_RETENTION_SENT_MAIL_DAYS": str(s.retention_sent_mail_days),
     }
     for key, value in rows.items():
         table.add_row(key, value)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from .accounts import accounts, staff
-from .context import Runtime, load_settings
+from .context import Runtime, environment, load_settings
 from .contracts import contracts
 from .database import config, db
 from .demo import demo
@@ -18,7 +18,8 @@ from .serve import serve, worker
 @click.pass_context
 def main(ctx: click.Context) -> None:
     """Operate the CLICO Support System portal (configuration comes from CLICO_* variables)."""
-    runtime = Runtime(load_settings())
+    variables = environment()
+    runtime = Runtime(load_settings(variables), variables)
     ctx.obj = runtime
     ctx.call_on_close(runtime.close)
 

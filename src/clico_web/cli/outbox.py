@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import click
 
-from clico_adapters.memory import SystemClock
-
 from .context import Runtime, console, fail_cleanly, pass_runtime
 
 
@@ -23,7 +21,7 @@ def status(runtime: Runtime) -> None:
     stats = runtime.mail_queue.stats()
     oldest = "-"
     if stats.oldest_pending_at is not None:
-        age = SystemClock().now() - stats.oldest_pending_at
+        age = runtime.backend.clock.now() - stats.oldest_pending_at
         oldest = f"{int(age.total_seconds())} s"
     console.print(f"pending {stats.pending} · sent {stats.sent} · failed {stats.failed} · "
                   f"oldest pending {oldest}")
@@ -37,5 +35,5 @@ def status(runtime: Runtime) -> None:
 def retry(runtime: Runtime, failed: bool) -> None:
     """Put mail parked as failed back in the queue for the worker."""
     runtime.services()
-    count = runtime.mail_queue.retry_failed(SystemClock().now())
+    count = runtime.mail_queue.retry_failed(runtime.backend.clock.now())
     console.print(f"{count} failed mail(s) queued again")

@@ -2,21 +2,16 @@
 
 from __future__ import annotations
 
-import os
+import contextlib
+import functools
 import signal
 import threading
 
 import click
+from attrs import evolve
 
-from .context import Runtime, console, environment, fail_cleanly, pass_runtime
-
-
-def create_app_from_env():  # type: ignore[no-untyped-def]
-    """uvicorn's factory for ``--workers N``: each process builds its own app."""
-    from ..app import create_app
-    from .context import load_settings
-
-    return create_app(load_settings())
+from ..log_redaction import show_mail_log
+from .context import Runtime, console, fail_cleanly, pass_runtime
 
 
 @click.command()
@@ -35,24 +30,41 @@ def serve(runtime: Runtime, host: str, port: int, workers: int, migrate: bool,
           no_mail_worker: bool, forwarded_allow_ips: str) -> None:
     """Run the portal. Refuses to start while migrations are pending (unless --migrate)."""
     import uvicorn
+    from uvicorn.config import STARTUP_FAILURE
+    from uvicorn.supervisors import Multiprocess
+
+    from ..app import create_app
 
     if runtime.db.pending_migrations():
         if not migrate:
             raise click.ClickException(
                 "migrations are pending: run `clico db upgrade` (or `clico serve --migrate`)")
         runtime.db.upgrade()
+    settings = runtime.settings
     if no_mail_worker:
-        os.environ["CLICO_MAIL_WORKER"] = "0"
-    if "CLICO_BASE_URL" not in environment():  # links in mails should point here
+        settings = evolve(settings, start_mail_worker=False)
+    if "CLICO_BASE_URL" not in runtime.variables:  # links in mails should point here
         shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host  # noqa: S104
-        os.environ["CLICO_BASE_URL"] = f"http://{shown}:{port}"
+        settings = evolve(settings, base_url=f"http://{shown}:{port}")
     runtime.close()  # the server opens its own connections
     console.print(f"CLICO Support System on http://{host}:{port} "
                   f"(database {runtime.database_url.split('://')[0]})")
-    uvicorn.run("clico_web.cli.serve:create_app_from_env", factory=True, host=host, port=port,
-                workers=workers, proxy_headers=bool(forwarded_allow_ips),
-                forwarded_allow_ips=forwarded_allow_ips or None, server_header=False,
-                log_level="info")
+    # Each server process calls the factory: the settings travel with it (pickled to the
+    # processes --workers starts), never through the environment.
+    config = uvicorn.Config(
+        functools.partial(create_app, settings), factory=True, host=host, port=port,
+        workers=workers, proxy_headers=bool(forwarded_allow_ips),
+        forwarded_allow_ips=forwarded_allow_ips or None, server_header=False,
+        log_level="info")
+    # uvicorn.run accepts only an import string with several workers; its supervisor does not
+    with contextlib.suppress(KeyboardInterrupt):
+        if workers > 1:
+            Multiprocess(config, sockets=[config.bind_socket()]).run()
+            return
+        server = uvicorn.Server(config)
+        server.run()
+        if not server.started:
+            raise SystemExit(STARTUP_FAILURE)
 
 
 @click.command()
@@ -61,18 +73,15 @@ def serve(runtime: Runtime, host: str, port: int, workers: int, migrate: bool,
 @fail_cleanly
 def worker(runtime: Runtime, once: bool) -> None:
     """Run the mail delivery loop on its own (for several server processes)."""
-    from ..backend import build_mail_worker
-
-    services = runtime.services()
-    mail_worker = build_mail_worker(runtime.settings, services, runtime.mail_queue)
-    if mail_worker is None:
-        raise click.ClickException("the mail adapter is not installed")
+    runtime.services()  # refuses an outdated schema
+    show_mail_log(runtime.settings)
+    mail_worker = runtime.backend.mail_worker()
     if once:
-        sent = mail_worker.run_once()  # type: ignore[attr-defined]
+        sent = mail_worker.run_once()
         console.print(f"{sent} sent")
         return
     stop = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: stop.set())
     console.print("mail worker running; Ctrl+C stops it")
-    mail_worker.run_forever(stop)  # type: ignore[attr-defined]
+    mail_worker.run_forever(stop)

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import logging
+
 from attrs import frozen
+from starlette.background import BackgroundTask
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
 
 from clico_core.errors import ClicoError, InvalidToken
 
 from ..forms import read_form
-from ..portal import client_address, portal_of
+from ..portal import Portal, client_address, portal_of
 from ..rendering import failure, render
+from .form_route import form_route
 
 MAX_SECRET_CHARS = 128
+log = logging.getLogger("clico_web")
 
 
 @frozen
@@ -28,14 +32,26 @@ class ResetForm:
 
 
 async def forgot_page(request: Request) -> Response:
-    if request.method == "GET":
-        return render(request, "auth/forgot.html")
+    return render(request, "auth/forgot.html")
+
+
+async def request_reset(request: Request) -> Response:
     form = await read_form(request, ForgotForm)
-    portal = portal_of(request)
-    await portal.call(portal.services.request_password_reset, form.login_or_email,
-                      client_address(request))
-    # Whatever happened (unknown account, rate limit): the same page.
-    return render(request, "auth/forgot.html", {"done": True})
+    # The same page whatever happens (unknown account, rate limit), sent before anything is
+    # looked up: a known account costs more work (its link and mail), and that work must not
+    # show in how fast the answer comes (docs/security.md, no account enumeration).
+    response = render(request, "auth/forgot.html", {"done": True})
+    response.background = BackgroundTask(_request_reset, portal_of(request),
+                                         form.login_or_email, client_address(request))
+    return response
+
+
+async def _request_reset(portal: Portal, login_or_email: str, client: str) -> None:
+    """After the answer: e-mail a reset link if the account exists."""
+    try:
+        await portal.call(portal.services.request_password_reset, login_or_email, client)
+    except Exception as error:  # the answer is gone: all that is left is to log it
+        log.error("password reset request failed: %s", type(error).__name__)
 
 
 def _invalid_link(request: Request) -> Response:
@@ -45,12 +61,16 @@ def _invalid_link(request: Request) -> Response:
 async def reset_page(request: Request) -> Response:
     secret = request.path_params["secret"][:MAX_SECRET_CHARS]
     portal = portal_of(request)
-    if request.method == "GET":
-        try:
-            await portal.call(portal.services.check_reset_token, secret)
-        except InvalidToken:
-            return _invalid_link(request)
-        return render(request, "auth/reset.html", {"secret": secret})
+    try:
+        await portal.call(portal.services.check_reset_token, secret)
+    except InvalidToken:
+        return _invalid_link(request)
+    return render(request, "auth/reset.html", {"secret": secret})
+
+
+async def reset_password(request: Request) -> Response:
+    secret = request.path_params["secret"][:MAX_SECRET_CHARS]
+    portal = portal_of(request)
     form = await read_form(request, ResetForm)
     try:
         await portal.call_hashing(portal.services.reset_password, secret, form.password,
@@ -66,7 +86,8 @@ async def reset_page(request: Request) -> Response:
 
 
 routes = [
-    Route("/password/forgot", forgot_page, methods=["GET", "POST"], name="password_forgot"),
-    Route("/password/reset/{secret}", reset_page, methods=["GET", "POST"],
-          name="password_reset"),
+    form_route("/password/forgot", show=forgot_page, submit=request_reset,
+               name="password_forgot"),
+    form_route("/password/reset/{secret}", show=reset_page, submit=reset_password,
+               name="password_reset"),
 ]

@@ -14,7 +14,9 @@ from clico_core.sessions import SecondFactor
 from ..forms import limited, read_form
 from ..portal import Portal, client_address, portal_of
 from ..rendering import failure, render, renderer_of
+from ..security.devices import device_cookies_of
 from ..sessions import clear_session_cookie, current_viewer, session_token, set_session_cookie
+from .form_route import form_route
 
 
 @frozen
@@ -38,20 +40,23 @@ def _redirect(path: str) -> RedirectResponse:
 
 
 async def sign_in_page(request: Request) -> Response:
-    if request.method == "GET":
-        if await current_viewer(request) is not None:
-            return _redirect("/")
-        notice = ""
-        if request.query_params.get("expired"):
-            notice = renderer_of(request).gettext(
-                request, "Your sign-in has expired. Please sign in again.")
-        return render(request, "auth/signin.html", {"notice": notice})
+    if await current_viewer(request) is not None:
+        return _redirect("/")
+    notice = ""
+    if request.query_params.get("expired"):
+        notice = renderer_of(request).gettext(
+            request, "Your sign-in has expired. Please sign in again.")
+    return render(request, "auth/signin.html", {"notice": notice})
+
+
+async def sign_in(request: Request) -> Response:
     form = await read_form(request, SignInForm)
     portal = portal_of(request)
     old = session_token(request)
+    devices = device_cookies_of(request)
     try:
         step = await portal.call_hashing(portal.services.sign_in, SignIn(
-            form.login, form.password, client_address(request)))
+            form.login, form.password, client_address(request), devices.read(request)))
     except ClicoError as error:
         shown = failure(request, error)
         return render(request, "auth/signin.html",
@@ -63,6 +68,7 @@ async def sign_in_page(request: Request) -> Response:
                          "/signin/code?app=1" if step.second_factor is SecondFactor.TOTP
                          else "/signin/code")
     set_session_cookie(response, portal.settings, step.session_token)
+    devices.remember(response, request, step.device)
     return response
 
 
@@ -75,15 +81,20 @@ async def _start_over(portal: Portal, token: str) -> Response:
 
 
 async def code_page(request: Request) -> Response:
+    if session_token(request) is None:
+        return _redirect("/signin")
+    app = bool(request.query_params.get("app"))  # the code comes from an authenticator app
+    notice = ""
+    if request.query_params.get("resent"):
+        notice = renderer_of(request).gettext(request, "A new code has been sent.")
+    return render(request, "auth/code.html", {"notice": notice, "app": app})
+
+
+async def verify_code(request: Request) -> Response:
     token = session_token(request)
     if token is None:
         return _redirect("/signin")
     app = bool(request.query_params.get("app"))  # the code comes from an authenticator app
-    if request.method == "GET":
-        notice = ""
-        if request.query_params.get("resent"):
-            notice = renderer_of(request).gettext(request, "A new code has been sent.")
-        return render(request, "auth/code.html", {"notice": notice, "app": app})
     form = await read_form(request, CodeForm)
     portal = portal_of(request)
     try:
@@ -97,6 +108,7 @@ async def code_page(request: Request) -> Response:
                       status=shown.status, headers=shown.headers)
     response = _redirect("/")
     set_session_cookie(response, portal.settings, step.session_token)
+    device_cookies_of(request).remember(response, request, step.device)
     return response
 
 
@@ -129,8 +141,8 @@ async def sign_out(request: Request) -> Response:
 
 
 routes = [
-    Route("/signin", sign_in_page, methods=["GET", "POST"], name="signin"),
-    Route("/signin/code", code_page, methods=["GET", "POST"], name="signin_code"),
+    form_route("/signin", show=sign_in_page, submit=sign_in, name="signin"),
+    form_route("/signin/code", show=code_page, submit=verify_code, name="signin_code"),
     Route("/signin/code/resend", resend_code, methods=["POST"], name="signin_code_resend"),
     Route("/signout", sign_out, methods=["POST"], name="signout"),
 ]

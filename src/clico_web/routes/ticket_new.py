@@ -18,6 +18,7 @@ from ..portal import portal_of
 from ..rendering import failure, render, renderer_of
 from ..sessions import signed_in, viewer_of
 from .assets import covered_assets_context
+from .form_route import form_route
 from .ticket_form import ANSWER_PREFIX, TicketForm, read_ticket_form, text_to_html
 from .ticket_labels import ASSET_NOT_COVERED, PRIORITY_LABELS, RELATION_LABELS, field_errors
 
@@ -60,8 +61,6 @@ def _not_covered(request: Request) -> dict[str, str]:
 
 @signed_in
 async def new_ticket(request: Request) -> Response:
-    if request.method == "POST":
-        return await _create(request)
     asset_id = request.query_params.get("asset", "")[:64]
     if not asset_id:
         return _form_page(request, None, values={})
@@ -78,12 +77,13 @@ def _kept(request: Request, form: TicketForm) -> dict[str, str]:
               "relation_type": form.relation_type, "idempotency_key": form.idempotency_key,
               "format": form.format, "description": form.description}
     if form.format == "html":
-        values["description"] = portal_of(request).services.ports.sanitize(form.description)
+        values["description"] = portal_of(request).services.sanitize(form.description)
     values.update({ANSWER_PREFIX + k: v for k, v in form.answers.items()})
     return values
 
 
-async def _create(request: Request) -> Response:
+@signed_in
+async def create_ticket(request: Request) -> Response:
     form = await read_ticket_form(request)
     values = _kept(request, form)
     covered = None
@@ -128,6 +128,6 @@ async def asset_picker(request: Request) -> Response:
 
 
 routes = [
-    Route("/tickets/new", new_ticket, methods=["GET", "POST"], name="new_ticket"),
+    form_route("/tickets/new", show=new_ticket, submit=create_ticket, name="new_ticket"),
     Route("/tickets/new/assets", asset_picker, name="ticket_asset_picker"),
 ]

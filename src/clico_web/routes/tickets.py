@@ -66,7 +66,7 @@ async def ticket_list(request: Request) -> Response:
         portal.choices.put(key, choices)
     return render(request, "portal/tickets.html", {
         "section": "tickets", "view": view, "page": page, "columns": LIST_COLUMNS,
-        "now": portal.services.ports.clock.now(), "sizes": PAGE_SIZES,
+        "now": portal.services.now(), "sizes": PAGE_SIZES,
         "statuses": list(TicketStatus), "priorities": list(Priority),
         "priority_labels": PRIORITY_LABELS, "companies": choices.companies,
         "assets": choices.assets, "message": message, "errors": errors,
@@ -92,11 +92,10 @@ async def ticket_page(request: Request) -> Response:
         return render(request, "errors/error.html", {
             "status": 404, "message": renderer_of(request).gettext(request, "Page not found.")},
             status=404)
-    ports = portal.services.ports
     language = renderer_of(request).language(request)
     answers = []
     if detail.ticket.questionnaire_id:
-        questionnaire = ports.questionnaires.get(detail.ticket.questionnaire_id)
+        questionnaire = portal.services.questionnaire(detail.ticket.questionnaire_id)
         for question in questionnaire.questions:
             raw = detail.answers.get(question.id, "")
             shown = raw
@@ -108,7 +107,7 @@ async def ticket_page(request: Request) -> Response:
                 shown = _local_date(raw, language)
             answers.append((question.label(language), question.kind.value, shown))
     # Stored sanitised by the core; sanitised again here (idempotent) before being trusted.
-    description = Markup(ports.sanitize(detail.ticket.description))  # noqa: S704
+    description = Markup(portal.services.sanitize(detail.ticket.description))  # noqa: S704
     return render(request, "tickets/detail.html", {
         "section": "tickets", "detail": detail, "ticket": detail.ticket, "answers": answers,
         "description": description, "priority_labels": PRIORITY_LABELS,

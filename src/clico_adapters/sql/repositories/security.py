@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 
 from clico_core.audit import AuditEvent
 from clico_core.errors import ConcurrencyConflict
@@ -20,7 +21,7 @@ from ..mapping import (
     token_from,
     token_values,
 )
-from ..tables import attempts, audit_log, sessions, tokens
+from ..tables import attempt_claims, attempts, audit_log, sessions, tokens
 from .base import SqlRepository
 from .session_holder import session_holder
 
@@ -114,11 +115,34 @@ class SqlAttempts(SqlRepository):
             attempts.c.key == key, attempts.c.at > since
         ).order_by(attempts.c.at).limit(1)).scalar_one_or_none()
 
+    def newest_since(self, key: str, since: datetime) -> datetime | None:
+        return self.uow.execute(select(attempts.c.at).where(
+            attempts.c.key == key, attempts.c.at > since
+        ).order_by(attempts.c.at.desc()).limit(1)).scalar_one_or_none()
+
     def clear(self, key: str) -> None:
         self.uow.execute(delete(attempts).where(attempts.c.key == key))
 
     def delete_older_than(self, cutoff: datetime, limit: int) -> int:
-        return self.delete_batch(attempts, attempts.c.at < cutoff, limit)
+        count = self.delete_batch(attempts, attempts.c.at < cutoff, limit)
+        if count < limit:
+            count += self.delete_batch(attempt_claims, attempt_claims.c.until < cutoff,
+                                       limit - count)
+        return count
+
+    def claim(self, key: str, at: datetime, until: datetime) -> bool:
+        """One upsert: insert the key, or move a lapsed hold forward; RETURNING says who won.
+
+        On PostgreSQL a concurrent claim waits for the first to commit and then sees its
+        hold (ON CONFLICT re-checks the WHERE on the newest row); SQLite serialises writers.
+        """
+        dialect = postgresql if self.uow.dialect == "postgresql" else sqlite
+        statement = dialect.insert(attempt_claims).values(key=key, until=until)
+        statement = statement.on_conflict_do_update(
+            index_elements=[attempt_claims.c.key], set_={"until": statement.excluded.until},
+            where=attempt_claims.c.until <= at,
+        ).returning(attempt_claims.c.key)
+        return self.uow.execute(statement).first() is not None
 
 
 class SqlAudit(SqlRepository):

@@ -318,11 +318,30 @@ class RepositoryConformance:
             assert uow.attempts.count_since("k", T0) == 2  # strictly after ``since``
             assert uow.attempts.oldest_since("k", T0) == T0 + timedelta(minutes=1)
             assert uow.attempts.oldest_since("none", T0) is None
+            assert uow.attempts.newest_since("k", T0) == T0 + timedelta(minutes=2)
+            assert uow.attempts.newest_since("k", T0 + timedelta(minutes=2)) is None
             uow.attempts.clear("k")
             uow.commit()
         with uow_factory() as uow:
             assert uow.attempts.count_since("k", T0 - timedelta(days=1)) == 0
             assert uow.attempts.count_since("other", T0 - timedelta(days=1)) == 1
+
+    def test_a_claim_is_held_until_it_lapses(self, uow_factory: UnitOfWorkFactory) -> None:
+        hour = timedelta(hours=1)
+        with uow_factory() as uow:
+            assert uow.attempts.claim("k", T0, T0 + hour)
+            assert not uow.attempts.claim("k", T0 + timedelta(minutes=59), T0 + 2 * hour)
+            assert uow.attempts.claim("other", T0, T0 + hour)
+            uow.commit()
+        with uow_factory() as uow:
+            assert not uow.attempts.claim("k", T0 + timedelta(minutes=30), T0 + 2 * hour)
+            assert uow.attempts.claim("k", T0 + hour, T0 + 2 * hour)  # lapsed: taken again
+            assert not uow.attempts.claim("k", T0 + hour, T0 + 2 * hour)
+        with uow_factory() as uow:  # that claim was rolled back with its unit of work
+            assert uow.attempts.claim("k", T0 + hour, T0 + 2 * hour)
+            uow.commit()
+        with uow_factory() as uow:
+            assert not uow.attempts.claim("k", T0 + hour + timedelta(minutes=59), T0 + 3 * hour)
 
     def test_audit_log_newest_first(self, uow_factory: UnitOfWorkFactory) -> None:
         with uow_factory() as uow:

@@ -57,6 +57,20 @@ class RetentionConformance:
             assert uow.attempts.count_since("key-1", since) == 1
             assert uow.attempts.oldest_since("key-0", since) == RECENT[0]
 
+    def test_claims_that_lapsed_before_the_cutoff_go_after_the_attempts(
+            self, uow_factory: UnitOfWorkFactory) -> None:
+        with uow_factory() as uow:
+            uow.attempts.add("key", OLD[0])
+            for index, until in enumerate(OLD + RECENT):
+                assert uow.attempts.claim(f"notice-{index}", until - timedelta(hours=1), until)
+            uow.commit()
+        assert _batches(uow_factory, lambda u: u.attempts.delete_older_than(CUTOFF, 3)) == [
+            3, 2, 0]
+        with uow_factory() as uow:  # a lapsed claim taken again; the held ones still hold
+            assert [uow.attempts.claim(f"notice-{index}", CUTOFF, T0 + timedelta(days=1))
+                    for index in range(6)] == [True] * 4 + [False] * 2
+            assert uow.attempts.count_since("key", OLD[0] - timedelta(days=1)) == 0
+
     def test_audit_events_older_than_the_cutoff_go_in_batches(
             self, uow_factory: UnitOfWorkFactory) -> None:
         with uow_factory() as uow:

@@ -1,0 +1,185 @@
+"""The composition root: ``build(settings)`` makes everything a CLICO process runs on.
+
+The portal (``clico_web.create_app``), every ``clico`` command, the demo and the benchmarks
+call it, so each of them hashes, mails and stores as configured; no other module constructs
+an adapter (a test checks). What it builds is a ``Backend``: the services over the
+configured database, the outbox's delivery queue, a factory of mail workers, and ``close()``.
+Overrides (a unit of work and mail queue, a clock, a secret generator, a hasher) are keyword
+arguments, for tests and the benchmarks. ``bootstrap`` below it wires ports to services with
+in-memory defaults, for embedders who bring their own adapters.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import enum
+import logging
+from datetime import timedelta
+from types import TracebackType
+
+from attrs import define, field
+
+from clico_core.ports import (
+    Clock,
+    MailQueue,
+    PasswordHasher,
+    SecretBox,
+    SecretGenerator,
+    UnitOfWorkFactory,
+)
+from clico_core.services import Services
+
+from .bootstrap import bootstrap
+from .config import Settings, SettingsError
+from .files import private_directory
+from .html import html_sanitizer
+from .mail import MailRenderer, MailWorker, transport_from_url
+from .memory import SystemClock, SystemSecrets
+from .passwords import Argon2Hasher
+from .scheduled import ScheduledJob
+from .secretbox import AesGcmSecretBox
+from .sql import SqlDatabase
+
+# the types of what build() hands out, for entry points that annotate them
+__all__ = ["Backend", "MailWorker", "Schema", "SqlDatabase", "build", "hasher_for", "open_database",
+           "pruning", "secret_box", "system_secrets"]
+
+log = logging.getLogger("clico.jobs")
+PRUNE_EVERY = timedelta(hours=1)
+PRUNE_BATCHES_PER_ROUND = 10  # of Settings.retention_batch rows each
+
+
+class Schema(enum.Enum):
+    """What ``build`` does about a database schema older than the code."""
+
+    CHECK = "check"  # refuse to run on it (a SettingsError naming `clico db upgrade`)
+    UPGRADE = "upgrade"  # migrate it to head first (the demo, `clico serve --migrate`)
+    AS_IS = "as-is"  # leave it (`clico db …` and `clico serve` look at it themselves)
+
+
+OUTDATED_SCHEMA = "the database schema is not up to date: run `clico db upgrade`"
+
+
+@define
+class Backend:
+    """What ``build`` made for one process; ``close()`` (or ``with``) releases it."""
+
+    settings: Settings
+    services: Services
+    mail_queue: MailQueue
+    clock: Clock
+    database: SqlDatabase | None  # None when built over a given unit of work
+    _owned_hasher: Argon2Hasher | None = field(default=None, alias="owned_hasher")
+    _workers: list[MailWorker] = field(factory=list, init=False)
+
+    def mail_worker(self) -> MailWorker:
+        """A new outbox delivery loop over this queue and the configured transport
+        (``start()``/``stop()`` in a server, ``run_once()`` or ``run_forever()`` alone);
+        between rounds its loop also prunes what the retention periods no longer keep."""
+        renderer = MailRenderer(self.settings.base_url, self.settings.mail_from)
+        worker = MailWorker(self.mail_queue,
+                            transport_from_url(self.settings.effective_mail_url()),
+                            renderer, self.clock, jobs=[pruning(self.settings, self.services)])
+        self._workers.append(worker)
+        return worker
+
+    def require_current_schema(self) -> None:
+        """SettingsError unless the database is at the code's newest migration."""
+        if self.database is not None and self.database.pending_migrations():
+            raise SettingsError(OUTDATED_SCHEMA)
+
+    def close(self) -> None:
+        """Stop the mail workers made here, free the hashing threads and the connections.
+
+        Safe to call twice; the services work again afterwards (connections reopen).
+        """
+        for worker in self._workers:
+            with contextlib.suppress(Exception):
+                worker.stop()
+        self._workers.clear()
+        if self._owned_hasher is not None:
+            self._owned_hasher.close()
+        if self.database is not None:
+            self.database.dispose()
+
+    def __enter__(self) -> Backend:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
+                 traceback: TracebackType | None) -> None:
+        self.close()
+
+
+def hasher_for(settings: Settings) -> Argon2Hasher:
+    """The portal's argon2id: at ``CLICO_HASHING_NICE`` on ``CLICO_ARGON2_CONCURRENCY``
+    threads (the benchmarks' counting hasher wraps it)."""
+    return Argon2Hasher(nice=settings.hashing_nice, threads=settings.argon2_concurrency)
+
+
+def system_secrets() -> SecretGenerator:
+    """The operating system's CSPRNG (the demo wraps it to hand out its fixed keys)."""
+    return SystemSecrets()
+
+
+def secret_box(settings: Settings) -> SecretBox:
+    """AES-256-GCM under keys derived from ``CLICO_SECRET_KEY``, still opening what the
+    ``CLICO_SECRET_KEY_PREVIOUS`` keys sealed (docs/security.md)."""
+    return AesGcmSecretBox(settings.effective_secret_key(), settings.previous_secret_keys)
+
+
+def open_database(settings: Settings) -> SqlDatabase:
+    """The configured database (connects lazily), sealing the secrets it keeps with
+    ``secret_box``; the default SQLite file and its folder are made readable by us only."""
+    if not settings.database_url:
+        private_directory(settings.data_dir)
+    return SqlDatabase.from_url(settings.effective_database_url(), box=secret_box(settings))
+
+
+def pruning(settings: Settings, services: Services) -> ScheduledJob:
+    """Delete what the retention periods no longer keep, hourly, in short transactions;
+    a backlog goes ``PRUNE_BATCHES_PER_ROUND`` batches at a time between mail rounds."""
+    def prune() -> bool:
+        report = services.prune(settings.retention, max_batches=PRUNE_BATCHES_PER_ROUND)
+        if report.total:
+            log.info("pruned %d attempts, %d sessions, %d tokens, %d sent mails, "
+                     "%d audit events", report.attempts, report.sessions, report.tokens,
+                     report.sent_mail, report.audit)
+        return report.complete
+
+    return ScheduledJob("prune", PRUNE_EVERY, prune)
+
+
+def build(settings: Settings, *, schema: Schema = Schema.CHECK,
+          uow: UnitOfWorkFactory | None = None, mail_queue: MailQueue | None = None,
+          clock: Clock | None = None, secrets: SecretGenerator | None = None,
+          hasher: PasswordHasher | None = None) -> Backend:
+    """Everything ``settings`` describe: the database, argon2 at the configured priority and
+    concurrency, the services, the mail queue and the workers' transport.
+
+    ``uow`` and ``mail_queue`` (given together: the outbox is written through one and read
+    through the other) replace the database; the other overrides replace one port each.
+    """
+    if (uow is None) != (mail_queue is None):
+        raise ValueError("uow and mail_queue are given together or not at all")
+    database = None
+    if uow is None or mail_queue is None:
+        database = open_database(settings)
+        uow, mail_queue = database.uow_factory, database.mail_queue
+        try:
+            _prepare(database, schema)
+        except BaseException:
+            database.dispose()
+            raise
+    owned = hasher_for(settings) if hasher is None else None
+    clock = clock or SystemClock()
+    # images from the portal's own address stay images; others become links
+    services = bootstrap(uow=uow, clock=clock, secrets=secrets, hasher=hasher or owned,
+                         sanitize=html_sanitizer(settings.origin))
+    return Backend(settings, services, mail_queue, clock, database, owned_hasher=owned)
+
+
+def _prepare(database: SqlDatabase, schema: Schema) -> None:
+    if schema is Schema.UPGRADE:
+        database.upgrade()
+    elif schema is Schema.CHECK and database.pending_migrations():
+        raise SettingsError(OUTDATED_SCHEMA)
