@@ -48,6 +48,7 @@ from .tickets import (
     open_administrative_ticket,
     open_technical_ticket,
     open_ticket,
+    safe_description,
     ticket_detail,
 )
 from .totp import TotpSetup, begin_totp, disable_totp, enable_totp, reset_two_factor
@@ -102,6 +103,7 @@ __all__ = [
     "resend_code",
     "reset_password",
     "reset_two_factor",
+    "safe_description",
     "sign_in",
     "sign_out",
     "ticket_detail",

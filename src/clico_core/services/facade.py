@@ -140,6 +140,11 @@ class Services:
     def ticket_detail(self, viewer: Viewer, number: str) -> TicketDetail:
         return _again(tickets.ticket_detail, viewer, number, self.ports)
 
+    # tickets: what the ticket pages show, decided in the core ---------------------------
+    def safe_description(self, html: str) -> str:
+        """The editor's HTML as a form being corrected may show it back (sanitised)."""
+        return tickets.safe_description(html, self.ports)
+
     # operators ------------------------------------------------------------------------
     def import_migrated_accounts(self, rows: Sequence[migration.MigratedAccount], *,
                                  dry_run: bool = False,
