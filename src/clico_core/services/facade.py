@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import datetime
 from typing import ParamSpec, TypeVar
 
 from attrs import frozen
@@ -12,7 +11,6 @@ from ..accounts import Account
 from ..contracts import Contract
 from ..errors import TransientConflict
 from ..ports import AssetPage
-from ..questionnaires import Questionnaire
 from ..tickets import Ticket, TicketDetail, TicketPage, TicketQuery
 from . import (
     accounts_admin,
@@ -21,7 +19,6 @@ from . import (
     contracts_admin,
     demo,
     migration,
-    pages,
     passwords,
     registration,
     signin,
@@ -152,6 +149,11 @@ class Services:
     def ticket_detail(self, viewer: Viewer, number: str) -> TicketDetail:
         return _again(tickets.ticket_detail, viewer, number, self.ports)
 
+    # tickets: what the ticket pages show, decided in the core ---------------------------
+    def safe_description(self, html: str) -> str:
+        """The editor's HTML as a form being corrected may show it back (sanitised)."""
+        return tickets.safe_description(html, self.ports)
+
     # operators ------------------------------------------------------------------------
     def import_migrated_accounts(self, rows: Sequence[migration.MigratedAccount], *,
                                  dry_run: bool = False,
@@ -179,12 +181,3 @@ class Services:
     def seed_demo(self) -> demo.DemoAccess:
         return _again(demo.seed_demo, self.ports)
 
-    # what pages show beside a use case's answer ---------------------------------------
-    def now(self) -> datetime:
-        return pages.now(self.ports)
-
-    def sanitize(self, html: str) -> str:
-        return pages.sanitize(html, self.ports)
-
-    def questionnaire(self, questionnaire_id: str) -> Questionnaire:
-        return pages.questionnaire(questionnaire_id, self.ports)

@@ -9,7 +9,6 @@ back on the page's rows, so a page is one statement.
 from __future__ import annotations
 
 from collections.abc import Hashable
-from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
 from attrs import evolve
@@ -39,6 +38,7 @@ from clico_core.tickets import (
     TicketRow,
     TicketScope,
     TicketStatus,
+    cursor_sort_value,
     sort_key_of,
 )
 
@@ -63,20 +63,6 @@ _ROW_COLUMNS = (tickets.c.id, tickets.c.number, tickets.c.subject, tickets.c.mod
                 tickets.c.priority, tickets.c.kind)
 
 
-def _day_start(day: date) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=UTC)
-
-
-def _typed(column: SortColumn, value: str) -> object:
-    """A cursor's string (``sort_key_of``) back to the column's type."""
-    if column in (SortColumn.MODIFIED, SortColumn.CREATED):
-        moment = datetime.fromisoformat(value)  # ValueError for a mangled cursor
-        if moment.tzinfo is None:
-            raise ValueError("a cursor's time carries its UTC offset")
-        return moment
-    return value
-
-
 def like_pattern(text: str) -> str:
     """``%text%`` for ``LIKE … ESCAPE '/'``: the user's ``%``, ``_`` and ``/`` match themselves."""
     return "%" + text.replace("/", "//").replace("%", "/%").replace("_", "/_") + "%"
@@ -97,12 +83,13 @@ def parameters(scope: TicketScope, query: TicketQuery) -> dict[str, Any]:
     text = query.text.strip().casefold()
     if text:
         values["text"] = like_pattern(text)
-    if query.modified_from is not None:
-        values["modified_from"] = _day_start(query.modified_from)
-    if query.modified_to is not None:
-        values["modified_to"] = _day_start(query.modified_to + timedelta(days=1))
+    since, before = query.modified_bounds()
+    if since is not None:
+        values["modified_from"] = since
+    if before is not None:
+        values["modified_to"] = before
     if query.cursor is not None:
-        values["pivot_value"] = _typed(query.sort, query.cursor.value)
+        values["pivot_value"] = cursor_sort_value(query.sort, query.cursor.value)
         values["pivot_id"] = query.cursor.id
     return values
 
@@ -164,7 +151,8 @@ def filters(scope: TicketScope, query: TicketQuery, dialect: str = "postgresql"
 
 def _keyset(sort: ColumnElement[Any], cursor: Cursor, column: SortColumn, op: str
             ) -> ColumnElement[bool]:
-    pivot = tuple_(bindparam("pivot_value", _typed(column, cursor.value), type_=sort.type),
+    pivot = tuple_(bindparam("pivot_value", cursor_sort_value(column, cursor.value),
+                             type_=sort.type),
                    bindparam("pivot_id", cursor.id, type_=tickets.c.id.type))
     row = tuple_(sort, tickets.c.id)
     comparisons = {"<": row.__lt__, ">": row.__gt__, "<=": row.__le__, ">=": row.__ge__}
