@@ -15,7 +15,7 @@ import secrets
 import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 import attrs
@@ -114,7 +114,7 @@ def _switch(name: str) -> Callable[[bool | str], bool]:
     return convert
 
 
-def _language(instance: Any, attribute: Any, value: str) -> None:
+def _language(instance: object, attribute: attrs.Attribute[str], value: str) -> None:
     if value not in ("pl", "en"):
         raise SettingsError("CLICO_LANGUAGE must be 'pl' or 'en'")
 

@@ -230,7 +230,7 @@ class MemoryTickets(_Repo):
             pivot = (cursor_sort_value(column, cursor.value), cursor.id)
 
             def later(row: TicketRow) -> bool:  # strictly after the pivot in display order
-                return key(row) < pivot if query.descending else key(row) > pivot  # type: ignore[operator]
+                return key(row) < pivot if query.descending else key(row) > pivot
 
             if cursor.backwards:
                 earlier = [r for r in rows if not later(r) and key(r) != pivot]

@@ -8,11 +8,12 @@ back on the page's rows, so a page is one statement.
 
 from __future__ import annotations
 
-from collections.abc import Hashable
+from collections.abc import Hashable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from attrs import evolve
 from sqlalchemy import (
+    ColumnClause,
     ColumnElement,
     FromClause,
     Select,
@@ -204,7 +205,7 @@ def page_for(uow: SqlUnitOfWork, scope: TicketScope, query: TicketQuery) -> Tick
     backwards = cursor is not None and cursor.backwards
     found = uow.execute(page_query, values).all()  # rows: _ROW_COLUMNS, then the header
     if found:
-        header: Any = found[0][len(_ROW_COLUMNS):]
+        header: Sequence[Any] = found[0][len(_ROW_COLUMNS):]
     elif cursor is None:
         header = [0]  # the first page is empty: nothing matches at all
     else:
@@ -226,7 +227,7 @@ def page_for(uow: SqlUnitOfWork, scope: TicketScope, query: TicketQuery) -> Tick
                       next_cursor, previous_cursor)
 
 
-def _fixed(limit: int) -> Any:
+def _fixed(limit: int) -> ColumnClause[Any]:
     # LIMIT as a literal, not a parameter: PostgreSQL's generic plan for a prepared
     # statement assumes a parameterised LIMIT returns 10% of the rows, finds it dearer than
     # a custom plan and so plans the list again on every execution (~0.8 ms each)
@@ -291,7 +292,7 @@ _PRIORITIES = {p.value: p for p in Priority}
 _KINDS = {k.value: k for k in TicketKind}
 
 
-def _row(row: Any) -> TicketRow:
+def _row(row: Sequence[Any]) -> TicketRow:
     # positional, in _ROW_COLUMNS' order: the hot path skips building a mapping per row
     ticket_id, number, subject, modified_at, created_at, company, status, priority, kind = (
         row[:9])
