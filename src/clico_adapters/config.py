@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable, Mapping
 from datetime import timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 import attrs
@@ -131,7 +131,7 @@ def _days(field: str) -> Callable[[int | str], int]:
     return _whole(_variable(field), 1, MAX_RETENTION_DAYS)
 
 
-def _language(instance: Any, attribute: Any, value: str) -> None:
+def _language(instance: object, attribute: attrs.Attribute[str], value: str) -> None:
     if value not in ("pl", "en"):
         raise SettingsError("CLICO_LANGUAGE must be 'pl' or 'en'")
 

@@ -12,7 +12,8 @@ from pathlib import Path
 from babel.support import Translations
 from starlette.requests import Request
 
-from clico_adapters.i18n import LABELS, LANGUAGES, CatalogFile
+from clico_adapters.i18n import LABELS, CatalogFile
+from clico_adapters.i18n import LANGUAGES as LANGUAGES  # re-exported: the portal's languages
 from clico_adapters.i18n import load_translations as load_catalogs
 
 LANGUAGE_NAMES = {"pl": "Polski", "en": "English"}

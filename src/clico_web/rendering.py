@@ -47,6 +47,7 @@ def _environment(language: str, translations: Translations) -> jinja2.Environmen
         extensions=["jinja2.ext.i18n"],
         undefined=jinja2.StrictUndefined,
     )
+    # the i18n extension adds this method to the environment at run time
     env.install_gettext_translations(translations, newstyle=True)  # type: ignore[attr-defined]
     env.globals["STATUS_LABELS"] = STATUS_LABELS
     env.globals["KIND_LABELS"] = KIND_LABELS

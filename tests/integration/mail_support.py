@@ -33,11 +33,14 @@ from clico_adapters.memory import (
 from clico_adapters.passwords import Argon2Hasher
 from clico_core.mail import OutboxMessage
 from clico_core.ports import MailQueue, UnitOfWorkFactory
+from clico_core.services import RegisterAccount
+from clico_core.values import Language
 
 from ..postgres_probe import POSTGRES_ENV, SKIP_REASON
-from ..support import World, sealing_box
+from ..support import PASSWORD, World, sealing_box
 
 BASE_URL = "https://portal.example.test"
+EMAIL = "jan@example.com"
 START = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
 BACKENDS = ("memory", "sqlite", "postgres")
 
@@ -138,6 +141,15 @@ def make_rig(backend: Backend, hasher: Argon2Hasher) -> MailRig:
     services = bootstrap(uow=backend.uow, clock=clock, secrets=SeededSecrets(42), hasher=hasher)
     world = World(services, clock, _NoOutboxReader(), today=date(2026, 11, 25))
     return MailRig(backend, world, clock, MailRenderer(BASE_URL))
+
+
+def register(rig: MailRig, *, login: str = "jan", email: str = EMAIL,
+             language: Language = Language.PL, contract_number: str = "C-1") -> None:
+    """Issue a contract and register an account on it (its confirmation mail is queued)."""
+    issued = rig.world.issue(contract_number)
+    rig.world.services.register_account(RegisterAccount(
+        login, email, "Łukasz", "Żółkiewski", PASSWORD, PASSWORD, "+48 600 100 200",
+        issued.contract.number, issued.activation_key, "Acme", language=language))
 
 
 def text_of(message: EmailMessage) -> str:

@@ -25,10 +25,8 @@ from clico_core.tickets import OPEN_STATUSES, TicketStatus
 from clico_web import Settings, create_app
 
 from ..support import World, sealing_box
-from .browser import *  # noqa: F403 - fixtures
 from .browser import LiveServer, screenshot
 from .ticket_fixtures import seed_tickets
-from .web_fixtures import *  # noqa: F403 - fixtures
 
 pytestmark = pytest.mark.browser
 playwright_sync = pytest.importorskip("playwright.sync_api")

@@ -17,7 +17,7 @@ from clico_adapters.sql.tables import accounts, companies, tickets
 from clico_core.testing import builders as b
 from clico_core.tickets import SortColumn, TicketQuery, TicketScope, TicketStatus
 
-from .conftest import PostgresDatabases
+from .sql_support import PostgresDatabases
 
 pytestmark = pytest.mark.slow
 TICKETS = 100_000

@@ -14,7 +14,6 @@ from clico_web import app as app_module
 from clico_web import errors, i18n, rendering
 from clico_web.i18n import LANGUAGES, _from_accept_language
 
-from .web_fixtures import *  # noqa: F403 - fixtures
 from .web_fixtures import form_post, sign_in_web
 
 WEB = Path(rendering.__file__).parent

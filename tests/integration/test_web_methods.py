@@ -30,7 +30,6 @@ from clico_core.services import IssuedContract, OpenTicket
 from clico_core.sessions import RESEND_INTERVAL
 
 from ..support import PASSWORD, World
-from .web_fixtures import *  # noqa: F403 - fixtures
 from .web_fixtures import _CSRF, BASE_URL, TestClient, csrf_of, form_post, sign_in_web
 
 METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")

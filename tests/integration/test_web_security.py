@@ -13,7 +13,6 @@ from clico_web import Mode, Settings, SettingsError, create_app
 from clico_web.portal import Portal
 from clico_web.security.headers import CSP
 
-from .web_fixtures import *  # noqa: F403 - fixtures
 from .web_fixtures import BASE_URL, PASSWORD, TestClient, csrf_of, sign_in_web
 
 EN = {"accept-language": "en"}

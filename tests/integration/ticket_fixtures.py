@@ -2,7 +2,8 @@
 
 ``ticket_world`` runs a test on the in-memory adapters and on both SQL databases (PostgreSQL
 skips without ``CLICO_TEST_POSTGRES_URL``). ``seed_tickets`` writes many tickets straight
-through the unit of work, the way an import would, so list tests stay fast.
+through the unit of work, the way an import would, so list tests stay fast. The fixtures are
+registered in ``conftest.py``; test modules import the helpers by name.
 """
 
 from __future__ import annotations
@@ -29,12 +30,18 @@ from clico_core.tickets import Priority, Ticket, TicketStatus
 from clico_web import Settings, create_app
 
 from ..support import PALO_ALTO_ANSWERS, World, sealing_box
-from .conftest import _empty_postgres, _sqlite_url
+from .sql_support import empty_postgres, sqlite_url
 from .web_fixtures import BASE_URL, START, TODAY, TestClient, csrf_of, sign_in_web
 
-__all__ = ["tclient", "ticket_world"]  # the fixtures
-
 SEED_START = datetime(2026, 11, 1, 8, 0, tzinfo=UTC)
+# the Polish texts of the new-ticket form, the product's visible contract
+NOTICE = ("UWAGA: Tworzysz zgłoszenie administracyjne. Nie podlega ono polityce wsparcia "
+          "serwisowego żadnego z producentów. Jeśli chcesz stworzyć zgłoszenie techniczne dodaj "
+          "do zgłoszenia odpowiedni zasób, którego dotyczy problem.")
+QUESTIONS = ["Data wystąpienia", "Czy to nowe wdrożenie/konfiguracja?",
+             "Czy ta funkcja kiedyś działała?",
+             "Czy przed wystąpieniem problemu były wykonywane jakieś zmiany?",
+             "Czy to środowisko produkcyjne?", "Jak często problem występuje?"]
 STATUSES = list(TicketStatus)
 PRIORITIES = list(Priority)
 _KEY = re.compile(r'name="idempotency_key" value="([^"]+)"')
@@ -64,9 +71,9 @@ def _database_url(request: pytest.FixtureRequest) -> str:
     if request.param == "sqlite":
         path = request.getfixturevalue("tmp_path") / "clico.db"
         shutil.copyfile(request.getfixturevalue("_migrated_sqlite_template"), path)
-        return _sqlite_url(path)
+        return sqlite_url(path)
     url: str = request.getfixturevalue("_migrated_postgres")
-    _empty_postgres(url)
+    empty_postgres(url)
     return url
 
 

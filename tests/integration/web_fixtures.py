@@ -2,7 +2,8 @@
 
 ``web_world`` runs each test over SQLite and PostgreSQL through the shared ``database_url``
 fixture of ``conftest.py`` (PostgreSQL skips without ``CLICO_TEST_POSTGRES_URL``). The core's
-own tests cover the in-memory adapters.
+own tests cover the in-memory adapters. The fixtures are registered in ``conftest.py``; test
+modules import the helpers (``csrf_of``, ``form_post``, ``sign_in_web``, …) by name.
 """
 
 from __future__ import annotations
@@ -28,8 +29,6 @@ from clico_core.mail import MailTemplate
 from clico_web import Settings, create_app
 
 from ..support import PASSWORD, World, sealing_box
-
-__all__ = ["client", "issued", "web_hasher", "web_settings", "web_world"]  # the fixtures
 
 START = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
 TODAY = date(2026, 11, 25)

@@ -60,7 +60,8 @@ def environment(translations: Translations) -> Environment:
                                      default_for_string=False),
         undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
         keep_trailing_newline=True, extensions=["jinja2.ext.i18n"])
-    # newstyle: _("… %(name)s", name=…) formats after translating, escaping values in HTML
+    # newstyle: _("… %(name)s", name=…) formats after translating, escaping values in HTML;
+    # the i18n extension adds this method to the environment at run time
     env.install_gettext_translations(translations, newstyle=True)  # type: ignore[attr-defined]
     env.filters["duration"] = partial(duration, translations=translations)
     env.filters["long_date"] = long_date

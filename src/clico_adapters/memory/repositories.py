@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
+from datetime import date, datetime
+from typing import TypeVar
 
 from attrs import evolve
 
@@ -26,6 +26,8 @@ from clico_core.tickets import (
     TicketQuery,
     TicketRow,
     TicketScope,
+    cursor_sort_value,
+    row_sort_value,
     sort_key_of,
 )
 from clico_core.tokens import Token, TokenPurpose
@@ -166,20 +168,6 @@ class MemoryAssets(_Repo):
                          tuple(sorted(counts.items())))
 
 
-def _day_start(day: date) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=UTC)
-
-
-def _typed(column: SortColumn, value: str) -> object:
-    if column in (SortColumn.MODIFIED, SortColumn.CREATED):
-        return datetime.fromisoformat(value)
-    return value
-
-
-def _sort_value(row: TicketRow, column: SortColumn) -> object:
-    return _typed(column, sort_key_of(row, column))
-
-
 class MemoryTickets(_Repo):
     def next_number(self) -> int:
         sequence = self.store.ticket_sequence
@@ -208,6 +196,7 @@ class MemoryTickets(_Repo):
     def _rows(self, scope: TicketScope, query: TicketQuery) -> list[TicketRow]:
         statuses = query.wanted_statuses()
         text = query.text.strip().casefold()
+        since, before = query.modified_bounds()
         rows = []
         for t in self.store.tickets.values():
             if not scope.allows_ticket(t.company_id, t.reporter_id) or t.status not in statuses:
@@ -220,10 +209,9 @@ class MemoryTickets(_Repo):
                 continue
             if text and text not in t.number.casefold() and text not in t.subject.casefold():
                 continue
-            if query.modified_from and t.modified_at < _day_start(query.modified_from):
+            if since is not None and t.modified_at < since:
                 continue
-            if query.modified_to and t.modified_at >= _day_start(
-                    query.modified_to + timedelta(days=1)):
+            if before is not None and t.modified_at >= before:
                 continue
             company = self.store.companies.get(t.company_id)
             rows.append(TicketRow(t.id, t.number, t.subject, t.modified_at, t.created_at,
@@ -234,16 +222,16 @@ class MemoryTickets(_Repo):
         column, size, cursor = query.sort, query.page_size, query.cursor
 
         def key(row: TicketRow) -> tuple[object, str]:
-            return (_sort_value(row, column), row.id)
+            return (row_sort_value(row, column), row.id)
 
         rows = sorted(self._rows(scope, query), key=key, reverse=query.descending)
         if cursor is None:
             page, has_previous, has_next = rows[:size], False, len(rows) > size
         else:
-            pivot = (_typed(column, cursor.value), cursor.id)
+            pivot = (cursor_sort_value(column, cursor.value), cursor.id)
 
             def later(row: TicketRow) -> bool:  # strictly after the pivot in display order
-                return key(row) < pivot if query.descending else key(row) > pivot  # type: ignore[operator]
+                return key(row) < pivot if query.descending else key(row) > pivot
 
             if cursor.backwards:
                 earlier = [r for r in rows if not later(r) and key(r) != pivot]
@@ -400,7 +388,10 @@ class MemoryOutbox(_Repo):
         return _delete(self.undo, self.store.outbox, sent_before, limit)
 
 
-def _delete(undo: UndoLog, table: dict[str, Any], old: Callable[[Any], bool], limit: int
+Row = TypeVar("Row")
+
+
+def _delete(undo: UndoLog, table: dict[str, Row], old: Callable[[Row], bool], limit: int
             ) -> int:
     doomed = [key for key, value in table.items() if old(value)][:limit]
     for key in doomed:

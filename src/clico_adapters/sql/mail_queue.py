@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
 from sqlalchemy import Engine, func, or_, select, update
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, RowMapping
 
 from clico_core.mail import DeliveryState, OutboxMessage, OutboxStats
 from clico_core.ports import SecretBox, SecretUnreadable
@@ -57,7 +57,7 @@ class SqlMailQueue:
                      .values(attempts=outbox.c.attempts + 1, next_attempt_at=now + lease)
                      .returning(*outbox.c))
 
-        def claim(connection: Connection) -> list[Any]:
+        def claim(connection: Connection) -> list[RowMapping]:
             return list(connection.execute(statement).mappings())
 
         rows = self._write(claim)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from sqlalchemy.engine import RowMapping
+
 from clico_core.accounts import Account, AccountState
 from clico_core.assets import Asset
 from clico_core.audit import AuditEvent, AuditKind
@@ -19,7 +21,8 @@ from clico_core.values import Language, Role, email_key, login_key
 
 from .sealing import OUTBOX_CONTEXT, TOTP_SECRET, join_context, seal, split_context, unseal
 
-Row = Mapping[str, Any]  # a RowMapping, or a dict cut out of a joined row
+# a result's RowMapping (keyed by names and columns), or a dict cut out of a joined row
+Row = RowMapping | Mapping[str, Any]
 
 
 def company_values(company: Company) -> dict[str, Any]:

@@ -7,6 +7,8 @@ so both engines agree with the in-memory adapter character for character.
 
 from __future__ import annotations
 
+from typing import TypedDict, Unpack
+
 from sqlalchemy import (
     JSON,
     BigInteger,
@@ -39,9 +41,17 @@ ID = 64
 Serial = BigInteger().with_variant(Integer(), "sqlite")  # SQLite autoincrements INTEGER only
 
 
-def _id(name: str = "id", *refs: str, **kwargs: object) -> Column[str]:
+class _ColumnOptions(TypedDict, total=False):
+    """The options of ``Column`` that the id columns use."""
+
+    primary_key: bool
+    nullable: bool
+    index: bool
+
+
+def _id(name: str = "id", *refs: str, **kwargs: Unpack[_ColumnOptions]) -> Column[str]:
     # ids break ties in every ORDER BY: code-point order, as the in-memory adapter sorts
-    return Column(name, SortableText(ID), *(ForeignKey(r) for r in refs), **kwargs)  # type: ignore[arg-type]
+    return Column(name, SortableText(ID), *(ForeignKey(r) for r in refs), **kwargs)
 
 
 companies = Table(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import datetime
 from typing import ParamSpec, TypeVar
 
 from attrs import frozen
@@ -12,7 +11,6 @@ from ..accounts import Account
 from ..contracts import Contract
 from ..errors import TransientConflict
 from ..ports import AssetPage
-from ..questionnaires import Questionnaire
 from ..retention import PruneReport, Retention
 from ..tickets import Ticket, TicketDetail, TicketPage, TicketQuery
 from . import (
@@ -22,7 +20,6 @@ from . import (
     contracts_admin,
     demo,
     migration,
-    pages,
     passwords,
     registration,
     retention,
@@ -154,6 +151,11 @@ class Services:
     def ticket_detail(self, viewer: Viewer, number: str) -> TicketDetail:
         return _again(tickets.ticket_detail, viewer, number, self.ports)
 
+    # tickets: what the ticket pages show, decided in the core ---------------------------
+    def safe_description(self, html: str) -> str:
+        """The editor's HTML as a form being corrected may show it back (sanitised)."""
+        return tickets.safe_description(html, self.ports)
+
     # operators ------------------------------------------------------------------------
     def import_migrated_accounts(self, rows: Sequence[migration.MigratedAccount], *,
                                  dry_run: bool = False,
@@ -183,13 +185,3 @@ class Services:
 
     def prune(self, periods: Retention, *, max_batches: int | None = None) -> PruneReport:
         return _again(retention.prune, periods, self.ports, max_batches=max_batches)
-
-    # what pages show beside a use case's answer ---------------------------------------
-    def now(self) -> datetime:
-        return pages.now(self.ports)
-
-    def sanitize(self, html: str) -> str:
-        return pages.sanitize(html, self.ports)
-
-    def questionnaire(self, questionnaire_id: str) -> Questionnaire:
-        return pages.questionnaire(questionnaire_id, self.ports)

@@ -1,4 +1,4 @@
-"""Security headers on every response (SECURITY.md, "Every request")."""
+"""Security headers on every response (docs/security.md, "Every request")."""
 
 from __future__ import annotations
 

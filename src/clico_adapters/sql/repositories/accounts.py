@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import exists, insert, or_, select, update
+from sqlalchemy import ColumnElement, exists, insert, or_, select, update
 
 from clico_core.accounts import Account
 from clico_core.companies import Company
@@ -74,8 +74,8 @@ class SqlAccounts(SqlRepository):
     def get_by_email(self, email: str) -> Account | None:
         return self._one(accounts.c.email_key == email_key(email.strip()))
 
-    def _one(self, condition: object) -> Account | None:
-        query = self.for_change(select(accounts).where(condition))  # type: ignore[arg-type]
+    def _one(self, condition: ColumnElement[bool]) -> Account | None:
+        query = self.for_change(select(accounts).where(condition))
         row = self.uow.execute(query).mappings().first()
         return account_from(row, self.uow.box) if row else None
 

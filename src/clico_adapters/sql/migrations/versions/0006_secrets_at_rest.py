@@ -74,6 +74,7 @@ def downgrade() -> None:
                                         _outbox.c.sealed_context)
                               .where(_outbox.c.sealed_context.is_not(None))).all()
     for seq, context, sealed in held:
+        values: dict[str, Any]
         if sealed.startswith(LEGACY):
             values = {"context": {**context, **json.loads(sealed.removeprefix(LEGACY))}}
         else:
