@@ -44,6 +44,11 @@ ERRORS: dict[str, ErrorInfo] = {
     "incomplete_answers": ErrorInfo(400, "Please answer every question."),
     "concurrency_conflict": ErrorInfo(409, "Someone else changed this at the same moment. "
                                            "Please try again."),
+    # the ticket page offers the way on (confirm reopening, or a follow-up ticket)
+    "ticket_closed": ErrorInfo(409, "This ticket is closed. To go on, reopen it or open a new "
+                                    "ticket that follows it up."),
+    "transition_not_allowed": ErrorInfo(409, "This ticket cannot be moved to the chosen "
+                                             "status."),
 }
 DEFAULT = ErrorInfo(400, "The request could not be completed.")
 

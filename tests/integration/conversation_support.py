@@ -32,7 +32,8 @@ from clico_core.testing import builders as b
 from clico_core.tickets import TicketScope
 from clico_core.values import Role
 
-from .conftest import _empty_postgres, _sqlite_url
+from ..support import sealing_box
+from .sql_support import empty_postgres, sqlite_url
 
 START = datetime(2026, 5, 4, 8, 0, tzinfo=UTC)
 INBOX = "inbox@clico.pl"
@@ -86,11 +87,11 @@ def cast(request: pytest.FixtureRequest) -> Iterator[Cast]:
     if request.param == "sqlite":
         path = request.getfixturevalue("tmp_path") / "clico.db"
         shutil.copyfile(request.getfixturevalue("_migrated_sqlite_template"), path)
-        url = _sqlite_url(path)
+        url = sqlite_url(path)
     else:
         url = request.getfixturevalue("_migrated_postgres")
-        _empty_postgres(url)
-    database = SqlDatabase.from_url(url)
+        empty_postgres(url)
+    database = SqlDatabase.from_url(url, box=sealing_box())
     services = bootstrap(uow=database.uow_factory, clock=clock, secrets=SystemSecrets(),
                          hasher=hasher, support_inbox=INBOX)
     try:

@@ -17,7 +17,6 @@ from clico_core.services import OpenTicket, PostReply
 from clico_core.tickets import TicketQuery
 
 from .conversation_support import INBOX, Cast
-from .conversation_support import cast as cast  # the fixture
 
 # (author: 0-2 customers, 3-4 engineers; a note if an engineer wants one; minutes later)
 STEP = st.tuples(st.integers(0, 4), st.booleans(), st.sampled_from([0, 0, 1, 30]))

@@ -17,7 +17,6 @@ from clico_core.services import OpenTicket, PostReply
 from clico_core.tickets import TicketStatus
 
 from .conversation_support import Cast
-from .conversation_support import cast as cast  # the fixture
 from .sql_support import race
 
 S = TicketStatus

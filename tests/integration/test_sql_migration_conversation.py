@@ -1,4 +1,4 @@
-"""Migration 0006: every existing ticket's description becomes the first article of its
+"""Migration 0008: every existing ticket's description becomes the first article of its
 conversation, closed and resolved tickets get their moments, and going back keeps tickets."""
 
 from __future__ import annotations
@@ -7,6 +7,7 @@ from sqlalchemy import func, insert, inspect, select
 
 from clico_adapters.sql import SqlDatabase
 from clico_adapters.sql.mapping import account_values, company_values, ticket_values
+from clico_adapters.sql.sealing import KeylessBox
 from clico_adapters.sql.tables import accounts, companies, tickets
 from clico_core.articles import ArticleKind, AuthorRole
 from clico_core.testing import builders as b
@@ -21,7 +22,7 @@ def test_descriptions_become_first_articles_and_old_moments_are_filled_in(
         empty_database_url: str) -> None:
     db = SqlDatabase.from_url(empty_database_url)
     try:
-        db.upgrade("0005")
+        db.upgrade("0007")
         company = b.company()
         customer = b.account(company.id, "jan", first_name="Jan", last_name="Kowalski")
         engineer = b.account(company.id, "eng", first_name="Ewa", last_name="Nowak",
@@ -30,10 +31,11 @@ def test_descriptions_become_first_articles_and_old_moments_are_filled_in(
                         minutes=5),
                b.ticket(company.id, engineer.id, "CSS-000002", status=TicketStatus.RESOLVED),
                b.ticket(company.id, customer.id, "CSS-000003")]
-        with db.engine.begin() as connection:  # the schema of 0005, not today's mapping
+        with db.engine.begin() as connection:  # the schema of 0007, not today's mapping
             connection.execute(insert(companies).values(company_values(company)))
             for account in (customer, engineer):
-                connection.execute(insert(accounts).values(account_values(account)))
+                connection.execute(insert(accounts).values(
+                    account_values(account, KeylessBox())))  # no secret to seal
             for ticket in old:
                 values = {k: v for k, v in ticket_values(ticket).items()
                           if k not in NEW_COLUMNS}
@@ -58,7 +60,7 @@ def test_descriptions_become_first_articles_and_old_moments_are_filled_in(
         assert resolved is not None and resolved.resolved_at == old[1].modified_at
         assert new is not None and (new.closed_at, new.resolved_at) == (None, None)
 
-        db.downgrade("0005")
+        db.downgrade("0007")
         assert "articles" not in inspect(db.engine).get_table_names()
         columns = {c["name"] for c in inspect(db.engine).get_columns("tickets")}
         assert not columns & NEW_COLUMNS and "description" in columns

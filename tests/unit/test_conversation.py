@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from attrs import define
@@ -31,8 +31,8 @@ from clico_core.services import OpenTicket, PostReply, ReplyOffer, Viewer
 from clico_core.tickets import Priority, TicketStatus
 
 from ..support import World
-from .conftest import START
 
+START = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
 S = TicketStatus
 INBOX = "support@clico.pl"
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import datetime
 from typing import ParamSpec, TypeVar
 
 from attrs import frozen
@@ -14,7 +13,7 @@ from ..audit import AuditEvent
 from ..contracts import Contract
 from ..errors import TransientConflict
 from ..ports import AssetPage
-from ..questionnaires import Questionnaire
+from ..retention import PruneReport, Retention
 from ..tickets import Priority, Ticket, TicketDetail, TicketPage, TicketQuery, TicketStatus
 from . import (
     accounts_admin,
@@ -24,9 +23,9 @@ from . import (
     contracts_admin,
     demo,
     migration,
-    pages,
     passwords,
     registration,
+    retention,
     signin,
     staff,
     ticket_conversation,
@@ -157,6 +156,11 @@ class Services:
     def ticket_detail(self, viewer: Viewer, number: str) -> TicketDetail:
         return _again(tickets.ticket_detail, viewer, number, self.ports)
 
+    # tickets: what the ticket pages show, decided in the core ---------------------------
+    def safe_description(self, html: str) -> str:
+        """The editor's HTML as a form being corrected may show it back (sanitised)."""
+        return tickets.safe_description(html, self.ports)
+
     # the conversation of a ticket -----------------------------------------------------
     def post_reply(self, viewer: Viewer, cmd: ticket_conversation.PostReply
                    ) -> ticket_conversation.Posted:
@@ -212,12 +216,5 @@ class Services:
     def seed_demo(self) -> demo.DemoAccess:
         return _again(demo.seed_demo, self.ports)
 
-    # what pages show beside a use case's answer ---------------------------------------
-    def now(self) -> datetime:
-        return pages.now(self.ports)
-
-    def sanitize(self, html: str) -> str:
-        return pages.sanitize(html, self.ports)
-
-    def questionnaire(self, questionnaire_id: str) -> Questionnaire:
-        return pages.questionnaire(questionnaire_id, self.ports)
+    def prune(self, periods: Retention, *, max_batches: int | None = None) -> PruneReport:
+        return _again(retention.prune, periods, self.ports, max_batches=max_batches)

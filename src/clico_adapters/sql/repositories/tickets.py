@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Sequence, bindparam, insert, or_, select, tuple_, update
+from sqlalchemy import ColumnElement, Sequence, bindparam, insert, or_, select, tuple_, update
 from sqlalchemy.dialects import sqlite
 
 from clico_core.errors import ConcurrencyConflict
@@ -57,9 +57,9 @@ class SqlTickets(SqlRepository):
                 {"ticket_id": ticket.id, "position": i, "question": question, "answer": answer}
                 for i, (question, answer) in enumerate(ticket.answers.items())])
 
-    def _one(self, condition: object) -> Ticket | None:
+    def _one(self, condition: ColumnElement[bool]) -> Ticket | None:
         # locked in a write unit of work: a change decided on this read cannot be lost
-        query = self.for_change(select(tickets).where(condition))  # type: ignore[arg-type]
+        query = self.for_change(select(tickets).where(condition))
         row = self.uow.execute(query).mappings().first()
         if row is None:
             return None

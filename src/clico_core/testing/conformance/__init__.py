@@ -17,17 +17,20 @@ The same tests run against the in-memory, SQLite and PostgreSQL adapters.
 from .articles import ArticleConformance
 from .mail import MailQueueConformance
 from .repositories import RepositoryConformance
+from .retention import RetentionConformance
 from .session_holder import SessionHolderConformance
 from .ticket_list import TicketListConformance
 
 
 class UnitOfWorkConformance(RepositoryConformance, SessionHolderConformance,
-                            TicketListConformance, MailQueueConformance, ArticleConformance):
+                            TicketListConformance, MailQueueConformance, ArticleConformance,
+                            RetentionConformance):
     """Everything at once."""
 
 
 __all__ = [
     "ArticleConformance", "MailQueueConformance", "RepositoryConformance",
+    "RetentionConformance",
     "SessionHolderConformance",
     "TicketListConformance",
     "UnitOfWorkConformance",
