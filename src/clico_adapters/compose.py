@@ -18,6 +18,7 @@ from types import TracebackType
 from attrs import define, field
 
 from clico_core.ports import (
+    BlobStore,
     Clock,
     MailQueue,
     PasswordHasher,
@@ -26,6 +27,7 @@ from clico_core.ports import (
 )
 from clico_core.services import Services
 
+from .attachments import FilesystemBlobStore
 from .bootstrap import bootstrap
 from .config import Settings, SettingsError
 from .mail import MailRenderer, MailWorker, transport_from_url
@@ -112,12 +114,18 @@ def open_database(settings: Settings) -> SqlDatabase:
     return SqlDatabase.from_url(settings.effective_database_url())
 
 
+def blob_store(settings: Settings) -> FilesystemBlobStore:
+    """Attachments' bytes: files under ``<CLICO_DATA_DIR>/blobs`` (made on first write)."""
+    return FilesystemBlobStore(settings.data_dir / "blobs")
+
+
 def build(settings: Settings, *, schema: Schema = Schema.CHECK,
           uow: UnitOfWorkFactory | None = None, mail_queue: MailQueue | None = None,
           clock: Clock | None = None, secrets: SecretGenerator | None = None,
-          hasher: PasswordHasher | None = None) -> Backend:
+          hasher: PasswordHasher | None = None, blobs: BlobStore | None = None) -> Backend:
     """Everything ``settings`` describe: the database, argon2 at the configured priority and
-    concurrency, the services, the mail queue and the workers' transport.
+    concurrency, the attachments' blob store, the services, the mail queue and the workers'
+    transport.
 
     ``uow`` and ``mail_queue`` (given together: the outbox is written through one and read
     through the other) replace the database; the other overrides replace one port each.
@@ -135,7 +143,8 @@ def build(settings: Settings, *, schema: Schema = Schema.CHECK,
             raise
     owned = hasher_for(settings) if hasher is None else None
     clock = clock or SystemClock()
-    services = bootstrap(uow=uow, clock=clock, secrets=secrets, hasher=hasher or owned)
+    services = bootstrap(uow=uow, clock=clock, secrets=secrets, hasher=hasher or owned,
+                         blobs=blobs or blob_store(settings))
     return Backend(settings, services, mail_queue, clock, database, owned_hasher=owned)
 
 

@@ -26,6 +26,7 @@ class MemoryStore:
     claims: dict[str, Any] = field(factory=dict)  # key -> held until
     audit: list[Any] = field(factory=list)
     outbox: dict[str, Any] = field(factory=dict)
+    attachments: dict[str, Any] = field(factory=dict)
     ticket_sequence: list[int] = field(factory=lambda: [0])
     # One writer at a time, like SQLite: a unit of work holds it from enter to exit.
     lock: threading.RLock = field(factory=threading.RLock)

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from types import TracebackType
 from typing import Self
 
+from .attachments import MemoryAttachments
 from .repositories import (
     MemoryAccounts,
     MemoryAssets,
@@ -42,6 +43,7 @@ class MemoryUnitOfWork:
         self.attempts = MemoryAttempts(store, self._undo)
         self.audit = MemoryAudit(store, self._undo)
         self.outbox = MemoryOutbox(store, self._undo, new_id)
+        self.attachments = MemoryAttachments(store, self._undo)
 
     def __enter__(self) -> Self:
         self.store.lock.acquire()

@@ -241,6 +241,23 @@ outbox = Table(
     Index(None, "state", "next_attempt_at"),
 )
 
+# Uploaded files (migration 0008): the bytes live in the blob store under ``digest``;
+# ``owner_id`` is the article, NULL until the article's transaction links the upload.
+attachments = Table(
+    "attachments", metadata,
+    _id(primary_key=True),
+    Column("digest", String(64), nullable=False, index=True),
+    Column("file_name", Text, nullable=False),
+    Column("size", BigInteger, nullable=False),
+    Column("media_type", String(255), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    _id("uploaded_by", "accounts.id", nullable=False),
+    _id("owner_id", index=True),
+    # the sweep's question: unlinked uploads by age
+    Index("ix_attachments_unlinked_created", "created_at",
+          sqlite_where=text("owner_id IS NULL"), postgresql_where=text("owner_id IS NULL")),
+)
+
 # The ticket list's hot path (migration 0002): one index per scope + sort, each ending in
 # ``id`` so ``(sort_col, id)`` keyset comparisons and ORDER BY walk the index without sorting.
 TICKET_LIST_INDEXES = (

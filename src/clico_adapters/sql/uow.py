@@ -16,6 +16,7 @@ from .errors import RetryableConflict, is_retryable, violated_constraint
 from .repositories import (
     SqlAccounts,
     SqlAssets,
+    SqlAttachments,
     SqlAttempts,
     SqlAudit,
     SqlCompanies,
@@ -56,6 +57,7 @@ class SqlUnitOfWork:
         self.attempts = SqlAttempts(self)
         self.audit = SqlAudit(self)
         self.outbox = SqlOutbox(self, new_id)
+        self.attachments = SqlAttachments(self)
 
     @property
     def dialect(self) -> str:

@@ -14,6 +14,17 @@ from .assets import (
     customer_overview,
     list_covered_assets,
 )
+from .attachments import (
+    ORPHAN_AGE,
+    AttachmentDownload,
+    SweepReport,
+    attachment_for_download,
+    discard_uploads,
+    link_attachments,
+    sweep_orphan_blobs,
+    upload_attachment,
+    upload_budget,
+)
 from .context import Limits, Ports, RateLimit, Slowdown, Viewer
 from .contracts import (
     AssetSpec,
@@ -57,9 +68,11 @@ from .tickets import (
 from .totp import TotpSetup, begin_totp, disable_totp, enable_totp, reset_two_factor
 
 __all__ = [
+    "ORPHAN_AGE",
     "AccountSummary",
     "ActivationRecord",
     "AssetSpec",
+    "AttachmentDownload",
     "ContractRecord",
     "ContractSummary",
     "ContractView",
@@ -82,9 +95,11 @@ __all__ = [
     "SignInStep",
     "SignedInPage",
     "Slowdown",
+    "SweepReport",
     "TotpSetup",
     "Viewer",
     "activate_contract",
+    "attachment_for_download",
     "authenticate",
     "begin_totp",
     "change_password",
@@ -96,11 +111,13 @@ __all__ = [
     "customer_overview",
     "disable_account",
     "disable_totp",
+    "discard_uploads",
     "enable_totp",
     "filter_choices",
     "get_contract",
     "import_migrated_accounts",
     "issue_contract",
+    "link_attachments",
     "list_accounts",
     "list_all_contracts",
     "list_contracts",
@@ -121,6 +138,9 @@ __all__ = [
     "seed_demo",
     "sign_in",
     "sign_out",
+    "sweep_orphan_blobs",
     "ticket_detail",
+    "upload_attachment",
+    "upload_budget",
     "verify_code",
 ]

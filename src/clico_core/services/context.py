@@ -9,8 +9,18 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from attrs import field, frozen
 
 from ..accounts import Account
+from ..attachments import Attachment, AttachmentLimits
 from ..contracts import Contract
-from ..ports import Clock, PasswordHasher, SecretGenerator, TotpVerifier, UnitOfWorkFactory
+from ..ports import (
+    BlobStore,
+    Clock,
+    PasswordHasher,
+    SecretGenerator,
+    TotpVerifier,
+    TypeSniffer,
+    UnitOfWork,
+    UnitOfWorkFactory,
+)
 from ..questionnaires import QuestionnaireRegistry
 from ..tickets import TicketScope
 
@@ -94,6 +104,10 @@ def _no_sanitizer(html: str) -> str:
     raise RuntimeError("no HTML sanitizer configured: pass sanitize= to Ports")
 
 
+def _no_sniffer(head: bytes) -> str | None:
+    raise RuntimeError("no file type sniffer configured: pass sniff= to Ports")
+
+
 @frozen
 class Ports:
     """The adapters a use case runs on; built once by the composition root."""
@@ -108,6 +122,12 @@ class Ports:
     timezone: str = "Europe/Warsaw"
     totp: TotpVerifier | None = None  # None: accounts cannot enrol an authenticator app
     product_name: str = "CLICO Support System"
+    blobs: BlobStore | None = None  # None: this portal takes no attachments
+    sniff: TypeSniffer = _no_sniffer
+    attachment_limits: AttachmentLimits = field(factory=AttachmentLimits)
+    # Who may download an attachment that belongs to an article: the conversation decides
+    # (the ticket's visibility). None: only the uploader, and only before it is linked.
+    attachment_visible: AttachmentVisibility | None = None
 
     def today(self) -> date:
         """The calendar day in the portal's time zone (contract dates are local days)."""
@@ -122,3 +142,8 @@ class Viewer:
     session_hash: str
     active_contracts: tuple[Contract, ...]
     scope: TicketScope
+
+
+AttachmentVisibility = Callable[[UnitOfWork, Viewer, Attachment], bool]
+"""May ``viewer`` download ``attachment`` (owned by an article)? Asked inside the read unit
+of work that loaded the attachment, so it may look the article and its ticket up."""

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from datetime import datetime
+from collections.abc import Callable, Iterable, Sequence
+from datetime import datetime, timedelta
 from typing import ParamSpec, TypeVar
 
 from attrs import frozen
 
 from ..accounts import Account
+from ..attachments import Attachment, UploadBudget
 from ..contracts import Contract
 from ..errors import TransientConflict
 from ..ports import AssetPage
@@ -17,6 +18,7 @@ from ..tickets import Ticket, TicketDetail, TicketPage, TicketQuery
 from . import (
     accounts_admin,
     assets,
+    attachments,
     contracts,
     contracts_admin,
     demo,
@@ -151,6 +153,27 @@ class Services:
 
     def ticket_detail(self, viewer: Viewer, number: str) -> TicketDetail:
         return _again(tickets.ticket_detail, viewer, number, self.ports)
+
+    # attachments ----------------------------------------------------------------------
+    def upload_budget(self) -> UploadBudget:
+        return attachments.upload_budget(self.ports)
+
+    def upload_attachment(self, viewer: Viewer, file_name: str, chunks: Iterable[bytes],
+                          budget: UploadBudget) -> Attachment:
+        # not run again on a conflict: the chunks are read once (the use case retries its
+        # own insert)
+        return attachments.upload_attachment(viewer, file_name, chunks, budget, self.ports)
+
+    def discard_uploads(self, viewer: Viewer, attachment_ids: Sequence[str]) -> int:
+        return _again(attachments.discard_uploads, viewer, attachment_ids, self.ports)
+
+    def attachment_for_download(self, viewer: Viewer, attachment_id: str
+                                ) -> attachments.AttachmentDownload:
+        return _again(attachments.attachment_for_download, viewer, attachment_id, self.ports)
+
+    def sweep_orphan_blobs(self, older_than: timedelta = attachments.ORPHAN_AGE
+                           ) -> attachments.SweepReport:
+        return _again(attachments.sweep_orphan_blobs, self.ports, older_than)
 
     # operators ------------------------------------------------------------------------
     def import_migrated_accounts(self, rows: Sequence[migration.MigratedAccount], *,

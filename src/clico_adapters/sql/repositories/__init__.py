@@ -1,12 +1,13 @@
 """SQL repositories, one module per concept; each runs in a ``SqlUnitOfWork``."""
 
 from .accounts import SqlAccounts, SqlCompanies
+from .attachments import SqlAttachments
 from .contracts import SqlAssets, SqlContracts
 from .outbox import SqlOutbox
 from .security import SqlAttempts, SqlAudit, SqlSessions, SqlTokens
 from .tickets import SqlTickets
 
 __all__ = [
-    "SqlAccounts", "SqlAssets", "SqlAttempts", "SqlAudit", "SqlCompanies", "SqlContracts",
-    "SqlOutbox", "SqlSessions", "SqlTickets", "SqlTokens",
+    "SqlAccounts", "SqlAssets", "SqlAttachments", "SqlAttempts", "SqlAudit", "SqlCompanies",
+    "SqlContracts", "SqlOutbox", "SqlSessions", "SqlTickets", "SqlTokens",
 ]

@@ -11,9 +11,12 @@ Subclass ``UnitOfWorkConformance`` in your tests and provide two fixtures::
         def mail_queue(self, uow_factory):   # the MailQueue over the same database
             return MyMailQueue(...)
 
-The same tests run against the in-memory, SQLite and PostgreSQL adapters.
+The same tests run against the in-memory, SQLite and PostgreSQL adapters. A blob store
+(``BlobStoreConformance``) needs one fixture, ``blob_store``.
 """
 
+from .attachments import AttachmentRepositoryConformance
+from .blobs import BlobStoreConformance
 from .mail import MailQueueConformance
 from .repositories import RepositoryConformance
 from .session_holder import SessionHolderConformance
@@ -21,12 +24,13 @@ from .ticket_list import TicketListConformance
 
 
 class UnitOfWorkConformance(RepositoryConformance, SessionHolderConformance,
-                            TicketListConformance, MailQueueConformance):
+                            TicketListConformance, MailQueueConformance,
+                            AttachmentRepositoryConformance):
     """Everything at once."""
 
 
 __all__ = [
-    "MailQueueConformance", "RepositoryConformance", "SessionHolderConformance",
-    "TicketListConformance",
+    "AttachmentRepositoryConformance", "BlobStoreConformance", "MailQueueConformance",
+    "RepositoryConformance", "SessionHolderConformance", "TicketListConformance",
     "UnitOfWorkConformance",
 ]
