@@ -27,13 +27,14 @@ AttachmentId = str
 MB = 1024 * 1024
 
 # Executables and scripts, refused by name whatever the bytes say: a script is plain
-# text to any sniffer, and Windows runs a file by its extension.
+# text to any sniffer, and Windows runs a file by its extension. Not ``.bin``: appliance
+# firmware and dumps come so named, and an executable is refused by its bytes anyway.
 BLOCKED_EXTENSIONS = frozenset({
     "exe", "dll", "com", "scr", "cpl", "sys", "drv", "ocx", "pif", "msi", "msp", "mst",
     "msix", "msixbundle", "appx", "appxbundle", "bat", "cmd", "ps1", "psm1", "psd1", "ps1xml",
     "vbs", "vbe", "js", "jse", "mjs", "wsf", "wsh", "wsc", "hta", "sct", "sh", "bash",
     "zsh", "csh", "ksh", "command", "app", "jar", "class", "lnk", "reg", "scf", "inf", "msc",
-    "gadget", "application", "appref-ms", "vb", "elf", "bin", "run", "out", "dylib", "so",
+    "gadget", "application", "appref-ms", "vb",
 })
 # What the sniffer reports for executables by their bytes (PE, ELF, Mach-O, Java classes,
 # scripts with a ``#!`` line, Flash): refused whatever the file is called.

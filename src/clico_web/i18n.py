@@ -21,7 +21,7 @@ LANGUAGE_COOKIE = "clico_lang"
 LOCALE_DIR = Path(__file__).parent / "locale"
 
 
-CATALOGS = ("messages", "tickets")  # later catalogs are merged into the first
+CATALOGS = ("messages", "tickets", "attachments")  # later ones are merged into the first
 
 
 def _compile(language: str, domain: str) -> Translations:
@@ -35,7 +35,7 @@ def _compile(language: str, domain: str) -> Translations:
 
 
 def load_translations(language: str) -> Translations:
-    """Compile ``locale/<language>/LC_MESSAGES/{messages,tickets}.po`` in memory, merged."""
+    """Compile ``locale/<language>/LC_MESSAGES/<catalog>.po`` in memory, merged."""
     translations = _compile(language, CATALOGS[0])
     for domain in CATALOGS[1:]:
         translations.merge(_compile(language, domain))

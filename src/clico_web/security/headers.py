@@ -30,7 +30,11 @@ def security_headers(*, https: bool) -> dict[str, str]:
 
 
 class SecurityHeadersMiddleware:
-    """Adds ``security_headers`` to every response (static files may be cached for an hour)."""
+    """Adds ``security_headers`` to every response (static files may be cached for an hour).
+
+    A response that set a sandboxing CSP of its own (an attachment download) keeps it and
+    its own ``Cache-Control``: stricter than the portal's, never looser.
+    """
 
     def __init__(self, app: ASGIApp, *, https: bool) -> None:
         self.app = app
@@ -48,7 +52,10 @@ class SecurityHeadersMiddleware:
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = MutableHeaders(scope=message)
+                own = headers.get("content-security-policy", "").startswith("sandbox")
                 for name, value in wanted.items():
+                    if own and name in ("Content-Security-Policy", "Cache-Control"):
+                        continue
                     headers[name] = value
             await send(message)
 
