@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from .accounts import accounts, staff
+from .blobs import blobs
 from .context import Runtime, environment, load_settings
 from .contracts import contracts
 from .database import config, db
@@ -23,5 +24,5 @@ def main(ctx: click.Context) -> None:
     ctx.call_on_close(runtime.close)
 
 
-for command in (serve, worker, db, config, demo, contracts, accounts, staff, outbox):
+for command in (serve, worker, db, config, demo, contracts, accounts, staff, outbox, blobs):
     main.add_command(command)
