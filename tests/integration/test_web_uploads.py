@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from starlette.applications import Starlette
 from starlette.exceptions import StarletteDeprecationWarning
+from starlette.requests import ClientDisconnect
 from starlette.responses import PlainTextResponse
 from starlette.types import Receive, Scope, Send
 
@@ -171,6 +172,18 @@ def test_an_executable_under_an_innocent_name_is_refused(
     assert answer.body.decode() == ("The file invoice.pdf cannot be attached: programs and "
                                     "scripts are not accepted.")
     assert store.attachments == {}
+
+
+def test_a_client_gone_mid_file_leaves_nothing_behind(
+        app: Starlette, settings: Settings, store: MemoryStore, blob_dir: Path) -> None:
+    pieces = form(settings, file_part("files", "first.log", filler(MB)),
+                  file_part("files", "second.log", filler(10 * MB)))
+    with pytest.raises(ClientDisconnect):
+        send(app, pieces, disconnect_after=5 * MB)
+    assert store.attachments == {}  # the complete first file went with the form
+    assert [p.name for p in blob_files(blob_dir)] == [
+        hashlib.sha256(b"x" * MB).hexdigest()]  # its bytes wait for the sweep; no partial one
+    assert list((blob_dir / "incoming").iterdir()) == []
 
 
 def test_more_than_20_files_are_refused(app: Starlette, settings: Settings,

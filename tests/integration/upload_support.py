@@ -124,8 +124,10 @@ class _Body:
 
 
 async def post(app: ASGIApp, path: str, pieces: Iterable[bytes], *, total: int = 0,
-               headers: dict[str, str] | None = None, cookie: bool = True) -> Answer:
-    """POST a streamed multipart body; ``total`` (if known) is sent as Content-Length."""
+               headers: dict[str, str] | None = None, cookie: bool = True,
+               disconnect_after: int | None = None) -> Answer:
+    """POST a streamed multipart body; ``total`` (if known) is sent as Content-Length.
+    ``disconnect_after``: the client goes away once that many bytes are sent."""
     body = _Body(iter(pieces))
     raw = [(b"host", b"testserver"),
            (b"content-type", f"multipart/form-data; boundary={BOUNDARY}".encode())]
@@ -145,7 +147,7 @@ async def post(app: ASGIApp, path: str, pieces: Iterable[bytes], *, total: int =
 
     async def receive() -> Message:
         nonlocal finished
-        if finished:
+        if finished or (disconnect_after is not None and body.sent >= disconnect_after):
             return {"type": "http.disconnect"}
         chunk, more = body.next_chunk()
         finished = not more

@@ -228,7 +228,7 @@ async def read_upload(request: Request, store: StoreFile[T], discard: Discard[T]
     ``BadForm`` (400), a body over ``limits.max_body`` ``BodyTooLarge`` (413).
     """
     declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > limits.max_body:
+    if declared.isascii() and declared.isdigit() and int(declared) > limits.max_body:
         raise BodyTooLarge()
     handler: _Parser[T] = _Parser(limits)
     parser = MultipartParser(_boundary(request), {
