@@ -153,7 +153,8 @@ def parse_list_view(params: QueryParams) -> ListView:
     direction = params.get("dir")
     descending = direction != "asc" if direction in ("asc", "desc") else sort in DATE_COLUMNS
     size_raw = params.get("size", "")
-    size = int(size_raw) if size_raw.isdigit() and int(size_raw) in PAGE_SIZES \
+    size = int(size_raw) if size_raw.isascii() and size_raw.isdigit() \
+        and int(size_raw) in PAGE_SIZES \
         else DEFAULT_PAGE_SIZE
     query = TicketQuery(
         statuses=statuses, show_closed=params.get("closed") == "1", priority=priority,
