@@ -15,8 +15,10 @@ def tests(session: nox.Session) -> None:
 
 @nox.session
 def lint(session: nox.Session) -> None:
-    session.install("ruff")
+    # lint-imports reads the installed packages' imports, so the project is installed too
+    session.install("-e", ".[dev]")
     session.run("ruff", "check", "src", "tests")
+    session.run("lint-imports", "--no-logo")  # the layer contracts in pyproject.toml
 
 
 @nox.session

@@ -24,7 +24,7 @@ from clico_adapters.config import Settings
 from clico_core.services import SignIn
 
 from . import forgot_timing, http_load, list_cost, machine, report, signin_flood, upload
-from .databases import POSTGRES_ENV, Databases
+from .databases import BENCH_SECRET_KEY, POSTGRES_ENV, Databases
 from .seed import Seeded, password_hash, seed_all
 
 HERE = Path(__file__).resolve().parent
@@ -40,7 +40,7 @@ def _log(message: str) -> None:
 
 
 def _session_cookie(seeded: Seeded, login: str) -> str:
-    with compose.build(Settings(database_url=seeded.url)) as backend:
+    with compose.build(Settings(database_url=seeded.url, secret_key=BENCH_SECRET_KEY)) as backend:
         step = backend.services.sign_in(SignIn(login, seeded.password, "127.0.0.1"))
     assert step.complete
     return f"clico_session={step.session_token}"
@@ -49,7 +49,7 @@ def _session_cookie(seeded: Seeded, login: str) -> str:
 def _deep_path(seeded: Seeded) -> str | None:
     """The list 100k rows deep (the customer's view with closed tickets) or its last page."""
     staff, base, params = list_cost.VIEWS["customer, with closed"]
-    db = compose.open_database(Settings(database_url=seeded.url))
+    db = compose.open_database(Settings(database_url=seeded.url, secret_key=BENCH_SECRET_KEY))
     try:
         scope = list_cost.scope_of(seeded, staff)
         total = list_cost.matching(db, scope, base)

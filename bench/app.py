@@ -36,6 +36,8 @@ from clico_adapters.passwords import Argon2Hasher
 from clico_core.services import Services, Viewer
 from clico_web import Settings, create_app
 
+from .databases import BENCH_SECRET_KEY
+
 T = TypeVar("T")
 
 
@@ -147,8 +149,9 @@ async def _respond(send: Send, status: int, body: bytes, content_type: bytes) ->
 
 def build(database_url: str, secret_key: str, data_dir: Path) -> ASGIApp:
     """The portal over ``database_url`` with the bench routes in front of it."""
+    # the seeded rows were sealed under the bench's database key: opened as a previous key
     settings = Settings(database_url=database_url, secret_key=secret_key, data_dir=data_dir,
-                        start_mail_worker=False)
+                        start_mail_worker=False, previous_secret_keys=(BENCH_SECRET_KEY,))
     hasher = CountingHasher(settings)
     backend = compose.build(settings, hasher=hasher)
     services = backend.services

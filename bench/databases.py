@@ -11,7 +11,18 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, make_url, text
 
+from clico_adapters import compose
+from clico_adapters.config import Settings
+from clico_core.ports import SecretBox
+
 POSTGRES_ENV = "CLICO_BENCH_POSTGRES_URL"
+# the key the bench's databases seal their secrets with (codes, links in queued mail)
+BENCH_SECRET_KEY = "b" * 40
+
+
+def bench_box() -> SecretBox:
+    """The box the seeding writes with (the services get theirs from ``compose.build``)."""
+    return compose.secret_box(Settings(secret_key=BENCH_SECRET_KEY))
 
 
 class Databases:

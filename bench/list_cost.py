@@ -20,6 +20,7 @@ from clico_adapters.sql import SqlDatabase
 from clico_adapters.sql.repositories.ticket_list import filters
 from clico_adapters.sql.tables import tickets
 from clico_core.services import SignIn
+from clico_core.ticket_query import encode_cursor
 from clico_core.tickets import (
     Cursor,
     Priority,
@@ -30,6 +31,7 @@ from clico_core.tickets import (
 from clico_web import Settings, create_app
 
 from . import asgi
+from .databases import BENCH_SECRET_KEY
 from .seed import Seeded
 from .stats import queries_only, statements, summary_ms
 
@@ -81,14 +83,10 @@ def cursor_at(db: SqlDatabase, scope: TicketScope, query: TicketQuery, depth: in
     return Cursor(row[0].isoformat(), row[1])
 
 
-def page_url(params: dict[str, str], cursor: Cursor | None, query: TicketQuery) -> str | None:
-    """The list URL of that page, as the pager would link it (None: no cursor URLs yet)."""
+def page_url(params: dict[str, str], cursor: Cursor | None, query: TicketQuery) -> str:
+    """The list URL of that page, as the pager would link it."""
     items = list(params.items())
     if cursor is not None:
-        try:
-            from clico_web.routes.ticket_query import encode_cursor
-        except ImportError:
-            return None
         items.append(("cursor", encode_cursor(cursor, query.sort)))
     return "/tickets?" + urlencode(items) if items else "/tickets"
 
@@ -213,7 +211,7 @@ def measure(seeded_by_size: dict[int, Seeded], repetitions: int, log: Any) -> di
     backends: list[Backend] = []
     try:
         for size, seeded in sorted(seeded_by_size.items()):
-            settings = Settings(database_url=seeded.url, secret_key="b" * 40,
+            settings = Settings(database_url=seeded.url, secret_key=BENCH_SECRET_KEY,
                                 start_mail_worker=False)
             backend = compose.build(settings)
             backends.append(backend)
@@ -233,7 +231,7 @@ def measure(seeded_by_size: dict[int, Seeded], repetitions: int, log: Any) -> di
                     if depth and depth >= total:
                         continue
                     query = evolve(base, cursor=cursor_at(db, scope, base, depth))
-                    url = page_url(params, query.cursor, query)
+                    url: str | None = page_url(params, query.cursor, query)
                     if view not in HANDLER_VIEWS or size not in (smallest, largest):
                         url = None
                     cases.append(_Case(

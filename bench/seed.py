@@ -32,6 +32,8 @@ from clico_core.companies import Company
 from clico_core.contracts import Activation, Contract, hash_contract_key
 from clico_core.values import Role
 
+from .databases import bench_box
+
 PASSWORD = "bench password 1234"
 VIEWER = "bench-viewer"  # a customer of the big company, no second factor (the list reader)
 FLOODER = "bench-flood"  # a customer of the big company with the e-mailed code (sign-ins)
@@ -232,7 +234,7 @@ def seed(engine: str, url: str, size: int, password_hash: str) -> Seeded:
     """Migrate an empty database to head and fill it with ``size`` tickets."""
     started = time.perf_counter()
     anchor = datetime.now(UTC).replace(microsecond=0)
-    db = SqlDatabase.from_url(url, poolclass=NullPool)
+    db = SqlDatabase.from_url(url, poolclass=NullPool, box=bench_box())
     steps: dict[str, float] = {}
     try:
         db.upgrade()

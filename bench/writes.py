@@ -22,6 +22,7 @@ from clico_adapters.sql import SqlDatabase
 from clico_adapters.sql.tables import outbox, tickets
 from clico_core.services import OpenTicket, SignIn
 
+from .databases import BENCH_SECRET_KEY
 from .seed import PASSWORD, VIEWER
 
 DESCRIPTION = ("<p>The <b>HA pair</b> fails over every night at 02:00; the passive unit "
@@ -56,7 +57,7 @@ def _last_outbox_seq(db: SqlDatabase) -> int:
 
 
 def measure(url: str, blocks: int, block_size: int) -> dict[str, Any]:
-    backend = compose.build(Settings(database_url=url))
+    backend = compose.build(Settings(database_url=url, secret_key=BENCH_SECRET_KEY))
     db, services = backend.database, backend.services
     assert db is not None
     token = services.sign_in(SignIn(VIEWER, PASSWORD, "bench-writer")).session_token

@@ -8,6 +8,7 @@ from typing import Protocol
 
 from attrs import define
 
+from clico_adapters.secretbox import AesGcmSecretBox
 from clico_core.mail import MailTemplate, OutboxMessage
 from clico_core.services import (
     AssetSpec,
@@ -20,6 +21,12 @@ from clico_core.services import (
 )
 
 PASSWORD = "correct horse battery staple"
+TEST_SECRET_KEY = "a test secret key, never used outside the tests"
+
+
+def sealing_box(key: str = TEST_SECRET_KEY, *previous: str) -> AesGcmSecretBox:
+    """The box a test database seals its secrets with."""
+    return AesGcmSecretBox(key, previous)
 
 
 class Clock(Protocol):

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import contextlib
 import enum
+import logging
+from datetime import timedelta
 from types import TracebackType
 
 from attrs import define, field
@@ -22,6 +24,7 @@ from clico_core.ports import (
     Clock,
     MailQueue,
     PasswordHasher,
+    SecretBox,
     SecretGenerator,
     UnitOfWorkFactory,
 )
@@ -30,10 +33,23 @@ from clico_core.services import Services
 from .attachments import FilesystemBlobStore
 from .bootstrap import bootstrap
 from .config import Settings, SettingsError
+from .files import private_directory
+from .html import html_sanitizer
 from .mail import MailRenderer, MailWorker, transport_from_url
 from .memory import SystemClock, SystemSecrets
 from .passwords import Argon2Hasher
+from .scheduled import ScheduledJob
+from .secretbox import AesGcmSecretBox
 from .sql import SqlDatabase
+
+# the types of what build() hands out, for entry points that annotate them
+__all__ = ["Backend", "MailWorker", "Schema", "SqlDatabase", "blob_sweeping", "build",
+           "hasher_for", "open_database", "pruning", "secret_box", "system_secrets"]
+
+log = logging.getLogger("clico.jobs")
+PRUNE_EVERY = timedelta(hours=1)
+PRUNE_BATCHES_PER_ROUND = 10  # of Settings.retention_batch rows each
+SWEEP_EVERY = timedelta(hours=1)
 
 
 class Schema(enum.Enum):
@@ -61,11 +77,14 @@ class Backend:
 
     def mail_worker(self) -> MailWorker:
         """A new outbox delivery loop over this queue and the configured transport
-        (``start()``/``stop()`` in a server, ``run_once()`` or ``run_forever()`` alone)."""
+        (``start()``/``stop()`` in a server, ``run_once()`` or ``run_forever()`` alone);
+        between rounds its loop also prunes what the retention periods no longer keep and
+        sweeps the attachments nobody linked and the blobs nobody references."""
         renderer = MailRenderer(self.settings.base_url, self.settings.mail_from)
+        jobs = [pruning(self.settings, self.services), blob_sweeping(self.services)]
         worker = MailWorker(self.mail_queue,
                             transport_from_url(self.settings.effective_mail_url()),
-                            renderer, self.clock)
+                            renderer, self.clock, jobs=jobs)
         self._workers.append(worker)
         return worker
 
@@ -107,11 +126,45 @@ def system_secrets() -> SecretGenerator:
     return SystemSecrets()
 
 
+def secret_box(settings: Settings) -> SecretBox:
+    """AES-256-GCM under keys derived from ``CLICO_SECRET_KEY``, still opening what the
+    ``CLICO_SECRET_KEY_PREVIOUS`` keys sealed (docs/security.md)."""
+    return AesGcmSecretBox(settings.effective_secret_key(), settings.previous_secret_keys)
+
+
 def open_database(settings: Settings) -> SqlDatabase:
-    """The configured database (connects lazily); the default SQLite file's folder is made."""
+    """The configured database (connects lazily), sealing the secrets it keeps with
+    ``secret_box``; the default SQLite file and its folder are made readable by us only."""
     if not settings.database_url:
-        settings.data_dir.mkdir(parents=True, exist_ok=True)
-    return SqlDatabase.from_url(settings.effective_database_url())
+        private_directory(settings.data_dir)
+    return SqlDatabase.from_url(settings.effective_database_url(), box=secret_box(settings))
+
+
+def pruning(settings: Settings, services: Services) -> ScheduledJob:
+    """Delete what the retention periods no longer keep, hourly, in short transactions;
+    a backlog goes ``PRUNE_BATCHES_PER_ROUND`` batches at a time between mail rounds."""
+    def prune() -> bool:
+        report = services.prune(settings.retention, max_batches=PRUNE_BATCHES_PER_ROUND)
+        if report.total:
+            log.info("pruned %d attempts, %d sessions, %d tokens, %d sent mails, "
+                     "%d audit events", report.attempts, report.sessions, report.tokens,
+                     report.sent_mail, report.audit)
+        return report.complete
+
+    return ScheduledJob("prune", PRUNE_EVERY, prune)
+
+
+def blob_sweeping(services: Services) -> ScheduledJob:
+    """Hourly, what ``clico blobs sweep`` does: uploads of forms never sent, blobs no
+    attachment references and unfinished uploads, once older than ``ORPHAN_AGE``."""
+    def sweep() -> bool:
+        report = services.sweep_orphan_blobs()
+        if report.attachments or report.blobs or report.incomplete:
+            log.info("swept %d unlinked uploads, %d unused blobs, %d unfinished uploads",
+                     report.attachments, report.blobs, report.incomplete)
+        return True
+
+    return ScheduledJob("sweep-blobs", SWEEP_EVERY, sweep)
 
 
 def blob_store(settings: Settings) -> FilesystemBlobStore:
@@ -143,7 +196,9 @@ def build(settings: Settings, *, schema: Schema = Schema.CHECK,
             raise
     owned = hasher_for(settings) if hasher is None else None
     clock = clock or SystemClock()
+    # images from the portal's own address stay images; others become links
     services = bootstrap(uow=uow, clock=clock, secrets=secrets, hasher=hasher or owned,
+                         sanitize=html_sanitizer(settings.origin),
                          blobs=blobs or blob_store(settings))
     return Backend(settings, services, mail_queue, clock, database, owned_hasher=owned)
 

@@ -14,13 +14,17 @@ import os
 import secrets
 import time
 from collections.abc import Callable, Mapping
+from datetime import timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 import attrs
 import environ
 
+from clico_core.retention import Retention
+
+from .files import private_directory
 from .lowpriority import MAX_NICE
 from .mail.settings import DEFAULT_SENDER, check_base_url, check_sender, default_mail_url
 from .sql.database import default_database_url
@@ -36,6 +40,9 @@ DEFAULT_HASHING_NICE = 15
 # hash holds 64 MiB, which bounds the useful maximum.
 DEFAULT_ARGON2_CONCURRENCY = 1
 MAX_ARGON2_CONCURRENCY = 64
+# Retention periods in days (CLICO_RETENTION_*_DAYS); the defaults are Retention's.
+MAX_RETENTION_DAYS = 36_500
+_RETENTION = Retention()
 
 
 class SettingsError(ValueError):
@@ -114,7 +121,17 @@ def _switch(name: str) -> Callable[[bool | str], bool]:
     return convert
 
 
-def _language(instance: Any, attribute: Any, value: str) -> None:
+def _keys(value: tuple[str, ...] | str) -> tuple[str, ...]:
+    """Comma-separated keys (blanks dropped), or the tuple given in code."""
+    parts = value.split(",") if isinstance(value, str) else value
+    return tuple(key.strip() for key in parts if key.strip())
+
+
+def _days(field: str) -> Callable[[int | str], int]:
+    return _whole(_variable(field), 1, MAX_RETENTION_DAYS)
+
+
+def _language(instance: object, attribute: attrs.Attribute[str], value: str) -> None:
     if value not in ("pl", "en"):
         raise SettingsError("CLICO_LANGUAGE must be 'pl' or 'en'")
 
@@ -151,7 +168,24 @@ class Settings:
         converter=_whole(_variable("argon2_concurrency"), 1, MAX_ARGON2_CONCURRENCY))
     hashing_nice: int = environ.var(  # 0: hash at the pages' priority
         DEFAULT_HASHING_NICE, converter=_whole(_variable("hashing_nice"), 0, MAX_NICE))
+    # Keys replaced by ``secret_key``: what they sealed still opens until ``clico secrets
+    # rotate`` has sealed it anew (docs/operations.md, "Secrets at rest and key rotation").
+    previous_secret_keys: tuple[str, ...] = environ.var(
+        (), name=_variable("secret_key_previous"), converter=_keys)
+    # How long each kind of record is kept before the mail worker prunes it (docs/security.md)
+    retention_audit_days: int = environ.var(_RETENTION.audit.days,
+                                            converter=_days("retention_audit_days"))
+    retention_attempts_days: int = environ.var(_RETENTION.attempts.days,
+                                               converter=_days("retention_attempts_days"))
+    retention_sessions_days: int = environ.var(_RETENTION.sessions.days,
+                                               converter=_days("retention_sessions_days"))
+    retention_tokens_days: int = environ.var(_RETENTION.tokens.days,
+                                             converter=_days("retention_tokens_days"))
+    retention_sent_mail_days: int = environ.var(_RETENTION.sent_mail.days,
+                                                converter=_days("retention_sent_mail_days"))
     max_form_bytes: int = attrs.field(default=256 * 1024)
+    # rows deleted per transaction when pruning
+    retention_batch: int = attrs.field(default=_RETENTION.batch, validator=attrs.validators.ge(1))
 
     def __attrs_post_init__(self) -> None:
         if self.mode is Mode.PRODUCTION:
@@ -179,6 +213,16 @@ class Settings:
         parts = urlsplit(self.base_url)
         return f"{parts.scheme}://{parts.netloc}"
 
+    @property
+    def retention(self) -> Retention:
+        """The retention periods the ``CLICO_RETENTION_*_DAYS`` variables set."""
+        return Retention(audit=timedelta(days=self.retention_audit_days),
+                         attempts=timedelta(days=self.retention_attempts_days),
+                         sessions=timedelta(days=self.retention_sessions_days),
+                         tokens=timedelta(days=self.retention_tokens_days),
+                         sent_mail=timedelta(days=self.retention_sent_mail_days),
+                         batch=self.retention_batch)
+
     def effective_database_url(self) -> str:
         """``CLICO_DATABASE_URL``, else the SQLite file ``clico.db`` in the data directory."""
         return self.database_url or default_database_url(self.data_dir)
@@ -197,7 +241,7 @@ class Settings:
 
 
 def _stored_key(path: Path) -> bytes:
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_directory(path.parent)
     try:
         descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:

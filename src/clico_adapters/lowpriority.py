@@ -14,9 +14,10 @@ import sys
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, TypeVar
+from typing import TypeVar, TypeVarTuple
 
 T = TypeVar("T")
+Ts = TypeVarTuple("Ts")
 MAX_NICE = 19
 
 
@@ -56,7 +57,7 @@ class LowPriorityRunner:
                                                 initargs=(self.nice,))
             return self._pool
 
-    def run(self, function: Callable[..., T], *args: Any) -> T:
+    def run(self, function: Callable[[*Ts], T], *args: *Ts) -> T:
         if not self.nice:
             return function(*args)
         return self._executor().submit(function, *args).result()

@@ -9,7 +9,7 @@ from clico_core.accounts import UNUSABLE_PASSWORD
 
 from .lowpriority import LowPriorityRunner
 
-# SECURITY.md floor: m >= 19 MiB, t >= 2. argon2-cffi's default (RFC 9106 low-memory:
+# docs/security.md floor: m >= 19 MiB, t >= 2. argon2-cffi's default (RFC 9106 low-memory:
 # m=64 MiB, t=3, p=4) is stronger and is what the portal uses.
 MINIMUM = argon2.Parameters(type=argon2.Type.ID, version=19, salt_len=16, hash_len=32,
                             time_cost=2, memory_cost=19 * 1024, parallelism=1)
@@ -40,7 +40,7 @@ class Argon2Hasher:
 
     @classmethod
     def minimum(cls) -> Argon2Hasher:
-        """The weakest profile SECURITY.md allows (used by tests to stay fast)."""
+        """The weakest profile docs/security.md allows (used by tests to stay fast)."""
         return cls(MINIMUM)
 
     def hash(self, password: str) -> str:

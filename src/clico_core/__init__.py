@@ -2,7 +2,8 @@
 
 Entities (``Account``, ``Company``, ``Contract``, ``Asset``, ``Ticket``), policies, ports
 (``typing.Protocol``s for persistence, mail, clock and secrets) and use-case services.
-It imports only attrs, cattrs and the standard library.
+It imports only attrs and the standard library (``pip install clico-support`` installs
+just that); ``clico_core.testing`` also needs the ``testing`` extra.
 """
 
 from __future__ import annotations

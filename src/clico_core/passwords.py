@@ -1,4 +1,4 @@
-"""Password rules (SECURITY.md): 12 to 4096 bytes after NFKC, not common, not personal."""
+"""Password rules (docs/security.md): 12 to 4096 bytes after NFKC, not common, not personal."""
 
 from __future__ import annotations
 

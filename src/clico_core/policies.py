@@ -10,7 +10,7 @@ from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Protocol
 
-from attrs import frozen
+from attrs import field, frozen
 
 from .accounts import Account, AccountState
 from .assets import Asset
@@ -22,6 +22,7 @@ from .errors import (
     ClicoError,
     ContractAlreadyActive,
     ContractNotValidNow,
+    IncompleteAnswers,
     InvalidContractKey,
     PasswordResetRequired,
 )
@@ -141,27 +142,42 @@ class TechnicalTicketRequiresCoveredAsset:
     def error(self) -> ClicoError:
         return AssetNotCovered()
 
+    def covered(self) -> tuple[Asset, Contract]:
+        """The asset and its covering contract, or ``AssetNotCovered`` (decided once)."""
+        contract = self.covering()
+        if self.asset is None or contract is None:
+            raise self.error()
+        return self.asset, contract
+
 
 @frozen
 class AnswersCompleteAndTyped:
-    """Every question of the product's questionnaire has an answer of the right type."""
+    """Every question of the product's questionnaire has an answer of the right type.
+
+    The answers are read once, when the rule is made; ``clean_answers`` then gives them in
+    their stored form, so a use case checks the rule and keeps the answers in one pass.
+    """
 
     questionnaire: Questionnaire
     answers: Mapping[str, str]
+    _read: tuple[dict[str, str], dict[str, str]] = field(init=False)
+
+    @_read.default
+    def _read_answers(self) -> tuple[dict[str, str], dict[str, str]]:
+        return self.questionnaire.read(self.answers)
 
     def is_broken(self) -> bool:
-        try:
-            self.questionnaire.validate(self.answers)
-        except ClicoError:
-            return True
-        return False
+        return bool(self._read[1])
 
     def error(self) -> ClicoError:
-        try:
-            self.questionnaire.validate(self.answers)
-        except ClicoError as exc:
-            return exc
-        raise AssertionError("error() called on a rule that holds")
+        if not self._read[1]:
+            raise AssertionError("error() called on a rule that holds")
+        return IncompleteAnswers(self._read[1])
+
+    def clean_answers(self) -> dict[str, str]:
+        """The answers in their stored form; ``IncompleteAnswers`` when the rule is broken."""
+        check_rule(self)
+        return dict(self._read[0])
 
 
 def visible_scope(account: Account, active_contracts: Iterable[Contract]) -> TicketScope:

@@ -68,6 +68,32 @@ class TotpVerifier(Protocol):
         ...
 
 
+class SecretUnreadable(Exception):
+    """A sealed secret cannot be opened: its key is not configured, or the stored value was
+    altered or copied from another row. Never answered by treating the secret as absent."""
+
+
+class SecretBox(Protocol):
+    """Authenticated encryption of the few secrets that must be stored readable (an
+    authenticator app's shared secret, a queued mail's code or link); docs/security.md.
+
+    ``purpose`` names the use (each gets its own key) and ``bound_to`` the row, so a sealed
+    value opens only for the same purpose and row it was sealed for.
+    """
+
+    def seal(self, plaintext: str, *, purpose: str, bound_to: str) -> str:
+        """The plaintext encrypted under the current key, as text that names that key."""
+        ...
+
+    def open(self, sealed: str, *, purpose: str, bound_to: str) -> str:
+        """The plaintext; ``SecretUnreadable`` when it cannot be opened or was altered."""
+        ...
+
+    def is_current(self, sealed: str) -> bool:
+        """True when ``sealed`` is under the current key (else a rotation re-seals it)."""
+        ...
+
+
 class PasswordHasher(Protocol):
     def hash(self, password: str) -> str: ...
 
@@ -253,6 +279,10 @@ class TokenRepository(Protocol):
         """Mark used only if still unused; False when someone else used it first."""
         ...
 
+    def delete_older_than(self, cutoff: datetime, limit: int) -> int:
+        """Delete at most ``limit`` tokens that expired before ``cutoff``; how many went."""
+        ...
+
 
 @frozen
 class SessionHolder:
@@ -290,6 +320,11 @@ class SessionRepository(Protocol):
         """Atomically add one wrong code; return the new failure count."""
         ...
 
+    def delete_older_than(self, cutoff: datetime, limit: int) -> int:
+        """Delete at most ``limit`` sessions last seen before ``cutoff`` (long dead: the
+        idle timeout is minutes); return how many went."""
+        ...
+
 
 class AttemptLog(Protocol):
     """Rate-limit counters, shared by every server process through the database."""
@@ -302,6 +337,10 @@ class AttemptLog(Protocol):
         ...
 
     def clear(self, key: str) -> None: ...
+    def delete_older_than(self, cutoff: datetime, limit: int) -> int:
+        """Delete at most ``limit`` attempts made before ``cutoff`` and then claims that
+        lapsed before it (their keys name an address); return how many went."""
+        ...
 
     def claim(self, key: str, at: datetime, until: datetime) -> bool:
         """Hold ``key`` until ``until`` unless it is held at ``at``; True if this call took it.
@@ -318,10 +357,19 @@ class AuditLog(Protocol):
         """Most recent first."""
         ...
 
+    def delete_older_than(self, cutoff: datetime, limit: int) -> int:
+        """Delete at most ``limit`` events recorded before ``cutoff``; return how many went."""
+        ...
+
 
 class Outbox(Protocol):
     def add(self, mail: OutgoingMail, at: datetime) -> str:
         """Queue a mail in the current transaction; return its outbox id."""
+        ...
+
+    def delete_older_than(self, cutoff: datetime, limit: int) -> int:
+        """Delete at most ``limit`` mails sent before ``cutoff`` (pending and failed ones
+        stay); return how many went."""
         ...
 
 

@@ -80,8 +80,9 @@ class Questionnaire:
     id: str
     questions: tuple[Question, ...]
 
-    def validate(self, answers: Mapping[str, str]) -> dict[str, str]:
-        """All questions answered with values of the right type, or ``IncompleteAnswers``."""
+    def read(self, answers: Mapping[str, str]) -> tuple[dict[str, str], dict[str, str]]:
+        """The answers in their stored form and the problems found (question id to error
+        code: a missing or mistyped answer, or a question this questionnaire does not ask)."""
         clean: dict[str, str] = {}
         problems: dict[str, str] = {}
         for question in self.questions:
@@ -92,6 +93,11 @@ class Questionnaire:
         unknown = set(answers) - {q.id for q in self.questions}
         for key in sorted(unknown):
             problems[key] = "unknown_question"
+        return clean, problems
+
+    def validate(self, answers: Mapping[str, str]) -> dict[str, str]:
+        """All questions answered with values of the right type, or ``IncompleteAnswers``."""
+        clean, problems = self.read(answers)
         if problems:
             raise IncompleteAnswers(problems)
         return clean

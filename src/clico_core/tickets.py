@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Mapping
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time, timedelta
 
 from attrs import define, field, frozen
 
+from .questionnaires import Questionnaire
 from .values import AccountId, AssetId, CompanyId, ContractId, TicketId
 
 TICKET_NUMBER_PREFIX = "CSS-"
@@ -58,7 +59,7 @@ class Ticket:
     number: str
     kind: TicketKind
     subject: str
-    description: str  # HTML; sanitised by the web layer's sanitizer before it reaches here
+    description: str  # HTML, sanitised by ``open_ticket`` (the sanitizer port) before it is stored
     priority: Priority
     relation_type: RelationType
     company_id: CompanyId
@@ -81,6 +82,8 @@ class SortColumn(enum.StrEnum):
     CREATED = "created"  # the ``Wiek`` (age) column sorts by creation time
     STATUS = "status"
 
+
+TIME_SORTS = frozenset({SortColumn.MODIFIED, SortColumn.CREATED})
 
 PAGE_SIZES = (10, 25, 50, 100)
 COUNT_CAP = 1000
@@ -118,6 +121,19 @@ class TicketQuery:
             return self.statuses
         return frozenset(TicketStatus) if self.show_closed else OPEN_STATUSES
 
+    def modified_bounds(self) -> tuple[datetime | None, datetime | None]:
+        """The modified-date filter as instants: from the start of ``modified_from`` up to,
+        not including, the start of the day after ``modified_to`` (UTC days; None: open)."""
+        start = day_start(self.modified_from) if self.modified_from is not None else None
+        end = (day_start(self.modified_to + timedelta(days=1))
+               if self.modified_to is not None else None)
+        return start, end
+
+
+def day_start(day: date) -> datetime:
+    """Midnight UTC at the start of ``day``."""
+    return datetime.combine(day, time.min, tzinfo=UTC)
+
 
 @frozen
 class TicketRow:
@@ -143,17 +159,39 @@ class TicketPage:
     previous_cursor: Cursor | None
 
 
-def sort_key_of(row: TicketRow, column: SortColumn) -> str:
-    """The string form of a row's sort value, as cursors carry it."""
-    value: object = {
+def row_sort_value(row: TicketRow, column: SortColumn) -> str | datetime:
+    """A row's value in the sort column: an aware datetime on ``TIME_SORTS``, else text."""
+    if column is SortColumn.MODIFIED:
+        return row.modified_at
+    if column is SortColumn.CREATED:
+        return row.created_at
+    return {
         SortColumn.NUMBER: row.number,
         SortColumn.SUBJECT: row.subject,
-        SortColumn.MODIFIED: row.modified_at,
         SortColumn.COMPANY: row.company_name,
-        SortColumn.CREATED: row.created_at,
         SortColumn.STATUS: row.status.value,
     }[column]
-    return value.isoformat() if isinstance(value, datetime) else str(value)
+
+
+def sort_key_of(row: TicketRow, column: SortColumn) -> str:
+    """The string form of a row's sort value, as cursors carry it."""
+    value = row_sort_value(row, column)
+    return value.isoformat() if isinstance(value, datetime) else value
+
+
+def cursor_time(key: str) -> datetime:
+    """A cursor's time (``sort_key_of`` on ``TIME_SORTS``) back as an aware datetime;
+    ``ValueError`` when it is mangled or lacks its UTC offset."""
+    moment = datetime.fromisoformat(key)
+    if moment.tzinfo is None:
+        raise ValueError("a cursor's time carries its UTC offset")
+    return moment
+
+
+def cursor_sort_value(column: SortColumn, key: str) -> str | datetime:
+    """A cursor's string back as the column's value (the inverse of ``sort_key_of``), to
+    compare rows with: an aware datetime on ``TIME_SORTS`` (else ``ValueError``), else text."""
+    return cursor_time(key) if column in TIME_SORTS else key
 
 
 @frozen
@@ -176,9 +214,14 @@ class TicketScope:
 
 @frozen
 class TicketDetail:
+    """What the ticket page shows: the ticket with the names it refers to, its description
+    made safe to show (sanitised HTML) and the questionnaire its answers reply to."""
+
     ticket: Ticket
     company_name: str
     reporter_name: str
     assets: tuple[tuple[str, str, str, str], ...]  # (asset id, name, vendor, serial)
     contract_number: str | None
     answers: Mapping[str, str]
+    description: str = ""  # the ticket's description, sanitised again before it is shown
+    questionnaire: Questionnaire | None = None  # technical tickets: the questions answered

@@ -13,8 +13,7 @@ from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import Response
 
-from clico_adapters.compose import Backend, Schema, build
-from clico_adapters.mail import MailWorker
+from clico_adapters.compose import Backend, MailWorker, Schema, build
 from clico_core.errors import ClicoError
 from clico_core.services import Services
 
@@ -91,6 +90,7 @@ def create_app(settings: Settings, services: Services | None = None) -> Starlett
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         worker: MailWorker | None = None
         if backend is not None and settings.start_mail_worker:
+            log_redaction.show_mail_log(settings)
             worker = backend.mail_worker()
             await run_in_threadpool(worker.start)
         app.state.portal.mail_worker = worker

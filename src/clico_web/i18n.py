@@ -1,45 +1,34 @@
 """Message catalogs and the choice of language.
 
-The ``.po`` files are the only source of truth: they are compiled in memory at start-up
-(``read_po`` then ``write_mo`` into a buffer), which takes milliseconds and means no binary
-``.mo`` file is ever committed or can drift from its ``.po``.
+The portal's own catalogs are
+``locale/<language>/LC_MESSAGES/{messages,tickets,attachments}.po``; the labels it shares with
+the mails (ticket kinds and statuses, …) come from the ``labels`` catalog of
+``clico_adapters.i18n``, which also compiles them all in memory (no ``.mo``).
 """
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
 from babel.support import Translations
 from starlette.requests import Request
 
-LANGUAGES = ("pl", "en")
+from clico_adapters.i18n import LABELS, CatalogFile
+from clico_adapters.i18n import LANGUAGES as LANGUAGES  # re-exported: the portal's languages
+from clico_adapters.i18n import load_translations as load_catalogs
+
 LANGUAGE_NAMES = {"pl": "Polski", "en": "English"}
 LANGUAGE_COOKIE = "clico_lang"
 LOCALE_DIR = Path(__file__).parent / "locale"
 
-
-CATALOGS = ("messages", "tickets", "attachments")  # later ones are merged into the first
-
-
-def _compile(language: str, domain: str) -> Translations:
-    path = LOCALE_DIR / language / "LC_MESSAGES" / f"{domain}.po"
-    with path.open("rb") as handle:
-        catalog = read_po(handle, locale=language)
-    buffer = io.BytesIO()
-    write_mo(buffer, catalog)
-    buffer.seek(0)
-    return Translations(fp=buffer)
+# the portal's own; later catalogs merge into the first
+CATALOGS = ("messages", "tickets", "attachments")
+CATALOG_FILES = (*(CatalogFile(LOCALE_DIR, domain) for domain in CATALOGS), LABELS)
 
 
 def load_translations(language: str) -> Translations:
-    """Compile ``locale/<language>/LC_MESSAGES/<catalog>.po`` in memory, merged."""
-    translations = _compile(language, CATALOGS[0])
-    for domain in CATALOGS[1:]:
-        translations.merge(_compile(language, domain))
-    return translations
+    """The portal's catalogs and the shared labels of ``language``, compiled and merged."""
+    return load_catalogs(language, CATALOG_FILES)
 
 
 def load_all() -> dict[str, Translations]:

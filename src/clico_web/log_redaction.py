@@ -5,6 +5,8 @@ from __future__ import annotations
 import logging
 import re
 
+from .settings import Mode, Settings
+
 _SECRET_IN_PATH = re.compile(r"(/confirm/|/password/reset/)[^/?#\s\"]+")
 REDACTED = "[redacted]"
 
@@ -32,3 +34,26 @@ def install() -> None:
         logger = logging.getLogger(name)
         if not any(isinstance(f, RedactSecrets) for f in logger.filters):
             logger.addFilter(RedactSecrets())
+
+
+DEMO_LOG_HANDLER = "clico-demo-mail-log"
+
+
+def show_mail_log(settings: Settings) -> None:
+    """Demo mode: write the mail log, sign-in codes included, to the server's stderr.
+
+    The demo's default Maildir logs sign-in codes on ``clico.mail``, but uvicorn configures
+    only its own loggers, so without this handler those lines are dropped. Outside demo mode
+    (or with a configured ``CLICO_MAIL_URL``) nothing is attached and no code is logged.
+    """
+    if settings.mode is not Mode.DEMO or settings.mail_url:
+        return
+    logger = logging.getLogger("clico.mail")
+    if any(h.get_name() == DEMO_LOG_HANDLER for h in logger.handlers):
+        return
+    handler = logging.StreamHandler()
+    handler.set_name(DEMO_LOG_HANDLER)
+    handler.setFormatter(logging.Formatter("%(levelname)s:     %(message)s"))
+    handler.addFilter(RedactSecrets())  # codes are the demo's point; links stay redacted
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TypeVar
 
 import anyio.to_thread
 from anyio import CapacityLimiter
@@ -13,6 +13,7 @@ from babel.support import Translations
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 
+from clico_adapters.compose import MailWorker
 from clico_core.services import Services
 
 from .choices import ChoiceCache
@@ -29,7 +30,7 @@ class Portal:
     _limiter: CapacityLimiter | None = field(default=None, alias="_limiter")
     # this process's outbox worker, if it runs one: woken after each call so a sign-in code
     # leaves at once instead of at the next poll
-    mail_worker: Any = None
+    mail_worker: MailWorker | None = None
     choices: ChoiceCache = field(factory=ChoiceCache)
 
     def _wake_mail(self) -> None:

@@ -17,6 +17,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.templating import Jinja2Templates
 
+from clico_adapters.i18n.labels import TICKET_KIND_LABELS, TICKET_STATUS_LABELS
 from clico_core.errors import ClicoError
 
 from .errors import field_message, info_for, message_args, retry_after_header
@@ -32,9 +33,9 @@ class Feedback:
     headers: dict[str, str]
 
 
-# Ticket statuses as msgids (translated in the template).
-STATUS_LABELS = {"new": "New", "open": "Open", "waiting_for_customer": "Waiting for customer",
-                 "resolved": "Resolved", "closed": "Closed"}
+# Ticket kinds and statuses as msgids (translated in the templates), shared with the mails.
+KIND_LABELS = TICKET_KIND_LABELS
+STATUS_LABELS = TICKET_STATUS_LABELS
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -46,8 +47,10 @@ def _environment(language: str, translations: Translations) -> jinja2.Environmen
         extensions=["jinja2.ext.i18n"],
         undefined=jinja2.StrictUndefined,
     )
+    # the i18n extension adds this method to the environment at run time
     env.install_gettext_translations(translations, newstyle=True)  # type: ignore[attr-defined]
     env.globals["STATUS_LABELS"] = STATUS_LABELS
+    env.globals["KIND_LABELS"] = KIND_LABELS
     env.filters["date"] = lambda value: format_date(value, "medium", locale=language)
     env.filters["age"] = lambda delta: format_timedelta(delta, locale=language)
     return env

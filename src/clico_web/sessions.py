@@ -18,7 +18,6 @@ from .portal import portal_of
 from .security.csrf import session_cookie_name, valid_cookie_value
 from .settings import Settings
 
-_MISSING = object()
 Handler = Callable[[Request], Awaitable[Response]]
 
 
@@ -40,9 +39,9 @@ def clear_session_cookie(response: Response, settings: Settings) -> None:
 
 async def current_viewer(request: Request) -> Viewer | None:
     """The signed-in viewer of this request (looked up once per request)."""
-    cached = getattr(request.state, "viewer", _MISSING)
-    if cached is not _MISSING:
-        return cached  # type: ignore[no-any-return]
+    if hasattr(request.state, "viewer"):  # looked up already (None: nobody signed in)
+        cached: Viewer | None = request.state.viewer
+        return cached
     token = session_token(request)
     portal = portal_of(request)
     viewer = await portal.call(portal.services.authenticate, token) if token else None

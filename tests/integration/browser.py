@@ -6,7 +6,7 @@ it after the test. ``browser_page.open(url)`` gives a fresh browser context's pa
 JavaScript dialog (``alert``, ``prompt``…) is dismissed and recorded in ``dialogs``, every
 uncaught page error in ``errors`` and every console error (e.g. a CSP violation) in
 ``console_errors``, so tests can prove that injected script never ran.
-Import with ``from .browser import *`` and mark the tests ``@pytest.mark.browser``.
+The fixtures are registered in ``conftest.py``; mark the tests ``@pytest.mark.browser``.
 """
 
 from __future__ import annotations
@@ -21,8 +21,6 @@ import pytest
 import uvicorn
 
 from .smtp import free_port
-
-__all__ = ["browser_page", "chromium", "live_server"]  # the fixtures
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]

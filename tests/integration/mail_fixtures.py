@@ -1,7 +1,5 @@
-"""Fixtures of the mail tests. A test module takes them with
-``from .mail_fixtures import *`` (so they work whatever ``conftest.py`` holds).
-
-``smtp_server`` (a real aiosmtpd server) is defined in ``smtp.py`` and re-exported here.
+"""Fixtures of the mail tests, registered in ``conftest.py``; their helpers are in
+``mail_support.py``. ``smtp_server`` (a real aiosmtpd server) is defined in ``smtp.py``.
 """
 
 from __future__ import annotations
@@ -14,9 +12,6 @@ import pytest
 from clico_adapters.passwords import Argon2Hasher
 
 from .mail_support import BACKENDS, MailRig, make_rig, open_backend
-from .smtp import smtp_server
-
-__all__ = ["mail_hasher", "mail_rig", "smtp_server"]
 
 
 @pytest.fixture(scope="session")

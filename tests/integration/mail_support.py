@@ -1,8 +1,9 @@
 """Harness for the mail tests: one persistence backend (memory, SQLite or PostgreSQL), the
 core's services over it, a stepping clock, and a MailWorker factory.
 
-PostgreSQL tests use ``CLICO_TEST_POSTGRES_URL`` and a fresh database per test; they skip
-(with the reason) when the variable is unset, and CI turns that skip into a failure.
+PostgreSQL tests use ``CLICO_TEST_POSTGRES_URL`` (see ``tests/postgres_probe.py``) and a
+fresh database per test; they skip (with the reason) without a server, and CI turns that
+skip into a failure.
 """
 
 from __future__ import annotations
@@ -32,13 +33,16 @@ from clico_adapters.memory import (
 from clico_adapters.passwords import Argon2Hasher
 from clico_core.mail import OutboxMessage
 from clico_core.ports import MailQueue, UnitOfWorkFactory
+from clico_core.services import RegisterAccount
+from clico_core.values import Language
 
-from ..support import World
+from ..postgres_probe import POSTGRES_ENV, SKIP_REASON
+from ..support import PASSWORD, World, sealing_box
 
 BASE_URL = "https://portal.example.test"
+EMAIL = "jan@example.com"
 START = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
 BACKENDS = ("memory", "sqlite", "postgres")
-POSTGRES_URL_VARIABLE = "CLICO_TEST_POSTGRES_URL"
 
 
 @define
@@ -53,7 +57,7 @@ def sql_backend(name: str, url: str) -> Iterator[Backend]:
     """A migrated ``SqlDatabase`` at ``url`` as a backend, disposed afterwards."""
     from clico_adapters.sql import SqlDatabase
 
-    db = SqlDatabase.from_url(url)
+    db = SqlDatabase.from_url(url, box=sealing_box())
     try:
         db.upgrade()
         yield Backend(name, db.uow_factory, db.mail_queue)
@@ -90,10 +94,9 @@ def open_backend(name: str, tmp_path: Path) -> Iterator[Backend]:
         with sql_backend(name, f"sqlite:///{tmp_path / 'clico.db'}") as backend:
             yield backend
     elif name == "postgres":
-        url = os.environ.get(POSTGRES_URL_VARIABLE, "").strip()
+        url = os.environ.get(POSTGRES_ENV, "").strip()
         if not url:
-            pytest.skip(f"{POSTGRES_URL_VARIABLE} is not set (CI sets it; e.g. "
-                        "postgresql+psycopg://postgres@127.0.0.1:5432/test)")
+            pytest.skip(SKIP_REASON)
         with fresh_postgres_database(url) as db_url, sql_backend(name, db_url) as backend:
             yield backend
     else:
@@ -138,6 +141,15 @@ def make_rig(backend: Backend, hasher: Argon2Hasher) -> MailRig:
     services = bootstrap(uow=backend.uow, clock=clock, secrets=SeededSecrets(42), hasher=hasher)
     world = World(services, clock, _NoOutboxReader(), today=date(2026, 11, 25))
     return MailRig(backend, world, clock, MailRenderer(BASE_URL))
+
+
+def register(rig: MailRig, *, login: str = "jan", email: str = EMAIL,
+             language: Language = Language.PL, contract_number: str = "C-1") -> None:
+    """Issue a contract and register an account on it (its confirmation mail is queued)."""
+    issued = rig.world.issue(contract_number)
+    rig.world.services.register_account(RegisterAccount(
+        login, email, "Łukasz", "Żółkiewski", PASSWORD, PASSWORD, "+48 600 100 200",
+        issued.contract.number, issued.activation_key, "Acme", language=language))
 
 
 def text_of(message: EmailMessage) -> str:

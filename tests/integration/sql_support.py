@@ -1,35 +1,80 @@
-"""Helpers for the SQL adapter's integration tests: services over a real database, threads."""
+"""Helpers for the SQL adapter's integration tests: throw-away databases (the fixtures of
+``conftest.py`` build on them), services over a real database, threads."""
 
 from __future__ import annotations
 
+import os
 import threading
+import uuid
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import TypeVar
 
-from sqlalchemy import Engine, event
+from sqlalchemy import Engine, create_engine, event, make_url, text
 from sqlalchemy.pool import NullPool
 
 from clico_adapters.bootstrap import bootstrap
 from clico_adapters.memory import SeededSecrets, SteppingClock, SystemSecrets
 from clico_adapters.passwords import Argon2Hasher
 from clico_adapters.sql import SqlDatabase
+from clico_adapters.sql.tables import TICKET_NUMBER_SEQUENCE, metadata
+from clico_core.ports import SecretBox
 
-from ..support import World
+from ..support import World, sealing_box
 
 START = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
 TODAY = date(2026, 11, 25)
 T = TypeVar("T")
 
 
+def sqlite_url(path: Path) -> str:
+    return f"sqlite:///{path}"
+
+
+class PostgresDatabases:
+    """Creates throw-away databases on the test server and drops them all at the end."""
+
+    def __init__(self, server_url: str) -> None:
+        self.server_url = make_url(server_url)
+        self.engine = create_engine(self.server_url, isolation_level="AUTOCOMMIT")
+        self.created: list[str] = []
+        worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+        self.prefix = f"clico_test_{worker}_{uuid.uuid4().hex[:8]}"
+
+    def create(self) -> str:
+        name = f"{self.prefix}_{len(self.created)}"
+        with self.engine.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+        self.created.append(name)
+        return self.server_url.set(database=name).render_as_string(hide_password=False)
+
+    def drop_all(self) -> None:
+        with self.engine.connect() as connection:
+            for name in self.created:
+                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        self.engine.dispose()
+
+
+def empty_postgres(url: str) -> None:
+    """Empty every table of a migrated PostgreSQL database and restart its sequences."""
+    tables = ", ".join(f'"{t.name}"' for t in metadata.sorted_tables)
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        connection.execute(text(f"ALTER SEQUENCE {TICKET_NUMBER_SEQUENCE} RESTART"))
+    engine.dispose()
+
+
 @contextmanager
-def sql_world(url: str, hasher: Argon2Hasher) -> Iterator[tuple[World, SqlDatabase]]:
+def sql_world(url: str, hasher: Argon2Hasher, *, box: SecretBox | None = None,
+              clock: SteppingClock | None = None) -> Iterator[tuple[World, SqlDatabase]]:
     """The core's services over the database; NullPool so every thread has its own
     connection (and the race tests are not serialised by a pool limit)."""
-    db = SqlDatabase.from_url(url, poolclass=NullPool)
-    clock = SteppingClock(START)
+    db = SqlDatabase.from_url(url, poolclass=NullPool, box=box or sealing_box())
+    clock = clock or SteppingClock(START)
     # seeded secrets repeat across test runs; SystemSecrets ids keep rows unique
     services = bootstrap(uow=db.uow_factory, clock=clock, secrets=_Secrets(), hasher=hasher)
     try:

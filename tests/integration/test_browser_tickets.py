@@ -24,11 +24,9 @@ from clico_core.services import IssuedContract, OpenTicket
 from clico_core.tickets import OPEN_STATUSES, TicketStatus
 from clico_web import Settings, create_app
 
-from ..support import World
-from .browser import *  # noqa: F403 - fixtures
+from ..support import World, sealing_box
 from .browser import LiveServer, screenshot
 from .ticket_fixtures import seed_tickets
-from .web_fixtures import *  # noqa: F403 - fixtures
 
 pytestmark = pytest.mark.browser
 playwright_sync = pytest.importorskip("playwright.sync_api")
@@ -51,7 +49,8 @@ class Portal:
 def portal(tmp_path: Path, live_server: LiveServer, web_hasher: Argon2Hasher
            ) -> Iterator[Portal]:
     """The real app over a migrated SQLite file, the system clock, mails read from the outbox."""
-    database = SqlDatabase.from_url(f"sqlite:///{tmp_path / 'portal.db'}")
+    database = SqlDatabase.from_url(f"sqlite:///{tmp_path / 'portal.db'}",
+                                    box=sealing_box())
     database.upgrade()
     services = bootstrap(uow=database.uow_factory, hasher=web_hasher)
     world = World(services, SystemClock(), database.mail_queue, today=services.ports.today())

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import json
 import os
+import re
 import time
 from pathlib import Path
 
@@ -16,6 +17,8 @@ from clico_adapters.bootstrap import bootstrap
 from clico_adapters.sql import SqlDatabase
 from clico_core.contracts import hash_contract_key
 from clico_web.cli import main
+
+from ..support import sealing_box
 
 
 @pytest.fixture
@@ -269,3 +272,31 @@ def test_passwords_in_urls_are_masked() -> None:
         "postgresql+psycopg://clico:****@db:5432/clico")
     assert mask_url("smtp://u:p@h:25?starttls=require") == "smtp://u:****@h:25?starttls=require"
     assert mask_url("maildir:///var/mail") == "maildir:///var/mail"
+
+
+def test_secrets_rotate_reseals_under_the_new_key(database_url: str, tmp_path: Path) -> None:
+    old, new = "the old key of forty characters or more!", "the new key of forty characters, too!"
+
+    def run(*args: str, **env: str) -> str:
+        result = CliRunner().invoke(main, list(args), catch_exceptions=False, env={
+            "CLICO_DATABASE_URL": database_url, "CLICO_DATA_DIR": str(tmp_path / "var"),
+            "CLICO_MAIL_URL": "", "CLICO_SECRET_KEY_PREVIOUS": "", **env})
+        return _ok(result)
+
+    run("demo", CLICO_SECRET_KEY=old)  # queues the demo's mails, links sealed under ``old``
+    _fails(CliRunner().invoke(main, ["secrets", "rotate"], env={
+        "CLICO_DATABASE_URL": database_url, "CLICO_DATA_DIR": str(tmp_path / "var"),
+        "CLICO_SECRET_KEY": new, "CLICO_SECRET_KEY_PREVIOUS": ""}),
+        "could not be opened: put the key that sealed them in CLICO_SECRET_KEY_PREVIOUS")
+    rotated = run("secrets", "rotate", "--batch", "1", CLICO_SECRET_KEY=new,
+                  CLICO_SECRET_KEY_PREVIOUS=f" {old} ,")
+    assert re.search(r"0 authenticator secret\(s\), [1-9]\d* queued mail\(s\)", rotated)
+    again = run("secrets", "rotate", CLICO_SECRET_KEY=new, CLICO_SECRET_KEY_PREVIOUS=old)
+    assert "0 authenticator secret(s), 0 queued mail(s)" in again
+    assert "CLICO_SECRET_KEY_PREVIOUS may be removed" in again
+    db = SqlDatabase.from_url(database_url, box=sealing_box(new))  # the old key is gone
+    try:
+        links = [m.mail.context.get("link_path", "") for m in db.mail_queue.all()]
+        assert any(link.startswith("/confirm/") for link in links)
+    finally:
+        db.dispose()

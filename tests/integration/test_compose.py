@@ -72,7 +72,7 @@ def test_the_worker_delivers_with_the_configured_transport_and_links(
                         base_url="https://support.example.com")
     with build(settings, hasher=Argon2Hasher.minimum()) as backend:
         world = World(backend.services, FixedClock(datetime.now(UTC)), backend.mail_queue,
-                      today=backend.services.now().date())
+                      today=backend.clock.now().date())
         world.register(contract=world.issue(), confirm=False)
         assert backend.mail_worker().run_once() == 1
     [message] = mailbox.Maildir(tmp_path / "mail", create=False)
@@ -89,7 +89,7 @@ def test_overrides_replace_the_database_and_the_ports(tmp_path: Path) -> None:
                mail_queue=MemoryMailQueue(store), clock=clock,
                hasher=Argon2Hasher.minimum()) as backend:
         assert backend.database is None and backend.clock is clock
-        assert backend.services.now() == clock.now()
+        assert backend.services.ports.clock is clock
         world = World(backend.services, clock, backend.mail_queue, today=clock.now().date())
         world.register(contract=world.issue(), confirm=False)
         assert world.last_mail(MailTemplate.CONFIRM_EMAIL).mail.to == "jan@example.com"

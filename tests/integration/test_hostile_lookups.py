@@ -21,14 +21,14 @@ from clico_core.errors import (
 from clico_core.services import OpenTicket, Services, SignIn
 from clico_core.tickets import TicketQuery
 
-from ..support import World
+from ..support import World, sealing_box
 
 HOSTILE = ["jan\x00", "\ud800", "x" * 5000, "a\x00@b.pl", "\x1b[31m"]
 
 
 @pytest.fixture
 def world(database_url: str) -> Iterator[World]:
-    db = SqlDatabase.from_url(database_url)
+    db = SqlDatabase.from_url(database_url, box=sealing_box())
     clock = SteppingClock(datetime(2026, 11, 25, 9, tzinfo=UTC))
     services: Services = bootstrap(uow=db.uow_factory, clock=clock,
                                    hasher=Argon2Hasher.minimum())

@@ -11,7 +11,6 @@ from clico_adapters.mail import Transport, transport_from_url
 from clico_core.mail import MailTemplate, OutboxMessage, OutgoingMail
 from clico_core.values import Language
 
-from .mail_fixtures import *  # noqa: F403
 from .mail_support import START, MailRig
 from .smtp import SmtpServer
 

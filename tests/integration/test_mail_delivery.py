@@ -13,23 +13,21 @@ import pytest
 from clico_adapters.mail import transport_from_url
 from clico_core.errors import ClicoError
 from clico_core.mail import DeliveryState
-from clico_core.services import RegisterAccount, SignIn
+from clico_core.services import SignIn
 from clico_core.values import Language
 
 from ..support import PASSWORD
-from .mail_fixtures import *  # noqa: F403
-from .mail_support import BASE_URL, START, MailRig, html_of, link_in, text_of
+from .mail_support import (
+    BASE_URL,
+    EMAIL,
+    START,
+    MailRig,
+    html_of,
+    link_in,
+    register,
+    text_of,
+)
 from .smtp import SmtpServer
-
-EMAIL = "jan@example.com"
-
-
-def register(rig: MailRig, *, login: str = "jan", email: str = EMAIL,
-             language: Language = Language.PL, contract_number: str = "C-1") -> None:
-    issued = rig.world.issue(contract_number)
-    rig.world.services.register_account(RegisterAccount(
-        login, email, "Łukasz", "Żółkiewski", PASSWORD, PASSWORD, "+48 600 100 200",
-        issued.contract.number, issued.activation_key, "Acme", language=language))
 
 
 def test_the_confirmation_mail_link_confirms_the_account(mail_rig: MailRig,

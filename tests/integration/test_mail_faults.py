@@ -10,10 +10,8 @@ from clico_adapters.mail import transport_from_url
 from clico_core.mail import DeliveryState, MailTemplate, OutboxMessage, OutgoingMail
 from clico_core.values import Language
 
-from .mail_fixtures import *  # noqa: F403
-from .mail_support import START, MailRig, link_in
+from .mail_support import EMAIL, START, MailRig, link_in, register
 from .smtp import SmtpServer
-from .test_mail_delivery import EMAIL, register
 
 
 def only_message(rig: MailRig) -> OutboxMessage:

@@ -26,7 +26,6 @@ from clico_adapters.mail.samples import SAMPLE_CONTEXTS
 from clico_core.mail import MailTemplate, OutboxMessage, OutgoingMail
 from clico_core.values import Language
 
-from .mail_fixtures import *  # noqa: F403
 from .smtp import SmtpServer, free_port
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from attrs import define
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
@@ -33,39 +34,55 @@ def _clico() -> str:
     return found
 
 
-@pytest.fixture
-def served(tmp_path: Path) -> Iterator[tuple[str, Path]]:
+@define
+class Served:
+    base: str
+    maildir: Path
+    mode: str
+    log: Path
+    server: subprocess.Popen[str]
+
+    def stop(self) -> str:
+        """Stop the server; everything it wrote to stdout and stderr."""
+        if self.server.poll() is None:
+            self.server.terminate()
+            try:
+                self.server.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.server.kill()
+                self.server.wait()
+        return self.log.read_text()
+
+
+@pytest.fixture(params=["demo", "development"])
+def served(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Served]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("CLICO_")}
-    env.update({"CLICO_DATA_DIR": str(tmp_path / "var"), "CLICO_MODE": "demo"})
+    env.update({"CLICO_DATA_DIR": str(tmp_path / "var"), "CLICO_MODE": request.param})
     demo = subprocess.run([_clico(), "demo"], env=env, capture_output=True, text=True,
                           timeout=120, check=False)
     assert demo.returncode == 0, demo.stderr
     assert "demo / Zielona herbata 2026" in demo.stdout
     port = _free_port()
     env["CLICO_BASE_URL"] = f"http://127.0.0.1:{port}"
-    server = subprocess.Popen([_clico(), "serve", "--port", str(port)], env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    base = f"http://127.0.0.1:{port}"
+    log = tmp_path / "server.log"
+    with log.open("w") as output:
+        server = subprocess.Popen([_clico(), "serve", "--port", str(port)], env=env,
+                                  stdout=output, stderr=subprocess.STDOUT, text=True)
+    served = Served(f"http://127.0.0.1:{port}", tmp_path / "var" / "mail", request.param, log,
+                    server)
     try:
         deadline = time.monotonic() + 60
         while True:
             try:
-                httpx.get(base + "/signin", timeout=2)
+                httpx.get(served.base + "/signin", timeout=2)
                 break
             except httpx.TransportError:
                 if server.poll() is not None or time.monotonic() > deadline:
-                    raise AssertionError(f"server did not start: {server.stderr.read()}"
-                                         ) from None
+                    raise AssertionError(f"server did not start: {served.stop()}") from None
                 time.sleep(0.2)
-        yield base, tmp_path / "var" / "mail"
+        yield served
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
-        if server.stderr:
-            server.stderr.close()
+        served.stop()
 
 
 def _code_from_maildir(path: Path, timeout: float = 30) -> str:
@@ -85,8 +102,9 @@ def _code_from_maildir(path: Path, timeout: float = 30) -> str:
     raise AssertionError("no sign-in code arrived in the Maildir")
 
 
-def test_demo_then_serve_then_sign_in(served: tuple[str, Path]) -> None:
-    base, maildir = served
+def test_demo_then_serve_then_sign_in(served: Served) -> None:
+    """The README's run path; in demo mode (only) the server's log shows the sign-in code."""
+    base, maildir = served.base, served.maildir
     with httpx.Client(base_url=base, follow_redirects=True, timeout=30) as client:
         assert client.get("/").status_code == 200
         form = client.get("/signin")
@@ -103,7 +121,16 @@ def test_demo_then_serve_then_sign_in(served: tuple[str, Path]) -> None:
                            headers={"Origin": base})
         assert done.status_code == 200, done.text[:500]
         assert "Tunel IPsec do oddziału" in done.text  # a demo ticket on the home page
-
+        client.get("/password/reset/NotARealTokenButShapedLikeOne0123")
+    log = served.stop()
+    # links stay redacted in every mode; only the demo adds the code
+    assert "NotARealTokenButShapedLikeOne0123" not in log
+    assert "/password/reset/[redacted]" in log, log
+    shown = re.findall(r"demo: sign-in code for demo@example\.com is (\d{6})", log)
+    if served.mode == "demo":
+        assert shown == [code], log
+    else:
+        assert shown == [] and not re.search(rf"\b{code}\b", log), log
 
 
 def _text_to(path: Path, address: str, subject_part: str, timeout: float = 30) -> str:

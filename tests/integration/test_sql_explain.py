@@ -17,7 +17,7 @@ from clico_adapters.sql.tables import accounts, companies, tickets
 from clico_core.testing import builders as b
 from clico_core.tickets import SortColumn, TicketQuery, TicketScope, TicketStatus
 
-from .conftest import PostgresDatabases
+from .sql_support import PostgresDatabases
 
 pytestmark = pytest.mark.slow
 TICKETS = 100_000
@@ -62,7 +62,8 @@ def _seed(db: SqlDatabase) -> None:
 
 def _account_values(account: Any) -> dict[str, Any]:
     from clico_adapters.sql.mapping import account_values
-    return account_values(account)
+    from clico_adapters.sql.sealing import KeylessBox
+    return account_values(account, KeylessBox())  # no authenticator secret to seal
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgres"])

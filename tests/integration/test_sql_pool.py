@@ -16,7 +16,7 @@ from clico_adapters.sql import SqlDatabase
 from clico_adapters.sql import engine as engine_module
 from clico_core.tickets import Priority, TicketQuery, TicketScope
 
-from .conftest import PostgresDatabases
+from .sql_support import PostgresDatabases
 
 
 @pytest.fixture

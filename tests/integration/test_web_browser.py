@@ -18,7 +18,7 @@ from attrs import frozen
 from clico_core.services import AssetSpec, IssueContract, IssuedContract, MigratedAccount
 from clico_web import Mode, Settings, create_app
 
-from .browser import CHROMIUM, LiveServer, chromium, screenshot
+from .browser import CHROMIUM, LiveServer, screenshot
 from .smtp import SmtpServer
 from .web_fixtures import PASSWORD
 
@@ -26,7 +26,6 @@ pytestmark = pytest.mark.browser
 
 playwright_sync = pytest.importorskip("playwright.sync_api")
 expect = playwright_sync.expect
-__all__ = ["chromium"]  # the shared fixture, used below
 NEW_PASSWORD = "a brand new passphrase 42"
 
 

@@ -10,7 +10,6 @@ import pytest
 from clico_core.mail import MailTemplate
 from clico_web import create_app
 
-from .web_fixtures import *  # noqa: F403 - fixtures
 from .web_fixtures import BASE_URL, PASSWORD, TODAY, TestClient, form_post, sign_in_web
 
 PL = {"accept-language": "pl"}

@@ -10,7 +10,6 @@ from hypothesis import strategies as st
 
 from clico_core.mail import MailTemplate
 
-from .web_fixtures import *  # noqa: F403 - fixtures
 from .web_fixtures import PASSWORD, csrf_of, form_post, sign_in_web
 
 junk = st.text(st.characters(exclude_categories=("Cs",)), max_size=200) | st.sampled_from(

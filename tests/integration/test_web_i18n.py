@@ -12,9 +12,8 @@ from jinja2.ext import babel_extract
 
 from clico_web import app as app_module
 from clico_web import errors, i18n, rendering
-from clico_web.i18n import LANGUAGES, LOCALE_DIR, _from_accept_language
+from clico_web.i18n import LANGUAGES, _from_accept_language
 
-from .web_fixtures import *  # noqa: F403 - fixtures
 from .web_fixtures import form_post, sign_in_web
 
 WEB = Path(rendering.__file__).parent
@@ -33,10 +32,10 @@ GUIDE_ENGLISH = ["Login", "Password", "Forgot my password", "Sign Up",
 
 
 def catalog(language: str) -> list[Message]:
-    """Every message of every catalog the app loads for ``language``."""
+    """Every message of every catalog the app loads for ``language`` (the shared labels too)."""
     messages: list[Message] = []
-    for domain in getattr(i18n, "CATALOGS", ("messages",)):
-        with (LOCALE_DIR / language / "LC_MESSAGES" / f"{domain}.po").open("rb") as handle:
+    for catalog_file in i18n.CATALOG_FILES:
+        with catalog_file.path(language).open("rb") as handle:
             messages.extend(read_po(handle, locale=language))
     return messages
 

@@ -10,9 +10,7 @@ import re
 import pytest
 
 from .sql_support import recorded
-from .ticket_fixtures import *  # noqa: F403 - fixtures
 from .ticket_fixtures import listed, seed_tickets
-from .web_fixtures import *  # noqa: F403 - fixtures
 from .web_fixtures import csrf_of, sign_in_web
 
 

@@ -13,7 +13,6 @@ from clico_core.services import MigratedAccount, Services
 from clico_web import create_app
 from clico_web.security.csrf import csrf_token
 
-from .web_fixtures import *  # noqa: F403 - fixtures
 from .web_fixtures import form_post, sign_in_web
 
 EN = {"accept-language": "en"}

@@ -13,7 +13,6 @@ from clico_web import Mode, Settings, SettingsError, create_app
 from clico_web.portal import Portal
 from clico_web.security.headers import CSP
 
-from .web_fixtures import *  # noqa: F403 - fixtures
 from .web_fixtures import BASE_URL, PASSWORD, TestClient, csrf_of, sign_in_web
 
 EN = {"accept-language": "en"}
@@ -95,7 +94,7 @@ def test_security_headers_on_every_page(client):
         response = client.get(path)
         assert response.headers["content-security-policy"] == CSP
         assert CSP == ("default-src 'self'; object-src 'none'; frame-ancestors 'none'; "
-                       "base-uri 'none'; img-src 'self' https:; form-action 'self'")
+                       "base-uri 'none'; img-src 'self' data:; form-action 'self'")
         assert response.headers["x-content-type-options"] == "nosniff"
         assert response.headers["referrer-policy"] == "same-origin"
         assert response.headers["cache-control"] == "no-store"
@@ -103,6 +102,22 @@ def test_security_headers_on_every_page(client):
     css = client.get("/static/style.css")
     assert css.status_code == 200
     assert css.headers["cache-control"] != "no-store"
+
+
+@pytest.mark.parametrize("method", ["GET", "HEAD"])
+def test_static_files_and_their_errors_never_set_a_cookie(client, method):
+    """A shared cache may keep a static file for an hour: with a cookie in it, the next
+    visitor would get the first one's anonymous id, and so its CSRF tokens."""
+    for path, status, cache in (("/static/style.css", 200, "public, max-age=3600"),
+                                ("/static/js/editor.js", 200, "public, max-age=3600"),
+                                ("/static/no-such.css", 404, "no-store")):
+        client.cookies.clear()
+        response = client.request(method, path)
+        assert response.status_code == status, path
+        assert "set-cookie" not in response.headers, path
+        assert response.headers["cache-control"] == cache, path
+    client.cookies.clear()
+    assert "clico_anon=" in client.get("/signin").headers["set-cookie"]  # pages still do
 
 
 def test_no_inline_scripts_or_styles(client):

@@ -13,7 +13,6 @@ from clico_core.sessions import MAX_CODE_FAILURES, RESEND_INTERVAL
 from clico_web import Settings, create_app
 from clico_web.settings import Mode
 
-from .web_fixtures import *  # noqa: F403 - fixtures
 from .web_fixtures import BASE_URL, PASSWORD, TestClient, form_post, sign_in_web
 
 EN = {"accept-language": "en"}

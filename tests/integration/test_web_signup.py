@@ -6,7 +6,6 @@ import re
 
 from clico_core.mail import MailTemplate
 
-from .web_fixtures import *  # noqa: F403 - fixtures
 from .web_fixtures import PASSWORD, form_post, sign_in_web
 
 EN = {"accept-language": "en"}

@@ -7,7 +7,6 @@ from datetime import timedelta
 
 import pyotp
 
-from .web_fixtures import *  # noqa: F403 - fixtures
 from .web_fixtures import PASSWORD, form_post, sign_in_web
 
 SECRET = re.compile(r'name="secret" value="([A-Z2-7]+)"')

@@ -2,7 +2,8 @@
 
 ``ticket_world`` runs a test on the in-memory adapters and on both SQL databases (PostgreSQL
 skips without ``CLICO_TEST_POSTGRES_URL``). ``seed_tickets`` writes many tickets straight
-through the unit of work, the way an import would, so list tests stay fast.
+through the unit of work, the way an import would, so list tests stay fast. The fixtures are
+registered in ``conftest.py``; test modules import the helpers by name.
 """
 
 from __future__ import annotations
@@ -28,13 +29,19 @@ from clico_core.testing import builders as b
 from clico_core.tickets import Priority, Ticket, TicketStatus
 from clico_web import Settings, create_app
 
-from ..support import PALO_ALTO_ANSWERS, World
-from .conftest import _empty_postgres, _sqlite_url
+from ..support import PALO_ALTO_ANSWERS, World, sealing_box
+from .sql_support import empty_postgres, sqlite_url
 from .web_fixtures import BASE_URL, START, TODAY, TestClient, csrf_of, sign_in_web
 
-__all__ = ["tclient", "ticket_world"]  # the fixtures
-
 SEED_START = datetime(2026, 11, 1, 8, 0, tzinfo=UTC)
+# the Polish texts of the new-ticket form, the product's visible contract
+NOTICE = ("UWAGA: Tworzysz zgłoszenie administracyjne. Nie podlega ono polityce wsparcia "
+          "serwisowego żadnego z producentów. Jeśli chcesz stworzyć zgłoszenie techniczne dodaj "
+          "do zgłoszenia odpowiedni zasób, którego dotyczy problem.")
+QUESTIONS = ["Data wystąpienia", "Czy to nowe wdrożenie/konfiguracja?",
+             "Czy ta funkcja kiedyś działała?",
+             "Czy przed wystąpieniem problemu były wykonywane jakieś zmiany?",
+             "Czy to środowisko produkcyjne?", "Jak często problem występuje?"]
 STATUSES = list(TicketStatus)
 PRIORITIES = list(Priority)
 _KEY = re.compile(r'name="idempotency_key" value="([^"]+)"')
@@ -52,7 +59,8 @@ def ticket_world(request: pytest.FixtureRequest, web_hasher: Argon2Hasher) -> It
         yield World(services, clock, MemoryMailQueue(store), today=TODAY)
         return
     url = _database_url(request)
-    database = SqlDatabase.from_url(url, new_id=SeededSecrets(7).new_id)
+    database = SqlDatabase.from_url(url, new_id=SeededSecrets(7).new_id,
+                                    box=sealing_box())
     services = bootstrap(uow=database.uow_factory, clock=clock, secrets=SeededSecrets(42),
                          hasher=web_hasher)
     yield World(services, clock, database.mail_queue, today=TODAY)
@@ -63,9 +71,9 @@ def _database_url(request: pytest.FixtureRequest) -> str:
     if request.param == "sqlite":
         path = request.getfixturevalue("tmp_path") / "clico.db"
         shutil.copyfile(request.getfixturevalue("_migrated_sqlite_template"), path)
-        return _sqlite_url(path)
+        return sqlite_url(path)
     url: str = request.getfixturevalue("_migrated_postgres")
-    _empty_postgres(url)
+    empty_postgres(url)
     return url
 
 

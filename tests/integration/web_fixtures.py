@@ -2,7 +2,8 @@
 
 ``web_world`` runs each test over SQLite and PostgreSQL through the shared ``database_url``
 fixture of ``conftest.py`` (PostgreSQL skips without ``CLICO_TEST_POSTGRES_URL``). The core's
-own tests cover the in-memory adapters.
+own tests cover the in-memory adapters. The fixtures are registered in ``conftest.py``; test
+modules import the helpers (``csrf_of``, ``form_post``, ``sign_in_web``, …) by name.
 """
 
 from __future__ import annotations
@@ -27,9 +28,7 @@ from clico_adapters.sql import SqlDatabase
 from clico_core.mail import MailTemplate
 from clico_web import Settings, create_app
 
-from ..support import PASSWORD, World
-
-__all__ = ["client", "issued", "web_hasher", "web_settings", "web_world"]  # the fixtures
+from ..support import PASSWORD, World, sealing_box
 
 START = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
 TODAY = date(2026, 11, 25)
@@ -46,7 +45,8 @@ def web_hasher() -> Argon2Hasher:
 def web_world(database_url: str, web_hasher: Argon2Hasher) -> Iterator[World]:
     """The core over the database under test, with a hand-moved clock and seeded secrets."""
     clock = SteppingClock(START)
-    database = SqlDatabase.from_url(database_url, new_id=SeededSecrets(7).new_id)
+    database = SqlDatabase.from_url(database_url, new_id=SeededSecrets(7).new_id,
+                                    box=sealing_box())
     services = bootstrap(uow=database.uow_factory, clock=clock, secrets=SeededSecrets(42),
                          hasher=web_hasher)
     yield World(services, clock, database.mail_queue, today=TODAY)

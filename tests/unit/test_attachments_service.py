@@ -6,11 +6,14 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
+from clico_adapters import compose
 from clico_adapters.attachments import MemoryBlobStore
 from clico_adapters.bootstrap import bootstrap
+from clico_adapters.config import Settings
 from clico_adapters.memory import (
     MemoryMailQueue,
     MemoryStore,
@@ -29,7 +32,7 @@ from clico_core.errors import (
     TooManyAttachments,
 )
 from clico_core.ports import UnitOfWork
-from clico_core.services import Viewer, link_attachments
+from clico_core.services import ORPHAN_AGE, Viewer, link_attachments
 
 from ..support import World
 
@@ -294,3 +297,24 @@ def test_an_old_blob_stored_again_just_now_survives_the_sweep(
 def test_the_sweep_refuses_a_negative_age(world: World) -> None:
     with pytest.raises(ValueError, match="negative"):
         world.services.sweep_orphan_blobs(timedelta(hours=-1))
+
+
+def test_the_mail_worker_sweeps_orphans_hourly(world: World, store: MemoryStore,
+                                               blobs: MemoryBlobStore, clock: SteppingClock,
+                                               hasher: Argon2Hasher, tmp_path: Path) -> None:
+    orphan = upload(world, world.viewer("jan"), "orphan.txt", b"nobody linked me")
+    backend = compose.build(Settings(data_dir=tmp_path), uow=MemoryUnitOfWorkFactory(store),
+                            mail_queue=MemoryMailQueue(store), clock=clock, hasher=hasher,
+                            blobs=blobs)
+    with backend:
+        sweep = next(job for job in backend.mail_worker().jobs if job.name == "sweep-blobs")
+        assert sweep.every == timedelta(hours=1)
+        clock.advance(ORPHAN_AGE - timedelta(minutes=30))
+        assert sweep.run_if_due(clock.now())  # due at once: the orphan is still young
+        assert store.attachments and blobs.exists(orphan.digest)
+        clock.advance(timedelta(minutes=45))  # old enough now, but the hour has not passed
+        assert not sweep.run_if_due(clock.now())
+        assert store.attachments
+        clock.advance(timedelta(minutes=15))
+        assert sweep.run_if_due(clock.now())
+        assert not store.attachments and not blobs.exists(orphan.digest)

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from clico_adapters.attachments import FilesystemBlobStore, MemoryBlobStore
+from clico_adapters.memory import SystemClock
 from clico_core.testing.conformance import BlobStoreConformance
 
 
@@ -19,4 +20,4 @@ class TestFilesystemBlobStore(BlobStoreConformance):
 class TestMemoryBlobStore(BlobStoreConformance):
     @pytest.fixture
     def blob_store(self) -> MemoryBlobStore:
-        return MemoryBlobStore()
+        return MemoryBlobStore(SystemClock())

@@ -34,7 +34,7 @@ ADAPTERS = {
     "MemoryTransport",
     # the other ports
     "Argon2Hasher", "LowPriorityRunner", "SystemClock", "FixedClock", "SteppingClock",
-    "SystemSecrets", "SeededSecrets", "PyotpVerifier",
+    "SystemSecrets", "SeededSecrets", "PyotpVerifier", "AesGcmSecretBox",
     # wiring them
     "bootstrap", "Services", "Ports",
 }

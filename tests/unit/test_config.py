@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pickle
+import stat
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ from attrs import evolve
 from clico_adapters.config import (
     DEFAULT_ARGON2_CONCURRENCY,
     DEFAULT_HASHING_NICE,
+    MIN_SECRET_KEY_LENGTH,
     Mode,
     Settings,
     SettingsError,
@@ -28,6 +30,12 @@ EVERYTHING = {
     "CLICO_MAIL_WORKER": "0",
     "CLICO_ARGON2_CONCURRENCY": "3",
     "CLICO_HASHING_NICE": "7",
+    "CLICO_SECRET_KEY_PREVIOUS": " old-key-one , ,old-key-two",
+    "CLICO_RETENTION_AUDIT_DAYS": "730",
+    "CLICO_RETENTION_ATTEMPTS_DAYS": "14",
+    "CLICO_RETENTION_SESSIONS_DAYS": "2",
+    "CLICO_RETENTION_TOKENS_DAYS": "3",
+    "CLICO_RETENTION_SENT_MAIL_DAYS": "90",
 }
 
 
@@ -37,7 +45,10 @@ def test_every_variable_reaches_its_field() -> None:
         base_url="https://support.example.com", secret_key="s" * 40, mode=Mode.PRODUCTION,
         data_dir=Path("/srv/clico"), database_url="postgresql+psycopg://clico@db/clico",
         mail_url="smtp://mail.example.com:587?starttls=require", mail_from="help@example.com",
-        language="en", start_mail_worker=False, argon2_concurrency=3, hashing_nice=7)
+        language="en", start_mail_worker=False, argon2_concurrency=3, hashing_nice=7,
+        previous_secret_keys=("old-key-one", "old-key-two"), retention_audit_days=730,
+        retention_attempts_days=14, retention_sessions_days=2, retention_tokens_days=3,
+        retention_sent_mail_days=90)
     assert settings.effective_database_url() == "postgresql+psycopg://clico@db/clico"
     assert settings.effective_mail_url() == "smtp://mail.example.com:587?starttls=require"
 
@@ -80,6 +91,9 @@ def test_the_mail_worker_switch(value: str, expected: bool) -> None:
     ("CLICO_BASE_URL", "support.example.com", "CLICO_BASE_URL must be an absolute http(s)"),
     ("CLICO_BASE_URL", "", "CLICO_BASE_URL must be an absolute http(s)"),
     ("CLICO_MAIL_FROM", "Help <help@example.com>", "CLICO_MAIL_FROM must be a bare e-mail"),
+    ("CLICO_RETENTION_AUDIT_DAYS", "0", "CLICO_RETENTION_AUDIT_DAYS must be a whole number"),
+    ("CLICO_RETENTION_TOKENS_DAYS", "a week", "CLICO_RETENTION_TOKENS_DAYS must be a whole"),
+    ("CLICO_RETENTION_SENT_MAIL_DAYS", "36501", "CLICO_RETENTION_SENT_MAIL_DAYS must be a"),
 ])
 def test_a_bad_value_is_a_settings_error_naming_its_variable(variable: str, value: str,
                                                                message: str) -> None:
@@ -105,3 +119,14 @@ def test_a_demo_without_a_mail_url_logs_sign_in_codes(tmp_path: Path) -> None:
 def test_settings_survive_pickling_for_the_server_processes() -> None:
     settings = evolve(Settings.from_env(EVERYTHING), start_mail_worker=True)
     assert pickle.loads(pickle.dumps(settings)) == settings
+
+
+def test_the_stored_secret_key_and_its_folder_are_private(tmp_path: Path) -> None:
+    """Without CLICO_SECRET_KEY a key is generated once, readable by this user only."""
+    data = tmp_path / "var"
+    key = Settings(data_dir=data).effective_secret_key()
+    assert len(key) >= MIN_SECRET_KEY_LENGTH
+    assert Settings(data_dir=data).effective_secret_key() == key  # kept: restarts share it
+    assert stat.S_IMODE(data.stat().st_mode) == 0o700
+    assert stat.S_IMODE((data / "secret_key").stat().st_mode) == 0o600
+    assert Settings(data_dir=data, secret_key="k" * 40).effective_secret_key() == b"k" * 40

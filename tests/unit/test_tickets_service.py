@@ -5,10 +5,12 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from attrs import evolve
 
 from clico_core.errors import AssetNotCovered, IncompleteAnswers, NotFound, ValidationFailed
 from clico_core.mail import MailTemplate
-from clico_core.services import OpenTicket, Viewer
+from clico_core.questionnaires import PALO_ALTO, Question
+from clico_core.services import OpenTicket, Services, Viewer
 from clico_core.tickets import MAX_DESCRIPTION, Cursor, TicketKind, TicketQuery
 
 from ..support import PALO_ALTO_ANSWERS, World
@@ -169,3 +171,78 @@ def test_when_the_contract_lapses_its_tickets_are_no_longer_visible(world: World
 def test_queries_no_database_can_run_are_refused(jan: World, query: TicketQuery) -> None:
     with pytest.raises(ValidationFailed):
         jan.services.list_tickets(jan.viewer(), query)
+
+
+# --- decided once, in the core ----------------------------------------------------------------
+
+def test_the_answers_are_read_once_per_ticket(jan: World, monkeypatch: pytest.MonkeyPatch
+                                              ) -> None:
+    """The questionnaire is validated once inside the write, whether the answers hold or not
+    (it was read up to three times: the rule's check, its error, then the answers kept)."""
+    viewer = jan.viewer()
+    form = technical(jan, viewer)
+    questions = len(PALO_ALTO.questions)
+    calls: list[str] = []
+    parse = Question.parse
+
+    def counted(self: Question, raw: str) -> str:
+        calls.append(self.id)
+        return parse(self, raw)
+
+    monkeypatch.setattr(Question, "parse", counted)
+    jan.services.open_ticket(viewer, form)
+    assert len(calls) == questions
+    calls.clear()
+    with pytest.raises(IncompleteAnswers):
+        jan.services.open_ticket(viewer, technical(jan, viewer, answers={}))
+    assert len(calls) == questions
+
+
+def test_an_uncovered_asset_is_named_before_the_fields(jan: World) -> None:
+    """The form drops an asset that is not covered, so that comes first; then the fields."""
+    viewer = jan.viewer()
+    with pytest.raises(AssetNotCovered):
+        jan.services.open_ticket(viewer, OpenTicket(" ", "", asset_id="no-such-asset"))
+    with pytest.raises(ValidationFailed) as error:
+        jan.services.open_ticket(viewer, technical(jan, viewer, subject=" ", answers={}))
+    assert error.value.fields == {"subject": "required"}
+
+
+def test_open_ticket_decides_technical_or_administrative_from_the_asset(jan: World) -> None:
+    viewer = jan.viewer()
+    technical_one = jan.services.open_ticket(viewer, technical(jan, viewer))
+    administrative = jan.services.open_ticket(viewer, OpenTicket(
+        "Portal", "<p>x</p>", answers={"occurred_on": "junk"}))  # answers without an asset
+    assert technical_one.kind is TicketKind.TECHNICAL
+    assert administrative.kind is TicketKind.ADMINISTRATIVE and administrative.answers == {}
+
+
+def test_the_ticket_page_gets_a_safe_description_and_its_questionnaire(jan: World) -> None:
+    seen: list[str] = []
+
+    def sanitize(html: str) -> str:
+        seen.append(html)
+        return jan.services.ports.sanitize(html)
+
+    services = Services(evolve(jan.services.ports, sanitize=sanitize))
+    viewer = jan.viewer()
+    ticket = services.open_ticket(viewer, technical(jan, viewer))
+    seen.clear()
+    detail = services.ticket_detail(viewer, ticket.number)
+    assert seen == [ticket.description]  # sanitised again on the way out, once
+    assert detail.description == "<p>tunnel flaps</p>"
+    assert detail.questionnaire == PALO_ALTO
+    admin = services.open_ticket(viewer, OpenTicket("Portal", "<p>x</p>"))
+    assert services.ticket_detail(viewer, admin.number).questionnaire is None
+
+
+def test_the_list_page_says_when_it_was_made(jan: World) -> None:
+    token = jan.sign_in()
+    found = jan.services.list_tickets_for_session(token, TicketQuery())
+    assert found is not None
+    assert found.now == jan.services.ports.clock.now()
+
+
+def test_a_description_shown_back_in_the_form_is_made_safe(jan: World) -> None:
+    shown = jan.services.safe_description('<p onclick="x()">hi</p><script>bad()</script>')
+    assert shown == "<p>hi</p>"

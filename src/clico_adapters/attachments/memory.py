@@ -11,16 +11,15 @@ from clico_core.attachments import BlobRef
 from clico_core.errors import NotFound
 from clico_core.ports import Clock
 
-from ..memory.clocks import SystemClock
-
 CHUNK = 64 * 1024
 
 
 class MemoryBlobStore:
-    """A ``clico_core.ports.BlobStore`` in memory; ``clock`` dates what is stored."""
+    """A ``clico_core.ports.BlobStore`` in memory; ``clock`` dates what is stored (given, not
+    defaulted: only the composition root picks the concrete clock)."""
 
-    def __init__(self, clock: Clock | None = None) -> None:
-        self.clock = clock or SystemClock()
+    def __init__(self, clock: Clock) -> None:
+        self.clock = clock
         self._blobs: dict[str, tuple[bytes, datetime]] = {}
         self._lock = threading.Lock()
 

@@ -1,9 +1,12 @@
 """Render an outbox message into a multipart ``EmailMessage`` with the Jinja2 templates.
 
-Templates live in ``templates/<message>/<language>/{subject.txt, body.txt, body.html}``;
-``templates/_layout/`` holds the shared frame and the footers. Context keys ending in
-``_path`` (``link_path``, ``reset_path``) also appear as absolute ``…_url`` built from the
-configured base URL, never from anything a request carried.
+One template per message, ``templates/<message>/{subject.txt, body.txt, body.html}``, for
+every language: its sentences are gettext msgids (``_("…")``), translated by the ``mail``
+catalog (``locale/<language>/LC_MESSAGES/mail.po``) and the labels shared with the portal
+(``clico_adapters.i18n``). ``templates/layout/`` holds the frame, the footer and the HTML
+pieces passed into sentences. Context keys ending in ``_path`` (``link_path``,
+``reset_path``) also appear as absolute ``…_url`` built from the configured base URL, never
+from anything a request carried.
 """
 
 from __future__ import annotations
@@ -14,20 +17,27 @@ from email import policy
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime
+from functools import partial
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit
 
 from attrs import frozen
+from babel.support import Translations
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from clico_core.mail import OutboxMessage, OutgoingMail
+from clico_core.values import Language
 
+from ..i18n import LABELS, CatalogFile, load_translations
+from ..i18n.labels import TICKET_KIND_LABELS, TICKET_STATUS_LABELS
 from .filters import duration, long_date
 from .settings import DEFAULT_SENDER, MAINTENANCE_ADDRESS, check_base_url, check_sender
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
 _ID_UNSAFE = re.compile(r"[^A-Za-z0-9._-]")
 PRODUCT_NAME = "CLICO Support System"
+MAIL_CATALOGS = (CatalogFile(Path(__file__).parent / "locale", "mail"), LABELS)
 
 
 def header_text(value: str, max_length: int = 200) -> str:
@@ -42,6 +52,23 @@ class RenderedMail:
     html: str
 
 
+def environment(translations: Translations) -> Environment:
+    """The templates with one language's catalogs installed (one environment per language)."""
+    env = Environment(
+        loader=PackageLoader("clico_adapters.mail", "templates"),
+        autoescape=select_autoescape(enabled_extensions=("html",), default=False,
+                                     default_for_string=False),
+        undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+        keep_trailing_newline=True, extensions=["jinja2.ext.i18n"])
+    # newstyle: _("… %(name)s", name=…) formats after translating, escaping values in HTML;
+    # the i18n extension adds this method to the environment at run time
+    env.install_gettext_translations(translations, newstyle=True)  # type: ignore[attr-defined]
+    env.filters["duration"] = partial(duration, translations=translations)
+    env.filters["long_date"] = long_date
+    env.globals.update(KIND_LABELS=TICKET_KIND_LABELS, STATUS_LABELS=TICKET_STATUS_LABELS)
+    return env
+
+
 class MailRenderer:
     """Turns ``OutboxMessage``s into ready-to-send ``EmailMessage``s."""
 
@@ -53,14 +80,8 @@ class MailRenderer:
         self.sender_name = header_text(sender_name)
         self.maintenance = check_sender(maintenance)
         self.message_id_domain = _ID_UNSAFE.sub("-", message_id_domain)
-        self._env = Environment(
-            loader=PackageLoader("clico_adapters.mail", "templates"),
-            autoescape=select_autoescape(enabled_extensions=("html",), default=False,
-                                         default_for_string=False),
-            undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
-            keep_trailing_newline=True)
-        self._env.filters["duration"] = duration
-        self._env.filters["long_date"] = long_date
+        self._envs = {language: environment(load_translations(language.value, MAIL_CATALOGS))
+                      for language in Language}
 
     def url_for(self, path: str) -> str:
         """An absolute link below the base URL; ValueError for anything but a local path."""
@@ -80,11 +101,11 @@ class MailRenderer:
                 context[key.removesuffix("_path") + "_url"] = self.url_for(value)
         context.update(lang=lang, base_url=self.base_url, maintenance=self.maintenance,
                        product=PRODUCT_NAME)
-        folder = f"{mail.template.value}/{lang}"
-        subject = header_text(self._env.get_template(f"{folder}/subject.txt").render(context))
+        env, folder = self._envs[mail.language], mail.template.value
+        subject = header_text(env.get_template(f"{folder}/subject.txt").render(context))
         context["subject_line"] = subject
-        text = self._env.get_template(f"{folder}/body.txt").render(context)
-        html = self._env.get_template(f"{folder}/body.html").render(context)
+        text = env.get_template(f"{folder}/body.txt").render(context)
+        html = env.get_template(f"{folder}/body.html").render(context)
         return RenderedMail(subject, text, html)
 
     def render(self, message: OutboxMessage, *, now: datetime) -> EmailMessage:

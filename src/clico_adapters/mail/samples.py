@@ -1,8 +1,8 @@
 """Example context of every message: the keys each template needs, for previews and tests.
 
 ``…_path`` values are paths below the base URL; the renderer adds the matching ``…_url``.
-``ticket-changed`` is defined here first (the engineer workspace will emit it): ``status`` is
-a ``clico_core.tickets.TicketStatus`` value.
+No use case sends ``ticket-changed`` yet; its ``status`` is a ``clico_core.tickets.TicketStatus``
+value.
 """
 
 from __future__ import annotations

@@ -5,12 +5,13 @@ from __future__ import annotations
 import logging
 import random
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import timedelta
 
 from clico_core.mail import OutboxMessage
 from clico_core.ports import Clock, MailQueue
 
+from ..scheduled import ScheduledJob
 from .backoff import backoff_delay
 from .errors import PermanentDeliveryError, TemporaryDeliveryError
 from .renderer import MailRenderer, header_text
@@ -31,7 +32,8 @@ class MailWorker:
                  backoff_base: timedelta = timedelta(seconds=30),
                  backoff_cap: timedelta = timedelta(minutes=30),
                  lease: timedelta = timedelta(minutes=10), poll_interval: float = 3.0,
-                 rand: Callable[[], float] | None = None) -> None:
+                 rand: Callable[[], float] | None = None,
+                 jobs: Sequence[ScheduledJob] = ()) -> None:
         if max_attempts < 1 or batch < 1 or poll_interval <= 0:
             raise ValueError("max_attempts, batch and poll_interval must be positive")
         self.queue = queue
@@ -45,6 +47,7 @@ class MailWorker:
         self.lease = lease
         self.poll_interval = poll_interval
         self.rand = rand or random.SystemRandom().random
+        self.jobs = tuple(jobs)  # housekeeping between rounds (pruning), each when due
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -105,6 +108,11 @@ class MailWorker:
                   message.mail.template, message.attempts, error)
         self.queue.mark_failed(message.id, _short(error), self.clock.now())
 
+    def run_due_jobs(self) -> int:
+        """Run the scheduled jobs that are due; return how many ran."""
+        now = self.clock.now()
+        return sum(job.run_if_due(now) for job in self.jobs)
+
     # --- the loop -----------------------------------------------------------------------
 
     def wake(self) -> None:
@@ -119,6 +127,7 @@ class MailWorker:
             except Exception:  # the database may be briefly away: log and keep going
                 log.exception("mail delivery round failed")
                 sent_full_batch = False
+            self.run_due_jobs()  # between rounds: a job never holds up a due mail for long
             if not sent_full_batch:
                 self._wake.wait(self.poll_interval)
             self._wake.clear()

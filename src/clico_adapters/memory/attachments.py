@@ -55,9 +55,7 @@ class MemoryAttachments:
             if found is None or found.owner_id is not None or \
                     (uploaded_by is not None and found.uploaded_by != uploaded_by):
                 continue
-            self.store.attachments.pop(attachment_id)
-            self.undo.steps.append(
-                lambda key=attachment_id, row=found: self.store.attachments.__setitem__(key, row))
+            self.undo.delete(self.store.attachments, attachment_id)
             deleted += 1
         return deleted
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime
+from typing import TypeVar
 
 from attrs import evolve
 
@@ -13,7 +14,7 @@ from clico_core.audit import AuditEvent
 from clico_core.companies import Company
 from clico_core.contracts import Activation, Contract
 from clico_core.errors import ConcurrencyConflict, DuplicateContractNumber, ValidationFailed
-from clico_core.mail import OutboxMessage, OutgoingMail
+from clico_core.mail import DeliveryState, OutboxMessage, OutgoingMail
 from clico_core.ports import AssetPage, SessionHolder
 from clico_core.sessions import Session
 from clico_core.tickets import (
@@ -25,6 +26,8 @@ from clico_core.tickets import (
     TicketQuery,
     TicketRow,
     TicketScope,
+    cursor_sort_value,
+    row_sort_value,
     sort_key_of,
 )
 from clico_core.tokens import Token, TokenPurpose
@@ -165,20 +168,6 @@ class MemoryAssets(_Repo):
                          tuple(sorted(counts.items())))
 
 
-def _day_start(day: date) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=UTC)
-
-
-def _typed(column: SortColumn, value: str) -> object:
-    if column in (SortColumn.MODIFIED, SortColumn.CREATED):
-        return datetime.fromisoformat(value)
-    return value
-
-
-def _sort_value(row: TicketRow, column: SortColumn) -> object:
-    return _typed(column, sort_key_of(row, column))
-
-
 class MemoryTickets(_Repo):
     def next_number(self) -> int:
         sequence = self.store.ticket_sequence
@@ -207,6 +196,7 @@ class MemoryTickets(_Repo):
     def _rows(self, scope: TicketScope, query: TicketQuery) -> list[TicketRow]:
         statuses = query.wanted_statuses()
         text = query.text.strip().casefold()
+        since, before = query.modified_bounds()
         rows = []
         for t in self.store.tickets.values():
             if not scope.allows_ticket(t.company_id, t.reporter_id) or t.status not in statuses:
@@ -219,10 +209,9 @@ class MemoryTickets(_Repo):
                 continue
             if text and text not in t.number.casefold() and text not in t.subject.casefold():
                 continue
-            if query.modified_from and t.modified_at < _day_start(query.modified_from):
+            if since is not None and t.modified_at < since:
                 continue
-            if query.modified_to and t.modified_at >= _day_start(
-                    query.modified_to + timedelta(days=1)):
+            if before is not None and t.modified_at >= before:
                 continue
             company = self.store.companies.get(t.company_id)
             rows.append(TicketRow(t.id, t.number, t.subject, t.modified_at, t.created_at,
@@ -233,16 +222,16 @@ class MemoryTickets(_Repo):
         column, size, cursor = query.sort, query.page_size, query.cursor
 
         def key(row: TicketRow) -> tuple[object, str]:
-            return (_sort_value(row, column), row.id)
+            return (row_sort_value(row, column), row.id)
 
         rows = sorted(self._rows(scope, query), key=key, reverse=query.descending)
         if cursor is None:
             page, has_previous, has_next = rows[:size], False, len(rows) > size
         else:
-            pivot = (_typed(column, cursor.value), cursor.id)
+            pivot = (cursor_sort_value(column, cursor.value), cursor.id)
 
             def later(row: TicketRow) -> bool:  # strictly after the pivot in display order
-                return key(row) < pivot if query.descending else key(row) > pivot  # type: ignore[operator]
+                return key(row) < pivot if query.descending else key(row) > pivot
 
             if cursor.backwards:
                 earlier = [r for r in rows if not later(r) and key(r) != pivot]
@@ -277,6 +266,9 @@ class MemoryTokens(_Repo):
             return False
         self.undo.put(self.store.tokens, token_hash, evolve(token, used_at=at))
         return True
+
+    def delete_older_than(self, cutoff: datetime, limit: int) -> int:
+        return _delete(self.undo, self.store.tokens, lambda t: t.expires_at < cutoff, limit)
 
 
 class MemorySessions(_Repo):
@@ -322,6 +314,9 @@ class MemorySessions(_Repo):
         self.undo.put(self.store.sessions, session_hash, updated)
         return int(updated.code_failures)
 
+    def delete_older_than(self, cutoff: datetime, limit: int) -> int:
+        return _delete(self.undo, self.store.sessions, lambda s: s.last_seen_at < cutoff, limit)
+
 
 class MemoryAttempts(_Repo):
     def add(self, key: str, at: datetime) -> None:
@@ -340,6 +335,18 @@ class MemoryAttempts(_Repo):
         if key in self.store.attempts:
             self.undo.put(self.store.attempts, key, [])
 
+    def delete_older_than(self, cutoff: datetime, limit: int) -> int:
+        doomed = sorted((at, key) for key, ats in self.store.attempts.items()
+                        for at in ats if at < cutoff)[:limit]
+        for key in {key for _, key in doomed}:  # each key loses its oldest entries
+            kept = sorted(self.store.attempts[key])[sum(1 for _, k in doomed if k == key):]
+            self.undo.put(self.store.attempts, key, kept)
+        lapsed = sorted(key for key, until in self.store.claims.items()
+                        if until < cutoff)[:limit - len(doomed)]
+        for key in lapsed:
+            self.undo.delete(self.store.claims, key)
+        return len(doomed) + len(lapsed)
+
     def claim(self, key: str, at: datetime, until: datetime) -> bool:
         held = self.store.claims.get(key)
         if held is not None and held > at:
@@ -356,6 +363,11 @@ class MemoryAudit(_Repo):
         rows = [e for e in self.store.audit if account_id is None or e.account_id == account_id]
         return list(reversed(rows))[:limit]
 
+    def delete_older_than(self, cutoff: datetime, limit: int) -> int:
+        doomed = {id(e) for e in [e for e in self.store.audit if e.at < cutoff][:limit]}
+        self.undo.replace(self.store.audit, [e for e in self.store.audit if id(e) not in doomed])
+        return len(doomed)
+
 
 class MemoryOutbox(_Repo):
     def __init__(self, store: MemoryStore, undo: UndoLog, new_id: Callable[[], str]) -> None:
@@ -367,3 +379,21 @@ class MemoryOutbox(_Repo):
         self.undo.put(self.store.outbox, message_id,
                       OutboxMessage(message_id, mail, at, next_attempt_at=at))
         return message_id
+
+    def delete_older_than(self, cutoff: datetime, limit: int) -> int:
+        def sent_before(message: OutboxMessage) -> bool:
+            return (message.state is DeliveryState.SENT and message.sent_at is not None
+                    and message.sent_at < cutoff)
+
+        return _delete(self.undo, self.store.outbox, sent_before, limit)
+
+
+Row = TypeVar("Row")
+
+
+def _delete(undo: UndoLog, table: dict[str, Row], old: Callable[[Row], bool], limit: int
+            ) -> int:
+    doomed = [key for key, value in table.items() if old(value)][:limit]
+    for key in doomed:
+        undo.delete(table, key)
+    return len(doomed)

@@ -5,28 +5,43 @@ from __future__ import annotations
 import copy
 import threading
 from collections.abc import Callable
-from typing import Any
+from datetime import datetime
+from typing import TypeVar
 
 from attrs import define, field
+
+from clico_core.accounts import Account
+from clico_core.assets import Asset
+from clico_core.attachments import Attachment
+from clico_core.audit import AuditEvent
+from clico_core.companies import Company
+from clico_core.contracts import Activation, Contract
+from clico_core.mail import OutboxMessage
+from clico_core.sessions import Session
+from clico_core.tickets import Ticket
+from clico_core.tokens import Token
+
+K = TypeVar("K")
+V = TypeVar("V")
 
 
 @define
 class MemoryStore:
     """Every table of the in-memory adapter; one instance is one database."""
 
-    companies: dict[str, Any] = field(factory=dict)
-    accounts: dict[str, Any] = field(factory=dict)
-    contracts: dict[str, Any] = field(factory=dict)
-    activations: dict[tuple[str, str], Any] = field(factory=dict)
-    assets: dict[str, Any] = field(factory=dict)
-    tickets: dict[str, Any] = field(factory=dict)
-    tokens: dict[str, Any] = field(factory=dict)
-    sessions: dict[str, Any] = field(factory=dict)
-    attempts: dict[str, list[Any]] = field(factory=dict)
-    claims: dict[str, Any] = field(factory=dict)  # key -> held until
-    audit: list[Any] = field(factory=list)
-    outbox: dict[str, Any] = field(factory=dict)
-    attachments: dict[str, Any] = field(factory=dict)
+    companies: dict[str, Company] = field(factory=dict)
+    accounts: dict[str, Account] = field(factory=dict)
+    contracts: dict[str, Contract] = field(factory=dict)
+    activations: dict[tuple[str, str], Activation] = field(factory=dict)
+    assets: dict[str, Asset] = field(factory=dict)
+    tickets: dict[str, Ticket] = field(factory=dict)
+    tokens: dict[str, Token] = field(factory=dict)
+    sessions: dict[str, Session] = field(factory=dict)
+    attempts: dict[str, list[datetime]] = field(factory=dict)
+    claims: dict[str, datetime] = field(factory=dict)  # key -> held until
+    audit: list[AuditEvent] = field(factory=list)
+    outbox: dict[str, OutboxMessage] = field(factory=dict)
+    attachments: dict[str, Attachment] = field(factory=dict)
     ticket_sequence: list[int] = field(factory=lambda: [0])
     # One writer at a time, like SQLite: a unit of work holds it from enter to exit.
     lock: threading.RLock = field(factory=threading.RLock)
@@ -36,9 +51,9 @@ class MemoryStore:
 class UndoLog:
     """Closures that put back what a unit of work changed, run in reverse on rollback."""
 
-    steps: list[Callable[[], None]] = field(factory=list)
+    steps: list[Callable[[], object]] = field(factory=list)  # what a step returns is unused
 
-    def put(self, table: dict[Any, Any], key: Any, value: Any) -> None:
+    def put(self, table: dict[K, V], key: K, value: V) -> None:
         """Set ``table[key]`` to a private copy of ``value``, remembering the old state."""
         if key in table:
             old = table[key]
@@ -47,9 +62,19 @@ class UndoLog:
             self.steps.append(lambda: table.pop(key, None))
         table[key] = copy.deepcopy(value)
 
-    def append(self, items: list[Any], value: Any) -> None:
+    def append(self, items: list[V], value: V) -> None:
         items.append(value)
         self.steps.append(items.pop)
+
+    def delete(self, table: dict[K, V], key: K) -> None:
+        old = table.pop(key)
+        self.steps.append(lambda: table.__setitem__(key, old))
+
+    def replace(self, items: list[V], values: list[V]) -> None:
+        """Make ``items`` hold ``values`` instead (the same list object)."""
+        old = list(items)
+        items[:] = values
+        self.steps.append(lambda: items.__setitem__(slice(None), old))
 
     def undo(self) -> None:
         while self.steps:
@@ -59,6 +84,6 @@ class UndoLog:
         self.steps.clear()
 
 
-def fresh(value: Any) -> Any:
+def fresh(value: V) -> V:
     """A private copy, so callers never mutate stored state behind the unit of work's back."""
     return copy.deepcopy(value)

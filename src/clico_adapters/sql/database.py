@@ -13,9 +13,13 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, text
 from sqlalchemy.engine import Connection
 
+from clico_core.ports import SecretBox
+
 from .engine import create_clico_engine
 from .errors import MAX_ATTEMPTS, retrying
 from .mail_queue import SqlMailQueue
+from .resealing import ResealReport, reseal
+from .sealing import KeylessBox
 from .uow import SqlUnitOfWork, SqlUnitOfWorkFactory, _uuid
 
 T = TypeVar("T")
@@ -44,16 +48,20 @@ class SqlDatabase:
     Migrating is explicit (``upgrade()``); nothing here changes the schema on its own.
     """
 
-    def __init__(self, engine: Engine, *, new_id: Callable[[], str] = _uuid) -> None:
+    def __init__(self, engine: Engine, *, new_id: Callable[[], str] = _uuid,
+                 box: SecretBox | None = None) -> None:
         self.engine = engine
-        self.uow_factory = SqlUnitOfWorkFactory(engine, new_id)
-        self.mail_queue = SqlMailQueue(engine)
+        # Without a box the database stores no secret at all (see sealing.KeylessBox).
+        self.box: SecretBox = box or KeylessBox()
+        self.uow_factory = SqlUnitOfWorkFactory(engine, new_id, self.box)
+        self.mail_queue = SqlMailQueue(engine, self.box)
 
     @classmethod
     def from_url(cls, url: str, *, new_id: Callable[[], str] = _uuid,
-                 **engine_options: Any) -> SqlDatabase:
-        """An engine with the right pragmas and listeners; connects lazily."""
-        return cls(create_clico_engine(url, **engine_options), new_id=new_id)
+                 box: SecretBox | None = None, **engine_options: Any) -> SqlDatabase:
+        """An engine with the right pragmas and listeners; connects lazily. ``box`` seals
+        the secrets the database keeps (``clico_adapters.secretbox.AesGcmSecretBox``)."""
+        return cls(create_clico_engine(url, **engine_options), new_id=new_id, box=box)
 
     @property
     def dialect(self) -> str:
@@ -98,6 +106,11 @@ class SqlDatabase:
                 return result
 
         return retrying(once, attempts)
+
+    def reseal_secrets(self, batch: int = 1000) -> ResealReport:
+        """Seal under the current key every stored secret that is not (a previous key's,
+        or a legacy plain one), ``batch`` rows per transaction; ``clico secrets rotate``."""
+        return reseal(self.engine, self.box, batch)
 
     def dispose(self) -> None:
         self.engine.dispose()

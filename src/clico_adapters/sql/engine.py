@@ -10,6 +10,8 @@ from sqlalchemy import Engine, create_engine, event, make_url
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DisconnectionError
 
+from ..files import private_directory, private_file
+
 BUSY_TIMEOUT_MS = 10_000
 PING_AFTER_IDLE_SECONDS = 5.0
 READONLY = "clico_readonly"  # execution option: begin a deferred (read) transaction
@@ -29,8 +31,11 @@ def create_clico_engine(url: str, **kwargs: Any) -> Engine:
             raise ValueError("SQLite URLs must use the standard sqlite3 driver: sqlite:///…")
         if parsed.database in (None, "", ":memory:") or parsed.database.startswith("file:"):
             raise ValueError("use a SQLite file: every connection must see the same database")
-        # sqlite3 creates the file but not its directory (a fresh data directory)
-        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        # sqlite3 creates neither the directory nor a file readable by its owner only
+        # (0644 under the usual umask); an empty file is a valid database, and SQLite gives
+        # its -wal and -shm files the database file's mode (docs/security.md).
+        private_directory(Path(parsed.database).parent)
+        private_file(parsed.database)
         engine = create_engine(parsed, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000},
                                **kwargs)
         _configure_sqlite(engine)

@@ -2,21 +2,25 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
 from sqlalchemy import Engine, func, or_, select, update
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, RowMapping
 
-from clico_core.mail import DeliveryState, OutboxMessage, OutboxStats, redacted
+from clico_core.mail import DeliveryState, OutboxMessage, OutboxStats
+from clico_core.ports import SecretBox, SecretUnreadable
 
 from .engine import READONLY
 from .errors import retrying
 from .mapping import outbox_from
+from .sealing import KeylessBox
 from .tables import outbox
 
 T = TypeVar("T")
+log = logging.getLogger("clico.mail")
 _PENDING, _SENT, _FAILED = (s.value for s in (DeliveryState.PENDING, DeliveryState.SENT,
                                               DeliveryState.FAILED))
 
@@ -24,8 +28,9 @@ _PENDING, _SENT, _FAILED = (s.value for s in (DeliveryState.PENDING, DeliverySta
 class SqlMailQueue:
     """A ``clico_core.ports.MailQueue``: claims never hand one message to two workers."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, box: SecretBox | None = None) -> None:
         self.engine = engine
+        self.box: SecretBox = box or KeylessBox()  # opens the sealed codes and links
 
     def _write(self, action: Callable[[Connection], T]) -> T:
         def attempt() -> T:
@@ -52,13 +57,22 @@ class SqlMailQueue:
                      .values(attempts=outbox.c.attempts + 1, next_attempt_at=now + lease)
                      .returning(*outbox.c))
 
-        def claim(connection: Connection) -> list[Any]:
+        def claim(connection: Connection) -> list[RowMapping]:
             return list(connection.execute(statement).mappings())
 
         rows = self._write(claim)
         # RETURNING promises no order
         rows.sort(key=lambda r: (r["created_at"], r["seq"]))
-        return [outbox_from(r) for r in rows]
+        claimed = []
+        for row in rows:
+            try:
+                claimed.append(outbox_from(row, self.box))
+            except SecretUnreadable as error:
+                # a missing key or altered row: park it (an operator may retry once the key
+                # is back) rather than hand it out again every round
+                log.error("mail %s parked: %s", row["id"], error)
+                self.mark_failed(row["id"], f"cannot open its sealed context: {error}", now)
+        return claimed
 
     def _mark(self, message_id: str, **values: Any) -> None:
         def mark(connection: Connection) -> int:
@@ -69,17 +83,9 @@ class SqlMailQueue:
             raise KeyError(message_id)
 
     def mark_sent(self, message_id: str, at: datetime) -> None:
-        """Mark delivered and drop the secrets (codes, token links) from the stored context."""
-        def mark(connection: Connection) -> int:
-            context = connection.execute(select(outbox.c.context).where(
-                outbox.c.id == message_id)).scalar_one_or_none()
-            if context is None:
-                return 0
-            return connection.execute(update(outbox).where(outbox.c.id == message_id).values(
-                state=_SENT, sent_at=at, last_error="", context=redacted(context))).rowcount
-
-        if self._write(mark) != 1:
-            raise KeyError(message_id)
+        """Mark delivered and drop the secrets (codes, token links): the stored context
+        never held them in clear, and now their sealed copy goes too."""
+        self._mark(message_id, state=_SENT, sent_at=at, last_error="", sealed_context=None)
 
     def mark_retry(self, message_id: str, error: str, next_attempt_at: datetime) -> None:
         self._mark(message_id, state=_PENDING, last_error=error, next_attempt_at=next_attempt_at)
@@ -111,7 +117,7 @@ class SqlMailQueue:
         def read(connection: Connection) -> OutboxMessage | None:
             row = connection.execute(select(outbox).where(outbox.c.id == message_id)
                                      ).mappings().first()
-            return outbox_from(row) if row else None
+            return outbox_from(row, self.box) if row else None
 
         return self._read(read)
 
@@ -120,6 +126,6 @@ class SqlMailQueue:
         def read(connection: Connection) -> list[OutboxMessage]:
             rows = connection.execute(select(outbox).order_by(outbox.c.created_at,
                                                               outbox.c.seq)).mappings()
-            return [outbox_from(r) for r in rows]
+            return [outbox_from(r, self.box) for r in rows]
 
         return self._read(read)

@@ -5,18 +5,24 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from sqlalchemy.engine import RowMapping
+
 from clico_core.accounts import Account, AccountState
 from clico_core.assets import Asset
 from clico_core.audit import AuditEvent, AuditKind
 from clico_core.companies import Company
 from clico_core.contracts import Activation, Contract
 from clico_core.mail import DeliveryState, MailTemplate, OutboxMessage, OutgoingMail
+from clico_core.ports import SecretBox
 from clico_core.sessions import SecondFactor, Session, SessionLevel
 from clico_core.tickets import Priority, RelationType, Ticket, TicketKind, TicketStatus
 from clico_core.tokens import Token, TokenPurpose
 from clico_core.values import Language, Role, email_key, login_key
 
-Row = Mapping[str, Any]  # a RowMapping, or a dict cut out of a joined row
+from .sealing import OUTBOX_CONTEXT, TOTP_SECRET, join_context, seal, split_context, unseal
+
+# a result's RowMapping (keyed by names and columns), or a dict cut out of a joined row
+Row = RowMapping | Mapping[str, Any]
 
 
 def company_values(company: Company) -> dict[str, Any]:
@@ -27,7 +33,7 @@ def company_from(row: Row) -> Company:
     return Company(row["id"], row["name"], row["key"])
 
 
-def account_values(account: Account) -> dict[str, Any]:
+def account_values(account: Account, box: SecretBox) -> dict[str, Any]:
     return {
         "id": account.id, "login": account.login, "login_key": login_key(account.login),
         "email": account.email, "email_key": email_key(account.email),
@@ -39,11 +45,12 @@ def account_values(account: Account) -> dict[str, Any]:
         "password_changed_at": account.password_changed_at,
         "last_sign_in_at": account.last_sign_in_at, "failed_sign_ins": account.failed_sign_ins,
         "security_stamp": account.security_stamp, "organisation": account.organisation,
-        "totp_secret": account.totp_secret, "totp_last_step": account.totp_last_step,
+        "totp_secret": seal(box, account.totp_secret, TOTP_SECRET, account.id),
+        "totp_last_step": account.totp_last_step,
     }
 
 
-def account_from(row: Row) -> Account:
+def account_from(row: Row, box: SecretBox) -> Account:
     return Account(
         id=row["id"], login=row["login"], email=row["email"], first_name=row["first_name"],
         last_name=row["last_name"], phone=row["phone"], company_id=row["company_id"],
@@ -52,7 +59,8 @@ def account_from(row: Row) -> Account:
         state=AccountState(row["state"]), two_factor=bool(row["two_factor"]),
         password_changed_at=row["password_changed_at"], last_sign_in_at=row["last_sign_in_at"],
         failed_sign_ins=row["failed_sign_ins"], security_stamp=row["security_stamp"],
-        organisation=row["organisation"], totp_secret=row["totp_secret"],
+        organisation=row["organisation"],
+        totp_secret=unseal(box, row["totp_secret"], TOTP_SECRET, row["id"]),
         totp_last_step=row["totp_last_step"],
     )
 
@@ -158,20 +166,23 @@ def audit_from(row: Row) -> AuditEvent:
                       row["detail"])
 
 
-def outbox_values(message: OutboxMessage) -> dict[str, Any]:
+def outbox_values(message: OutboxMessage, box: SecretBox) -> dict[str, Any]:
     mail = message.mail
+    context, secret = split_context(mail.context)
     return {
         "id": message.id, "created_at": message.created_at, "template": mail.template.value,
-        "recipient": mail.to, "language": mail.language.value, "context": dict(mail.context),
+        "recipient": mail.to, "language": mail.language.value, "context": context,
+        "sealed_context": seal(box, secret, OUTBOX_CONTEXT, message.id),
         "state": message.state.value, "attempts": message.attempts,
         "next_attempt_at": message.next_attempt_at, "last_error": message.last_error,
         "sent_at": message.sent_at,
     }
 
 
-def outbox_from(row: Row) -> OutboxMessage:
+def outbox_from(row: Row, box: SecretBox) -> OutboxMessage:
+    secret = unseal(box, row["sealed_context"], OUTBOX_CONTEXT, row["id"])
     mail = OutgoingMail(MailTemplate(row["template"]), row["recipient"],
-                        Language(row["language"]), dict(row["context"]))
+                        Language(row["language"]), join_context(row["context"], secret))
     return OutboxMessage(row["id"], mail, row["created_at"], DeliveryState(row["state"]),
                          row["attempts"], row["next_attempt_at"], row["last_error"],
                          row["sent_at"])

@@ -7,6 +7,8 @@ so both engines agree with the in-memory adapter character for character.
 
 from __future__ import annotations
 
+from typing import TypedDict, Unpack
+
 from sqlalchemy import (
     JSON,
     BigInteger,
@@ -39,9 +41,17 @@ ID = 64
 Serial = BigInteger().with_variant(Integer(), "sqlite")  # SQLite autoincrements INTEGER only
 
 
-def _id(name: str = "id", *refs: str, **kwargs: object) -> Column[str]:
+class _ColumnOptions(TypedDict, total=False):
+    """The options of ``Column`` that the id columns use."""
+
+    primary_key: bool
+    nullable: bool
+    index: bool
+
+
+def _id(name: str = "id", *refs: str, **kwargs: Unpack[_ColumnOptions]) -> Column[str]:
     # ids break ties in every ORDER BY: code-point order, as the in-memory adapter sorts
-    return Column(name, SortableText(ID), *(ForeignKey(r) for r in refs), **kwargs)  # type: ignore[arg-type]
+    return Column(name, SortableText(ID), *(ForeignKey(r) for r in refs), **kwargs)
 
 
 companies = Table(
@@ -74,7 +84,8 @@ accounts = Table(
     Column("failed_sign_ins", Integer, nullable=False),
     Column("security_stamp", Integer, nullable=False),
     Column("organisation", Text, nullable=False),
-    Column("totp_secret", String(64)),
+    # sealed (docs/security.md): clico_adapters.sql.sealing, never the plain base32 secret
+    Column("totp_secret", Text),
     Column("totp_last_step", BigInteger),
     UniqueConstraint("login_key"),
     UniqueConstraint("email_key"),
@@ -177,6 +188,7 @@ tokens = Table(
     Column("created_at", UtcDateTime, nullable=False),
     Column("expires_at", UtcDateTime, nullable=False),
     Column("used_at", UtcDateTime),
+    Index(None, "expires_at"),  # pruning
 )
 
 sessions = Table(
@@ -202,6 +214,7 @@ attempts = Table(
     Column("key", String(400), nullable=False),
     Column("at", UtcDateTime, nullable=False),
     Index(None, "key", "at"),
+    Index(None, "at"),  # pruning
 )
 
 # A key held until a moment: an action allowed once per window (migration 0005). The primary
@@ -221,6 +234,7 @@ audit_log = Table(
     Column("client", String(128), nullable=False),
     Column("detail", Text, nullable=False),
     Index(None, "account_id", "seq"),
+    Index(None, "at"),  # pruning
 )
 
 outbox = Table(
@@ -231,7 +245,10 @@ outbox = Table(
     Column("template", String(64), nullable=False),
     Column("recipient", String(320), nullable=False),
     Column("language", String(8), nullable=False),
+    # the context without its secret-bearing values (mail.SECRET_CONTEXT_KEYS hold REDACTED)
     Column("context", JSON, nullable=False),
+    # those values, sealed, until the mail is sent (docs/security.md); NULL afterwards
+    Column("sealed_context", Text),
     Column("state", String(16), nullable=False),
     Column("attempts", Integer, nullable=False),
     Column("next_attempt_at", UtcDateTime),
@@ -239,6 +256,7 @@ outbox = Table(
     Column("sent_at", UtcDateTime),
     UniqueConstraint("id"),
     Index(None, "state", "next_attempt_at"),
+    Index(None, "sent_at"),  # pruning
 )
 
 # Uploaded files (migration 0008): the bytes live in the blob store under ``digest``;

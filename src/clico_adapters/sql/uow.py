@@ -11,6 +11,8 @@ from sqlalchemy import Engine, Executable
 from sqlalchemy.engine import Connection, CursorResult
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
+from clico_core.ports import SecretBox
+
 from .engine import AUTOCOMMIT_READS, READONLY
 from .errors import RetryableConflict, is_retryable, violated_constraint
 from .repositories import (
@@ -26,6 +28,7 @@ from .repositories import (
     SqlTickets,
     SqlTokens,
 )
+from .sealing import KeylessBox
 
 ConflictHandler = Callable[[str | None], Exception | None]
 AnyResult = CursorResult[*tuple[Any, ...]]
@@ -43,9 +46,10 @@ class SqlUnitOfWork:
     """
 
     def __init__(self, engine: Engine, *, readonly: bool = False,
-                 new_id: Callable[[], str] = _uuid) -> None:
+                 new_id: Callable[[], str] = _uuid, box: SecretBox | None = None) -> None:
         self.engine = engine
         self.readonly = readonly
+        self.box: SecretBox = box or KeylessBox()  # seals the secrets it stores
         self._connection: Connection | None = None
         self.companies = SqlCompanies(self)
         self.accounts = SqlAccounts(self)
@@ -154,9 +158,11 @@ def _raise_conflict_if_retryable(error: DBAPIError) -> None:
 class SqlUnitOfWorkFactory:
     """Makes units of work over one engine (a ``clico_core.ports.UnitOfWorkFactory``)."""
 
-    def __init__(self, engine: Engine, new_id: Callable[[], str] = _uuid) -> None:
+    def __init__(self, engine: Engine, new_id: Callable[[], str] = _uuid,
+                 box: SecretBox | None = None) -> None:
         self.engine = engine
         self.new_id = new_id
+        self.box: SecretBox = box or KeylessBox()
 
     def __call__(self, *, readonly: bool = False) -> SqlUnitOfWork:
-        return SqlUnitOfWork(self.engine, readonly=readonly, new_id=self.new_id)
+        return SqlUnitOfWork(self.engine, readonly=readonly, new_id=self.new_id, box=self.box)

@@ -46,9 +46,9 @@ from .contracts_admin import (
 from .demo import DemoAccess, seed_demo
 from .facade import Services
 from .migration import ImportReport, MigratedAccount, import_migrated_accounts
-from .pages import now, questionnaire, sanitize
 from .passwords import change_password, check_reset_token, request_password_reset, reset_password
 from .registration import RegisterAccount, confirm_email, register_account
+from .retention import prune
 from .signin import SignIn, SignInStep, authenticate, resend_code, sign_in, sign_out, verify_code
 from .staff import CreateStaff, create_staff_account
 from .ticket_list import (
@@ -63,6 +63,7 @@ from .tickets import (
     open_administrative_ticket,
     open_technical_ticket,
     open_ticket,
+    safe_description,
     ticket_detail,
 )
 from .totp import TotpSetup, begin_totp, disable_totp, enable_totp, reset_two_factor
@@ -124,17 +125,16 @@ __all__ = [
     "list_covered_assets",
     "list_tickets",
     "list_tickets_for_session",
-    "now",
     "open_administrative_ticket",
     "open_technical_ticket",
     "open_ticket",
-    "questionnaire",
+    "prune",
     "register_account",
     "request_password_reset",
     "resend_code",
     "reset_password",
     "reset_two_factor",
-    "sanitize",
+    "safe_description",
     "seed_demo",
     "sign_in",
     "sign_out",

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from attrs import frozen
 
 from ..accounts import Account
 from ..assets import Asset
 from ..companies import Company
-from ..policies import TechnicalTicketRequiresCoveredAsset, check_rule
-from ..ports import AssetPage
+from ..policies import TechnicalTicketRequiresCoveredAsset
+from ..ports import AssetPage, UnitOfWork
 from ..questionnaires import Questionnaire
 from ..tickets import PAGE_SIZES
 from ..values import lookup_text
@@ -39,18 +41,22 @@ class CoveredAsset:
     questionnaire: Questionnaire
 
 
+def coverage_of(uow: UnitOfWork, viewer: Viewer, asset_id: str, today: date
+                ) -> TechnicalTicketRequiresCoveredAsset:
+    """The rule with its facts (the asset, the contracts active on the account ``today``),
+    read in the caller's unit of work; ``covered()`` then decides."""
+    wanted = lookup_text(asset_id, 64)
+    asset = uow.assets.get(wanted) if wanted else None
+    active = uow.contracts.active_for_account(viewer.account.id, today)
+    return TechnicalTicketRequiresCoveredAsset(asset, active, today)
+
+
 def covered_asset(viewer: Viewer, asset_id: str, ports: Ports) -> CoveredAsset:
     """One asset under a contract active for the account today, or ``AssetNotCovered``."""
     today = ports.today()
-    wanted = lookup_text(asset_id, 64)
     with ports.uow(readonly=True) as uow:
-        asset = uow.assets.get(wanted) if wanted else None
-        active = uow.contracts.active_for_account(viewer.account.id, today)
-    rule = TechnicalTicketRequiresCoveredAsset(asset, active, today)
-    check_rule(rule)
-    contract = rule.covering()
-    assert asset is not None
-    assert contract is not None
+        rule = coverage_of(uow, viewer, asset_id, today)
+    asset, contract = rule.covered()
     return CoveredAsset(asset, contract.number, ports.questionnaires.for_asset(asset))
 
 

@@ -62,7 +62,7 @@ class Slowdown:
 
 @frozen
 class Limits:
-    """Rate limits (SECURITY.md): how many failures in which window before refusing."""
+    """Rate limits (docs/security.md): how many failures in which window before refusing."""
 
     # wrong current passwords of a signed-in account (changing the password, the app)
     sign_in_per_account: RateLimit = RateLimit(10, timedelta(minutes=5))

@@ -29,7 +29,7 @@ from ..values import clean_line, lookup_text
 from .context import Ports, Viewer
 from .ratelimit import enforce, record_failure
 
-KEY_BITS = 100  # SECURITY.md asks for at least 80
+KEY_BITS = 100  # docs/security.md asks for at least 80
 
 
 @frozen

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import ParamSpec, TypeVar
 
 from attrs import frozen
@@ -13,7 +13,7 @@ from ..attachments import Attachment, UploadBudget
 from ..contracts import Contract
 from ..errors import TransientConflict
 from ..ports import AssetPage
-from ..questionnaires import Questionnaire
+from ..retention import PruneReport, Retention
 from ..tickets import Ticket, TicketDetail, TicketPage, TicketQuery
 from . import (
     accounts_admin,
@@ -23,9 +23,9 @@ from . import (
     contracts_admin,
     demo,
     migration,
-    pages,
     passwords,
     registration,
+    retention,
     signin,
     staff,
     ticket_list,
@@ -154,6 +154,11 @@ class Services:
     def ticket_detail(self, viewer: Viewer, number: str) -> TicketDetail:
         return _again(tickets.ticket_detail, viewer, number, self.ports)
 
+    # tickets: what the ticket pages show, decided in the core ---------------------------
+    def safe_description(self, html: str) -> str:
+        """The editor's HTML as a form being corrected may show it back (sanitised)."""
+        return tickets.safe_description(html, self.ports)
+
     # attachments ----------------------------------------------------------------------
     def upload_budget(self) -> UploadBudget:
         return attachments.upload_budget(self.ports)
@@ -202,12 +207,5 @@ class Services:
     def seed_demo(self) -> demo.DemoAccess:
         return _again(demo.seed_demo, self.ports)
 
-    # what pages show beside a use case's answer ---------------------------------------
-    def now(self) -> datetime:
-        return pages.now(self.ports)
-
-    def sanitize(self, html: str) -> str:
-        return pages.sanitize(html, self.ports)
-
-    def questionnaire(self, questionnaire_id: str) -> Questionnaire:
-        return pages.questionnaire(questionnaire_id, self.ports)
+    def prune(self, periods: Retention, *, max_batches: int | None = None) -> PruneReport:
+        return _again(retention.prune, periods, self.ports, max_batches=max_batches)

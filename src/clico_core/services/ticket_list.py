@@ -3,64 +3,19 @@ choices of its filters."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import datetime
 
 from attrs import frozen
 
 from ..assets import Asset
 from ..companies import Company
-from ..errors import ValidationFailed
 from ..ports import UnitOfWork
-from ..tickets import COUNT_CAP, PAGE_SIZES, SortColumn, TicketPage, TicketQuery
-from ..values import lookup_text
+from ..ticket_query import check_query
+from ..tickets import COUNT_CAP, TicketPage, TicketQuery
 from .context import Ports, Viewer
 from .signin import touch_if_due, viewer_in
 
 EMPTY_PAGE = TicketPage((), 0, False, None, None)
-
-
-def _cursor_ok(query: TicketQuery) -> bool:
-    """A cursor the adapters can bind: short, and a real UTC instant on time columns."""
-    cursor = query.cursor
-    if cursor is None:
-        return True
-    if lookup_text(cursor.id, 64) is None or len(cursor.value) > 400 or (
-            cursor.value and lookup_text(cursor.value, 400) is None):
-        return False
-    if query.sort in (SortColumn.MODIFIED, SortColumn.CREATED):
-        try:
-            moment = datetime.fromisoformat(cursor.value)
-            if moment.tzinfo is None:
-                return False
-            moment.astimezone(UTC)
-        except (ValueError, OverflowError):
-            return False
-    return True
-
-
-def check_query(query: TicketQuery) -> None:
-    """``ValidationFailed`` naming every bad field of a list query (nothing is read)."""
-    problems: dict[str, str] = {}
-    if query.page_size not in PAGE_SIZES:
-        problems["page_size"] = "invalid_choice"
-    if len(query.text) > 200:
-        problems["text"] = "too_long"
-    elif query.text.strip() and lookup_text(query.text, 200) is None:
-        problems["text"] = "invalid"
-    for name in ("company_id", "asset_id"):
-        value = getattr(query, name)
-        if value is not None and lookup_text(value, 64) is None:
-            problems[name] = "invalid"
-    if query.modified_from and query.modified_to and query.modified_from > query.modified_to:
-        problems["modified_to"] = "before_from"
-    for name in ("modified_from", "modified_to"):  # a whole day must fit in a datetime
-        day = getattr(query, name)
-        if day is not None and not date.min < day < date.max:
-            problems[name] = "invalid"
-    if query.cursor is not None and not _cursor_ok(query):
-        problems["cursor"] = "invalid"
-    if problems:
-        raise ValidationFailed(problems)
 
 
 def _page(uow: UnitOfWork, viewer: Viewer, query: TicketQuery) -> TicketPage:
@@ -81,8 +36,11 @@ def list_tickets(viewer: Viewer, query: TicketQuery, ports: Ports) -> TicketPage
 
 @frozen
 class SignedInPage:
+    """The list page of a signed-in viewer, and the moment it was made (ages count from it)."""
+
     viewer: Viewer
     page: TicketPage
+    now: datetime
 
 
 def list_tickets_for_session(session_token: str, query: TicketQuery, ports: Ports
@@ -103,7 +61,7 @@ def list_tickets_for_session(session_token: str, query: TicketQuery, ports: Port
         viewer, last_seen_at = signed_in
         page = _page(uow, viewer, query)
     touch_if_due(viewer, last_seen_at, ports)
-    return SignedInPage(viewer, page)
+    return SignedInPage(viewer, page, ports.clock.now())
 
 
 @frozen

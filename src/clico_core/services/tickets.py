@@ -1,4 +1,5 @@
-"""Opening tickets (administrative and technical), the ticket list and the ticket page."""
+"""Opening tickets (administrative and technical) and one ticket's page (the list is in
+``ticket_list``)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from attrs import field, frozen
 
 from ..errors import ConcurrencyConflict, NotFound, ValidationFailed
 from ..mail import MailTemplate, OutgoingMail
-from ..policies import AnswersCompleteAndTyped, TechnicalTicketRequiresCoveredAsset, check_rule
+from ..policies import AnswersCompleteAndTyped
 from ..ports import UnitOfWork
 from ..tickets import (
     MAX_DESCRIPTION,
@@ -21,6 +22,7 @@ from ..tickets import (
     format_ticket_number,
 )
 from ..values import CompanyId, clean_line, lookup_text
+from .assets import coverage_of
 from .context import Ports, Viewer
 
 MAX_IDEMPOTENCY_KEY = 64
@@ -38,7 +40,18 @@ class OpenTicket:
     idempotency_key: str | None = None
 
 
-def _clean_common(cmd: OpenTicket, ports: Ports) -> tuple[str, str, Priority, RelationType]:
+@frozen
+class _Common:
+    """The fields every ticket has, cleaned; ``problems`` names each bad one."""
+
+    subject: str
+    description: str
+    priority: Priority
+    relation: RelationType
+    problems: Mapping[str, str]
+
+
+def _clean_common(cmd: OpenTicket, ports: Ports) -> _Common:
     problems: dict[str, str] = {}
     subject = clean_line(cmd.subject, MAX_SUBJECT)
     if subject is None:
@@ -65,9 +78,7 @@ def _clean_common(cmd: OpenTicket, ports: Ports) -> tuple[str, str, Priority, Re
     key = cmd.idempotency_key
     if key is not None and (len(key) > MAX_IDEMPOTENCY_KEY or not key.isprintable()):
         problems["idempotency_key"] = "invalid"
-    if problems or subject is None:
-        raise ValidationFailed(problems)
-    return subject, description, priority, relation
+    return _Common(subject or "", description, priority, relation, problems)
 
 
 def _has_text(html: str) -> bool:
@@ -104,29 +115,29 @@ def _existing(uow: UnitOfWork, viewer: Viewer, key: str | None) -> Ticket | None
 def open_ticket(viewer: Viewer, cmd: OpenTicket, ports: Ports) -> Ticket:
     """Open a ticket: technical when an asset is attached, administrative otherwise.
 
+    Everything is decided here, once, inside the write: an asset not covered by a contract
+    active for the account today is ``AssetNotCovered`` (before any field is judged, as the
+    form then drops the asset); then bad fields are ``ValidationFailed`` naming each one, and
+    the answers to the asset's questionnaire ``IncompleteAnswers`` naming each question.
     Submitting the same form twice (same idempotency key) returns the first ticket.
     """
-    subject, description, priority, relation = _clean_common(cmd, ports)
+    common = _clean_common(cmd, ports)  # sanitising is pure: done before the transaction
     now = ports.clock.now()
     today = ports.today()
     account = viewer.account
     try:
         with ports.uow() as uow:
+            coverage = coverage_of(uow, viewer, cmd.asset_id, today) if cmd.asset_id else None
+            covered = coverage.covered() if coverage is not None else None
+            if common.problems:
+                raise ValidationFailed(common.problems)
             existing = _existing(uow, viewer, cmd.idempotency_key)
             if existing is not None:
                 return existing
-            if cmd.asset_id:
-                asset_id = lookup_text(cmd.asset_id, 64)
-                asset = uow.assets.get(asset_id) if asset_id else None
-                active = uow.contracts.active_for_account(account.id, today)
-                rule = TechnicalTicketRequiresCoveredAsset(asset, active, today)
-                check_rule(rule)
-                contract = rule.covering()
-                assert asset is not None
-                assert contract is not None
+            if covered is not None:
+                asset, contract = covered
                 questionnaire = ports.questionnaires.for_asset(asset)
-                check_rule(AnswersCompleteAndTyped(questionnaire, cmd.answers))
-                answers = questionnaire.validate(cmd.answers)
+                answers = AnswersCompleteAndTyped(questionnaire, cmd.answers).clean_answers()
                 kind, company_id = TicketKind.TECHNICAL, contract.company_id
                 asset_ids = [asset.id]
                 contract_id: str | None = contract.id
@@ -136,12 +147,14 @@ def open_ticket(viewer: Viewer, cmd: OpenTicket, ports: Ports) -> Ticket:
                 kind, answers, asset_ids = TicketKind.ADMINISTRATIVE, {}, []
                 contract_id, questionnaire_id = None, None
             number = format_ticket_number(uow.tickets.next_number())
+            subject = common.subject
             ticket = Ticket(
                 id=ports.secrets.new_id(), number=number, kind=kind, subject=subject,
-                description=description, priority=priority, relation_type=relation,
-                company_id=company_id, reporter_id=account.id, created_at=now, modified_at=now,
-                asset_ids=asset_ids, contract_id=contract_id, questionnaire_id=questionnaire_id,
-                answers=answers, idempotency_key=cmd.idempotency_key or None,
+                description=common.description, priority=common.priority,
+                relation_type=common.relation, company_id=company_id, reporter_id=account.id,
+                created_at=now, modified_at=now, asset_ids=asset_ids, contract_id=contract_id,
+                questionnaire_id=questionnaire_id, answers=answers,
+                idempotency_key=cmd.idempotency_key or None,
             )
             uow.tickets.add(ticket)
             uow.outbox.add(OutgoingMail(MailTemplate.TICKET_CREATED, account.email,
@@ -158,6 +171,12 @@ def open_ticket(viewer: Viewer, cmd: OpenTicket, ports: Ports) -> Ticket:
         if existing is None:
             raise
         return existing
+
+
+def safe_description(html: str, ports: Ports) -> str:
+    """Rich text from the editor made safe to show again (say, in a form being corrected),
+    sanitised as a stored description is."""
+    return ports.sanitize(html)
 
 
 def ticket_detail(viewer: Viewer, number: str, ports: Ports) -> TicketDetail:
@@ -179,6 +198,10 @@ def ticket_detail(viewer: Viewer, number: str, ports: Ports) -> TicketDetail:
         assets=tuple((a.id, a.name, a.vendor, a.serial) for a in assets),
         contract_number=contract.number if contract else None,
         answers=dict(ticket.answers),
+        # stored sanitised; sanitised again (idempotent) before anyone trusts it as markup
+        description=ports.sanitize(ticket.description),
+        questionnaire=(ports.questionnaires.get(ticket.questionnaire_id)
+                       if ticket.questionnaire_id else None),
     )
 
 

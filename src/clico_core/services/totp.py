@@ -1,6 +1,6 @@
 """An authenticator app (TOTP) as the second sign-in step, instead of the e-mailed code.
 
-SECURITY.md: e-mailed codes alone are weaker than NIST AAL2 (the reset link goes to the
+docs/security.md: e-mailed codes alone are weaker than NIST AAL2 (the reset link goes to the
 same mailbox); TOTP with ±1 step and no replay of an accepted step is the stronger option.
 """
 

@@ -32,6 +32,8 @@ def account(company_id: str, login: str | None = None, **changes: object) -> Acc
         "state": AccountState.ACTIVE,
     }
     values.update(changes)
+    # any field may be overridden, so the values are only known to be objects; Account
+    # itself rejects an unknown name
     return Account(**values)  # type: ignore[arg-type]
 
 

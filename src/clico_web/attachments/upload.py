@@ -137,6 +137,17 @@ class _Part:
     data: bytearray = field(factory=bytearray)
 
 
+@frozen
+class _Opened:
+    """A file part's headers were read: its chunks follow, then ``None`` closes it."""
+
+    field_name: str
+    file_name: str
+
+
+_Event = _Opened | bytes | None  # a file opens, a chunk of it, the file ends
+
+
 class _Parser(Generic[T]):
     """python-multipart's callbacks: fields are kept, file events queued for the loop."""
 
@@ -146,7 +157,7 @@ class _Parser(Generic[T]):
         self.field_name = b""
         self.field_value = b""
         self.fields: list[tuple[str, str]] = []
-        self.events: list[tuple[str, object]] = []
+        self.events: list[_Event] = []
         self.ended = False  # the closing boundary was read
 
     def on_end(self) -> None:
@@ -181,13 +192,13 @@ class _Parser(Generic[T]):
         if b"filename" in options:
             self.part.file_name = _text(options[b"filename"])
             if self.part.file_name:  # an empty name: no file was chosen
-                self.events.append(("open", (self.part.name, self.part.file_name)))
+                self.events.append(_Opened(self.part.name, self.part.file_name))
         elif len(self.fields) >= self.limits.max_fields:
             raise BadForm()
 
     def on_part_data(self, data: bytes, start: int, end: int) -> None:
         if self.part.file_name:
-            self.events.append(("data", data[start:end]))
+            self.events.append(data[start:end])
         elif self.part.file_name is None:
             if len(self.part.data) + end - start > self.limits.max_field_bytes:
                 raise BadForm()
@@ -195,7 +206,7 @@ class _Parser(Generic[T]):
 
     def on_part_end(self) -> None:
         if self.part.file_name:
-            self.events.append(("close", None))
+            self.events.append(None)
         elif self.part.file_name is None:
             self.fields.append((self.part.name, _text(bytes(self.part.data))))
 
@@ -282,14 +293,13 @@ class _Files(Generic[T]):
     async def handle(self, handler: _Parser[T]) -> None:
         """Carry out the file events of the parser's last write, in order."""
         events, handler.events = handler.events, []
-        for kind, value in events:
-            if kind == "open" and self.tasks is not None:
-                field_name, file_name = value  # type: ignore[misc]
-                self.writer = _FileWriter.open(self.store, field_name, file_name)
+        for event in events:
+            if isinstance(event, _Opened) and self.tasks is not None:
+                self.writer = _FileWriter.open(self.store, event.field_name, event.file_name)
                 self.tasks.start_soon(self.writer.run)
-            elif kind == "data" and self.writer is not None:
-                await self.writer.write(value)  # type: ignore[arg-type]
-            elif kind == "close" and self.writer is not None:
+            elif isinstance(event, bytes) and self.writer is not None:
+                await self.writer.write(event)
+            elif event is None and self.writer is not None:
                 self.stored.append(await self.writer.finish())
                 self.writer = None
 

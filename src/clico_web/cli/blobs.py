@@ -24,7 +24,7 @@ def blobs() -> None:
 @fail_cleanly
 def sweep(runtime: Runtime, older_than_hours: int) -> None:
     """Delete uploads of forms that failed, the files no attachment uses and unfinished
-    uploads, once older than the given age (run it daily, e.g. from cron)."""
+    uploads, once older than the given age (the mail worker does this hourly at 24 hours)."""
     report = runtime.services().sweep_orphan_blobs(timedelta(hours=older_than_hours))
     console.print(f"{report.attachments} unlinked upload(s), {report.blobs} unused file(s) "
                   f"and {report.incomplete} unfinished upload(s) removed")

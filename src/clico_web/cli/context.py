@@ -13,8 +13,7 @@ import click
 from rich.console import Console
 
 from clico_adapters import compose
-from clico_adapters.compose import Backend, Schema
-from clico_adapters.sql import SqlDatabase
+from clico_adapters.compose import Backend, Schema, SqlDatabase
 from clico_core.errors import ClicoError, ValidationFailed
 from clico_core.ports import MailQueue, SecretGenerator
 from clico_core.services import Services

@@ -14,7 +14,7 @@ from clico_core.services import AssetSpec, IssueContract
 from .context import Runtime, console, fail_cleanly, pass_runtime
 
 
-class DateParam(click.ParamType):
+class DateParam(click.ParamType[date]):
     name = "YYYY-MM-DD"
 
     def convert(self, value: object, param: click.Parameter | None,
@@ -27,7 +27,7 @@ class DateParam(click.ParamType):
             self.fail(f"{value!r} is not a date in YYYY-MM-DD form", param, ctx)
 
 
-class AssetParam(click.ParamType):
+class AssetParam(click.ParamType[AssetSpec]):
     name = "NAME;VENDOR;SERIAL"
 
     def convert(self, value: object, param: click.Parameter | None,

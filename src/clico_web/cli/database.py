@@ -60,7 +60,14 @@ def config(runtime: Runtime) -> None:
         "CLICO_MAIL_WORKER": "1" if s.start_mail_worker else "0",
         "CLICO_HASHING_NICE": str(s.hashing_nice),
         "CLICO_ARGON2_CONCURRENCY": str(s.argon2_concurrency),
-        "CLICO_SECRET_KEY": "****" if s.secret_key else "(not set: a random per-process key)",
+        "CLICO_SECRET_KEY": "****" if s.secret_key
+                            else f"(not set: kept in {s.data_dir / 'secret_key'})",
+        "CLICO_SECRET_KEY_PREVIOUS": f"{len(s.previous_secret_keys)} key(s)",
+        "CLICO_RETENTION_AUDIT_DAYS": str(s.retention_audit_days),
+        "CLICO_RETENTION_ATTEMPTS_DAYS": str(s.retention_attempts_days),
+        "CLICO_RETENTION_SESSIONS_DAYS": str(s.retention_sessions_days),
+        "CLICO_RETENTION_TOKENS_DAYS": str(s.retention_tokens_days),
+        "CLICO_RETENTION_SENT_MAIL_DAYS": str(s.retention_sent_mail_days),
     }
     for key, value in rows.items():
         table.add_row(key, value)

@@ -11,6 +11,7 @@ from .contracts import contracts
 from .database import config, db
 from .demo import demo
 from .outbox import outbox
+from .secrets import secrets
 from .serve import serve, worker
 
 
@@ -24,5 +25,6 @@ def main(ctx: click.Context) -> None:
     ctx.call_on_close(runtime.close)
 
 
-for command in (serve, worker, db, config, demo, contracts, accounts, staff, outbox, blobs):
+for command in (serve, worker, db, config, demo, contracts, accounts, staff, outbox, secrets,
+                blobs):
     main.add_command(command)

@@ -10,6 +10,7 @@ import threading
 import click
 from attrs import evolve
 
+from ..log_redaction import show_mail_log
 from .context import Runtime, console, fail_cleanly, pass_runtime
 
 
@@ -73,6 +74,7 @@ def serve(runtime: Runtime, host: str, port: int, workers: int, migrate: bool,
 def worker(runtime: Runtime, once: bool) -> None:
     """Run the mail delivery loop on its own (for several server processes)."""
     runtime.services()  # refuses an outdated schema
+    show_mail_log(runtime.settings)
     mail_worker = runtime.backend.mail_worker()
     if once:
         sent = mail_worker.run_once()

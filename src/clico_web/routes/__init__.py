@@ -1,4 +1,4 @@
-"""The routes of the portal as one plain list (issue 6 adds the ticket routes here)."""
+"""The routes of the portal as one plain list, with the static files mounted at the end."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from pathlib import Path
 from starlette.routing import BaseRoute, Mount
 from starlette.staticfiles import StaticFiles
 
+from ..security.headers import STATIC_PREFIX
 from . import (
     account,
     assets,
@@ -40,5 +41,5 @@ def routes() -> list[BaseRoute]:
         *account.routes,
         *two_factor.routes,
         *language.routes,
-        Mount("/static", app=StaticFiles(directory=STATIC), name="static"),
+        Mount(STATIC_PREFIX.rstrip("/"), app=StaticFiles(directory=STATIC), name="static"),
     ]

@@ -5,7 +5,6 @@ from __future__ import annotations
 from attrs import frozen
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
-from starlette.routing import Route
 
 from clico_core.errors import ClicoError, InvalidCredentials
 
@@ -13,6 +12,7 @@ from ..forms import read_form
 from ..portal import portal_of
 from ..rendering import failure, render, renderer_of
 from ..sessions import signed_in, viewer_of
+from .form_route import form_route
 
 
 @frozen
@@ -23,10 +23,13 @@ class ChangePasswordForm:
 
 
 @signed_in
+async def password_page(request: Request) -> Response:
+    changed = bool(request.query_params.get("changed"))
+    return render(request, "portal/password.html", {"section": "account", "changed": changed})
+
+
+@signed_in
 async def change_password(request: Request) -> Response:
-    if request.method == "GET":
-        changed = bool(request.query_params.get("changed"))
-        return render(request, "portal/password.html", {"section": "account", "changed": changed})
     form = await read_form(request, ChangePasswordForm)
     portal = portal_of(request)
     try:
@@ -45,5 +48,5 @@ async def change_password(request: Request) -> Response:
     return RedirectResponse("/account/password?changed=1", status_code=303)
 
 
-routes = [Route("/account/password", change_password, methods=["GET", "POST"],
-                name="change_password")]
+routes = [form_route("/account/password", show=password_page, submit=change_password,
+                     name="change_password")]

@@ -14,6 +14,7 @@ from ..forms import read_form
 from ..portal import client_address, portal_of
 from ..rendering import failure, render
 from ..sessions import signed_in, viewer_of
+from .form_route import form_route
 
 MAX_ID_CHARS = 64
 
@@ -47,9 +48,12 @@ async def contract_detail(request: Request) -> Response:
 
 
 @signed_in
+async def register_page(request: Request) -> Response:
+    return render(request, "portal/register_contract.html", {"section": "contracts"})
+
+
+@signed_in
 async def register_contract(request: Request) -> Response:
-    if request.method == "GET":
-        return render(request, "portal/register_contract.html", {"section": "contracts"})
     form = await read_form(request, RegisterContractForm)
     portal = portal_of(request)
     try:
@@ -66,7 +70,7 @@ async def register_contract(request: Request) -> Response:
 
 routes = [
     Route("/contracts", contract_list, name="contracts"),
-    Route("/contracts/register", register_contract, methods=["GET", "POST"],
-          name="register_contract"),
+    form_route("/contracts/register", show=register_page, submit=register_contract,
+               name="register_contract"),
     Route("/contracts/{contract_id}", contract_detail, name="contract"),
 ]

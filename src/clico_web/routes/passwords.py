@@ -8,13 +8,13 @@ from attrs import frozen
 from starlette.background import BackgroundTask
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
 
 from clico_core.errors import ClicoError, InvalidToken
 
 from ..forms import read_form
 from ..portal import Portal, client_address, portal_of
 from ..rendering import failure, render
+from .form_route import form_route
 
 MAX_SECRET_CHARS = 128
 log = logging.getLogger("clico_web")
@@ -32,8 +32,10 @@ class ResetForm:
 
 
 async def forgot_page(request: Request) -> Response:
-    if request.method == "GET":
-        return render(request, "auth/forgot.html")
+    return render(request, "auth/forgot.html")
+
+
+async def request_reset(request: Request) -> Response:
     form = await read_form(request, ForgotForm)
     # The same page whatever happens (unknown account, rate limit), sent before anything is
     # looked up: a known account costs more work (its link and mail), and that work must not
@@ -59,12 +61,16 @@ def _invalid_link(request: Request) -> Response:
 async def reset_page(request: Request) -> Response:
     secret = request.path_params["secret"][:MAX_SECRET_CHARS]
     portal = portal_of(request)
-    if request.method == "GET":
-        try:
-            await portal.call(portal.services.check_reset_token, secret)
-        except InvalidToken:
-            return _invalid_link(request)
-        return render(request, "auth/reset.html", {"secret": secret})
+    try:
+        await portal.call(portal.services.check_reset_token, secret)
+    except InvalidToken:
+        return _invalid_link(request)
+    return render(request, "auth/reset.html", {"secret": secret})
+
+
+async def reset_password(request: Request) -> Response:
+    secret = request.path_params["secret"][:MAX_SECRET_CHARS]
+    portal = portal_of(request)
     form = await read_form(request, ResetForm)
     try:
         await portal.call_hashing(portal.services.reset_password, secret, form.password,
@@ -80,7 +86,8 @@ async def reset_page(request: Request) -> Response:
 
 
 routes = [
-    Route("/password/forgot", forgot_page, methods=["GET", "POST"], name="password_forgot"),
-    Route("/password/reset/{secret}", reset_page, methods=["GET", "POST"],
-          name="password_reset"),
+    form_route("/password/forgot", show=forgot_page, submit=request_reset,
+               name="password_forgot"),
+    form_route("/password/reset/{secret}", show=reset_page, submit=reset_password,
+               name="password_reset"),
 ]

@@ -16,6 +16,7 @@ from ..portal import Portal, client_address, portal_of
 from ..rendering import failure, render, renderer_of
 from ..security.devices import device_cookies_of
 from ..sessions import clear_session_cookie, current_viewer, session_token, set_session_cookie
+from .form_route import form_route
 
 
 @frozen
@@ -39,14 +40,16 @@ def _redirect(path: str) -> RedirectResponse:
 
 
 async def sign_in_page(request: Request) -> Response:
-    if request.method == "GET":
-        if await current_viewer(request) is not None:
-            return _redirect("/")
-        notice = ""
-        if request.query_params.get("expired"):
-            notice = renderer_of(request).gettext(
-                request, "Your sign-in has expired. Please sign in again.")
-        return render(request, "auth/signin.html", {"notice": notice})
+    if await current_viewer(request) is not None:
+        return _redirect("/")
+    notice = ""
+    if request.query_params.get("expired"):
+        notice = renderer_of(request).gettext(
+            request, "Your sign-in has expired. Please sign in again.")
+    return render(request, "auth/signin.html", {"notice": notice})
+
+
+async def sign_in(request: Request) -> Response:
     form = await read_form(request, SignInForm)
     portal = portal_of(request)
     old = session_token(request)
@@ -78,15 +81,20 @@ async def _start_over(portal: Portal, token: str) -> Response:
 
 
 async def code_page(request: Request) -> Response:
+    if session_token(request) is None:
+        return _redirect("/signin")
+    app = bool(request.query_params.get("app"))  # the code comes from an authenticator app
+    notice = ""
+    if request.query_params.get("resent"):
+        notice = renderer_of(request).gettext(request, "A new code has been sent.")
+    return render(request, "auth/code.html", {"notice": notice, "app": app})
+
+
+async def verify_code(request: Request) -> Response:
     token = session_token(request)
     if token is None:
         return _redirect("/signin")
     app = bool(request.query_params.get("app"))  # the code comes from an authenticator app
-    if request.method == "GET":
-        notice = ""
-        if request.query_params.get("resent"):
-            notice = renderer_of(request).gettext(request, "A new code has been sent.")
-        return render(request, "auth/code.html", {"notice": notice, "app": app})
     form = await read_form(request, CodeForm)
     portal = portal_of(request)
     try:
@@ -133,8 +141,8 @@ async def sign_out(request: Request) -> Response:
 
 
 routes = [
-    Route("/signin", sign_in_page, methods=["GET", "POST"], name="signin"),
-    Route("/signin/code", code_page, methods=["GET", "POST"], name="signin_code"),
+    form_route("/signin", show=sign_in_page, submit=sign_in, name="signin"),
+    form_route("/signin/code", show=code_page, submit=verify_code, name="signin_code"),
     Route("/signin/code/resend", resend_code, methods=["POST"], name="signin_code_resend"),
     Route("/signout", sign_out, methods=["POST"], name="signout"),
 ]

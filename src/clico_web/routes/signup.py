@@ -5,7 +5,6 @@ from __future__ import annotations
 from attrs import asdict, frozen
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
 
 from clico_core.errors import ClicoError, InvalidToken
 from clico_core.services import RegisterAccount
@@ -14,6 +13,7 @@ from clico_core.values import Language
 from ..forms import read_form
 from ..portal import client_address, portal_of
 from ..rendering import failure, render, renderer_of
+from .form_route import form_route
 
 MAX_SECRET_CHARS = 128
 SECRET_FIELDS = ("password", "password_confirm")
@@ -39,8 +39,10 @@ class EmptyForm:
 
 
 async def sign_up_page(request: Request) -> Response:
-    if request.method == "GET":
-        return render(request, "auth/signup.html")
+    return render(request, "auth/signup.html")
+
+
+async def sign_up(request: Request) -> Response:
     form = await read_form(request, SignUpForm)
     portal = portal_of(request)
     language = Language(renderer_of(request).language(request))
@@ -57,11 +59,14 @@ async def sign_up_page(request: Request) -> Response:
 
 
 async def confirm_page(request: Request) -> Response:
-    """GET shows a button; the POST confirms (no state change on GET, so mail scanners
-    that prefetch links cannot use the link up)."""
+    """A button that confirms: mail scanners prefetch links (GET or HEAD), so only the
+    POST of ``confirm`` may use the link up."""
     secret = request.path_params["secret"][:MAX_SECRET_CHARS]
-    if request.method == "GET":
-        return render(request, "auth/confirm.html", {"secret": secret})
+    return render(request, "auth/confirm.html", {"secret": secret})
+
+
+async def confirm(request: Request) -> Response:
+    secret = request.path_params["secret"][:MAX_SECRET_CHARS]
     await read_form(request, EmptyForm)
     portal = portal_of(request)
     try:
@@ -73,6 +78,6 @@ async def confirm_page(request: Request) -> Response:
 
 
 routes = [
-    Route("/signup", sign_up_page, methods=["GET", "POST"], name="signup"),
-    Route("/confirm/{secret}", confirm_page, methods=["GET", "POST"], name="confirm"),
+    form_route("/signup", show=sign_up_page, submit=sign_up, name="signup"),
+    form_route("/confirm/{secret}", show=confirm_page, submit=confirm, name="confirm"),
 ]

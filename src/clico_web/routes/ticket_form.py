@@ -63,7 +63,7 @@ async def read_ticket_form(request: Request) -> TicketForm:
         raise BadForm()
     return TicketForm(
         subject=data["subject"], description=data["description"],
-        format=data.get("format") if data.get("format") in FORMATS else "text",  # type: ignore[arg-type]
+        format=data["format"] if data.get("format") in FORMATS else "text",
         priority=data.get("priority", ""), relation_type=data.get("relation_type", ""),
         asset_id=data.get("asset_id", "")[:64], idempotency_key=data.get("idempotency_key", ""),
         remove_asset=bool(data.get("remove_asset")), answers=answers)

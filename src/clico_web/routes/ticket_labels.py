@@ -12,7 +12,6 @@ PRIORITY_LABELS = {"low": "Low", "normal": "Normal", "high": "High", "critical":
 RELATION_LABELS = {"incident": "Incident", "question": "Question",
                    "configuration": "Configuration", "rma": "RMA (hardware replacement)",
                    "licensing": "Licensing", "portal": "Portal problem"}
-KIND_LABELS = {"administrative": "Administrative", "technical": "Technical"}
 YES_NO_LABELS = {"yes": "Yes", "no": "No"}
 
 TICKET_FIELD_ERRORS = {
@@ -29,8 +28,9 @@ TICKET_FIELD_ERRORS = {
 }
 ASSET_NOT_COVERED = "This asset is not under active support."
 
-ALL_MSGIDS = (*PRIORITY_LABELS.values(), *RELATION_LABELS.values(), *KIND_LABELS.values(),
-              *YES_NO_LABELS.values(), *TICKET_FIELD_ERRORS.values(), ASSET_NOT_COVERED)
+# the ticket kinds' and statuses' labels are shared with the mails: clico_adapters.i18n.labels
+ALL_MSGIDS = (*PRIORITY_LABELS.values(), *RELATION_LABELS.values(), *YES_NO_LABELS.values(),
+              *TICKET_FIELD_ERRORS.values(), ASSET_NOT_COVERED)
 
 
 def field_errors(request: Request, fields: Mapping[str, str], prefix: str = "") -> dict[str, str]:

@@ -18,6 +18,7 @@ from ..portal import portal_of
 from ..rendering import failure, render, renderer_of
 from ..sessions import signed_in, viewer_of
 from .assets import covered_assets_context
+from .form_route import form_route
 from .ticket_form import ANSWER_PREFIX, TicketForm, read_ticket_form, text_to_html
 from .ticket_labels import ASSET_NOT_COVERED, PRIORITY_LABELS, RELATION_LABELS, field_errors
 
@@ -48,27 +49,28 @@ def _form_page(request: Request, covered: CoveredAsset | None, *, values: dict[s
 
 
 async def _covered(request: Request, asset_id: str) -> CoveredAsset:
-    if not asset_id.isprintable():  # never hand NUL or control characters to the database
-        raise AssetNotCovered()
+    """The asset with its contract and questions, as the technical form shows them."""
     portal = portal_of(request)
     return await portal.call(portal.services.covered_asset, viewer_of(request), asset_id)
 
 
-def _not_covered(request: Request) -> dict[str, str]:
-    return {"asset": renderer_of(request).gettext(request, ASSET_NOT_COVERED)}
+def _not_covered(request: Request, values: dict[str, str]) -> Response:
+    """The form without the asset, saying why it was dropped."""
+    message = renderer_of(request).gettext(request, ASSET_NOT_COVERED)
+    return _form_page(request, None, values=values, errors={"asset": message},
+                      message=message, status=400)
 
 
 @signed_in
 async def new_ticket(request: Request) -> Response:
-    if request.method == "POST":
-        return await _create(request)
     asset_id = request.query_params.get("asset", "")[:64]
     if not asset_id:
         return _form_page(request, None, values={})
     try:
         covered = await _covered(request, asset_id)
     except AssetNotCovered:
-        return _form_page(request, None, values={}, errors=_not_covered(request), status=400)
+        return _form_page(request, None, values={}, errors={
+            "asset": renderer_of(request).gettext(request, ASSET_NOT_COVERED)}, status=400)
     return _form_page(request, covered, values={})
 
 
@@ -78,47 +80,49 @@ def _kept(request: Request, form: TicketForm) -> dict[str, str]:
               "relation_type": form.relation_type, "idempotency_key": form.idempotency_key,
               "format": form.format, "description": form.description}
     if form.format == "html":
-        values["description"] = portal_of(request).services.sanitize(form.description)
+        values["description"] = portal_of(request).services.safe_description(form.description)
     values.update({ANSWER_PREFIX + k: v for k, v in form.answers.items()})
     return values
 
 
-async def _create(request: Request) -> Response:
+@signed_in
+async def create_ticket(request: Request) -> Response:
+    """The core decides (technical or administrative, coverage, fields, answers) in one
+    write; this only renders its answer: the new ticket, or the form with the reasons."""
     form = await read_ticket_form(request)
-    values = _kept(request, form)
-    covered = None
-    if form.asset_id and not form.remove_asset:
-        try:
-            covered = await _covered(request, form.asset_id)
-        except AssetNotCovered:
-            return _form_page(request, None, values=values, errors=_not_covered(request),
-                              message=renderer_of(request).gettext(request, ASSET_NOT_COVERED),
-                              status=400)
     if form.remove_asset:
-        return _form_page(request, None, values=values)
+        return _form_page(request, None, values=_kept(request, form))
     description = form.description if form.format == "html" else text_to_html(form.description)
     command = OpenTicket(
         subject=form.subject, description=description, priority=form.priority,
-        relation_type=form.relation_type, asset_id=covered.asset.id if covered else None,
-        answers=form.answers if covered else {}, idempotency_key=form.idempotency_key or None)
+        relation_type=form.relation_type, asset_id=form.asset_id or None,
+        answers=form.answers, idempotency_key=form.idempotency_key or None)
     portal = portal_of(request)
-    opener = (portal.services.open_technical_ticket if covered
-              else portal.services.open_administrative_ticket)
     try:
-        ticket = await portal.call(opener, viewer_of(request), command)
-    except AssetNotCovered:  # e.g. the contract expired between the two screens
-        return _form_page(request, None, values=values, errors=_not_covered(request),
-                          message=renderer_of(request).gettext(request, ASSET_NOT_COVERED),
-                          status=400)
+        ticket = await portal.call(portal.services.open_ticket, viewer_of(request), command)
+    except AssetNotCovered:  # not (or no longer) under a contract active for the account
+        return _not_covered(request, _kept(request, form))
     except ClicoError as error:
-        shown = failure(request, error)
-        fields = getattr(error, "fields", None) or {}
-        prefix = ANSWER_PREFIX if isinstance(error, IncompleteAnswers) else ""
-        if "idempotency_key" in fields:  # a tampered key: the re-rendered form gets a new one
-            values.pop("idempotency_key")
-        return _form_page(request, covered, values=values, message=shown.message,
-                          errors=field_errors(request, fields, prefix), status=shown.status)
+        return await _refused(request, form, error)
     return RedirectResponse(f"/tickets/{ticket.number}", status_code=303)
+
+
+async def _refused(request: Request, form: TicketForm, error: ClicoError) -> Response:
+    """The form again, with the core's reasons beside the fields they name."""
+    values = _kept(request, form)
+    covered = None
+    if form.asset_id:  # a technical form shows its asset and questions again
+        try:
+            covered = await _covered(request, form.asset_id)
+        except AssetNotCovered:  # the contract lapsed in the meantime
+            return _not_covered(request, values)
+    shown = failure(request, error)
+    fields = getattr(error, "fields", None) or {}
+    prefix = ANSWER_PREFIX if isinstance(error, IncompleteAnswers) else ""
+    if "idempotency_key" in fields:  # a tampered key: the re-rendered form gets a new one
+        values.pop("idempotency_key")
+    return _form_page(request, covered, values=values, message=shown.message,
+                      errors=field_errors(request, fields, prefix), status=shown.status)
 
 
 @signed_in
@@ -128,6 +132,6 @@ async def asset_picker(request: Request) -> Response:
 
 
 routes = [
-    Route("/tickets/new", new_ticket, methods=["GET", "POST"], name="new_ticket"),
+    form_route("/tickets/new", show=new_ticket, submit=create_ticket, name="new_ticket"),
     Route("/tickets/new/assets", asset_picker, name="ticket_asset_picker"),
 ]

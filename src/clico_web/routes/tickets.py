@@ -12,7 +12,14 @@ from starlette.routing import Route
 
 from clico_core.errors import ClicoError, NotFound
 from clico_core.questionnaires import YES, QuestionKind
-from clico_core.tickets import PAGE_SIZES, Priority, SortColumn, TicketPage, TicketStatus
+from clico_core.tickets import (
+    PAGE_SIZES,
+    Priority,
+    SortColumn,
+    TicketDetail,
+    TicketPage,
+    TicketStatus,
+)
 
 from ..choices import choices_key
 from ..portal import portal_of
@@ -20,7 +27,7 @@ from ..rendering import failure, render, renderer_of
 from ..sessions import current_viewer, session_token, signed_in, to_sign_in, viewer_of
 from . import ticket_new
 from .ticket_labels import PRIORITY_LABELS, RELATION_LABELS, field_errors
-from .ticket_query import BadCursor, parse_list_view
+from .ticket_query import ListView, parse_list_view
 
 MAX_NUMBER_CHARS = 32
 LIST_COLUMNS = (
@@ -34,29 +41,27 @@ EMPTY_PAGE = TicketPage((), 0, False, None, None)
 async def ticket_list(request: Request) -> Response:
     """Signed in only, like every ``@signed_in`` page, but the session lookup and the page
     are one service call (one read transaction): the busiest page does the least work."""
-    try:
-        view = parse_list_view(request.query_params)
-    except BadCursor:
-        if await current_viewer(request) is None:
-            return to_sign_in()
-        message = renderer_of(request).gettext(
-            request, "This page link is invalid or outdated. Open the list again.")
-        return render(request, "errors/error.html", {"status": 400, "message": message},
-                      status=400)
     portal = portal_of(request)
     token = session_token(request)
-    status, message, errors, page = 200, "", {}, EMPTY_PAGE
+    status, message, errors, page, now = 200, "", {}, EMPTY_PAGE, None
+    view: ListView | None = None
     try:
+        view = parse_list_view(request.query_params)
         found = (await portal.call(portal.services.list_tickets_for_session, token, view.query)
                  if token else None)
         if found is None:
             return to_sign_in()
-        request.state.viewer, page = found.viewer, found.page
-    except ClicoError as error:  # a bad filter: nothing was read, the viewer is still needed
+        request.state.viewer, page, now = found.viewer, found.page, found.now
+    except ClicoError as error:  # a bad query: nothing was read, the viewer is still needed
         if await current_viewer(request) is None:
             return to_sign_in()
-        shown = failure(request, error)
         fields = getattr(error, "fields", None) or {}
+        if view is None or "cursor" in fields:  # the link's position is not one of ours
+            message = renderer_of(request).gettext(
+                request, "This page link is invalid or outdated. Open the list again.")
+            return render(request, "errors/error.html", {"status": 400, "message": message},
+                          status=400)
+        shown = failure(request, error)
         status, message, errors = shown.status, shown.message, field_errors(request, fields)
     viewer = viewer_of(request)
     key = choices_key(viewer)
@@ -66,7 +71,7 @@ async def ticket_list(request: Request) -> Response:
         portal.choices.put(key, choices)
     return render(request, "portal/tickets.html", {
         "section": "tickets", "view": view, "page": page, "columns": LIST_COLUMNS,
-        "now": portal.services.now(), "sizes": PAGE_SIZES,
+        "now": now, "sizes": PAGE_SIZES,
         "statuses": list(TicketStatus), "priorities": list(Priority),
         "priority_labels": PRIORITY_LABELS, "companies": choices.companies,
         "assets": choices.assets, "message": message, "errors": errors,
@@ -78,6 +83,24 @@ def _local_date(raw: str, language: str) -> str:
         return format_date(date.fromisoformat(raw), "medium", locale=language)
     except ValueError:
         return raw
+
+
+def _answers(detail: TicketDetail, language: str) -> list[tuple[str, str, str]]:
+    """(question, kind, answer as shown) for each question of the ticket's questionnaire."""
+    if detail.questionnaire is None:
+        return []
+    answers = []
+    for question in detail.questionnaire.questions:
+        raw = detail.answers.get(question.id, "")
+        shown = raw
+        if question.kind is QuestionKind.CHOICE:
+            shown = question.choice_label(raw, language)
+        elif question.kind is QuestionKind.YES_NO:
+            shown = "yes" if raw == YES else "no"
+        elif question.kind is QuestionKind.DATE:
+            shown = _local_date(raw, language)
+        answers.append((question.label(language), question.kind.value, shown))
+    return answers
 
 
 @signed_in
@@ -93,25 +116,12 @@ async def ticket_page(request: Request) -> Response:
             "status": 404, "message": renderer_of(request).gettext(request, "Page not found.")},
             status=404)
     language = renderer_of(request).language(request)
-    answers = []
-    if detail.ticket.questionnaire_id:
-        questionnaire = portal.services.questionnaire(detail.ticket.questionnaire_id)
-        for question in questionnaire.questions:
-            raw = detail.answers.get(question.id, "")
-            shown = raw
-            if question.kind is QuestionKind.CHOICE:
-                shown = question.choice_label(raw, language)
-            elif question.kind is QuestionKind.YES_NO:
-                shown = "yes" if raw == YES else "no"
-            elif question.kind is QuestionKind.DATE:
-                shown = _local_date(raw, language)
-            answers.append((question.label(language), question.kind.value, shown))
-    # Stored sanitised by the core; sanitised again here (idempotent) before being trusted.
-    description = Markup(portal.services.sanitize(detail.ticket.description))  # noqa: S704
     return render(request, "tickets/detail.html", {
-        "section": "tickets", "detail": detail, "ticket": detail.ticket, "answers": answers,
-        "description": description, "priority_labels": PRIORITY_LABELS,
-        "relation_labels": RELATION_LABELS,
+        "section": "tickets", "detail": detail, "ticket": detail.ticket,
+        "answers": _answers(detail, language),
+        # sanitised by the core's ticket_detail, so it may be trusted as markup
+        "description": Markup(detail.description),  # noqa: S704
+        "priority_labels": PRIORITY_LABELS, "relation_labels": RELATION_LABELS,
     })
 
 

@@ -28,6 +28,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..settings import Settings
 from .csrf_multipart import CSRF_HEADER, boundary_of, read_first_part
+from .headers import is_static
 
 CSRF_FIELD = "csrf_token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -116,8 +117,12 @@ class CsrfMiddleware:
                     return
                 receive = checked_form
 
+        # A static response may sit in a shared cache: it must never carry a cookie, or the
+        # cache hands one browser's anonymous id (and so its CSRF tokens) to the next.
+        issue_cookie = new_anon and not is_static(scope["path"])
+
         async def send_with_cookie(message: Message) -> None:
-            if message["type"] == "http.response.start" and new_anon:
+            if message["type"] == "http.response.start" and issue_cookie:
                 response_headers = MutableHeaders(scope=message)
                 secure = "; Secure" if self.settings.https else ""
                 response_headers.append(

@@ -1,14 +1,22 @@
-"""Security headers on every response (SECURITY.md, "Every request")."""
+"""Security headers on every response (docs/security.md, "Every request")."""
 
 from __future__ import annotations
 
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-# SECURITY.md's policy, plus images from https addresses: a ticket description may show a
-# screenshot by link (the editor's image button); scripts and styles stay same-origin only.
+# docs/security.md's policy, plus images inlined as data: URLs (a pasted screenshot). No
+# other origin: an image from elsewhere in a ticket would tell its owner who read the ticket
+# and when (the sanitiser turns such images into links, clico_adapters.html).
 CSP = ("default-src 'self'; object-src 'none'; frame-ancestors 'none'; base-uri 'none'; "
-       "img-src 'self' https:; form-action 'self'")
+       "img-src 'self' data:; form-action 'self'")
+STATIC_PREFIX = "/static/"
+STATIC_CACHE = "public, max-age=3600"
+
+
+def is_static(path: str) -> bool:
+    """Whether ``path`` is under the static files: public, cacheable, and never a cookie."""
+    return path.startswith(STATIC_PREFIX)
 
 
 def security_headers(*, https: bool) -> dict[str, str]:
@@ -30,7 +38,8 @@ def security_headers(*, https: bool) -> dict[str, str]:
 
 
 class SecurityHeadersMiddleware:
-    """Adds ``security_headers`` to every response (static files may be cached for an hour).
+    """Adds ``security_headers`` to every response. A static file may be cached for an hour,
+    by shared caches too; an error answered for a static path may not (it is a rendered page).
 
     A response that set a sandboxing CSP of its own (an attachment download) keeps it and
     its own ``Cache-Control``: stricter than the portal's, never looser.
@@ -44,10 +53,8 @@ class SecurityHeadersMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        static = scope["path"].startswith("/static/")
+        static = is_static(scope["path"])
         wanted = security_headers(https=self.https)
-        if static:
-            wanted["Cache-Control"] = "public, max-age=3600"
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -57,6 +64,8 @@ class SecurityHeadersMiddleware:
                     if own and name in ("Content-Security-Policy", "Cache-Control"):
                         continue
                     headers[name] = value
+                if static and message["status"] < 400:
+                    headers["Cache-Control"] = STATIC_CACHE
             await send(message)
 
         await self.app(scope, receive, send_with_headers)

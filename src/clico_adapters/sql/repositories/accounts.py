@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import exists, insert, or_, select, update
+from sqlalchemy import ColumnElement, exists, insert, or_, select, update
 
 from clico_core.accounts import Account
 from clico_core.companies import Company
@@ -62,7 +62,7 @@ class SqlAccounts(SqlRepository):
 
     def add(self, account: Account) -> None:
         """Insert; ``ValidationFailed`` on a taken login or e-mail (the unique keys decide)."""
-        self.uow.execute_guarded(insert(accounts).values(account_values(account)),
+        self.uow.execute_guarded(insert(accounts).values(account_values(account, self.uow.box)),
                                  lambda name: self._on_conflict(account, name))
 
     def get(self, account_id: str) -> Account | None:
@@ -74,13 +74,13 @@ class SqlAccounts(SqlRepository):
     def get_by_email(self, email: str) -> Account | None:
         return self._one(accounts.c.email_key == email_key(email.strip()))
 
-    def _one(self, condition: object) -> Account | None:
-        query = self.for_change(select(accounts).where(condition))  # type: ignore[arg-type]
+    def _one(self, condition: ColumnElement[bool]) -> Account | None:
+        query = self.for_change(select(accounts).where(condition))
         row = self.uow.execute(query).mappings().first()
-        return account_from(row) if row else None
+        return account_from(row, self.uow.box) if row else None
 
     def update(self, account: Account) -> None:
-        values = account_values(account)
+        values = account_values(account, self.uow.box)
         del values["id"]
         result = self.uow.execute_guarded(
             update(accounts).where(accounts.c.id == account.id).values(values),
@@ -101,4 +101,4 @@ class SqlAccounts(SqlRepository):
                                           accounts.c.id)
         if company_ids is not None:
             query = query.where(accounts.c.company_id.in_(list(company_ids)))
-        return [account_from(r) for r in self.uow.execute(query).mappings()]
+        return [account_from(r, self.uow.box) for r in self.uow.execute(query).mappings()]

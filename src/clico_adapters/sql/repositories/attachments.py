@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -11,6 +11,7 @@ from sqlalchemy import delete, insert, select, update
 from clico_core.attachments import Attachment
 from clico_core.errors import ConcurrencyConflict
 
+from ..mapping import Row
 from ..tables import attachments
 from .base import SqlRepository
 
@@ -25,7 +26,7 @@ def attachment_values(attachment: Attachment) -> dict[str, Any]:
             "uploaded_by": attachment.uploaded_by, "owner_id": attachment.owner_id}
 
 
-def attachment_from(row: Mapping[str, Any]) -> Attachment:
+def attachment_from(row: Row) -> Attachment:
     return Attachment(row["id"], row["digest"], row["file_name"], int(row["size"]),
                       row["media_type"], row["created_at"], row["uploaded_by"],
                       row["owner_id"])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Select
+from sqlalchemy import ColumnElement, Select, Table, delete, select
 
 if TYPE_CHECKING:
     from ..uow import SqlUnitOfWork
@@ -24,3 +24,14 @@ class SqlRepository:
         if self.uow.readonly or self.uow.dialect != "postgresql":
             return query
         return query.with_for_update()
+
+    def delete_batch(self, table: Table, condition: ColumnElement[bool], limit: int) -> int:
+        """Delete at most ``limit`` rows matching ``condition``, chosen by primary key in a
+        subquery (neither engine takes ``DELETE … LIMIT`` as standard). PostgreSQL skips rows
+        another transaction holds, so two pruning workers never wait on each other."""
+        (key,) = table.primary_key.columns
+        chosen = select(key).where(condition).limit(limit)
+        if self.uow.dialect == "postgresql":
+            chosen = chosen.with_for_update(skip_locked=True)
+        statement = delete(table).where(key.in_(chosen.scalar_subquery()))
+        return int(self.uow.execute(statement).rowcount)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from sqlalchemy import func, insert, select, true
+from sqlalchemy import ColumnElement, func, insert, select, true
 from sqlalchemy.dialects import postgresql, sqlite
 
 from clico_core.assets import Asset
@@ -38,8 +38,8 @@ class SqlContracts(SqlRepository):
                 {"contract_id": contract.id, "position": i, "asset_id": asset_id}
                 for i, asset_id in enumerate(contract.asset_ids)])
 
-    def _load(self, condition: object) -> list[Contract]:
-        query = select(contracts).where(condition)  # type: ignore[arg-type]
+    def _load(self, condition: ColumnElement[bool]) -> list[Contract]:
+        query = select(contracts).where(condition)
         rows = list(self.uow.execute(query.order_by(contracts.c.number)).mappings())
         if not rows:
             return []

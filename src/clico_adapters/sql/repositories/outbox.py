@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import insert
 
-from clico_core.mail import OutboxMessage, OutgoingMail
+from clico_core.mail import DeliveryState, OutboxMessage, OutgoingMail
 
 from ..mapping import outbox_values
 from ..tables import outbox
@@ -26,5 +26,9 @@ class SqlOutbox(SqlRepository):
     def add(self, mail: OutgoingMail, at: datetime) -> str:
         message_id = self.new_id()
         message = OutboxMessage(message_id, mail, at, next_attempt_at=at)
-        self.uow.execute(insert(outbox).values(outbox_values(message)))
+        self.uow.execute(insert(outbox).values(outbox_values(message, self.uow.box)))
         return message_id
+
+    def delete_older_than(self, cutoff: datetime, limit: int) -> int:
+        return self.delete_batch(outbox, (outbox.c.state == DeliveryState.SENT.value)
+                                 & (outbox.c.sent_at < cutoff), limit)

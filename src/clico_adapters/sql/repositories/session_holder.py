@@ -11,11 +11,11 @@ Python orders them).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import JSON, ColumnElement, Label, Select, Table, and_, bindparam, func, select
+from sqlalchemy.engine import RowMapping
 
 from clico_core.ports import SessionHolder
 
@@ -33,7 +33,7 @@ def _labelled(table: Table) -> list[Label[Any]]:
     return [column.label(_PREFIXES[table] + column.name) for column in table.c]
 
 
-def _part(row: Mapping[str, Any], table: Table) -> dict[str, Any]:
+def _part(row: RowMapping, table: Table) -> dict[str, Any]:
     prefix = _PREFIXES[table]
     return {column.name: row[prefix + column.name] for column in table.c}
 
@@ -92,4 +92,4 @@ def session_holder(uow: SqlUnitOfWork, session_hash: str, on: date) -> SessionHo
                    for row in rows if row["c_id"] is not None)
     first = rows[0]
     return SessionHolder(session_from(_part(first, sessions)),
-                         account_from(_part(first, accounts)), active)
+                         account_from(_part(first, accounts), uow.box), active)

@@ -8,12 +8,12 @@ back on the page's rows, so a page is one statement.
 
 from __future__ import annotations
 
-from collections.abc import Hashable
-from datetime import UTC, date, datetime, time, timedelta
+from collections.abc import Hashable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from attrs import evolve
 from sqlalchemy import (
+    ColumnClause,
     ColumnElement,
     FromClause,
     Select,
@@ -39,6 +39,7 @@ from clico_core.tickets import (
     TicketRow,
     TicketScope,
     TicketStatus,
+    cursor_sort_value,
     sort_key_of,
 )
 
@@ -63,20 +64,6 @@ _ROW_COLUMNS = (tickets.c.id, tickets.c.number, tickets.c.subject, tickets.c.mod
                 tickets.c.priority, tickets.c.kind)
 
 
-def _day_start(day: date) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=UTC)
-
-
-def _typed(column: SortColumn, value: str) -> object:
-    """A cursor's string (``sort_key_of``) back to the column's type."""
-    if column in (SortColumn.MODIFIED, SortColumn.CREATED):
-        moment = datetime.fromisoformat(value)  # ValueError for a mangled cursor
-        if moment.tzinfo is None:
-            raise ValueError("a cursor's time carries its UTC offset")
-        return moment
-    return value
-
-
 def like_pattern(text: str) -> str:
     """``%text%`` for ``LIKE … ESCAPE '/'``: the user's ``%``, ``_`` and ``/`` match themselves."""
     return "%" + text.replace("/", "//").replace("%", "/%").replace("_", "/_") + "%"
@@ -97,12 +84,13 @@ def parameters(scope: TicketScope, query: TicketQuery) -> dict[str, Any]:
     text = query.text.strip().casefold()
     if text:
         values["text"] = like_pattern(text)
-    if query.modified_from is not None:
-        values["modified_from"] = _day_start(query.modified_from)
-    if query.modified_to is not None:
-        values["modified_to"] = _day_start(query.modified_to + timedelta(days=1))
+    since, before = query.modified_bounds()
+    if since is not None:
+        values["modified_from"] = since
+    if before is not None:
+        values["modified_to"] = before
     if query.cursor is not None:
-        values["pivot_value"] = _typed(query.sort, query.cursor.value)
+        values["pivot_value"] = cursor_sort_value(query.sort, query.cursor.value)
         values["pivot_id"] = query.cursor.id
     return values
 
@@ -164,7 +152,8 @@ def filters(scope: TicketScope, query: TicketQuery, dialect: str = "postgresql"
 
 def _keyset(sort: ColumnElement[Any], cursor: Cursor, column: SortColumn, op: str
             ) -> ColumnElement[bool]:
-    pivot = tuple_(bindparam("pivot_value", _typed(column, cursor.value), type_=sort.type),
+    pivot = tuple_(bindparam("pivot_value", cursor_sort_value(column, cursor.value),
+                             type_=sort.type),
                    bindparam("pivot_id", cursor.id, type_=tickets.c.id.type))
     row = tuple_(sort, tickets.c.id)
     comparisons = {"<": row.__lt__, ">": row.__gt__, "<=": row.__le__, ">=": row.__ge__}
@@ -216,7 +205,7 @@ def page_for(uow: SqlUnitOfWork, scope: TicketScope, query: TicketQuery) -> Tick
     backwards = cursor is not None and cursor.backwards
     found = uow.execute(page_query, values).all()  # rows: _ROW_COLUMNS, then the header
     if found:
-        header: Any = found[0][len(_ROW_COLUMNS):]
+        header: Sequence[Any] = found[0][len(_ROW_COLUMNS):]
     elif cursor is None:
         header = [0]  # the first page is empty: nothing matches at all
     else:
@@ -238,7 +227,7 @@ def page_for(uow: SqlUnitOfWork, scope: TicketScope, query: TicketQuery) -> Tick
                       next_cursor, previous_cursor)
 
 
-def _fixed(limit: int) -> Any:
+def _fixed(limit: int) -> ColumnClause[Any]:
     # LIMIT as a literal, not a parameter: PostgreSQL's generic plan for a prepared
     # statement assumes a parameterised LIMIT returns 10% of the rows, finds it dearer than
     # a custom plan and so plans the list again on every execution (~0.8 ms each)
@@ -303,7 +292,7 @@ _PRIORITIES = {p.value: p for p in Priority}
 _KINDS = {k.value: k for k in TicketKind}
 
 
-def _row(row: Any) -> TicketRow:
+def _row(row: Sequence[Any]) -> TicketRow:
     # positional, in _ROW_COLUMNS' order: the hot path skips building a mapping per row
     ticket_id, number, subject, modified_at, created_at, company, status, priority, kind = (
         row[:9])

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Sequence, insert, select
+from sqlalchemy import ColumnElement, Sequence, insert, select
 from sqlalchemy.dialects import sqlite
 
 from clico_core.errors import ConcurrencyConflict
@@ -54,8 +54,8 @@ class SqlTickets(SqlRepository):
                 {"ticket_id": ticket.id, "position": i, "question": question, "answer": answer}
                 for i, (question, answer) in enumerate(ticket.answers.items())])
 
-    def _one(self, condition: object) -> Ticket | None:
-        row = self.uow.execute(select(tickets).where(condition)).mappings().first()  # type: ignore[arg-type]
+    def _one(self, condition: ColumnElement[bool]) -> Ticket | None:
+        row = self.uow.execute(select(tickets).where(condition)).mappings().first()
         if row is None:
             return None
         asset_ids = list(self.uow.execute(

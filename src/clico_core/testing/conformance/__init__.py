@@ -19,18 +19,20 @@ from .attachments import AttachmentRepositoryConformance
 from .blobs import BlobStoreConformance
 from .mail import MailQueueConformance
 from .repositories import RepositoryConformance
+from .retention import RetentionConformance
 from .session_holder import SessionHolderConformance
 from .ticket_list import TicketListConformance
 
 
 class UnitOfWorkConformance(RepositoryConformance, SessionHolderConformance,
-                            TicketListConformance, MailQueueConformance,
+                            TicketListConformance, MailQueueConformance, RetentionConformance,
                             AttachmentRepositoryConformance):
     """Everything at once."""
 
 
 __all__ = [
     "AttachmentRepositoryConformance", "BlobStoreConformance", "MailQueueConformance",
-    "RepositoryConformance", "SessionHolderConformance", "TicketListConformance",
+    "RepositoryConformance", "RetentionConformance", "SessionHolderConformance",
+    "TicketListConformance",
     "UnitOfWorkConformance",
 ]

@@ -6,8 +6,11 @@ from datetime import date, timedelta
 
 import pytest
 
+from ...accounts import Account
+from ...assets import Asset
 from ...audit import AuditEvent, AuditKind
-from ...contracts import Activation
+from ...companies import Company
+from ...contracts import Activation, Contract
 from ...errors import ConcurrencyConflict, DuplicateContractNumber, ValidationFailed
 from ...ports import UnitOfWorkFactory
 from ...sessions import SecondFactor, Session, SessionLevel
@@ -137,7 +140,8 @@ class RepositoryConformance:
             assert len(uow.accounts.list_for_companies()) == 3
 
     # --- contracts and assets --------------------------------------------------------------
-    def _contract_world(self, uow_factory: UnitOfWorkFactory):  # type: ignore[no-untyped-def]
+    def _contract_world(self, uow_factory: UnitOfWorkFactory
+                        ) -> tuple[Company, Account, list[Asset], Contract]:
         company = b.company()
         account = b.account(company.id)
         assets = [b.asset(company.id, f"PA-{i}") for i in range(3)]

@@ -79,8 +79,9 @@ class SessionHolderConformance:
                     assert found is not None
                     assert _values(found.session, found.account, found.active_contracts
                                    ) == _separately(uow, digest, day), (digest, day)
-            assert [c.id for c in uow.sessions.get_with_holder(  # type: ignore[union-attr]
-                "s-owner", date(2026, 2, 1)).active_contracts] == [
+            in_february = uow.sessions.get_with_holder("s-owner", date(2026, 2, 1))
+            assert in_february is not None
+            assert [c.id for c in in_february.active_contracts] == [
                 ids["lapsed"], ids["bare"], ids["wide"]]
 
     def test_unknown_session_has_no_holder(self, uow_factory: UnitOfWorkFactory) -> None:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, timedelta
 
 import pytest
-from attrs import evolve
+from attrs import evolve, frozen
 
+from ...assets import Asset
+from ...companies import Company
 from ...ports import UnitOfWorkFactory
 from ...tickets import (
     COUNT_CAP,
@@ -24,9 +27,17 @@ T0 = b.T0
 STATUSES = list(TicketStatus)
 
 
+@frozen
+class ListWorld:
+    acme: Company
+    beta: Company
+    asset: Asset
+    tickets: list[Ticket]
+
+
 class TicketListConformance:
     @pytest.fixture
-    def list_world(self, uow_factory: UnitOfWorkFactory) -> dict[str, object]:
+    def list_world(self, uow_factory: UnitOfWorkFactory) -> ListWorld:
         """Two companies; 23 tickets for Acme with varied fields, 4 for Beta."""
         acme, beta = b.company("Acme"), b.company("Beta")
         reporter_a, reporter_b = b.account(acme.id), b.account(beta.id)
@@ -53,7 +64,7 @@ class TicketListConformance:
             for t in tickets:
                 uow.tickets.add(t)
             uow.commit()
-        return {"acme": acme, "beta": beta, "asset": pa, "tickets": tickets}
+        return ListWorld(acme, beta, pa, tickets)
 
     @staticmethod
     def _walk(uow_factory: UnitOfWorkFactory, scope: TicketScope, query: TicketQuery
@@ -69,16 +80,15 @@ class TicketListConformance:
         return pages
 
     def test_scope_and_default_open_statuses(self, uow_factory: UnitOfWorkFactory,
-                                             list_world: dict[str, object]) -> None:
-        acme = list_world["acme"]
-        tickets: list[Ticket] = list_world["tickets"]  # type: ignore[assignment]
-        scope = TicketScope(frozenset({acme.id}))  # type: ignore[attr-defined]
+                                             list_world: ListWorld) -> None:
+        acme, tickets = list_world.acme, list_world.tickets
+        scope = TicketScope(frozenset({acme.id}))
         with uow_factory(readonly=True) as uow:
             page = uow.tickets.page_for(scope, TicketQuery(page_size=100))
             everything = uow.tickets.page_for(scope, TicketQuery(page_size=100, show_closed=True))
             staff = uow.tickets.page_for(TicketScope(frozenset(), everything=True),
                                          TicketQuery(page_size=100, show_closed=True))
-        open_acme = {t.number for t in tickets if t.company_id == acme.id  # type: ignore[attr-defined]
+        open_acme = {t.number for t in tickets if t.company_id == acme.id
                      and t.status is not TicketStatus.CLOSED}
         assert {r.number for r in page.rows} == open_acme
         assert page.total == len(open_acme) and not page.total_capped
@@ -89,10 +99,10 @@ class TicketListConformance:
     @pytest.mark.parametrize("column", list(SortColumn))
     @pytest.mark.parametrize("descending", [True, False])
     def test_keyset_paging_visits_every_row_once_in_order(
-            self, uow_factory: UnitOfWorkFactory, list_world: dict[str, object],
+            self, uow_factory: UnitOfWorkFactory, list_world: ListWorld,
             column: SortColumn, descending: bool) -> None:
-        acme = list_world["acme"]
-        scope = TicketScope(frozenset({acme.id}))  # type: ignore[attr-defined]
+        acme = list_world.acme
+        scope = TicketScope(frozenset({acme.id}))
         query = TicketQuery(show_closed=True, sort=column, descending=descending, page_size=10)
         pages = self._walk(uow_factory, scope, query)
         rows = [r for p in pages for r in p.rows]
@@ -107,25 +117,25 @@ class TicketListConformance:
         assert [r.id for r in back.rows] == [r.id for r in pages[1].rows]
         assert back.previous_cursor is not None and back.next_cursor is not None
 
-    def test_filters(self, uow_factory: UnitOfWorkFactory, list_world: dict[str, object]) -> None:
-        acme, beta, asset = list_world["acme"], list_world["beta"], list_world["asset"]
-        tickets: list[Ticket] = list_world["tickets"]  # type: ignore[assignment]
-        scope = TicketScope(frozenset({acme.id, beta.id}))  # type: ignore[attr-defined]
+    def test_filters(self, uow_factory: UnitOfWorkFactory, list_world: ListWorld) -> None:
+        acme, beta, asset = list_world.acme, list_world.beta, list_world.asset
+        tickets = list_world.tickets
+        scope = TicketScope(frozenset({acme.id, beta.id}))
         base = TicketQuery(page_size=100, show_closed=True)
 
         def numbers(query: TicketQuery) -> set[str]:
             with uow_factory(readonly=True) as uow:
                 return {r.number for r in uow.tickets.page_for(scope, query).rows}
 
-        def expect(pred) -> set[str]:  # type: ignore[no-untyped-def]
+        def expect(pred: Callable[[Ticket], bool]) -> set[str]:
             return {t.number for t in tickets if pred(t)}
 
         assert numbers(evolve(base, priority=Priority.HIGH)) == expect(
             lambda t: t.priority is Priority.HIGH)
-        assert numbers(evolve(base, company_id=beta.id)) == expect(  # type: ignore[attr-defined]
-            lambda t: t.company_id == beta.id)  # type: ignore[attr-defined]
-        assert numbers(evolve(base, asset_id=asset.id)) == expect(  # type: ignore[attr-defined]
-            lambda t: asset.id in t.asset_ids)  # type: ignore[attr-defined]
+        assert numbers(evolve(base, company_id=beta.id)) == expect(
+            lambda t: t.company_id == beta.id)
+        assert numbers(evolve(base, asset_id=asset.id)) == expect(
+            lambda t: asset.id in t.asset_ids)
         assert numbers(evolve(base, statuses=frozenset({TicketStatus.CLOSED}))) == expect(
             lambda t: t.status is TicketStatus.CLOSED)
         assert numbers(evolve(base, text="SUBJECT 03")) == expect(lambda t: t.subject ==

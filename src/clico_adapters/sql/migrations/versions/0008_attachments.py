@@ -1,7 +1,7 @@
 """Attachments: uploaded files (the bytes are in the blob store), linked to their article.
 
 Revision ID: 0008
-Revises: 0005
+Revises: 0007
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from alembic import op
 from clico_adapters.sql.types import SortableText, UtcDateTime
 
 revision = "0008"
-down_revision = "0005"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 

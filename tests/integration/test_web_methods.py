@@ -1,0 +1,255 @@
+"""Every route of the app × every method: only a POST with a valid CSRF token changes anything.
+
+The routes come from the app itself, so a new route is walked without editing this file. A
+route with a path parameter needs a real value in ``PATH_VALUES`` (a real confirmation
+secret, a real ticket number…), and a route that takes a POST needs a form that works in
+``forms`` and a step in ``LIVE_POSTS``; the tests fail and say so when one is missing.
+
+Each request goes out as an anonymous visitor, half-way through sign-in (password done,
+code pending) and fully signed in; with no body, with the route's working form but no
+token, and with the form and a valid token. Every table (outbox and audit log included) is
+compared before and after, row by row. ``test_the_walks_forms_really_write`` proves that the
+forms are live: POSTed with a token, each one changes the database.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+from urllib.parse import urlencode
+
+import pyotp
+import pytest
+from attrs import define
+from sqlalchemy import Engine, create_engine, select
+from starlette.routing import Mount, Route
+
+from clico_adapters.sql.tables import metadata
+from clico_core.mail import MailTemplate
+from clico_core.services import IssuedContract, OpenTicket
+from clico_core.sessions import RESEND_INTERVAL
+
+from ..support import PASSWORD, World
+from .web_fixtures import _CSRF, BASE_URL, TestClient, csrf_of, form_post, sign_in_web
+
+METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
+NEW_PASSWORD = "a brand new passphrase 42"
+# Pages with a form (and so a token bound to the visitor's session): one for each kind.
+TOKEN_PAGES = ("/signin", "/signin/code", "/account/password")
+# POSTs that may change nothing stored (the choice of language lives in a cookie).
+WRITES_NOTHING = frozenset({"language"})
+
+Snapshot = dict[str, list[tuple[Any, ...]]]
+
+
+@define
+class Scene:
+    """A portal with something behind every link: accounts in each state, live secrets."""
+
+    world: World
+    clients: dict[str, TestClient]
+    second_contract: IssuedContract
+    contract_id: str
+    ticket_number: str
+    confirm_secret: str
+    reset_secret: str
+    totp_secret: str
+
+    def token(self, state: str) -> str:
+        """The token of the form a browser in ``state`` would post from."""
+        client = self.clients[state]
+        for path in TOKEN_PAGES:
+            match = _CSRF.search(client.get(path).text)
+            if match:
+                return match.group(1)
+        raise AssertionError(f"no page with a form for {state}")
+
+    def sign_in_code(self) -> str:
+        return self.world.last_mail(MailTemplate.SIGN_IN_CODE, "eva@example.com").mail.context[
+            "code"]
+
+
+def path_values(scene: Scene) -> dict[tuple[str, str], str]:
+    """(route name, parameter) → a value that reaches the handler's real work."""
+    return {
+        ("confirm", "secret"): scene.confirm_secret,
+        ("password_reset", "secret"): scene.reset_secret,
+        ("ticket", "number"): scene.ticket_number,
+        ("contract", "contract_id"): scene.contract_id,
+        ("static", "path"): "style.css",
+    }
+
+
+def forms(scene: Scene) -> dict[str, dict[str, str]]:
+    """Route name → the form that succeeds when POSTed with a token (at the time of asking)."""
+    now = scene.world.services.ports.clock.now()
+    return {
+        "signin": {"login": "jan", "password": PASSWORD},
+        "signin_code": {"code": scene.sign_in_code()},
+        "signin_code_resend": {},
+        "signout": {},
+        "password_forgot": {"login_or_email": "jan"},
+        "password_reset": {"password": NEW_PASSWORD, "password_confirm": NEW_PASSWORD},
+        "signup": {"login": "newbie", "email": "newbie@example.com", "first_name": "Nowy",
+                   "last_name": "Klient", "password": PASSWORD, "password_confirm": PASSWORD,
+                   "phone": "+48 600 100 300", "contract_number": "C-2",
+                   "activation_code": scene.second_contract.activation_key,
+                   "company": "Acme"},
+        "confirm": {},
+        "register_contract": {"contract_number": "C-2",
+                              "contract_key": scene.second_contract.activation_key},
+        "change_password": {"current_password": PASSWORD, "password": NEW_PASSWORD,
+                            "password_confirm": NEW_PASSWORD},
+        "new_ticket": {"subject": "VPN tunnel drops", "description": "Every hour.",
+                       "format": "text", "priority": "high", "relation_type": "incident"},
+        "two_factor_enable": {"secret": scene.totp_secret,
+                              "code": pyotp.TOTP(scene.totp_secret).at(now),
+                              "password": PASSWORD},
+        "two_factor_disable": {"password": PASSWORD},
+        "language": {"language": "en", "next": "/"},
+    }
+
+
+# The POSTs of the liveness test in an order where none spoils a later one: (route, visitor).
+LIVE_POSTS = [
+    ("language", "anonymous"), ("password_forgot", "anonymous"), ("signup", "anonymous"),
+    ("confirm", "anonymous"), ("password_reset", "anonymous"), ("signin", "anonymous"),
+    ("signin_code_resend", "pending"), ("signin_code", "pending"),
+    ("register_contract", "signed_in"), ("new_ticket", "signed_in"),
+    ("two_factor_enable", "signed_in"), ("two_factor_disable", "signed_in"),
+    ("change_password", "signed_in"), ("signout", "signed_in"),
+]
+
+
+@pytest.fixture
+def tables(database_url: str) -> Iterator[Callable[[], Snapshot]]:
+    """Every table of the schema, every row, read on a connection of the test's own."""
+    engine: Engine = create_engine(database_url)
+
+    def snapshot() -> Snapshot:
+        with engine.connect() as connection:
+            return {table.name: sorted((tuple(row) for row in connection.execute(select(table))),
+                                       key=repr)
+                    for table in metadata.sorted_tables}
+
+    yield snapshot
+    engine.dispose()
+
+
+@pytest.fixture
+def scene(client: TestClient, web_world: World) -> Iterator[Scene]:
+    world = web_world
+    first = world.issue("C-1", "Acme")
+    second = world.issue("C-2", "Acme")
+    for login in ("jan", "eva", "kim"):
+        world.register(login, contract=first)
+    world.register("ola", contract=first, confirm=False)
+    confirm_secret = world.secret_from(MailTemplate.CONFIRM_EMAIL, "ola@example.com")
+    world.services.request_password_reset("kim")  # kim never signs in: the link stays live
+    reset_secret = world.secret_from(MailTemplate.PASSWORD_RESET, "kim@example.com")
+    ticket = world.services.open_administrative_ticket(
+        world.viewer("jan"), OpenTicket("Printer on fire", "<p>Smoke.</p>"))
+    totp_secret = world.services.begin_totp(world.viewer("jan")).secret
+
+    sign_in_web(client, world, "jan")
+    with TestClient(client.app, base_url=BASE_URL, follow_redirects=False) as anonymous, \
+            TestClient(client.app, base_url=BASE_URL, follow_redirects=False) as pending:
+        csrf_of(anonymous, "/signin")  # the anonymous cookie every browser gets first
+        step = form_post(pending, "/signin", {"login": "eva", "password": PASSWORD})
+        assert step.headers["location"] == "/signin/code"
+        yield Scene(world, {"anonymous": anonymous, "pending": pending, "signed_in": client},
+                    second, first.contract.id, ticket.number, confirm_secret, reset_secret,
+                    totp_secret)
+
+
+def _url(route: Route | Mount, scene: Scene) -> str:
+    values = path_values(scene)
+    params = {}
+    for name in route.param_convertors:
+        key = (route.name, name)
+        assert key in values, f"give {route.path!r} a real {name!r} in PATH_VALUES"
+        params[name] = values[key]
+    return str(route.url_path_for(route.name, **params))
+
+
+def _routes(scene: Scene) -> list[Route | Mount]:
+    found = [r for r in scene.clients["anonymous"].app.routes if isinstance(r, Route | Mount)]
+    assert len(found) == len(scene.clients["anonymous"].app.routes), "an unknown kind of route"
+    return found
+
+
+def _takes_post(route: Route | Mount) -> bool:
+    return isinstance(route, Route) and "POST" in (route.methods or ())
+
+
+def _send(client: TestClient, method: str, url: str, form: dict[str, str] | None,
+          token: str | None) -> int:
+    if form is None:
+        return client.request(method, url).status_code
+    fields = {**form, "csrf_token": token} if token else form
+    return client.request(method, url, content=urlencode(fields).encode(), headers={
+        "content-type": "application/x-www-form-urlencoded"}).status_code
+
+
+def _changed(before: Snapshot, after: Snapshot) -> list[str]:
+    return [name for name in before if before[name] != after[name]]
+
+
+def test_only_a_post_with_a_valid_token_changes_anything(scene, tables):  # type: ignore[no-untyped-def]
+    every_form = forms(scene)
+    jars = {state: list(client.cookies.jar) for state, client in scene.clients.items()}
+    tokens = {state: scene.token(state) for state in scene.clients}
+    routes = _routes(scene)
+    assert {"confirm", "password_reset", "change_password", "ticket", "static"} <= {
+        route.name for route in routes}
+    for route in routes:
+        url = _url(route, scene)
+        if _takes_post(route):
+            assert route.name in every_form, f"give {route.path!r} a working form in forms()"
+        form = every_form.get(route.name, {"note": "anything"})
+        for method in METHODS:
+            before = tables()  # once per route and method: a snapshot costs 16 queries
+            sent = []
+            for state, client in scene.clients.items():
+                for variant, body, token in (("no body", None, None),
+                                             ("form, no token", form, None),
+                                             ("form and a valid token", form, tokens[state])):
+                    if method == "POST" and token:
+                        continue  # the one request that may write
+                    client.cookies.jar.clear()
+                    for cookie in jars[state]:
+                        client.cookies.jar.set_cookie(cookie)
+                    status = _send(client, method, url, body, token)
+                    assert status < 500, f"{method} {route.path} ({state}, {variant}): {status}"
+                    sent.append(f"{state}, {variant}: {status}")
+            changed = _changed(before, tables())
+            assert not changed, f"{method} {route.path} changed {changed} ({'; '.join(sent)})"
+
+
+def test_the_walks_forms_really_write(scene, tables):  # type: ignore[no-untyped-def]
+    """Without this, a form with a typo would be refused and the walk would prove nothing."""
+    posts = {route.name for route in _routes(scene) if _takes_post(route)}
+    assert posts == {name for name, _ in LIVE_POSTS}, "add each POST route to LIVE_POSTS"
+    for name, state in LIVE_POSTS:
+        route = next(r for r in _routes(scene) if r.name == name)
+        if name == "signin_code_resend":
+            scene.world.clock.advance(RESEND_INTERVAL)  # a new code is not sent at once
+        token = scene.token(state)
+        client = scene.clients[state]
+        before = tables()
+        status = _send(client, "POST", _url(route, scene), forms(scene)[name], token)
+        assert status in (200, 303), f"POST {route.path} as {state}: {status}"
+        changed = _changed(before, tables())
+        assert bool(changed) is (name not in WRITES_NOTHING), f"POST {route.path}: {changed}"
+
+
+def test_a_link_scanners_head_leaves_the_confirmation_link_unused(scene, tables):  # type: ignore[no-untyped-def]
+    """Mail scanners fetch links with HEAD as well as GET; only the button's POST confirms."""
+    anonymous = scene.clients["anonymous"]
+    path = f"/confirm/{scene.confirm_secret}"
+    before = tables()
+    assert anonymous.head(path).status_code == 200
+    assert anonymous.get(path).status_code == 200
+    assert tables() == before
+    done = anonymous.post(path, data={"csrf_token": scene.token("anonymous")})
+    assert done.status_code == 200 and tables() != before
