@@ -23,7 +23,7 @@ from clico_adapters import compose
 from clico_adapters.config import Settings
 from clico_core.services import SignIn
 
-from . import forgot_timing, http_load, list_cost, machine, report, signin_flood
+from . import forgot_timing, http_load, list_cost, machine, report, signin_flood, upload
 from .databases import BENCH_SECRET_KEY, POSTGRES_ENV, Databases
 from .seed import Seeded, password_hash, seed_all
 
@@ -102,6 +102,8 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument("--forgot-requests", type=int, default=400,
                         help="forgot-password requests, half for known accounts "
                              "(default: %(default)s)")
+    parser.add_argument("--upload-repetitions", type=int, default=3,
+                        help="50 MB uploads per route, interleaved (default: %(default)s)")
     parser.add_argument("--engines", default="",
                         help="comma-separated subset of sqlite,postgresql (default: all set up)")
     parser.add_argument("--quick", action="store_true",
@@ -167,6 +169,8 @@ def main() -> None:
             results["writes"] = _writes(seeded["sqlite"][middle], args)
             _log(f"  service {results['writes']['service_per_s']}/s, "
                  f"raw {results['writes']['raw_per_s']}/s")
+        _log("upload: a 50 MB form through the streaming reader vs a raw copy")
+        results["upload"] = upload.measure(_log, args.upload_repetitions)
     finally:
         databases.close()
     results["machine"]["load_after"] = machine.load()

@@ -17,6 +17,8 @@ MIN_LIST_KEPT = 0.60  # list throughput during the flood / alone
 MAX_P99_GROWTH = 3.0
 MIN_SIGN_IN_VS_ARGON2 = 0.70
 MIN_WRITES_VS_RAW = 0.40
+MIN_UPLOAD_VS_RAW = 0.5  # the streaming upload route / a raw copy through the same route
+MAX_UPLOAD_RSS_GROWTH_MB = 10.0  # server resident memory during a 50 MB upload
 DOC_BEGIN, DOC_END = "<!-- bench:begin -->", "<!-- bench:end -->"
 
 
@@ -143,6 +145,19 @@ def _forgot_check(engine: str, forgot: dict[str, Any]) -> Check:
                  f"{forgot['unknown']['n']})", f"p ≥ {forgot['alpha']}", forgot["same"])
 
 
+def upload_checks(upload: dict[str, Any]) -> list[Check]:
+    return [
+        Check("-", f"upload: {upload['megabytes']} MB form through the reader / raw copy",
+              f"{upload['ratio']:.2f} ({upload['upload_mb_per_s']:.0f} / "
+              f"{upload['raw_mb_per_s']:.0f} MB/s)", f"≥ {MIN_UPLOAD_VS_RAW}",
+              upload["ratio"] >= MIN_UPLOAD_VS_RAW),
+        Check("-", "upload: server RSS growth during the upload",
+              f"{upload['upload_rss_growth_mb']} MB (raw copy "
+              f"{upload['raw_rss_growth_mb']} MB)", f"≤ {MAX_UPLOAD_RSS_GROWTH_MB:.0f} MB",
+              upload["upload_rss_growth_mb"] <= MAX_UPLOAD_RSS_GROWTH_MB),
+    ]
+
+
 def checks(results: dict[str, Any]) -> list[Check]:
     found: list[Check] = []
     for engine, data in results["engines"].items():
@@ -161,6 +176,8 @@ def checks(results: dict[str, Any]) -> list[Check]:
                            share >= MIN_WRITES_VS_RAW))
         found.append(Check("sqlite", "memory: writer process peak RSS (VmHWM)",
                            f"{writes['peak_rss_mb']} MB", "-", None))
+    if results.get("upload"):
+        found += upload_checks(results["upload"])
     return found
 
 
@@ -207,6 +224,13 @@ def _figures(results: dict[str, Any]) -> list[list[str]]:
                      f"{writes['service_ms']} ms each"])
         rows.append(["sqlite", "writes raw Core", f"{writes['raw_per_s']} /s",
                      f"{writes['raw_ms']} ms each"])
+    sent = results.get("upload")
+    if sent:
+        for route in ("upload", "raw"):
+            rows.append(["-", f"{sent['megabytes']} MB form, {route} route",
+                         f"{sent[f'{route}_mb_per_s']} MB/s",
+                         f"server RSS +{sent[f'{route}_rss_growth_mb']} MB, median of "
+                         f"{sent['repetitions']}"])
     return rows
 
 

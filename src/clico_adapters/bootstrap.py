@@ -4,15 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from clico_core.attachments import AttachmentLimits
 from clico_core.ports import (
+    BlobStore,
     Clock,
     PasswordHasher,
     SecretGenerator,
     TotpVerifier,
+    TypeSniffer,
     UnitOfWorkFactory,
 )
 from clico_core.questionnaires import QuestionnaireRegistry
 from clico_core.services import Limits, Ports, Services
+from clico_core.services.context import AttachmentVisibility
 from clico_core.ticket_status import StatusRules
 from clico_core.values import Language
 
@@ -31,19 +35,26 @@ def bootstrap(
     support_inbox: str = "",
     language: Language = Language.PL,
     status_rules: StatusRules | None = None,
+    blobs: BlobStore | None = None,
+    sniff: TypeSniffer | None = None,
+    attachment_limits: AttachmentLimits | None = None,
+    attachment_visible: AttachmentVisibility | None = None,
 ) -> Services:
     """Wire the core to adapters; anything not given gets the production default.
 
-    Defaults: in-memory persistence, the system clock and CSPRNG, argon2id, nh3, pyotp.
+    Defaults: in-memory persistence and blobs, the system clock and CSPRNG, argon2id, nh3,
+    pyotp, filetype for telling file types.
     """
+    from .attachments import MemoryBlobStore, sniff_type
     from .html import sanitize_html
     from .memory import MemoryUnitOfWorkFactory, SystemClock, SystemSecrets
     from .passwords import Argon2Hasher
     from .totp import PyotpVerifier
 
+    clock = clock or SystemClock()
     ports = Ports(
         uow=uow or MemoryUnitOfWorkFactory(),
-        clock=clock or SystemClock(),
+        clock=clock,
         secrets=secrets or SystemSecrets(),
         hasher=hasher or Argon2Hasher(),
         questionnaires=questionnaires or QuestionnaireRegistry.standard(),
@@ -54,5 +65,9 @@ def bootstrap(
         support_inbox=support_inbox,
         language=language,
         status_rules=status_rules or StatusRules(),
+        blobs=blobs or MemoryBlobStore(clock),
+        sniff=sniff or sniff_type,
+        attachment_limits=attachment_limits or AttachmentLimits(),
+        attachment_visible=attachment_visible,
     )
     return Services(ports)

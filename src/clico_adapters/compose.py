@@ -20,6 +20,7 @@ from types import TracebackType
 from attrs import define, field
 
 from clico_core.ports import (
+    BlobStore,
     Clock,
     MailQueue,
     PasswordHasher,
@@ -31,6 +32,7 @@ from clico_core.services import Services
 from clico_core.ticket_status import StatusRules
 from clico_core.values import Language
 
+from .attachments import FilesystemBlobStore
 from .bootstrap import bootstrap
 from .config import Settings, SettingsError
 from .files import private_directory
@@ -43,13 +45,14 @@ from .secretbox import AesGcmSecretBox
 from .sql import SqlDatabase
 
 # the types of what build() hands out, for entry points that annotate them
-__all__ = ["Backend", "MailWorker", "Schema", "SqlDatabase", "auto_closing", "build",
-           "hasher_for", "open_database", "pruning", "secret_box", "system_secrets"]
+__all__ = ["Backend", "MailWorker", "Schema", "SqlDatabase", "auto_closing", "blob_sweeping",
+           "build", "hasher_for", "open_database", "pruning", "secret_box", "system_secrets"]
 
 log = logging.getLogger("clico.jobs")
 PRUNE_EVERY = timedelta(hours=1)
 PRUNE_BATCHES_PER_ROUND = 10  # of Settings.retention_batch rows each
 AUTO_CLOSE_EVERY = timedelta(hours=1)
+SWEEP_EVERY = timedelta(hours=1)
 
 
 class Schema(enum.Enum):
@@ -79,13 +82,14 @@ class Backend:
         """A new outbox delivery loop over this queue and the configured transport
         (``start()``/``stop()`` in a server, ``run_once()`` or ``run_forever()`` alone);
         between rounds its loop also prunes what the retention periods no longer keep and
-        closes the quiet resolved tickets (reminding their reporters first)."""
+        sweeps the attachments nobody linked and the blobs nobody references, and closes
+        the quiet resolved tickets (reminding their reporters first)."""
         renderer = MailRenderer(self.settings.base_url, self.settings.mail_from)
+        jobs = [pruning(self.settings, self.services), blob_sweeping(self.services),
+                auto_closing(self.services)]
         worker = MailWorker(self.mail_queue,
                             transport_from_url(self.settings.effective_mail_url()),
-                            renderer, self.clock,
-                            jobs=[pruning(self.settings, self.services),
-                                  auto_closing(self.services)])
+                            renderer, self.clock, jobs=jobs)
         self._workers.append(worker)
         return worker
 
@@ -155,6 +159,24 @@ def pruning(settings: Settings, services: Services) -> ScheduledJob:
     return ScheduledJob("prune", PRUNE_EVERY, prune)
 
 
+def blob_sweeping(services: Services) -> ScheduledJob:
+    """Hourly, what ``clico blobs sweep`` does: uploads of forms never sent, blobs no
+    attachment references and unfinished uploads, once older than ``ORPHAN_AGE``."""
+    def sweep() -> bool:
+        report = services.sweep_orphan_blobs()
+        if report.attachments or report.blobs or report.incomplete:
+            log.info("swept %d unlinked uploads, %d unused blobs, %d unfinished uploads",
+                     report.attachments, report.blobs, report.incomplete)
+        return True
+
+    return ScheduledJob("sweep-blobs", SWEEP_EVERY, sweep)
+
+
+def blob_store(settings: Settings) -> FilesystemBlobStore:
+    """Attachments' bytes: files under ``<CLICO_DATA_DIR>/blobs`` (made on first write)."""
+    return FilesystemBlobStore(settings.data_dir / "blobs")
+
+
 def auto_closing(services: Services) -> ScheduledJob:
     """Close the resolved tickets quiet for ``CLICO_AUTO_CLOSE_DAYS`` and queue the reminders
     due before that, hourly (``clico tickets auto-close`` runs the same once)."""
@@ -171,9 +193,10 @@ def auto_closing(services: Services) -> ScheduledJob:
 def build(settings: Settings, *, schema: Schema = Schema.CHECK,
           uow: UnitOfWorkFactory | None = None, mail_queue: MailQueue | None = None,
           clock: Clock | None = None, secrets: SecretGenerator | None = None,
-          hasher: PasswordHasher | None = None) -> Backend:
+          hasher: PasswordHasher | None = None, blobs: BlobStore | None = None) -> Backend:
     """Everything ``settings`` describe: the database, argon2 at the configured priority and
-    concurrency, the services, the mail queue and the workers' transport.
+    concurrency, the attachments' blob store, the services, the mail queue and the workers'
+    transport.
 
     ``uow`` and ``mail_queue`` (given together: the outbox is written through one and read
     through the other) replace the database; the other overrides replace one port each.
@@ -194,6 +217,7 @@ def build(settings: Settings, *, schema: Schema = Schema.CHECK,
     # images from the portal's own address stay images; others become links
     services = bootstrap(uow=uow, clock=clock, secrets=secrets, hasher=hasher or owned,
                          sanitize=html_sanitizer(settings.origin),
+                         blobs=blobs or blob_store(settings),
                          support_inbox=settings.support_inbox,
                          language=Language(settings.language),
                          status_rules=StatusRules(

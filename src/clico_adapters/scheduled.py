@@ -1,4 +1,4 @@
-"""Housekeeping the background worker runs between mail rounds (pruning old rows)."""
+"""Housekeeping the background worker runs between mail rounds (pruning, the blob sweep)."""
 
 from __future__ import annotations
 

@@ -202,3 +202,49 @@ class TransitionNotAllowed(ClicoError):
         super().__init__(f"{current} -> {wanted}")
         self.current = current
         self.wanted = wanted
+# --- attachments ----------------------------------------------------------------------
+
+
+class AttachmentTooLarge(ClicoError):
+    """A file is larger than the per-file limit; ``file_name`` names it, ``limit`` in bytes."""
+
+    code = "attachment_too_large"
+
+    def __init__(self, file_name: str, limit: int) -> None:
+        super().__init__(f"{file_name}: more than {limit} bytes")
+        self.file_name = file_name
+        self.limit = limit
+
+
+class AttachmentsTooLarge(AttachmentTooLarge):
+    """The files of one article together pass the per-article limit (``file_name`` is the
+    file that crossed it)."""
+
+    code = "attachments_too_large"
+
+
+class TooManyAttachments(ClicoError):
+    """More files than one article may carry; ``limit`` is how many it may."""
+
+    code = "too_many_attachments"
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(f"more than {limit} files")
+        self.limit = limit
+
+
+class AttachmentTypeRefused(ClicoError):
+    """The file is an executable or a script (by its bytes or its name); ``file_name`` names it."""
+
+    code = "attachment_type_refused"
+
+    def __init__(self, file_name: str) -> None:
+        super().__init__(f"{file_name}: type refused")
+        self.file_name = file_name
+
+
+class AttachmentMissing(ClicoError):
+    """An attachment to link is unknown, someone else's, already linked or swept away:
+    the form must be sent again with the file."""
+
+    code = "attachment_missing"

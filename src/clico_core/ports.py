@@ -6,7 +6,7 @@ imports nothing but these. Repository methods say what the domain needs, not wha
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date, datetime, timedelta
 from types import TracebackType
 from typing import Protocol, Self
@@ -16,6 +16,7 @@ from attrs import frozen
 from .accounts import Account
 from .articles import Article, ArticleCursor, ArticlePage
 from .assets import Asset
+from .attachments import Attachment, AttachmentId, BlobRef
 from .audit import AuditEvent
 from .companies import Company
 from .contracts import Activation, Contract
@@ -106,6 +107,44 @@ class PasswordHasher(Protocol):
     def dummy_verify(self, password: str) -> None:
         """Spend the time of one verification, so an unknown account costs the same."""
         ...
+
+
+class BlobStore(Protocol):
+    """Bytes by their SHA-256, streamed in and out (a directory, an S3-compatible bucket).
+
+    No paths and no whole files in memory: ``put`` consumes an iterable of chunks. The
+    conformance suite (``clico_core.testing.conformance.BlobStoreConformance``) says what
+    an implementation must do.
+    """
+
+    def put(self, chunks: Iterable[bytes]) -> BlobRef:
+        """Store the bytes under their SHA-256 (storing the same bytes twice keeps one copy
+        and makes it young again for ``list_older_than``). Atomic: if ``chunks`` raises,
+        nothing is stored or left behind and the error propagates."""
+        ...
+
+    def open(self, digest: str) -> Iterator[bytes]:
+        """The stored bytes in chunks; ``NotFound`` (before any chunk) when there are none."""
+        ...
+
+    def exists(self, digest: str) -> bool: ...
+
+    def delete(self, digest: str, before: datetime | None = None) -> bool:
+        """Remove the blob (only if last stored before ``before``, when given); False when
+        there was none or it is younger."""
+        ...
+
+    def list_older_than(self, before: datetime) -> Iterator[str]:
+        """Digests of the blobs stored (or last stored again) before ``before``."""
+        ...
+
+    def discard_incomplete(self, before: datetime) -> int:
+        """Remove uploads a crash left unfinished before ``before``; return how many."""
+        ...
+
+
+TypeSniffer = Callable[[bytes], str | None]
+"""The media type told from a file's first bytes (``attachments.SNIFF_BYTES``), or None."""
 
 
 # --- repositories -----------------------------------------------------------------------
@@ -249,6 +288,34 @@ class ArticleRepository(Protocol):
 
     def count_for(self, ticket_id: TicketId, *, include_internal: bool) -> int:
         """How many articles the same filter lets through."""
+        ...
+
+
+class AttachmentRepository(Protocol):
+    def add(self, attachment: Attachment) -> None: ...
+    def get(self, attachment_id: AttachmentId) -> Attachment | None: ...
+    def list_for(self, owner_ids: Sequence[str]) -> list[Attachment]:
+        """The attachments of these owners (articles), by creation time then id."""
+        ...
+
+    def link(self, attachment_ids: Sequence[AttachmentId], owner_id: str,
+             uploaded_by: AccountId) -> int:
+        """Give the owner every listed attachment that ``uploaded_by`` uploaded and nobody
+        owns yet (a conditional update); return how many it took."""
+        ...
+
+    def unlinked_before(self, before: datetime, limit: int) -> list[Attachment]:
+        """Attachments nobody owns that were uploaded before ``before``, oldest first."""
+        ...
+
+    def delete_unlinked(self, attachment_ids: Sequence[AttachmentId],
+                        uploaded_by: AccountId | None = None) -> int:
+        """Delete those of the listed attachments that nobody owns (and, when given, that
+        ``uploaded_by`` uploaded); a linked one is never deleted. Return how many."""
+        ...
+
+    def referenced(self, digests: Sequence[str]) -> set[str]:
+        """Those of ``digests`` that some attachment still stores its bytes under."""
         ...
 
 
@@ -402,6 +469,8 @@ class UnitOfWork(Protocol):
     def audit(self) -> AuditLog: ...
     @property
     def outbox(self) -> Outbox: ...
+    @property
+    def attachments(self) -> AttachmentRepository: ...
 
     def __enter__(self) -> Self: ...
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,

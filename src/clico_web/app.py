@@ -21,7 +21,7 @@ from . import i18n, log_redaction
 from .log_redaction import redact_path
 from .portal import Portal
 from .rendering import Renderer, failure, render
-from .routes import routes
+from .routes import UPLOAD_PATHS, routes
 from .security.csrf import CsrfMiddleware
 from .security.devices import DeviceCookies
 from .security.headers import SecurityHeadersMiddleware, security_headers
@@ -106,7 +106,8 @@ def create_app(settings: Settings, services: Services | None = None) -> Starlett
         routes=routes(),
         middleware=[
             Middleware(SecurityHeadersMiddleware, https=settings.https),
-            Middleware(CsrfMiddleware, settings=settings, refuse=error_page),
+            Middleware(CsrfMiddleware, settings=settings, refuse=error_page,
+                       upload_paths=UPLOAD_PATHS),
         ],
         exception_handlers={
             HTTPException: _http_error,

@@ -8,7 +8,14 @@ from __future__ import annotations
 
 from attrs import frozen
 
-from clico_core.errors import ClicoError, TooManyAttempts
+from clico_core.attachments import MB
+from clico_core.errors import (
+    AttachmentTooLarge,
+    AttachmentTypeRefused,
+    ClicoError,
+    TooManyAttachments,
+    TooManyAttempts,
+)
 
 
 @frozen
@@ -44,6 +51,16 @@ ERRORS: dict[str, ErrorInfo] = {
     "incomplete_answers": ErrorInfo(400, "Please answer every question."),
     "concurrency_conflict": ErrorInfo(409, "Someone else changed this at the same moment. "
                                            "Please try again."),
+    "attachment_too_large": ErrorInfo(
+        413, "The file %(file)s is larger than %(megabytes)s MB."),
+    "attachments_too_large": ErrorInfo(
+        413, "The attached files are larger than %(megabytes)s MB together "
+             "(%(file)s did not fit)."),
+    "too_many_attachments": ErrorInfo(413, "At most %(count)s files can be attached."),
+    "attachment_type_refused": ErrorInfo(
+        415, "The file %(file)s cannot be attached: programs and scripts are not accepted."),
+    "attachment_missing": ErrorInfo(
+        409, "An attached file is no longer available. Please attach it again."),
     # the ticket page offers the way on (confirm reopening, or a follow-up ticket)
     "ticket_closed": ErrorInfo(409, "This ticket is closed. To go on, reopen it or open a new "
                                     "ticket that follows it up."),
@@ -76,10 +93,16 @@ def info_for(error: ClicoError) -> ErrorInfo:
     return ERRORS.get(error.code, DEFAULT)
 
 
-def message_args(error: ClicoError) -> dict[str, int]:
+def message_args(error: ClicoError) -> dict[str, int | str]:
     """The values a message interpolates (never anything secret)."""
     if isinstance(error, TooManyAttempts):
         return {"seconds": max(1, int(error.retry_after.total_seconds()))}
+    if isinstance(error, AttachmentTooLarge):
+        return {"file": error.file_name, "megabytes": error.limit // MB}
+    if isinstance(error, AttachmentTypeRefused):
+        return {"file": error.file_name}
+    if isinstance(error, TooManyAttachments):
+        return {"count": error.limit}
     attempts = getattr(error, "attempts_left", None)
     return {"attempts": attempts} if isinstance(attempts, int) else {}
 

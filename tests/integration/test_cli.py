@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import re
+import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
 
+from clico_adapters.attachments import FilesystemBlobStore
 from clico_adapters.bootstrap import bootstrap
 from clico_adapters.sql import SqlDatabase
 from clico_core.contracts import hash_contract_key
@@ -47,7 +50,8 @@ def test_every_command_has_help(clico) -> None:  # type: ignore[no-untyped-def]
     for args in (["--help"], ["serve", "--help"], ["worker", "--help"], ["db", "upgrade", "-h"],
                  ["demo", "--help"], ["contracts", "issue", "--help"], ["accounts", "import",
                  "--help"], ["staff", "create", "--help"], ["outbox", "status", "--help"],
-                 ["config", "--help"], ["tickets", "auto-close", "--help"]):
+                 ["config", "--help"], ["blobs", "sweep", "--help"],
+                 ["tickets", "auto-close", "--help"]):
         assert "Usage:" in _ok(clico(*args))
 
 
@@ -160,6 +164,20 @@ def test_outbox_status_and_retry(clico) -> None:  # type: ignore[no-untyped-def]
     _ok(clico("demo"))
     assert "pending" in _ok(clico("outbox", "status"))
     assert "0 failed mail(s) queued again" in _ok(clico("outbox", "retry", "--failed"))
+
+
+def test_blobs_sweep_removes_old_unused_files_only(clico, tmp_path: Path
+                                                  ) -> None:  # type: ignore[no-untyped-def]
+    store = FilesystemBlobStore(tmp_path / "var" / "blobs")
+    old, young = store.put([b"an orphan of a failed form"]), store.put([b"just uploaded"])
+    two_hours_ago = time.time() - 7200
+    digest = old.digest
+    os.utime(tmp_path / "var" / "blobs" / digest[:2] / digest[2:4] / digest,
+             (two_hours_ago, two_hours_ago))
+    out = _ok(clico("blobs", "sweep", "--older-than-hours", "1"))
+    assert "0 unlinked upload(s), 1 unused file(s) and 0 unfinished upload(s) removed" in out
+    assert not store.exists(old.digest) and store.exists(young.digest)
+    assert clico("blobs", "sweep", "--older-than-hours", "0").exit_code != 0
 
 
 def test_serve_refuses_pending_migrations(empty_database_url: str, tmp_path: Path) -> None:

@@ -1,4 +1,4 @@
-"""Migration 0008: every existing ticket's description becomes the first article of its
+"""Migration 0009: every existing ticket's description becomes the first article of its
 conversation, closed and resolved tickets get their moments, and going back keeps tickets."""
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ def test_descriptions_become_first_articles_and_old_moments_are_filled_in(
         empty_database_url: str) -> None:
     db = SqlDatabase.from_url(empty_database_url)
     try:
-        db.upgrade("0007")
+        db.upgrade("0008")
         company = b.company()
         customer = b.account(company.id, "jan", first_name="Jan", last_name="Kowalski")
         engineer = b.account(company.id, "eng", first_name="Ewa", last_name="Nowak",
@@ -31,7 +31,7 @@ def test_descriptions_become_first_articles_and_old_moments_are_filled_in(
                         minutes=5),
                b.ticket(company.id, engineer.id, "CSS-000002", status=TicketStatus.RESOLVED),
                b.ticket(company.id, customer.id, "CSS-000003")]
-        with db.engine.begin() as connection:  # the schema of 0007, not today's mapping
+        with db.engine.begin() as connection:  # the schema of 0008, not today's mapping
             connection.execute(insert(companies).values(company_values(company)))
             for account in (customer, engineer):
                 connection.execute(insert(accounts).values(
@@ -60,7 +60,7 @@ def test_descriptions_become_first_articles_and_old_moments_are_filled_in(
         assert resolved is not None and resolved.resolved_at == old[1].modified_at
         assert new is not None and (new.closed_at, new.resolved_at) == (None, None)
 
-        db.downgrade("0007")
+        db.downgrade("0008")
         assert "articles" not in inspect(db.engine).get_table_names()
         columns = {c["name"] for c in inspect(db.engine).get_columns("tickets")}
         assert not columns & NEW_COLUMNS and "description" in columns

@@ -147,7 +147,8 @@ def test_my_assets_pages_by_category(jan, web_world):
     assert "PA-11" in second_page.text
     assert "FG-1" not in second_page.text
     # junk in the query never breaks the page
-    for query in ("page=-1", "page=abc", "size=7", "page=99999999999", "category=nope"):
+    for query in ("page=-1", "page=abc", "size=7", "page=99999999999", "category=nope",
+                  "page=%C2%B2", "size=%D9%A3"):  # digits to str.isdigit, not to int()
         assert jan.get(f"/assets?{query}").status_code == 200, query
     junk = jan.get("/assets?category=%00")  # no category has such a name: an empty page
     assert junk.status_code == 200 and "Brak danych do wyświetlenia." in junk.text

@@ -27,6 +27,8 @@ ADAPTERS = {
     # persistence
     "SqlDatabase", "SqlUnitOfWorkFactory", "SqlMailQueue", "create_clico_engine",
     "MemoryStore", "MemoryUnitOfWorkFactory", "MemoryMailQueue",
+    # attachments' bytes
+    "FilesystemBlobStore", "MemoryBlobStore",
     # mail
     "MailWorker", "MailRenderer", "transport_from_url", "SmtpTransport", "MaildirTransport",
     "MemoryTransport",

@@ -43,6 +43,8 @@ PARTS: dict[str, tuple[str, ...]] = {
     "clico_adapters/html.py": ("adapters",),
     "clico_adapters/bootstrap.py": ("adapters",),
     "clico_adapters/config.py": ("adapters",),
+    # blob stores and telling a file's type by its bytes (filetype)
+    "clico_adapters/attachments": ("adapters",),
     # the composition root wires every adapter the portal runs on
     "clico_adapters/compose.py": ("adapters", "sql", "mail"),
     "clico_web": ("web",),

@@ -170,8 +170,8 @@ def test_the_worker_prunes_hourly_between_mail_rounds(store: MemoryStore, tmp_pa
     backend = compose.build(settings, uow=factory, mail_queue=queue, clock=clock)
     worker = backend.mail_worker()
     worker.transport = MemoryTransport()
-    hourly = len(worker.jobs)  # pruning and auto-closing
-    assert [job.every for job in worker.jobs] == [PRUNE_EVERY] * hourly
+    hourly = 3  # pruning, and the blob sweep and the auto-closing beside it
+    assert [job.name for job in worker.jobs] == ["prune", "sweep-blobs", "auto-close"]
     assert worker.run_due_jobs() == hourly
     assert (len(store.audit), len(store.sessions), len(store.tokens)) == (1, 1, 1)
     with factory() as uow:

@@ -13,6 +13,7 @@ from attrs import define, field
 from clico_core.accounts import Account
 from clico_core.articles import Article
 from clico_core.assets import Asset
+from clico_core.attachments import Attachment
 from clico_core.audit import AuditEvent
 from clico_core.companies import Company
 from clico_core.contracts import Activation, Contract
@@ -42,6 +43,7 @@ class MemoryStore:
     claims: dict[str, datetime] = field(factory=dict)  # key -> held until
     audit: list[AuditEvent] = field(factory=list)
     outbox: dict[str, OutboxMessage] = field(factory=dict)
+    attachments: dict[str, Attachment] = field(factory=dict)
     ticket_sequence: list[int] = field(factory=lambda: [0])
     # One writer at a time, like SQLite: a unit of work holds it from enter to exit.
     lock: threading.RLock = field(factory=threading.RLock)

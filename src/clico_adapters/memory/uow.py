@@ -8,6 +8,7 @@ from types import TracebackType
 from typing import Self
 
 from .articles import MemoryArticles
+from .attachments import MemoryAttachments
 from .repositories import (
     MemoryAccounts,
     MemoryAssets,
@@ -44,6 +45,7 @@ class MemoryUnitOfWork:
         self.attempts = MemoryAttempts(store, self._undo)
         self.audit = MemoryAudit(store, self._undo)
         self.outbox = MemoryOutbox(store, self._undo, new_id)
+        self.attachments = MemoryAttachments(store, self._undo)
 
     def __enter__(self) -> Self:
         self.store.lock.acquire()

@@ -148,7 +148,7 @@ tickets = Table(
     _id("contract_id", "contracts.id"),
     Column("questionnaire_id", String(64)),
     Column("idempotency_key", String(64)),
-    # the conversation (migration 0008): plain ids without foreign keys, as SQLite cannot
+    # the conversation (migration 0009): plain ids without foreign keys, as SQLite cannot
     # add a column with a constraint in place
     Column("assignee_id", SortableText(ID)),
     Column("resolved_at", UtcDateTime),
@@ -161,7 +161,7 @@ tickets = Table(
     UniqueConstraint("reporter_id", "idempotency_key"),
 )
 
-# The conversation (migration 0008): a thread is read oldest first by (created_at, id).
+# The conversation (migration 0009): a thread is read oldest first by (created_at, id).
 articles = Table(
     "articles", metadata,
     _id(primary_key=True),
@@ -258,7 +258,7 @@ audit_log = Table(
     Column("account_id", SortableText(ID)),  # no foreign key: the log outlives what it mentions
     Column("client", String(128), nullable=False),
     Column("detail", Text, nullable=False),
-    Column("ticket_id", SortableText(ID)),  # a ticket's history (migration 0008)
+    Column("ticket_id", SortableText(ID)),  # a ticket's history (migration 0009)
     Index(None, "account_id", "seq"),
     Index(None, "ticket_id", "seq"),
     Index(None, "at"),  # pruning
@@ -284,6 +284,23 @@ outbox = Table(
     UniqueConstraint("id"),
     Index(None, "state", "next_attempt_at"),
     Index(None, "sent_at"),  # pruning
+)
+
+# Uploaded files (migration 0008): the bytes live in the blob store under ``digest``;
+# ``owner_id`` is the article, NULL until the article's transaction links the upload.
+attachments = Table(
+    "attachments", metadata,
+    _id(primary_key=True),
+    Column("digest", String(64), nullable=False, index=True),
+    Column("file_name", Text, nullable=False),
+    Column("size", BigInteger, nullable=False),
+    Column("media_type", String(255), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    _id("uploaded_by", "accounts.id", nullable=False),
+    _id("owner_id", index=True),
+    # the sweep's question: unlinked uploads by age
+    Index("ix_attachments_unlinked_created", "created_at",
+          sqlite_where=text("owner_id IS NULL"), postgresql_where=text("owner_id IS NULL")),
 )
 
 # The ticket list's hot path (migration 0002): one index per scope + sort, each ending in

@@ -19,6 +19,7 @@ from .repositories import (
     SqlAccounts,
     SqlArticles,
     SqlAssets,
+    SqlAttachments,
     SqlAttempts,
     SqlAudit,
     SqlCompanies,
@@ -62,6 +63,7 @@ class SqlUnitOfWork:
         self.attempts = SqlAttempts(self)
         self.audit = SqlAudit(self)
         self.outbox = SqlOutbox(self, new_id)
+        self.attachments = SqlAttachments(self)
 
     @property
     def dialect(self) -> str:

@@ -14,6 +14,17 @@ from .assets import (
     customer_overview,
     list_covered_assets,
 )
+from .attachments import (
+    ORPHAN_AGE,
+    AttachmentDownload,
+    SweepReport,
+    attachment_for_download,
+    discard_uploads,
+    link_attachments,
+    sweep_orphan_blobs,
+    upload_attachment,
+    upload_budget,
+)
 from .auto_close import AutoCloseReport, auto_close_resolved
 from .context import Limits, Ports, RateLimit, Slowdown, Viewer
 from .contracts import (
@@ -74,9 +85,11 @@ from .tickets import (
 from .totp import TotpSetup, begin_totp, disable_totp, enable_totp, reset_two_factor
 
 __all__ = [
+    "ORPHAN_AGE",
     "AccountSummary",
     "ActivationRecord",
     "AssetSpec",
+    "AttachmentDownload",
     "AutoCloseReport",
     "ContractRecord",
     "ContractSummary",
@@ -104,10 +117,12 @@ __all__ = [
     "SignInStep",
     "SignedInPage",
     "Slowdown",
+    "SweepReport",
     "TotpSetup",
     "Viewer",
     "activate_contract",
     "assign_ticket",
+    "attachment_for_download",
     "authenticate",
     "auto_close_resolved",
     "begin_totp",
@@ -124,11 +139,13 @@ __all__ = [
     "customer_overview",
     "disable_account",
     "disable_totp",
+    "discard_uploads",
     "enable_totp",
     "filter_choices",
     "get_contract",
     "import_migrated_accounts",
     "issue_contract",
+    "link_attachments",
     "list_accounts",
     "list_all_contracts",
     "list_contracts",
@@ -149,7 +166,10 @@ __all__ = [
     "seed_demo",
     "sign_in",
     "sign_out",
+    "sweep_orphan_blobs",
     "ticket_detail",
     "ticket_history",
+    "upload_attachment",
+    "upload_budget",
     "verify_code",
 ]

@@ -9,8 +9,18 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from attrs import field, frozen
 
 from ..accounts import Account
+from ..attachments import Attachment, AttachmentLimits
 from ..contracts import Contract
-from ..ports import Clock, PasswordHasher, SecretGenerator, TotpVerifier, UnitOfWorkFactory
+from ..ports import (
+    BlobStore,
+    Clock,
+    PasswordHasher,
+    SecretGenerator,
+    TotpVerifier,
+    TypeSniffer,
+    UnitOfWork,
+    UnitOfWorkFactory,
+)
 from ..questionnaires import QuestionnaireRegistry
 from ..ticket_status import StatusRules
 from ..tickets import TicketScope
@@ -96,6 +106,10 @@ def _no_sanitizer(html: str) -> str:
     raise RuntimeError("no HTML sanitizer configured: pass sanitize= to Ports")
 
 
+def _no_sniffer(head: bytes) -> str | None:
+    raise RuntimeError("no file type sniffer configured: pass sniff= to Ports")
+
+
 @frozen
 class Ports:
     """The adapters a use case runs on; built once by the composition root."""
@@ -115,6 +129,12 @@ class Ports:
     support_inbox: str = ""
     language: Language = Language.PL
     status_rules: StatusRules = field(factory=StatusRules)
+    blobs: BlobStore | None = None  # None: this portal takes no attachments
+    sniff: TypeSniffer = _no_sniffer
+    attachment_limits: AttachmentLimits = field(factory=AttachmentLimits)
+    # Who may download an attachment that belongs to an article: the conversation decides
+    # (the ticket's visibility). None: only the uploader, and only before it is linked.
+    attachment_visible: AttachmentVisibility | None = None
 
     def today(self) -> date:
         """The calendar day in the portal's time zone (contract dates are local days)."""
@@ -129,3 +149,8 @@ class Viewer:
     session_hash: str
     active_contracts: tuple[Contract, ...]
     scope: TicketScope
+
+
+AttachmentVisibility = Callable[[UnitOfWork, Viewer, Attachment], bool]
+"""May ``viewer`` download ``attachment`` (owned by an article)? Asked inside the read unit
+of work that loaded the attachment, so it may look the article and its ticket up."""

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from datetime import timedelta
 from typing import ParamSpec, TypeVar
 
 from attrs import frozen
 
 from ..accounts import Account
 from ..articles import ARTICLE_PAGE_SIZE
+from ..attachments import Attachment, UploadBudget
 from ..audit import AuditEvent
 from ..contracts import Contract
 from ..errors import TransientConflict
@@ -18,6 +20,7 @@ from ..tickets import Priority, Ticket, TicketDetail, TicketPage, TicketQuery, T
 from . import (
     accounts_admin,
     assets,
+    attachments,
     auto_close,
     contracts,
     contracts_admin,
@@ -188,6 +191,26 @@ class Services:
 
     def auto_close_resolved(self) -> auto_close.AutoCloseReport:
         return _again(auto_close.auto_close_resolved, self.ports)
+    # attachments ----------------------------------------------------------------------
+    def upload_budget(self) -> UploadBudget:
+        return attachments.upload_budget(self.ports)
+
+    def upload_attachment(self, viewer: Viewer, file_name: str, chunks: Iterable[bytes],
+                          budget: UploadBudget) -> Attachment:
+        # not run again on a conflict: the chunks are read once (the use case retries its
+        # own insert)
+        return attachments.upload_attachment(viewer, file_name, chunks, budget, self.ports)
+
+    def discard_uploads(self, viewer: Viewer, attachment_ids: Sequence[str]) -> int:
+        return _again(attachments.discard_uploads, viewer, attachment_ids, self.ports)
+
+    def attachment_for_download(self, viewer: Viewer, attachment_id: str
+                                ) -> attachments.AttachmentDownload:
+        return _again(attachments.attachment_for_download, viewer, attachment_id, self.ports)
+
+    def sweep_orphan_blobs(self, older_than: timedelta = attachments.ORPHAN_AGE
+                           ) -> attachments.SweepReport:
+        return _again(attachments.sweep_orphan_blobs, self.ports, older_than)
 
     # operators ------------------------------------------------------------------------
     def import_migrated_accounts(self, rows: Sequence[migration.MigratedAccount], *,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from .accounts import accounts, staff
+from .blobs import blobs
 from .context import Runtime, environment, load_settings
 from .contracts import contracts
 from .database import config, db
@@ -26,5 +27,5 @@ def main(ctx: click.Context) -> None:
 
 
 for command in (serve, worker, db, config, demo, contracts, accounts, staff, outbox, secrets,
-                tickets):
+                blobs, tickets):
     main.add_command(command)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from starlette.routing import BaseRoute, Mount
@@ -22,6 +23,10 @@ from . import (
 )
 
 STATIC = Path(__file__).parent.parent / "static"
+# Paths whose POSTs are streamed uploads (``clico_web.attachments.read_upload``): the CSRF
+# middleware reads only their first field instead of the whole body. Every other path
+# refuses a multipart body.
+UPLOAD_PATHS: tuple[re.Pattern[str], ...] = ()
 
 
 def routes() -> list[BaseRoute]:

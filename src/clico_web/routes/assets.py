@@ -16,7 +16,8 @@ DEFAULT_PAGE_SIZE = 25
 
 
 def _int(raw: str | None, default: int, low: int, high: int) -> int:
-    if raw is None or not raw.isdigit() or len(raw) > 7:
+    # ASCII digits only: "²" is a digit to ``str.isdigit`` but not to ``int``
+    if raw is None or not (raw.isascii() and raw.isdigit()) or len(raw) > 7:
         return default
     return max(low, min(int(raw), high))
 

@@ -6,7 +6,9 @@ sign-in. A token therefore works only in the browser (and session) it was render
 changes when the session changes. A foreign ``Origin`` is refused as well.
 
 The middleware reads the (size-limited) body itself, so no handler can forget the check, and
-replays it to the app unchanged.
+replays it to the app unchanged. An upload (``multipart/form-data`` to a path in
+``upload_paths``) is not buffered: its token is its first field or the ``X-CSRF-Token``
+header (``csrf_multipart``); a multipart body anywhere else is refused, as before.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import hashlib
 import hmac
 import re
 import secrets
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from http.cookies import SimpleCookie
 from urllib.parse import parse_qsl
 
@@ -25,6 +27,7 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..settings import Settings
+from .csrf_multipart import CSRF_HEADER, boundary_of, read_first_part
 from .headers import is_static
 
 CSRF_FIELD = "csrf_token"
@@ -56,8 +59,10 @@ def csrf_token(key: bytes, anon_id: str, session_token: str) -> str:
 
 
 class CsrfMiddleware:
-    def __init__(self, app: ASGIApp, *, settings: Settings, refuse: Refuse) -> None:
+    def __init__(self, app: ASGIApp, *, settings: Settings, refuse: Refuse,
+                 upload_paths: Sequence[re.Pattern[str]] = ()) -> None:
         self.app = app
+        self.upload_paths = tuple(upload_paths)
         self.settings = settings
         self.key = settings.effective_secret_key()
         self.refuse = refuse
@@ -98,14 +103,19 @@ class CsrfMiddleware:
             if new_anon or not self._origin_ok(scope, headers):
                 await self._refuse(scope, receive, send, 403)
                 return
-            body = await self._read_body(receive, headers)
-            if body is None:
-                await self._refuse(scope, receive, send, 413)
-                return
-            if not self._token_ok(body, headers, expected):
-                await self._refuse(scope, receive, send, 403)
-                return
-            receive = _replay(body, receive)
+            boundary = boundary_of(headers.get("content-type", ""))
+            if boundary is not None and self._is_upload(scope["path"]):
+                checked = await self._check_upload(receive, headers, boundary, expected)
+                if checked is None:
+                    await self._refuse(scope, receive, send, 403)
+                    return
+                receive = checked
+            else:
+                checked_form = await self._check_form(scope, receive, send, headers,
+                                                      expected)
+                if checked_form is None:
+                    return
+                receive = checked_form
 
         # A static response may sit in a shared cache: it must never carry a cookie, or the
         # cache hands one browser's anonymous id (and so its CSRF tokens) to the next.
@@ -121,6 +131,35 @@ class CsrfMiddleware:
             await send(message)
 
         await self.app(scope, receive, send_with_cookie)
+
+    def _is_upload(self, path: str) -> bool:
+        return any(pattern.fullmatch(path) for pattern in self.upload_paths)
+
+    async def _check_upload(self, receive: Receive, headers: Headers, boundary: bytes,
+                            expected: str) -> Receive | None:
+        """The token from the header, or from the form's first field: read only that far
+        and replayed. None when it is missing or wrong."""
+        given = headers.get(CSRF_HEADER)
+        if given is not None:
+            return receive if _same(given.encode(), expected) else None
+        first = await read_first_part(receive, boundary)
+        if not (first.complete and first.name == CSRF_FIELD and not first.is_file
+                and _same(first.value, expected)):
+            return None
+        return _replay(first.body, receive, more_body=first.more_body)
+
+    async def _check_form(self, scope: Scope, receive: Receive, send: Send, headers: Headers,
+                          expected: str) -> Receive | None:
+        """An ordinary form: read whole (size-limited), checked, replayed; None when
+        refused (the refusal is sent)."""
+        body = await self._read_body(receive, headers)
+        if body is None:
+            await self._refuse(scope, receive, send, 413)
+            return None
+        if not self._token_ok(body, headers, expected):
+            await self._refuse(scope, receive, send, 403)
+            return None
+        return _replay(body, receive)
 
     async def _read_body(self, receive: Receive, headers: Headers) -> bytes | None:
         limit = self.settings.max_form_bytes
@@ -152,22 +191,27 @@ class CsrfMiddleware:
         except ValueError:
             return False
         given = [value for name, value in pairs if name == CSRF_FIELD]
-        return len(given) == 1 and hmac.compare_digest(given[0].encode(), expected.encode())
+        return len(given) == 1 and _same(given[0].encode(), expected)
 
     async def _refuse(self, scope: Scope, receive: Receive, send: Send, status: int) -> None:
         response = await self.refuse(Request(scope, receive), status)
         await response(scope, receive, send)
 
 
-def _replay(body: bytes, original: Receive) -> Receive:
-    """Hand the buffered body to the app, then pass through (e.g. the disconnect)."""
+def _same(given: bytes, expected: str) -> bool:
+    return hmac.compare_digest(given, expected.encode())
+
+
+def _replay(body: bytes, original: Receive, *, more_body: bool = False) -> Receive:
+    """Hand the buffered body (or its beginning, when ``more_body``) to the app, then pass
+    through to the rest of the request (e.g. the disconnect)."""
     sent = False
 
     async def receive() -> Message:
         nonlocal sent
         if not sent:
             sent = True
-            return {"type": "http.request", "body": body, "more_body": False}
+            return {"type": "http.request", "body": body, "more_body": more_body}
         return await original()
 
     return receive

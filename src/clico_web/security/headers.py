@@ -39,7 +39,11 @@ def security_headers(*, https: bool) -> dict[str, str]:
 
 class SecurityHeadersMiddleware:
     """Adds ``security_headers`` to every response. A static file may be cached for an hour,
-    by shared caches too; an error answered for a static path may not (it is a rendered page)."""
+    by shared caches too; an error answered for a static path may not (it is a rendered page).
+
+    A response that set a sandboxing CSP of its own (an attachment download) keeps it and
+    its own ``Cache-Control``: stricter than the portal's, never looser.
+    """
 
     def __init__(self, app: ASGIApp, *, https: bool) -> None:
         self.app = app
@@ -55,7 +59,10 @@ class SecurityHeadersMiddleware:
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = MutableHeaders(scope=message)
+                own = headers.get("content-security-policy", "").startswith("sandbox")
                 for name, value in wanted.items():
+                    if own and name in ("Content-Security-Policy", "Cache-Control"):
+                        continue
                     headers[name] = value
                 if static and message["status"] < 400:
                     headers["Cache-Control"] = STATIC_CACHE

@@ -2,12 +2,13 @@
 
 from .accounts import SqlAccounts, SqlCompanies
 from .articles import SqlArticles
+from .attachments import SqlAttachments
 from .contracts import SqlAssets, SqlContracts
 from .outbox import SqlOutbox
 from .security import SqlAttempts, SqlAudit, SqlSessions, SqlTokens
 from .tickets import SqlTickets
 
 __all__ = [
-    "SqlAccounts", "SqlArticles", "SqlAssets", "SqlAttempts", "SqlAudit", "SqlCompanies",
-    "SqlContracts", "SqlOutbox", "SqlSessions", "SqlTickets", "SqlTokens",
+    "SqlAccounts", "SqlArticles", "SqlAssets", "SqlAttachments", "SqlAttempts", "SqlAudit",
+    "SqlCompanies", "SqlContracts", "SqlOutbox", "SqlSessions", "SqlTickets", "SqlTokens",
 ]

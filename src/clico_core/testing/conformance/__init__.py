@@ -11,10 +11,13 @@ Subclass ``UnitOfWorkConformance`` in your tests and provide two fixtures::
         def mail_queue(self, uow_factory):   # the MailQueue over the same database
             return MyMailQueue(...)
 
-The same tests run against the in-memory, SQLite and PostgreSQL adapters.
+The same tests run against the in-memory, SQLite and PostgreSQL adapters. A blob store
+(``BlobStoreConformance``) needs one fixture, ``blob_store``.
 """
 
 from .articles import ArticleConformance
+from .attachments import AttachmentRepositoryConformance
+from .blobs import BlobStoreConformance
 from .mail import MailQueueConformance
 from .repositories import RepositoryConformance
 from .retention import RetentionConformance
@@ -23,15 +26,15 @@ from .ticket_list import TicketListConformance
 
 
 class UnitOfWorkConformance(RepositoryConformance, SessionHolderConformance,
-                            TicketListConformance, MailQueueConformance, ArticleConformance,
-                            RetentionConformance):
+                            TicketListConformance, MailQueueConformance, RetentionConformance,
+                            AttachmentRepositoryConformance, ArticleConformance):
     """Everything at once."""
 
 
 __all__ = [
-    "ArticleConformance", "MailQueueConformance", "RepositoryConformance",
-    "RetentionConformance",
-    "SessionHolderConformance",
+    "ArticleConformance", "AttachmentRepositoryConformance", "BlobStoreConformance",
+    "MailQueueConformance",
+    "RepositoryConformance", "RetentionConformance", "SessionHolderConformance",
     "TicketListConformance",
     "UnitOfWorkConformance",
 ]

@@ -4,8 +4,8 @@ Every existing ticket's description becomes its first article (the article takes
 ticket's id, as new tickets' descriptions do); closed and resolved tickets get their
 ``closed_at`` / ``resolved_at`` from their last change, the best moment known.
 
-Revision ID: 0008
-Revises: 0007
+Revision ID: 0009
+Revises: 0008
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ from alembic import op
 
 from clico_adapters.sql.types import UtcDateTime
 
-revision = "0008"
-down_revision = "0007"
+revision = "0009"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 
