@@ -36,6 +36,10 @@ class OutgoingMail:
     context: Mapping[str, str]
 
 
+# The context key naming the ticket a mail belongs to (its id): the renderer threads every
+# mail carrying it under one root Message-ID derived from that id (docs/mail.md, "Threads").
+THREAD_KEY = "thread"
+
 # Context values that carry a secret (a one-time code, a link holding a token). They must be
 # in the outbox until the mail is sent; after that only their digests exist anywhere.
 SECRET_CONTEXT_KEYS = frozenset({"code", "link_path"})

@@ -21,19 +21,20 @@ RENDERER = MailRenderer("https://support.example.com/", "noreply@example.com")
 
 
 def ticket(subject: str, name: str = "Jan", lang: Language = Language.PL,
-           outbox_id: str = "0f1e2d3c") -> OutboxMessage:
-    context = dict(SAMPLE_CONTEXTS[MailTemplate.TICKET_CREATED], subject=subject, name=name)
-    return OutboxMessage(outbox_id, OutgoingMail(MailTemplate.TICKET_CREATED, "jan@example.com",
-                                                 lang, context), NOW)
+           outbox_id: str = "0f1e2d3c",
+           template: MailTemplate = MailTemplate.TICKET_CREATED) -> OutboxMessage:
+    context = dict(SAMPLE_CONTEXTS[template], subject=subject, name=name)
+    return OutboxMessage(outbox_id, OutgoingMail(template, "jan@example.com", lang, context),
+                         NOW)
 
 
 def test_headers() -> None:
     mail = RENDERER.render(ticket("Zażółć gęślą jaźń"), now=NOW)
     assert mail["From"] == "CLICO Support System <noreply@example.com>"
     assert mail["To"] == "Jan <jan@example.com>"
-    assert mail["Subject"] == "Utworzono zgłoszenie 2026-000123: Zażółć gęślą jaźń"
+    assert mail["Subject"] == "[CSS-000123] Zażółć gęślą jaźń"
     assert mail["Date"] == "Wed, 25 Nov 2026 12:30:00 +0000"
-    assert mail["Message-ID"] == "<0f1e2d3c@clico-support>"
+    assert mail["Message-ID"] == "<ticket-5f0c2b9e41d84a7c@clico-support>"  # the thread root
     assert mail["Content-Language"] == "pl"
     raw = mail.as_bytes()
     assert raw.isascii()
@@ -43,8 +44,10 @@ def test_headers() -> None:
 
 
 def test_the_same_outbox_row_always_gets_the_same_message_id() -> None:
-    first = RENDERER.render(ticket("a"), now=NOW)
-    again = RENDERER.render(ticket("a"), now=datetime(2026, 12, 1, tzinfo=UTC))
+    reply = MailTemplate.TICKET_REPLY
+    first = RENDERER.render(ticket("a", template=reply), now=NOW)
+    again = RENDERER.render(ticket("a", template=reply), now=datetime(2026, 12, 1, tzinfo=UTC))
+    assert first["Message-ID"] == "<0f1e2d3c@clico-support>"
     assert first["Message-ID"] == again["Message-ID"]
     assert RENDERER.message_id("weird id\r\n<>") == "<weird-id----@clico-support>"
 
@@ -68,7 +71,7 @@ def test_a_recipient_with_a_line_break_is_refused() -> None:
 @given(subject=st.text(max_size=300), name=st.text(max_size=100))
 def test_any_text_in_names_and_subjects_makes_a_well_formed_message(subject: str,
                                                                     name: str) -> None:
-    mail = RENDERER.render(ticket(subject, name), now=NOW)
+    mail = RENDERER.render(ticket(subject, name, template=MailTemplate.TICKET_REPLY), now=NOW)
     raw = mail.as_bytes()
     headers = raw.split(b"\r\n\r\n", 1)[0]
     for line in headers.split(b"\r\n"):
@@ -76,8 +79,8 @@ def test_any_text_in_names_and_subjects_makes_a_well_formed_message(subject: str
     names = [line.split(b":", 1)[0].lower() for line in headers.split(b"\r\n")
              if line[:1] not in (b" ", b"\t")]
     assert sorted(names) == sorted([b"from", b"to", b"subject", b"date", b"message-id",
-                                    b"auto-submitted", b"mime-version", b"content-type",
-                                    b"content-language"])
+                                    b"in-reply-to", b"references", b"auto-submitted",
+                                    b"mime-version", b"content-type", b"content-language"])
     parsed = email.message_from_bytes(raw, policy=policy.default)
     assert "\n" not in parsed["Subject"] and "\r" not in parsed["Subject"]
     assert parsed["Message-ID"] == "<0f1e2d3c@clico-support>"

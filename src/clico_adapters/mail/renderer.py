@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from email import policy
 from email.headerregistry import Address
 from email.message import EmailMessage
+from email.policy import EmailPolicy
 from email.utils import format_datetime
 from functools import partial
 from pathlib import Path
@@ -26,7 +26,7 @@ from attrs import frozen
 from babel.support import Translations
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
-from clico_core.mail import OutboxMessage, OutgoingMail
+from clico_core.mail import THREAD_KEY, MailTemplate, OutboxMessage, OutgoingMail
 from clico_core.values import Language
 
 from ..i18n import LABELS, CatalogFile, load_translations
@@ -36,6 +36,9 @@ from .settings import DEFAULT_SENDER, MAINTENANCE_ADDRESS, check_base_url, check
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
 _ID_UNSAFE = re.compile(r"[^A-Za-z0-9._-]")
+_MESSAGE_IDS = re.compile(r"<[A-Za-z0-9._-]+@[A-Za-z0-9._-]+>( <[A-Za-z0-9._-]+@[A-Za-z0-9._-]+>)*")
+_ID_HEADERS = frozenset({"message-id", "in-reply-to", "references"})
+MAX_LINE = 998  # RFC 5322 2.1.1: no line of a message may be longer
 PRODUCT_NAME = "CLICO Support System"
 MAIL_CATALOGS = (CatalogFile(Path(__file__).parent / "locale", "mail"), LABELS)
 
@@ -43,6 +46,37 @@ MAIL_CATALOGS = (CatalogFile(Path(__file__).parent / "locale", "mail"), LABELS)
 def header_text(value: str, max_length: int = 200) -> str:
     """One header line: control characters (CR/LF included) become spaces, runs collapse."""
     return " ".join(_CONTROL.sub(" ", value).split())[:max_length]
+
+
+class IdSafePolicy(EmailPolicy):
+    """``policy.SMTP``, except that Message-ID, In-Reply-To and References go out as set.
+
+    The email package treats In-Reply-To and References as unstructured text: one longer
+    than 78 characters is folded into RFC 2047 encoded words, which Outlook and Gmail do not
+    read as ids, and the thread breaks. Ours are short ASCII ids the renderer built itself, so
+    they are written on one line; anything else here is refused rather than sent mangled.
+    """
+
+    def fold(self, name: str, value: str) -> str:
+        if name.lower() in _ID_HEADERS:
+            return _id_line(name, str(value), self.linesep)
+        folded: str = super().fold(name, value)
+        return folded
+
+    def fold_binary(self, name: str, value: str) -> bytes:
+        if name.lower() in _ID_HEADERS:
+            return _id_line(name, str(value), self.linesep).encode("ascii")
+        return super().fold_binary(name, value)
+
+
+def _id_line(name: str, value: str, linesep: str) -> str:
+    line = f"{name}: {value}"
+    if not _MESSAGE_IDS.fullmatch(value) or len(line) > MAX_LINE:
+        raise ValueError(f"{name} must be a short list of plain message ids")
+    return line + linesep
+
+
+SMTP_POLICY = IdSafePolicy(linesep="\r\n")
 
 
 @frozen
@@ -80,6 +114,8 @@ class MailRenderer:
         self.sender_name = header_text(sender_name)
         self.maintenance = check_sender(maintenance)
         self.message_id_domain = _ID_UNSAFE.sub("-", message_id_domain)
+        if not self.message_id_domain or len(self.message_id_domain) > 200:
+            raise ValueError("the Message-ID domain must be 1 to 200 characters")
         self._envs = {language: environment(load_translations(language.value, MAIL_CATALOGS))
                       for language in Language}
 
@@ -114,12 +150,12 @@ class MailRenderer:
         if _CONTROL.search(mail.to):
             raise ValueError("the recipient address holds control characters")
         parts = self.render_parts(mail)
-        email = EmailMessage(policy=policy.SMTP)
+        email = EmailMessage(policy=SMTP_POLICY)
         email["From"] = Address(self.sender_name, addr_spec=self.sender)
         email["To"] = Address(header_text(mail.context.get("name", "")), addr_spec=mail.to)
         email["Subject"] = parts.subject
         email["Date"] = format_datetime(now)
-        email["Message-ID"] = self.message_id(message.id)
+        self._set_ids(email, message)
         email["Auto-Submitted"] = "auto-generated"  # RFC 3834: no vacation replies, please
         # quoted-printable keeps Polish letters intact through relays without 8BITMIME
         email.set_content(parts.text, cte="quoted-printable")
@@ -127,6 +163,27 @@ class MailRenderer:
         email["Content-Language"] = mail.language.value  # after set_content, which clears it
         return email
 
+    def _set_ids(self, email: EmailMessage, message: OutboxMessage) -> None:
+        """Message-ID, and for a ticket's mail the headers that thread it under its root."""
+        thread = message.mail.context.get(THREAD_KEY)
+        if not thread:
+            email["Message-ID"] = self.message_id(message.id)
+            return
+        root = self.thread_root(thread)
+        if message.mail.template is MailTemplate.TICKET_CREATED:
+            email["Message-ID"] = root  # the first mail of the thread is its root
+            return
+        email["Message-ID"] = self.message_id(message.id)
+        # the root alone: every later mail points at the same, existing parent, so a client
+        # that threads by References (Thunderbird, Gmail) or by In-Reply-To (Outlook) groups
+        # them all, and the header stays one short line however long the thread grows
+        email["In-Reply-To"] = root
+        email["References"] = root
+
     def message_id(self, outbox_id: str) -> str:
         """``<outbox-id@clico-support>``: the same for every resend of one outbox row."""
         return f"<{_ID_UNSAFE.sub('-', outbox_id)}@{self.message_id_domain}>"
+
+    def thread_root(self, ticket_id: str) -> str:
+        """``<ticket-<id>@clico-support>``: a ticket's thread root, derived, never stored."""
+        return f"<ticket-{_ID_UNSAFE.sub('-', ticket_id)}@{self.message_id_domain}>"

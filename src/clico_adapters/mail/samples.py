@@ -2,7 +2,8 @@
 
 ``…_path`` values are paths below the base URL; the renderer adds the matching ``…_url``.
 ``status`` is a ``clico_core.tickets.TicketStatus`` value; a ``name`` may be empty (a mail to
-the support inbox). No ticket mail carries an article's text.
+the support inbox). No ticket mail carries an article's text. ``thread`` (``THREAD_KEY``) is
+the ticket's id: the renderer threads every mail carrying it under one root Message-ID.
 """
 
 from __future__ import annotations
@@ -26,19 +27,24 @@ SAMPLE_CONTEXTS: Mapping[MailTemplate, Mapping[str, str]] = {
                                       "enabled": "yes"},
     MailTemplate.CONTRACT_ACTIVATED: {"name": "Łucja Żółkiewska", "number": "CLICO-2026-0042",
                                       "valid_until": "2027-11-25"},
-    MailTemplate.TICKET_CREATED: {"name": "Łucja Żółkiewska", "number": "2026-000123",
+    MailTemplate.TICKET_CREATED: {"name": "Łucja Żółkiewska", "thread": "5f0c2b9e41d84a7c",
+                                  "number": "CSS-000123",
                                   "subject": "Tunel IPsec zrywa się co godzinę",
-                                  "kind": "technical", "link_path": "/tickets/2026-000123"},
-    MailTemplate.TICKET_CHANGED: {"name": "Łucja Żółkiewska", "number": "2026-000123",
+                                  "kind": "technical", "link_path": "/tickets/CSS-000123"},
+    MailTemplate.TICKET_CHANGED: {"name": "Łucja Żółkiewska", "thread": "5f0c2b9e41d84a7c",
+                                  "number": "CSS-000123",
                                   "subject": "Tunel IPsec zrywa się co godzinę",
                                   "status": "waiting_for_customer",
-                                  "link_path": "/tickets/2026-000123"},
-    MailTemplate.TICKET_REPLY: {"name": "Łucja Żółkiewska", "number": "2026-000123",
+                                  "link_path": "/tickets/CSS-000123"},
+    MailTemplate.TICKET_REPLY: {"name": "Łucja Żółkiewska", "thread": "5f0c2b9e41d84a7c",
+                                "number": "CSS-000123",
                                 "subject": "Tunel IPsec zrywa się co godzinę",
                                 "status": "open", "author": "Paweł Śliwiński",
-                                "link_path": "/tickets/2026-000123"},
-    MailTemplate.TICKET_CLOSING_SOON: {"name": "Łucja Żółkiewska", "number": "2026-000123",
+                                "link_path": "/tickets/CSS-000123"},
+    MailTemplate.TICKET_CLOSING_SOON: {"name": "Łucja Żółkiewska",
+                                       "thread": "5f0c2b9e41d84a7c",
+                                       "number": "CSS-000123",
                                        "subject": "Tunel IPsec zrywa się co godzinę",
                                        "status": "resolved", "closes_on": "2026-12-02",
-                                       "link_path": "/tickets/2026-000123"},
+                                       "link_path": "/tickets/CSS-000123"},
 }

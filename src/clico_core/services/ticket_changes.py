@@ -16,7 +16,7 @@ from attrs import frozen
 from ..accounts import Account, AccountState
 from ..audit import AuditEvent, AuditKind
 from ..errors import NotFound, TransientConflict
-from ..mail import MailTemplate, OutgoingMail
+from ..mail import THREAD_KEY, MailTemplate, OutgoingMail
 from ..ports import UnitOfWork
 from ..tickets import Ticket, TicketStatus
 from ..values import lookup_text
@@ -58,9 +58,9 @@ class TicketChanges:
                         f"{before.value} -> {ticket.status.value}")
 
     def _context(self, ticket: Ticket, name: str, **extra: str) -> dict[str, str]:
-        return {"name": name, "number": ticket.number, "subject": ticket.subject,
-                "status": ticket.status.value, "link_path": f"/tickets/{ticket.number}",
-                **extra}
+        return {"name": name, THREAD_KEY: ticket.id, "number": ticket.number,
+                "subject": ticket.subject, "status": ticket.status.value,
+                "link_path": f"/tickets/{ticket.number}", **extra}
 
     def mail_reporter(self, template: MailTemplate, ticket: Ticket, **extra: str) -> None:
         """To the reporter (not when they made the change themselves, nor if disabled)."""

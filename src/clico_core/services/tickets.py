@@ -10,7 +10,7 @@ from attrs import field, frozen
 from ..articles import Article, ArticleKind
 from ..audit import AuditEvent, AuditKind
 from ..errors import ConcurrencyConflict, NotFound, ValidationFailed
-from ..mail import MailTemplate, OutgoingMail
+from ..mail import THREAD_KEY, MailTemplate, OutgoingMail
 from ..policies import AnswersCompleteAndTyped
 from ..ports import UnitOfWork
 from ..ticket_status import role_of
@@ -182,9 +182,10 @@ def open_ticket(viewer: Viewer, cmd: OpenTicket, ports: Ports) -> Ticket:
                                         detail=number, ticket_id=ticket.id))
             uow.outbox.add(OutgoingMail(MailTemplate.TICKET_CREATED, account.email,
                                         account.language,
-                                        {"name": account.full_name, "number": number,
-                                         "subject": subject, "kind": kind.value,
-                                         "link_path": f"/tickets/{number}"}), now)
+                                        {"name": account.full_name, THREAD_KEY: ticket.id,
+                                         "number": number, "subject": subject,
+                                         "kind": kind.value, "link_path": f"/tickets/{number}"}),
+                           now)
             uow.commit()
             return ticket
     except ConcurrencyConflict:
