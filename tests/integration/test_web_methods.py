@@ -75,6 +75,8 @@ def path_values(scene: Scene) -> dict[tuple[str, str], str]:
         ("confirm", "secret"): scene.confirm_secret,
         ("password_reset", "secret"): scene.reset_secret,
         ("ticket", "number"): scene.ticket_number,
+        ("ticket_reply", "number"): scene.ticket_number,
+        ("ticket_close", "number"): scene.ticket_number,
         ("contract", "contract_id"): scene.contract_id,
         ("static", "path"): "style.css",
     }
@@ -102,6 +104,8 @@ def forms(scene: Scene) -> dict[str, dict[str, str]]:
                             "password_confirm": NEW_PASSWORD},
         "new_ticket": {"subject": "VPN tunnel drops", "description": "Every hour.",
                        "format": "text", "priority": "high", "relation_type": "incident"},
+        "ticket_reply": {"body": "Any news?", "format": "text"},
+        "ticket_close": {},
         "two_factor_enable": {"secret": scene.totp_secret,
                               "code": pyotp.TOTP(scene.totp_secret).at(now),
                               "password": PASSWORD},
@@ -116,6 +120,7 @@ LIVE_POSTS = [
     ("confirm", "anonymous"), ("password_reset", "anonymous"), ("signin", "anonymous"),
     ("signin_code_resend", "pending"), ("signin_code", "pending"),
     ("register_contract", "signed_in"), ("new_ticket", "signed_in"),
+    ("ticket_reply", "signed_in"), ("ticket_close", "signed_in"),
     ("two_factor_enable", "signed_in"), ("two_factor_disable", "signed_in"),
     ("change_password", "signed_in"), ("signout", "signed_in"),
 ]
