@@ -26,7 +26,7 @@ from starlette.routing import Mount, Route
 
 from clico_adapters.sql.tables import metadata
 from clico_core.mail import MailTemplate
-from clico_core.services import IssuedContract, OpenTicket
+from clico_core.services import IssuedContract, OpenTicket, PostReply
 from clico_core.sessions import RESEND_INTERVAL
 
 from ..support import PASSWORD, World
@@ -54,6 +54,7 @@ class Scene:
     confirm_secret: str
     reset_secret: str
     totp_secret: str
+    attachment_id: str
 
     def token(self, state: str) -> str:
         """The token of the form a browser in ``state`` would post from."""
@@ -77,6 +78,8 @@ def path_values(scene: Scene) -> dict[tuple[str, str], str]:
         ("ticket", "number"): scene.ticket_number,
         ("ticket_reply", "number"): scene.ticket_number,
         ("ticket_close", "number"): scene.ticket_number,
+        ("ticket_attachment", "number"): scene.ticket_number,
+        ("ticket_attachment", "attachment_id"): scene.attachment_id,
         ("contract", "contract_id"): scene.contract_id,
         ("static", "path"): "style.css",
     }
@@ -154,7 +157,12 @@ def scene(client: TestClient, web_world: World) -> Iterator[Scene]:
     reset_secret = world.secret_from(MailTemplate.PASSWORD_RESET, "kim@example.com")
     ticket = world.services.open_administrative_ticket(
         world.viewer("jan"), OpenTicket("Printer on fire", "<p>Smoke.</p>"))
-    totp_secret = world.services.begin_totp(world.viewer("jan")).secret
+    jan = world.viewer("jan")
+    totp_secret = world.services.begin_totp(jan).secret
+    upload = world.services.upload_attachment(jan, "log.txt", iter([b"tunnel down"]),
+                                              world.services.upload_budget())
+    world.services.post_reply(jan, PostReply(ticket.number, "<p>The log.</p>",
+                                             attachment_ids=(upload.id,)))
 
     sign_in_web(client, world, "jan")
     with TestClient(client.app, base_url=BASE_URL, follow_redirects=False) as anonymous, \
@@ -164,7 +172,7 @@ def scene(client: TestClient, web_world: World) -> Iterator[Scene]:
         assert step.headers["location"] == "/signin/code"
         yield Scene(world, {"anonymous": anonymous, "pending": pending, "signed_in": client},
                     second, first.contract.id, ticket.number, confirm_secret, reset_secret,
-                    totp_secret)
+                    totp_secret, upload.id)
 
 
 def _url(route: Route | Mount, scene: Scene) -> str:

@@ -20,14 +20,18 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from clico_core.articles import Article, ArticleKind, AuthorRole
+from clico_core.attachments import Attachment
 from clico_core.errors import ClicoError, NotFound, TicketClosed, ValidationFailed
 from clico_core.questionnaires import YES, QuestionKind
 from clico_core.services import PostReply
 from clico_core.tickets import TicketDetail
 
-from ..forms import read_form
+from ..attachments.download import attachment_response
+from ..attachments.upload import receive_attachments
+from ..forms import BadForm, read_form
 from ..portal import portal_of
 from ..rendering import failure, render, renderer_of
+from ..security.csrf import CSRF_FIELD
 from ..sessions import signed_in, viewer_of
 from .ticket_form import MAX_DESCRIPTION_CHARS, text_to_html
 from .ticket_labels import PRIORITY_LABELS, RELATION_LABELS, field_errors
@@ -84,8 +88,8 @@ def _answers(detail: TicketDetail, language: str) -> list[tuple[str, str, str]]:
     return answers
 
 
-def _shown(article: Article, language: str) -> dict[str, Any]:
-    return {"id": article.id, "author": article.author_name,
+def _shown(article: Article, language: str, files: list[Attachment]) -> dict[str, Any]:
+    return {"id": article.id, "author": article.author_name, "files": files,
             "role": ROLE_LABELS[article.author_role.value],
             "time": format_datetime(article.created_at, "medium", locale=language),
             "internal": not article.kind.public,
@@ -125,7 +129,9 @@ async def _page(request: Request, number: str, *, values: dict[str, str] | None 
         # sanitised by the core's ticket_detail, so it may be trusted as markup
         "description": Markup(detail.description),  # noqa: S704
         "priority_labels": PRIORITY_LABELS, "relation_labels": RELATION_LABELS,
-        "thread": thread, "articles": [_shown(a, language) for a in thread.articles
+        "thread": thread, "articles": [
+            _shown(a, language, [f for f in thread.files if f.owner_id == a.id])
+            for a in thread.articles
                      # the description has a section of its own above the thread
                      if a.kind is not ArticleKind.DESCRIPTION],
         "cursor": cursor, "values": values, "errors": errors or {}, "message": message,
@@ -151,35 +157,81 @@ def _kept(request: Request, form: ReplyForm) -> dict[str, str]:
             "internal": form.internal, "new_status": form.new_status}
 
 
+def _fields(pairs: tuple[tuple[str, str], ...]) -> ReplyForm:
+    """The text fields of an upload form as a ``ReplyForm``, by ``read_form``'s rules."""
+    data: dict[str, str] = {}
+    limits = {f.name: f.metadata["max_length"] for f in attrs.fields(ReplyForm)}
+    for key, value in pairs:
+        if key == CSRF_FIELD:
+            continue
+        if key not in limits or key in data or len(value) > limits[key] or "\x00" in value:
+            raise BadForm()
+        data[key] = value
+    return ReplyForm(**data)
+
+
+async def _read_reply(request: Request) -> tuple[ReplyForm, list[str]]:
+    """The form and the ids of its files, stored as the viewer's unlinked uploads (the
+    reply form is multipart; a form without files may come url-encoded)."""
+    if not request.headers.get("content-type", "").startswith("multipart/"):
+        return await read_form(request, ReplyForm), []
+    portal = portal_of(request)
+    uploaded = await receive_attachments(request, portal.services, viewer_of(request))
+    ids = [a.id for a in uploaded.files]
+    try:
+        return _fields(uploaded.fields), ids
+    except BadForm:
+        await portal.call(portal.services.discard_uploads, viewer_of(request), ids)
+        raise
+
+
 @signed_in
 async def post_reply(request: Request) -> Response:
     try:
         number = _number(request)
     except NotFound:
         return _not_found(request)
-    form = await read_form(request, ReplyForm)
+    try:
+        form, file_ids = await _read_reply(request)
+    except ClicoError as error:  # a file refused (too large, a program): nothing was kept
+        shown = failure(request, error)
+        return await _page(request, number, message=shown.message, status=shown.status)
     body = form.body if form.format == "html" else text_to_html(form.body)
     command = PostReply(number, body, internal=bool(form.internal),
                         new_status=form.new_status or None, reopen=bool(form.reopen),
-                        idempotency_key=form.idempotency_key or None)
+                        idempotency_key=form.idempotency_key or None,
+                        attachment_ids=tuple(file_ids))
     portal = portal_of(request)
+    viewer = viewer_of(request)
     try:
-        await portal.call(portal.services.post_reply, viewer_of(request), command)
-    except NotFound:
+        posted = await portal.call(portal.services.post_reply, viewer, command)
+    except ClicoError as error:
+        if file_ids:  # the article was not written: its files are nobody's
+            await portal.call(portal.services.discard_uploads, viewer, file_ids)
+        return await _refused(request, number, form, error)
+    # a double click's second form: the first article answered, these files are nobody's
+    leftover = [i for i in file_ids if i not in posted.article.attachment_ids]
+    if leftover:
+        await portal.call(portal.services.discard_uploads, viewer, leftover)
+    return RedirectResponse(f"/tickets/{number}#reply", status_code=303)
+
+
+async def _refused(request: Request, number: str, form: ReplyForm,
+                   error: ClicoError) -> Response:
+    """The page again with the core's reasons and the typed text."""
+    if isinstance(error, NotFound):
         return _not_found(request)
-    except TicketClosed as error:
+    if isinstance(error, TicketClosed):
         shown = failure(request, error)
         return await _page(request, number, values=_kept(request, form), closed=error,
                            message=shown.message, status=shown.status)
-    except ClicoError as error:
-        shown = failure(request, error)
-        fields = getattr(error, "fields", None) or {}
-        values = _kept(request, form)
-        if "idempotency_key" in fields:  # a tampered key: the form gets a new one
-            values.pop("idempotency_key")
-        return await _page(request, number, values=values, message=shown.message,
-                           errors=field_errors(request, fields), status=shown.status)
-    return RedirectResponse(f"/tickets/{number}#reply", status_code=303)
+    shown = failure(request, error)
+    fields = getattr(error, "fields", None) or {}
+    values = _kept(request, form)
+    if "idempotency_key" in fields:  # a tampered key: the form gets a new one
+        values.pop("idempotency_key")
+    return await _page(request, number, values=values, message=shown.message,
+                       errors=field_errors(request, fields), status=shown.status)
 
 
 @signed_in
@@ -200,6 +252,19 @@ async def close_ticket(request: Request) -> Response:
     return RedirectResponse(f"/tickets/{number}", status_code=303)
 
 
+@signed_in
+async def download(request: Request) -> Response:
+    """A file of the thread, if the viewer may see its article (``attachment_visible``)."""
+    attachment_id = request.path_params["attachment_id"][:64]
+    portal = portal_of(request)
+    try:
+        found = await portal.call(portal.services.attachment_for_download,
+                                  viewer_of(request), attachment_id)
+    except NotFound:
+        return _not_found(request)
+    return attachment_response(request, found, inline=request.query_params.get("inline") == "1")
+
+
 @frozen
 class CloseForm:
     """The close button posts nothing but its CSRF token."""
@@ -209,4 +274,6 @@ routes = [
     Route("/tickets/{number}", ticket_page, name="ticket"),
     Route("/tickets/{number}/reply", post_reply, methods=["POST"], name="ticket_reply"),
     Route("/tickets/{number}/close", close_ticket, methods=["POST"], name="ticket_close"),
+    Route("/tickets/{number}/attachments/{attachment_id}", download,
+          name="ticket_attachment"),
 ]

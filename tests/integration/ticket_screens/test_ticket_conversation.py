@@ -7,45 +7,10 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
-import pytest
+from clico_core.services import PostReply
 
-from clico_core.services import CreateStaff, PostReply
-
-from ...support import PASSWORD
-from ..ticket_fixtures import post_ticket
 from ..web_fixtures import BASE_URL, TestClient, csrf_of, sign_in_web
-
-_KEY = re.compile(r'name="idempotency_key" value="([^"]+)"')
-
-
-@pytest.fixture
-def number(jan) -> str:
-    location = post_ticket(jan).headers["location"]
-    return location.rsplit("/", 1)[1]
-
-
-@pytest.fixture
-def engineer(tclient, ticket_world):
-    """Ewa of CLICO, signed in through the pages in a browser of her own."""
-    _, path = ticket_world.services.create_staff_account(
-        CreateStaff("eng@clico.pl", "Ewa", "Inżynier"))
-    ticket_world.services.reset_password(path.rsplit("/", 1)[1], PASSWORD, PASSWORD)
-    with TestClient(tclient.app, base_url=BASE_URL, follow_redirects=False) as client:
-        sign_in_web(client, ticket_world, "eng@clico.pl")
-        yield client
-
-
-def reply_form(client: TestClient, number: str, body: str, **fields: str) -> dict[str, str]:
-    page = client.get(f"/tickets/{number}")
-    assert page.status_code == 200, page.text
-    match = _KEY.search(page.text)
-    assert match, "no idempotency key on the reply form"
-    return {"csrf_token": csrf_of(client, f"/tickets/{number}"),
-            "idempotency_key": match.group(1), "body": body, "format": "text", **fields}
-
-
-def reply(client: TestClient, number: str, body: str, **fields: str):  # type: ignore[no-untyped-def]
-    return client.post(f"/tickets/{number}/reply", data=reply_form(client, number, body, **fields))
+from .conversation_pages import reply, reply_form
 
 
 def thread(page: str) -> str:
