@@ -15,7 +15,7 @@ from clico_core.ports import (
     UnitOfWorkFactory,
 )
 from clico_core.questionnaires import QuestionnaireRegistry
-from clico_core.services import Limits, Ports, Services
+from clico_core.services import Limits, Ports, Services, article_attachment_visible
 from clico_core.services.context import AttachmentVisibility
 from clico_core.ticket_status import StatusRules
 from clico_core.values import Language
@@ -68,6 +68,7 @@ def bootstrap(
         blobs=blobs or MemoryBlobStore(clock),
         sniff=sniff or sniff_type,
         attachment_limits=attachment_limits or AttachmentLimits(),
-        attachment_visible=attachment_visible,
+        # the conversation's rule unless a caller brings its own
+        attachment_visible=attachment_visible or article_attachment_visible,
     )
     return Services(ports)

@@ -26,7 +26,7 @@ from starlette.routing import Mount, Route
 
 from clico_adapters.sql.tables import metadata
 from clico_core.mail import MailTemplate
-from clico_core.services import IssuedContract, OpenTicket
+from clico_core.services import IssuedContract, OpenTicket, PostReply
 from clico_core.sessions import RESEND_INTERVAL
 
 from ..support import PASSWORD, World
@@ -54,6 +54,7 @@ class Scene:
     confirm_secret: str
     reset_secret: str
     totp_secret: str
+    attachment_id: str
 
     def token(self, state: str) -> str:
         """The token of the form a browser in ``state`` would post from."""
@@ -75,6 +76,10 @@ def path_values(scene: Scene) -> dict[tuple[str, str], str]:
         ("confirm", "secret"): scene.confirm_secret,
         ("password_reset", "secret"): scene.reset_secret,
         ("ticket", "number"): scene.ticket_number,
+        ("ticket_reply", "number"): scene.ticket_number,
+        ("ticket_close", "number"): scene.ticket_number,
+        ("ticket_attachment", "number"): scene.ticket_number,
+        ("ticket_attachment", "attachment_id"): scene.attachment_id,
         ("contract", "contract_id"): scene.contract_id,
         ("static", "path"): "style.css",
     }
@@ -102,6 +107,8 @@ def forms(scene: Scene) -> dict[str, dict[str, str]]:
                             "password_confirm": NEW_PASSWORD},
         "new_ticket": {"subject": "VPN tunnel drops", "description": "Every hour.",
                        "format": "text", "priority": "high", "relation_type": "incident"},
+        "ticket_reply": {"body": "Any news?", "format": "text"},
+        "ticket_close": {},
         "two_factor_enable": {"secret": scene.totp_secret,
                               "code": pyotp.TOTP(scene.totp_secret).at(now),
                               "password": PASSWORD},
@@ -116,6 +123,7 @@ LIVE_POSTS = [
     ("confirm", "anonymous"), ("password_reset", "anonymous"), ("signin", "anonymous"),
     ("signin_code_resend", "pending"), ("signin_code", "pending"),
     ("register_contract", "signed_in"), ("new_ticket", "signed_in"),
+    ("ticket_reply", "signed_in"), ("ticket_close", "signed_in"),
     ("two_factor_enable", "signed_in"), ("two_factor_disable", "signed_in"),
     ("change_password", "signed_in"), ("signout", "signed_in"),
 ]
@@ -149,7 +157,12 @@ def scene(client: TestClient, web_world: World) -> Iterator[Scene]:
     reset_secret = world.secret_from(MailTemplate.PASSWORD_RESET, "kim@example.com")
     ticket = world.services.open_administrative_ticket(
         world.viewer("jan"), OpenTicket("Printer on fire", "<p>Smoke.</p>"))
-    totp_secret = world.services.begin_totp(world.viewer("jan")).secret
+    jan = world.viewer("jan")
+    totp_secret = world.services.begin_totp(jan).secret
+    upload = world.services.upload_attachment(jan, "log.txt", iter([b"tunnel down"]),
+                                              world.services.upload_budget())
+    world.services.post_reply(jan, PostReply(ticket.number, "<p>The log.</p>",
+                                             attachment_ids=(upload.id,)))
 
     sign_in_web(client, world, "jan")
     with TestClient(client.app, base_url=BASE_URL, follow_redirects=False) as anonymous, \
@@ -159,7 +172,7 @@ def scene(client: TestClient, web_world: World) -> Iterator[Scene]:
         assert step.headers["location"] == "/signin/code"
         yield Scene(world, {"anonymous": anonymous, "pending": pending, "signed_in": client},
                     second, first.contract.id, ticket.number, confirm_secret, reset_secret,
-                    totp_secret)
+                    totp_secret, upload.id)
 
 
 def _url(route: Route | Mount, scene: Scene) -> str:

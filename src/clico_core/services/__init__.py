@@ -57,6 +57,7 @@ from .ticket_conversation import (
     Posted,
     PostReply,
     ReplyOffer,
+    article_attachment_visible,
     conversation,
     post_reply,
 )
@@ -121,6 +122,7 @@ __all__ = [
     "TotpSetup",
     "Viewer",
     "activate_contract",
+    "article_attachment_visible",
     "assign_ticket",
     "attachment_for_download",
     "authenticate",

@@ -20,6 +20,7 @@ from ..articles import (
     ArticleKind,
     AuthorRole,
 )
+from ..attachments import Attachment
 from ..audit import AuditKind
 from ..errors import (
     ConcurrencyConflict,
@@ -40,6 +41,7 @@ from ..ticket_status import (
     targets_for,
 )
 from ..tickets import MAX_DESCRIPTION, TicketStatus
+from .attachments import link_attachments
 from .context import Ports, Viewer
 from .ticket_changes import TicketChanges, visible_ticket
 from .tickets import MAX_IDEMPOTENCY_KEY, _has_text
@@ -56,6 +58,7 @@ class PostReply:
     new_status: str | None = None  # a ``TicketStatus`` value; None or "": unchanged
     reopen: bool = False
     idempotency_key: str | None = None
+    attachment_ids: tuple[str, ...] = ()  # the viewer's unlinked uploads for this article
 
 
 @frozen
@@ -85,6 +88,7 @@ class Conversation:
     status_choices: tuple[TicketStatus, ...]  # what the viewer may set (in machine order)
     offer: ReplyOffer
     may_write_notes: bool
+    files: tuple[Attachment, ...] = ()  # the files of this page's articles
 
 
 def _clean_body(raw: str, ports: Ports) -> str:
@@ -145,11 +149,16 @@ def post_reply(viewer: Viewer, cmd: PostReply, ports: Ports) -> Posted:
             public = not cmd.internal
             allowed = ReplyAllowed(ticket, public, cmd.reopen, now, ports.status_rules)
             check_rule(allowed)
+            article_id = ports.secrets.new_id()
+            # in this unit of work: a refused file (or reply) leaves neither article nor link
+            linked = link_attachments(uow, cmd.attachment_ids, article_id, account.id,
+                                      ports.attachment_limits)
             article = Article(
-                id=ports.secrets.new_id(), ticket_id=ticket.id,
+                id=article_id, ticket_id=ticket.id,
                 kind=ArticleKind.PUBLIC_REPLY if public else ArticleKind.INTERNAL_NOTE,
                 author_id=account.id, author_role=role, author_name=account.full_name,
-                created_at=now, body=body, idempotency_key=key)
+                created_at=now, body=body, attachment_ids=tuple(a.id for a in linked),
+                idempotency_key=key)
             uow.articles.add(article)
             changes = TicketChanges(uow, ports, account, now)
             changes.record(AuditKind.ARTICLE_POSTED, ticket, f"{article.kind.value} {article.id}")
@@ -208,6 +217,8 @@ def conversation(viewer: Viewer, number: str, ports: Ports, cursor: str = "",
         page = uow.articles.page_for(ticket.id, include_internal=staff, after=after,
                                      limit=size)
         total = uow.articles.count_for(ticket.id, include_internal=staff)
+        owners = [a.id for a in page.articles if a.attachment_ids]
+        files = uow.attachments.list_for(owners) if owners else []
     reopenable = (ticket.status is TicketStatus.CLOSED
                   and ports.clock.now() <= reopen_until(ticket, ports.status_rules))
     choices = targets_for(ticket.status, role_of(staff))
@@ -216,4 +227,15 @@ def conversation(viewer: Viewer, number: str, ports: Ports, cursor: str = "",
         articles=page.articles, total=total,
         next_cursor=page.next_cursor.token() if page.next_cursor else None,
         status_choices=tuple(s for s in TicketStatus if s in choices),
-        offer=_offer(ticket.status, reopenable), may_write_notes=staff)
+        offer=_offer(ticket.status, reopenable), may_write_notes=staff, files=tuple(files))
+
+
+def article_attachment_visible(uow: UnitOfWork, viewer: Viewer, attachment: Attachment) -> bool:
+    """The ``attachment_visible`` rule of the conversation: a file of an article is seen by
+    whoever sees its ticket, and a file of an internal note by staff only."""
+    article = uow.articles.get(attachment.owner_id) if attachment.owner_id else None
+    if article is None or (not article.kind.public and not viewer.account.is_staff):
+        return False
+    ticket = uow.tickets.get(article.ticket_id)
+    return ticket is not None and viewer.scope.allows_ticket(ticket.company_id,
+                                                             ticket.reporter_id)

@@ -26,7 +26,7 @@ STATIC = Path(__file__).parent.parent / "static"
 # Paths whose POSTs are streamed uploads (``clico_web.attachments.read_upload``): the CSRF
 # middleware reads only their first field instead of the whole body. Every other path
 # refuses a multipart body.
-UPLOAD_PATHS: tuple[re.Pattern[str], ...] = ()
+UPLOAD_PATHS: tuple[re.Pattern[str], ...] = (re.compile(r"/tickets/[^/]+/reply"),)
 
 
 def routes() -> list[BaseRoute]:

@@ -1,22 +1,17 @@
-"""``Aktywności``: the ticket list (filters, sort, page size, keyset pager) and a ticket's page."""
+"""``Aktywności``: the ticket list (filters, sort, page size, keyset pager); a ticket's page is
+``ticket_thread``."""
 
 from __future__ import annotations
 
-from datetime import date
-
-from babel.dates import format_date
-from markupsafe import Markup
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from clico_core.errors import ClicoError, NotFound
-from clico_core.questionnaires import YES, QuestionKind
+from clico_core.errors import ClicoError
 from clico_core.tickets import (
     PAGE_SIZES,
     Priority,
     SortColumn,
-    TicketDetail,
     TicketPage,
     TicketStatus,
 )
@@ -24,9 +19,9 @@ from clico_core.tickets import (
 from ..choices import choices_key
 from ..portal import portal_of
 from ..rendering import failure, render, renderer_of
-from ..sessions import current_viewer, session_token, signed_in, to_sign_in, viewer_of
-from . import ticket_new
-from .ticket_labels import PRIORITY_LABELS, RELATION_LABELS, field_errors
+from ..sessions import current_viewer, session_token, to_sign_in, viewer_of
+from . import ticket_new, ticket_thread
+from .ticket_labels import PRIORITY_LABELS, field_errors
 from .ticket_query import ListView, parse_list_view
 
 MAX_NUMBER_CHARS = 32
@@ -78,55 +73,8 @@ async def ticket_list(request: Request) -> Response:
     }, status=status)
 
 
-def _local_date(raw: str, language: str) -> str:
-    try:
-        return format_date(date.fromisoformat(raw), "medium", locale=language)
-    except ValueError:
-        return raw
-
-
-def _answers(detail: TicketDetail, language: str) -> list[tuple[str, str, str]]:
-    """(question, kind, answer as shown) for each question of the ticket's questionnaire."""
-    if detail.questionnaire is None:
-        return []
-    answers = []
-    for question in detail.questionnaire.questions:
-        raw = detail.answers.get(question.id, "")
-        shown = raw
-        if question.kind is QuestionKind.CHOICE:
-            shown = question.choice_label(raw, language)
-        elif question.kind is QuestionKind.YES_NO:
-            shown = "yes" if raw == YES else "no"
-        elif question.kind is QuestionKind.DATE:
-            shown = _local_date(raw, language)
-        answers.append((question.label(language), question.kind.value, shown))
-    return answers
-
-
-@signed_in
-async def ticket_page(request: Request) -> Response:
-    number = request.path_params["number"][:MAX_NUMBER_CHARS]
-    portal = portal_of(request)
-    try:
-        if not number.isprintable():
-            raise NotFound()
-        detail = await portal.call(portal.services.ticket_detail, viewer_of(request), number)
-    except NotFound:
-        return render(request, "errors/error.html", {
-            "status": 404, "message": renderer_of(request).gettext(request, "Page not found.")},
-            status=404)
-    language = renderer_of(request).language(request)
-    return render(request, "tickets/detail.html", {
-        "section": "tickets", "detail": detail, "ticket": detail.ticket,
-        "answers": _answers(detail, language),
-        # sanitised by the core's ticket_detail, so it may be trusted as markup
-        "description": Markup(detail.description),  # noqa: S704
-        "priority_labels": PRIORITY_LABELS, "relation_labels": RELATION_LABELS,
-    })
-
-
 routes = [
     Route("/tickets", ticket_list, name="tickets"),
     *ticket_new.routes,
-    Route("/tickets/{number}", ticket_page, name="ticket"),
+    *ticket_thread.routes,
 ]

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from ..ticket_fixtures import asset_id_of, signed_in_as
+from clico_core.services import CreateStaff
+
+from ...support import PASSWORD
+from ..ticket_fixtures import asset_id_of, post_ticket, signed_in_as
+from ..web_fixtures import BASE_URL, TestClient, sign_in_web
 
 
 @pytest.fixture
@@ -21,3 +25,20 @@ def jan(tclient, ticket_world, acme):
 @pytest.fixture
 def asset_id(ticket_world, acme) -> str:
     return asset_id_of(ticket_world, "C-1")
+
+
+@pytest.fixture
+def number(jan) -> str:
+    location = post_ticket(jan).headers["location"]
+    return location.rsplit("/", 1)[1]
+
+
+@pytest.fixture
+def engineer(tclient, ticket_world):
+    """Ewa of CLICO, signed in through the pages in a browser of her own."""
+    _, path = ticket_world.services.create_staff_account(
+        CreateStaff("eng@clico.pl", "Ewa", "Inżynier"))
+    ticket_world.services.reset_password(path.rsplit("/", 1)[1], PASSWORD, PASSWORD)
+    with TestClient(tclient.app, base_url=BASE_URL, follow_redirects=False) as client:
+        sign_in_web(client, ticket_world, "eng@clico.pl")
+        yield client
