@@ -1,30 +1,36 @@
 """The ports: what the core needs from the world, as ``typing.Protocol``s.
 
 Adapters (``clico_adapters.memory``, ``clico_adapters.sql``, …) implement them; the core
-imports nothing but these. Repository methods say what the domain needs, not what SQL offers.
+imports nothing but these. The unit of work's repositories live in ``repositories.py`` and are
+re-exported here, so ``from clico_core.ports import AccountRepository`` keeps working.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from datetime import date, datetime, timedelta
+from collections.abc import Callable, Iterable, Iterator
+from datetime import datetime, timedelta
 from types import TracebackType
 from typing import Protocol, Self
 
-from attrs import frozen
-
-from .accounts import Account
-from .articles import Article, ArticleCursor, ArticlePage
-from .assets import Asset
-from .attachments import Attachment, AttachmentId, BlobRef
-from .audit import AuditEvent
-from .companies import Company
-from .contracts import Activation, Contract
-from .mail import OutboxMessage, OutboxStats, OutgoingMail
-from .sessions import Session
-from .tickets import Ticket, TicketPage, TicketQuery, TicketScope
-from .tokens import Token, TokenPurpose
-from .values import AccountId, ArticleId, AssetId, CompanyId, ContractId, TicketId
+from .attachments import BlobRef
+from .mail import OutboxMessage, OutboxStats
+from .repositories import (
+    AccountRepository,
+    ArticleRepository,
+    AssetPage,
+    AssetRepository,
+    AttachmentRepository,
+    AttemptLog,
+    AuditLog,
+    CompanyRepository,
+    ContractRepository,
+    Outbox,
+    QuietTicket,
+    SessionHolder,
+    SessionRepository,
+    TicketRepository,
+    TokenRepository,
+)
 
 # --- infrastructure ports ---------------------------------------------------------------
 
@@ -147,281 +153,7 @@ TypeSniffer = Callable[[bytes], str | None]
 """The media type told from a file's first bytes (``attachments.SNIFF_BYTES``), or None."""
 
 
-# --- repositories -----------------------------------------------------------------------
-
-
-class CompanyRepository(Protocol):
-    def add(self, company: Company) -> None: ...
-    def get(self, company_id: CompanyId) -> Company | None: ...
-    def get_by_name(self, name: str) -> Company | None:
-        """Lookup by the normalised key (case and spacing do not matter)."""
-        ...
-
-    def list_by_ids(self, company_ids: Sequence[CompanyId] | None = None) -> list[Company]:
-        """Companies with the given ids (all when None), ordered by name."""
-        ...
-
-
-class AccountRepository(Protocol):
-    def add(self, account: Account) -> None:
-        """Insert; raise ``ValidationFailed`` on a taken login or e-mail."""
-        ...
-
-    def get(self, account_id: AccountId) -> Account | None: ...
-    def get_by_login(self, login: str) -> Account | None: ...
-    def get_by_email(self, email: str) -> Account | None: ...
-    def update(self, account: Account) -> None:
-        """Persist every field of an account loaded from this unit of work."""
-        ...
-
-    def advance_totp_step(self, account_id: AccountId, step: int) -> bool:
-        """Record ``step`` as the last accepted TOTP step only if it is newer than the stored
-        one (a conditional update); False means the code was already used (a replay)."""
-        ...
-
-    def list_for_companies(self, company_ids: Sequence[CompanyId] | None = None
-                           ) -> list[Account]:
-        """Accounts of the given companies (all when None), ordered by last and first name."""
-        ...
-
-
-class ContractRepository(Protocol):
-    def add(self, contract: Contract) -> None:
-        """Insert; raise ``DuplicateContractNumber`` when the number is taken."""
-        ...
-
-    def get(self, contract_id: ContractId) -> Contract | None: ...
-    def get_by_number(self, number: str) -> Contract | None: ...
-    def list_for_company(self, company_id: CompanyId | None = None) -> list[Contract]:
-        """Contracts of one company (all when None), ordered by number."""
-        ...
-
-    def activate(self, activation: Activation) -> bool:
-        """Record the activation unless this account already has it; False if it had.
-
-        Must be race-safe: a unique constraint or conditional insert, never read-then-write.
-        """
-        ...
-
-    def activations_for_account(self, account_id: AccountId) -> list[Activation]: ...
-    def activations_of(self, contract_id: ContractId) -> list[Activation]: ...
-
-    def active_for_account(self, account_id: AccountId, on: date) -> list[Contract]:
-        """Contracts activated by the account whose validity includes ``on``."""
-        ...
-
-
-@frozen
-class AssetPage:
-    rows: tuple[Asset, ...]
-    total: int
-    categories: tuple[tuple[str, int], ...]  # (category, count) over every covered asset
-
-
-class AssetRepository(Protocol):
-    def add(self, asset: Asset) -> None: ...
-    def get(self, asset_id: AssetId) -> Asset | None: ...
-    def get_many(self, asset_ids: Sequence[AssetId]) -> list[Asset]: ...
-    def page_covered(self, contract_ids: Sequence[ContractId], category: str | None,
-                     page: int, page_size: int) -> AssetPage:
-        """Assets covered by any of the contracts, optionally of one category, by name."""
-        ...
-
-
-class TicketRepository(Protocol):
-    def next_number(self) -> int:
-        """The next ticket sequence number; unique even under concurrent creation."""
-        ...
-
-    def add(self, ticket: Ticket) -> None:
-        """Insert the ticket with its assets and answers."""
-        ...
-
-    def get(self, ticket_id: TicketId) -> Ticket | None:
-        """The ticket; in a write unit of work its row stays locked until the end (as
-        ``get_by_number``), so a concurrent change waits and then reads ours."""
-        ...
-
-    def get_by_number(self, number: str) -> Ticket | None: ...
-    def get_by_idempotency_key(self, reporter_id: AccountId, key: str) -> Ticket | None: ...
-    def page_for(self, scope: TicketScope, query: TicketQuery) -> TicketPage:
-        """One page of the list the scope may see, filtered and sorted before paging."""
-        ...
-
-    def update_state(self, ticket: Ticket) -> bool:
-        """Store the ticket's status, its moments, priority and assignee, if the stored
-        ``version`` is still the ticket's; the stored version then moves on by one (and so
-        does ``ticket.version``). False: someone changed it since it was read, nothing written.
-        """
-        ...
-
-    def resolved_quiet(self, since: datetime, *, unreminded: bool,
-                       after: QuietTicket | None, limit: int) -> list[QuietTicket]:
-        """Resolved tickets without public activity after ``since``, by (modified_at, id),
-        after the cursor ``after``; ``unreminded``: only those not reminded of closing since
-        their last public activity. What the auto-close job walks, batch by batch."""
-        ...
-
-
-@frozen
-class QuietTicket:
-    """A resolved ticket the auto-close job looks at, and its place in the walk."""
-
-    id: TicketId
-    modified_at: datetime
-
-
-class ArticleRepository(Protocol):
-    """The articles of tickets. Internal notes are left out by the queries themselves when
-    ``include_internal`` is False: they are never read for someone who may not see them."""
-
-    def add(self, article: Article) -> None:
-        """Insert; an idempotency key the author already used is a ``ConcurrencyConflict``."""
-        ...
-
-    def get(self, article_id: ArticleId) -> Article | None: ...
-    def get_by_idempotency_key(self, author_id: AccountId, key: str) -> Article | None: ...
-    def page_for(self, ticket_id: TicketId, *, include_internal: bool,
-                 after: ArticleCursor | None, limit: int) -> ArticlePage:
-        """The ticket's articles after the cursor, oldest first by (created_at, id)."""
-        ...
-
-    def count_for(self, ticket_id: TicketId, *, include_internal: bool) -> int:
-        """How many articles the same filter lets through."""
-        ...
-
-
-class AttachmentRepository(Protocol):
-    def add(self, attachment: Attachment) -> None: ...
-    def get(self, attachment_id: AttachmentId) -> Attachment | None: ...
-    def list_for(self, owner_ids: Sequence[str]) -> list[Attachment]:
-        """The attachments of these owners (articles), by creation time then id."""
-        ...
-
-    def link(self, attachment_ids: Sequence[AttachmentId], owner_id: str,
-             uploaded_by: AccountId) -> int:
-        """Give the owner every listed attachment that ``uploaded_by`` uploaded and nobody
-        owns yet (a conditional update); return how many it took."""
-        ...
-
-    def unlinked_before(self, before: datetime, limit: int) -> list[Attachment]:
-        """Attachments nobody owns that were uploaded before ``before``, oldest first."""
-        ...
-
-    def delete_unlinked(self, attachment_ids: Sequence[AttachmentId],
-                        uploaded_by: AccountId | None = None) -> int:
-        """Delete those of the listed attachments that nobody owns (and, when given, that
-        ``uploaded_by`` uploaded); a linked one is never deleted. Return how many."""
-        ...
-
-    def referenced(self, digests: Sequence[str]) -> set[str]:
-        """Those of ``digests`` that some attachment still stores its bytes under."""
-        ...
-
-
-class TokenRepository(Protocol):
-    def add(self, token: Token) -> None: ...
-    def get(self, purpose: TokenPurpose, token_hash: str) -> Token | None: ...
-    def consume(self, token_hash: str, at: datetime) -> bool:
-        """Mark used only if still unused; False when someone else used it first."""
-        ...
-
-    def delete_older_than(self, cutoff: datetime, limit: int) -> int:
-        """Delete at most ``limit`` tokens that expired before ``cutoff``; how many went."""
-        ...
-
-
-@frozen
-class SessionHolder:
-    """A session read together with its account and the contracts active on the account."""
-
-    session: Session
-    account: Account
-    active_contracts: tuple[Contract, ...]  # as ``ContractRepository.active_for_account``
-
-
-class SessionRepository(Protocol):
-    def add(self, session: Session) -> None: ...
-    def get(self, session_hash: str) -> Session | None: ...
-    def get_with_holder(self, session_hash: str, on: date) -> SessionHolder | None:
-        """The session, its account and the contracts active on that account on ``on``,
-        read at once: what every signed-in request looks up. None for an unknown session
-        or one whose account is gone. Equal to ``get`` + ``accounts.get`` +
-        ``contracts.active_for_account`` (the conformance suite checks it), in one
-        round trip where the store allows it."""
-        ...
-
-    def update(self, session: Session) -> None: ...
-    def touch(self, session_hash: str, at: datetime) -> None:
-        """Record activity (cheap; called on every signed-in request)."""
-        ...
-
-    def revoke(self, session_hash: str, at: datetime) -> bool:
-        """Revoke if not yet revoked; False when it already was (so only one caller wins)."""
-        ...
-
-    def revoke_all(self, account_id: AccountId, at: datetime,
-                   except_hash: str | None = None) -> int: ...
-
-    def record_code_failure(self, session_hash: str) -> int:
-        """Atomically add one wrong code; return the new failure count."""
-        ...
-
-    def delete_older_than(self, cutoff: datetime, limit: int) -> int:
-        """Delete at most ``limit`` sessions last seen before ``cutoff`` (long dead: the
-        idle timeout is minutes); return how many went."""
-        ...
-
-
-class AttemptLog(Protocol):
-    """Rate-limit counters, shared by every server process through the database."""
-
-    def add(self, key: str, at: datetime) -> None: ...
-    def count_since(self, key: str, since: datetime) -> int: ...
-    def oldest_since(self, key: str, since: datetime) -> datetime | None: ...
-    def newest_since(self, key: str, since: datetime) -> datetime | None:
-        """The latest attempt after ``since`` (a slow-down counts from it), or None."""
-        ...
-
-    def clear(self, key: str) -> None: ...
-    def delete_older_than(self, cutoff: datetime, limit: int) -> int:
-        """Delete at most ``limit`` attempts made before ``cutoff`` and then claims that
-        lapsed before it (their keys name an address); return how many went."""
-        ...
-
-    def claim(self, key: str, at: datetime, until: datetime) -> bool:
-        """Hold ``key`` until ``until`` unless it is held at ``at``; True if this call took it.
-
-        Of concurrent claims on one free key exactly one wins, so an action allowed once per
-        window (a notice mail) stays once even in a burst, which counting first would not.
-        """
-        ...
-
-
-class AuditLog(Protocol):
-    def record(self, event: AuditEvent) -> None: ...
-    def recent(self, account_id: AccountId | None = None, limit: int = 100) -> list[AuditEvent]:
-        """Most recent first."""
-        ...
-
-    def for_ticket(self, ticket_id: TicketId, limit: int = 500) -> list[AuditEvent]:
-        """A ticket's history, oldest first (at most ``limit`` events, the oldest ones)."""
-        ...
-
-    def delete_older_than(self, cutoff: datetime, limit: int) -> int:
-        """Delete at most ``limit`` events recorded before ``cutoff``; return how many went."""
-        ...
-
-
-class Outbox(Protocol):
-    def add(self, mail: OutgoingMail, at: datetime) -> str:
-        """Queue a mail in the current transaction; return its outbox id."""
-        ...
-
-    def delete_older_than(self, cutoff: datetime, limit: int) -> int:
-        """Delete at most ``limit`` mails sent before ``cutoff`` (pending and failed ones
-        stay); return how many went."""
-        ...
+# --- repositories (clico_core/repositories.py) ----------------------------------------
 
 
 class MailQueue(Protocol):
@@ -486,3 +218,33 @@ class UnitOfWorkFactory(Protocol):
 
 
 SanitizeHtml = Callable[[str], str]
+
+__all__ = [
+    "AccountRepository",
+    "ArticleRepository",
+    "AssetPage",
+    "AssetRepository",
+    "AttachmentRepository",
+    "AttemptLog",
+    "AuditLog",
+    "BlobStore",
+    "Clock",
+    "CompanyRepository",
+    "ContractRepository",
+    "MailQueue",
+    "Outbox",
+    "PasswordHasher",
+    "QuietTicket",
+    "SanitizeHtml",
+    "SecretBox",
+    "SecretGenerator",
+    "SecretUnreadable",
+    "SessionHolder",
+    "SessionRepository",
+    "TicketRepository",
+    "TokenRepository",
+    "TotpVerifier",
+    "TypeSniffer",
+    "UnitOfWork",
+    "UnitOfWorkFactory",
+]
