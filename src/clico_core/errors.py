@@ -107,6 +107,12 @@ class PermissionDenied(ClicoError):
     code = "permission_denied"
 
 
+class AdminOnly(PermissionDenied):
+    """A staff member who is not an administrator tried an administrator's action."""
+
+    code = "admin_only"
+
+
 # --- contracts ------------------------------------------------------------------------
 
 

@@ -41,6 +41,7 @@ ERRORS: dict[str, ErrorInfo] = {
     "sign_in_expired": ErrorInfo(400, "Your sign-in has expired. Please sign in again."),
     "not_authenticated": ErrorInfo(401, "Please sign in."),
     "permission_denied": ErrorInfo(404, "Page not found."),
+    "admin_only": ErrorInfo(403, "Only an administrator can do this."),
     # one message for an unknown number and a wrong key: numbers cannot be probed
     "invalid_contract_key": ErrorInfo(400, "The contract number or key is wrong."),
     "contract_not_valid_now": ErrorInfo(
