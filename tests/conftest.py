@@ -11,6 +11,7 @@ import os
 from collections.abc import Generator
 
 import pytest
+from hypothesis import settings
 
 from .postgres_probe import DEFAULT_POSTGRES_URL, POSTGRES_ENV, postgres_answers
 from .skip_summary import pytest_terminal_summary
@@ -20,6 +21,11 @@ __all__ = ["pytest_terminal_summary"]
 pytest_plugins = ["pytester"]
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+# Speed targets live in bench/, never in timed tests: Hypothesis's per-example deadline would
+# be one (on a loaded 2-core machine an example may take 250 ms), so it is off everywhere.
+settings.register_profile("clico", deadline=None)
+settings.load_profile("clico")
 POSTGRES_SOURCE = pytest.StashKey[str]()
 
 
