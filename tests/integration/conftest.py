@@ -8,8 +8,9 @@ time on an empty database at the newest migration. PostgreSQL comes from
 dropped at the end. Without a server the PostgreSQL cases skip, saying why.
 
 The other fixtures live beside their helpers (``web_fixtures.py``, ``ticket_fixtures.py``,
-``mail_fixtures.py``, ``smtp.py``, ``browser.py``) and are imported below, so every test under
-``tests/integration`` can ask for them by name. Test modules import only plain helpers.
+``mail_fixtures.py``, ``smtp.py``, ``served.py``, ``browser.py``) and are imported below, so
+every test under ``tests/integration`` can ask for them by name. Test modules import only
+plain helpers.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from ..support import sealing_box
 from .browser import browser_page, chromium, live_server
 from .conversation_support import cast
 from .mail_fixtures import mail_hasher, mail_rig
+from .served import served_portal
 from .smtp import smtp_server
 from .sql_support import PostgresDatabases, empty_postgres, sqlite_url
 from .ticket_fixtures import tclient, ticket_world
@@ -36,7 +38,8 @@ from .web_fixtures import client, issued, web_hasher, web_settings, web_world
 # pytest finds fixtures by the names a conftest module holds, imported ones included
 __all__ = [
     "browser_page", "cast", "chromium", "client", "issued", "live_server", "mail_hasher",
-    "mail_rig", "smtp_server", "tclient", "ticket_world", "web_hasher", "web_settings", "web_world",
+    "mail_rig", "served_portal", "smtp_server", "tclient", "ticket_world", "web_hasher",
+    "web_settings", "web_world",
 ]
 
 
