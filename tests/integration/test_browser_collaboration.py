@@ -5,26 +5,71 @@ inserts a filled template into the editor. Screenshots go to ``docs/screenshots/
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from pathlib import Path
+
 import pytest
+from attrs import frozen
 
+from clico_adapters.bootstrap import bootstrap
+from clico_adapters.memory import SystemClock
+from clico_adapters.passwords import Argon2Hasher
+from clico_adapters.sql import SqlDatabase
+from clico_core.mail import MailTemplate
 from clico_core.services import CreateStaff, OpenTicket, SaveReplyTemplate
+from clico_web import Settings, create_app
 
-from ..support import PASSWORD
-from .browser import screenshot
-from .test_browser_tickets import Portal, portal, sign_in  # noqa: F401 - the fixture
+from ..support import PASSWORD, World, sealing_box
+from .browser import LiveServer, screenshot
 
 pytestmark = pytest.mark.browser
 playwright_sync = pytest.importorskip("playwright.sync_api")
 expect = playwright_sync.expect
 
 
-def _engineer(portal: Portal, email: str, first: str, last: str) -> None:  # noqa: F811
+@frozen
+class Portal:
+    url: str
+    world: World
+
+
+@pytest.fixture
+def portal(tmp_path: Path, live_server: LiveServer, web_hasher: Argon2Hasher
+           ) -> Iterator[Portal]:
+    """The real app over a migrated SQLite file, the system clock, mails from the outbox."""
+    database = SqlDatabase.from_url(f"sqlite:///{tmp_path / 'portal.db'}", box=sealing_box())
+    database.upgrade()
+    services = bootstrap(uow=database.uow_factory, hasher=web_hasher)
+    world = World(services, SystemClock(), database.mail_queue, today=services.ports.today())
+    world.register("jan", contract=world.issue("CLICO-2026-001", "Acme Networks"),
+                   email="jan@example.com")
+    url = live_server.serve(lambda base: create_app(
+        Settings(base_url=base, secret_key="browser-collab-secret-0123456789abcdef",
+                 start_mail_worker=False), services=services))
+    yield Portal(url, world)
+    live_server.stop()
+    database.dispose()
+
+
+def sign_in(page, portal: Portal, email: str) -> None:  # type: ignore[no-untyped-def]
+    page.goto("/signin")
+    page.fill("input[name=login]", email)
+    page.fill("input[name=password]", PASSWORD)
+    page.locator("main form button[type=submit]").first.click()
+    page.wait_for_url("**/signin/code")
+    code = portal.world.last_mail(MailTemplate.SIGN_IN_CODE, email).mail.context["code"]
+    page.fill("input[name=code]", code)
+    page.locator("main form button[type=submit]").first.click()
+    page.wait_for_url("**/tickets")
+
+
+def _engineer(portal: Portal, email: str, first: str, last: str) -> None:
     _, path = portal.world.services.create_staff_account(CreateStaff(email, first, last))
     portal.world.services.reset_password(path.rsplit("/", 1)[1], PASSWORD, PASSWORD)
 
 
 def test_two_engineers_see_each_other_a_stale_status_is_refused_a_template_is_inserted(
-        portal, browser_page):  # noqa: F811
+        portal, browser_page):
     world = portal.world
     ticket = world.services.open_ticket(world.viewer("jan"), OpenTicket(
         "VPN zrywa połączenie", "<p>Od poniedziałku.</p>"))
@@ -40,8 +85,8 @@ def test_two_engineers_see_each_other_a_stale_status_is_refused_a_template_is_in
     piotr = browser_page.open(portal.url)
     for page in (ewa, piotr):
         page.add_init_script("window.clicoPresenceEvery = 300")
-    sign_in(ewa, portal, "ewa@clico.pl", "ewa@clico.pl")
-    sign_in(piotr, portal, "piotr@clico.pl", "piotr@clico.pl")
+    sign_in(ewa, portal, "ewa@clico.pl")
+    sign_in(piotr, portal, "piotr@clico.pl")
     ewa.goto(f"/tickets/{ticket.number}")
     piotr.goto(f"/tickets/{ticket.number}")
     # Piotr's page load saw Ewa; Ewa's beat, without reloading, sees Piotr
