@@ -48,3 +48,5 @@ class AuditEvent:
     client: str = ""
     detail: str = ""  # a non-secret note (e.g. a contract number, a reason code)
     ticket_id: TicketId | None = None  # the ticket whose history this is part of
+    # the ticket's ``version`` after the change (what a stale form was rendered before)
+    ticket_version: int | None = None

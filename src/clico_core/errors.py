@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime, timedelta
 
+from attrs import frozen
+
 
 class ClicoError(Exception):
     """Base of every domain error; ``code`` is stable and safe to show or translate."""
@@ -138,6 +140,33 @@ class DuplicateContractNumber(ClicoError):
 
 
 # --- tickets --------------------------------------------------------------------------
+
+
+@frozen
+class TicketChange:
+    """One change of a ticket since a form was rendered, as its history recorded it.
+
+    ``what``: ``status`` / ``priority`` (``before`` and ``after`` are the values),
+    ``assignee`` (``after`` is the new engineer's name, "" for nobody), ``reply`` (a public
+    reply); ``actor`` is the name of who made it ("" for the portal itself)."""
+
+    what: str
+    before: str
+    after: str
+    actor: str
+    at: datetime
+
+
+class StaleTicket(ClicoError):
+    """The ticket changed since the form was rendered (its ``version`` moved on): the change
+    was not saved, never written over what others did. ``changes`` lists what happened
+    since, oldest first (empty when the history no longer tells)."""
+
+    code = "stale_ticket"
+
+    def __init__(self, changes: tuple[TicketChange, ...]) -> None:
+        super().__init__(f"{len(changes)} changes since")
+        self.changes = changes
 
 
 class AssetNotCovered(ClicoError):

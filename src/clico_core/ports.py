@@ -25,7 +25,10 @@ from .repositories import (
     CompanyRepository,
     ContractRepository,
     Outbox,
+    PresenceRepository,
     QuietTicket,
+    ReplyTemplateRepository,
+    Seen,
     SessionHolder,
     SessionRepository,
     TicketRepository,
@@ -203,6 +206,10 @@ class UnitOfWork(Protocol):
     def outbox(self) -> Outbox: ...
     @property
     def attachments(self) -> AttachmentRepository: ...
+    @property
+    def presence(self) -> PresenceRepository: ...
+    @property
+    def reply_templates(self) -> ReplyTemplateRepository: ...
 
     def __enter__(self) -> Self: ...
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
@@ -234,11 +241,14 @@ __all__ = [
     "MailQueue",
     "Outbox",
     "PasswordHasher",
+    "PresenceRepository",
     "QuietTicket",
+    "ReplyTemplateRepository",
     "SanitizeHtml",
     "SecretBox",
     "SecretGenerator",
     "SecretUnreadable",
+    "Seen",
     "SessionHolder",
     "SessionRepository",
     "TicketRepository",

@@ -17,6 +17,7 @@ from .audit import AuditEvent
 from .companies import Company
 from .contracts import Activation, Contract
 from .mail import OutgoingMail
+from .reply_templates import ReplyTemplate
 from .sessions import Session
 from .tickets import Ticket, TicketPage, TicketQuery, TicketScope
 from .tokens import Token, TokenPurpose
@@ -294,4 +295,47 @@ class Outbox(Protocol):
     def delete_older_than(self, cutoff: datetime, limit: int) -> int:
         """Delete at most ``limit`` mails sent before ``cutoff`` (pending and failed ones
         stay); return how many went."""
+        ...
+
+
+@frozen
+class Seen:
+    """An account that had a ticket's page open, and when it last said so."""
+
+    account_id: AccountId
+    last_seen: datetime
+
+
+class PresenceRepository(Protocol):
+    """Who has a ticket open (``Teraz przegląda``): one row per ticket and account."""
+
+    def touch(self, ticket_id: TicketId, account_id: AccountId, at: datetime) -> None:
+        """Record that the account has the ticket open at ``at`` (an upsert; a mark never
+        moves back in time)."""
+        ...
+
+    def seen_since(self, ticket_id: TicketId, since: datetime) -> list[Seen]:
+        """Accounts seen on the ticket at or after ``since``, most recent first."""
+        ...
+
+    def delete_older_than(self, cutoff: datetime, limit: int) -> int:
+        """Forget at most ``limit`` marks older than ``cutoff``; return how many went."""
+        ...
+
+
+class ReplyTemplateRepository(Protocol):
+    """``Szablony odpowiedzi``, shared by all staff."""
+
+    def add(self, template: ReplyTemplate) -> None: ...
+    def get(self, template_id: str) -> ReplyTemplate | None: ...
+    def update(self, template: ReplyTemplate) -> bool:
+        """Store the title, body and ``updated_at``; False when it no longer exists."""
+        ...
+
+    def delete(self, template_id: str) -> bool:
+        """False when it no longer existed."""
+        ...
+
+    def list_all(self) -> list[ReplyTemplate]:
+        """Every template, by title (then id)."""
         ...

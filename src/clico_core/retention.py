@@ -38,6 +38,8 @@ class Retention:
     tokens: timedelta = field(default=timedelta(days=7), validator=_at_least_a_day)
     # counted from delivery; mail still pending or parked as failed is never pruned
     sent_mail: timedelta = field(default=timedelta(days=30), validator=_at_least_a_day)
+    # who had a ticket open: only the last minute is ever shown
+    presence: timedelta = field(default=timedelta(days=1), validator=_at_least_a_day)
     batch: int = field(default=1000, validator=_positive)
 
 
@@ -50,8 +52,10 @@ class PruneReport:
     sessions: int = 0
     tokens: int = 0
     sent_mail: int = 0
+    presence: int = 0
     complete: bool = True
 
     @property
     def total(self) -> int:
-        return self.audit + self.attempts + self.sessions + self.tokens + self.sent_mail
+        return (self.audit + self.attempts + self.sessions + self.tokens + self.sent_mail
+                + self.presence)

@@ -67,6 +67,9 @@ ERRORS: dict[str, ErrorInfo] = {
                                     "ticket that follows it up."),
     "transition_not_allowed": ErrorInfo(409, "This ticket cannot be moved to the chosen "
                                              "status."),
+    # the ticket page names the changes instead (routes/ticket_stale.py)
+    "stale_ticket": ErrorInfo(409, "The ticket was changed since you opened it; your change "
+                                   "was not saved."),
 }
 DEFAULT = ErrorInfo(400, "The request could not be completed.")
 

@@ -9,6 +9,7 @@ from typing import Self
 
 from .articles import MemoryArticles
 from .attachments import MemoryAttachments
+from .collaboration import MemoryPresence, MemoryReplyTemplates
 from .repositories import (
     MemoryAccounts,
     MemoryAssets,
@@ -46,6 +47,8 @@ class MemoryUnitOfWork:
         self.audit = MemoryAudit(store, self._undo)
         self.outbox = MemoryOutbox(store, self._undo, new_id)
         self.attachments = MemoryAttachments(store, self._undo)
+        self.presence = MemoryPresence(store, self._undo)
+        self.reply_templates = MemoryReplyTemplates(store, self._undo)
 
     def __enter__(self) -> Self:
         self.store.lock.acquire()

@@ -192,12 +192,13 @@ def session_from(row: Row) -> Session:
 
 def audit_values(event: AuditEvent) -> dict[str, Any]:
     return {"kind": event.kind.value, "at": event.at, "account_id": event.account_id,
-            "client": event.client, "detail": event.detail, "ticket_id": event.ticket_id}
+            "client": event.client, "detail": event.detail, "ticket_id": event.ticket_id,
+            "ticket_version": event.ticket_version}
 
 
 def audit_from(row: Row) -> AuditEvent:
     return AuditEvent(AuditKind(row["kind"]), row["at"], row["account_id"], row["client"],
-                      row["detail"], row["ticket_id"])
+                      row["detail"], row["ticket_id"], row["ticket_version"])
 
 
 def outbox_values(message: OutboxMessage, box: SecretBox) -> dict[str, Any]:

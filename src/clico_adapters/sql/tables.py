@@ -259,6 +259,7 @@ audit_log = Table(
     Column("client", String(128), nullable=False),
     Column("detail", Text, nullable=False),
     Column("ticket_id", SortableText(ID)),  # a ticket's history (migration 0009)
+    Column("ticket_version", Integer),  # the ticket's version after the change (0014)
     Index(None, "account_id", "seq"),
     Index(None, "ticket_id", "seq"),
     Index(None, "at"),  # pruning
@@ -301,6 +302,27 @@ attachments = Table(
     # the sweep's question: unlinked uploads by age
     Index("ix_attachments_unlinked_created", "created_at",
           sqlite_where=text("owner_id IS NULL"), postgresql_where=text("owner_id IS NULL")),
+)
+
+# Who has a ticket open (migration 0014): one row per ticket and account, upserted.
+ticket_presence = Table(
+    "ticket_presence", metadata,
+    _id("ticket_id", "tickets.id", nullable=False),
+    _id("account_id", "accounts.id", nullable=False),
+    Column("last_seen", UtcDateTime, nullable=False),
+    PrimaryKeyConstraint("ticket_id", "account_id"),
+    Index(None, "last_seen"),  # pruning
+)
+
+# ``Szablony odpowiedzi`` (migration 0014)
+reply_templates = Table(
+    "reply_templates", metadata,
+    _id(primary_key=True),
+    Column("title", SortableText(200), nullable=False),
+    Column("body", Text, nullable=False),
+    _id("author_id", "accounts.id", nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
 )
 
 # The ticket list's hot path (migration 0002): one index per scope + sort, each ending in

@@ -25,6 +25,8 @@ from .repositories import (
     SqlCompanies,
     SqlContracts,
     SqlOutbox,
+    SqlPresence,
+    SqlReplyTemplates,
     SqlSessions,
     SqlTickets,
     SqlTokens,
@@ -64,6 +66,8 @@ class SqlUnitOfWork:
         self.audit = SqlAudit(self)
         self.outbox = SqlOutbox(self, new_id)
         self.attachments = SqlAttachments(self)
+        self.presence = SqlPresence(self)
+        self.reply_templates = SqlReplyTemplates(self)
 
     @property
     def dialect(self) -> str:

@@ -48,7 +48,16 @@ from .demo import DemoAccess, seed_demo
 from .facade import Services
 from .migration import ImportReport, MigratedAccount, import_migrated_accounts
 from .passwords import change_password, check_reset_token, request_password_reset, reset_password
+from .presence import record_presence
 from .registration import RegisterAccount, confirm_email, register_account
+from .reply_templates import (
+    SaveReplyTemplate,
+    delete_reply_template,
+    filled_reply_template,
+    reply_template,
+    reply_templates,
+    save_reply_template,
+)
 from .retention import prune
 from .signin import SignIn, SignInStep, authenticate, resend_code, sign_in, sign_out, verify_code
 from .staff import CreateStaff, create_staff_account
@@ -113,6 +122,7 @@ __all__ = [
     "RateLimit",
     "RegisterAccount",
     "ReplyOffer",
+    "SaveReplyTemplate",
     "Services",
     "SignIn",
     "SignInStep",
@@ -139,10 +149,12 @@ __all__ = [
     "covered_asset",
     "create_staff_account",
     "customer_overview",
+    "delete_reply_template",
     "disable_account",
     "disable_totp",
     "discard_uploads",
     "enable_totp",
+    "filled_reply_template",
     "filter_choices",
     "get_contract",
     "import_migrated_accounts",
@@ -159,12 +171,16 @@ __all__ = [
     "open_ticket",
     "post_reply",
     "prune",
+    "record_presence",
     "register_account",
+    "reply_template",
+    "reply_templates",
     "request_password_reset",
     "resend_code",
     "reset_password",
     "reset_two_factor",
     "safe_description",
+    "save_reply_template",
     "seed_demo",
     "sign_in",
     "sign_out",

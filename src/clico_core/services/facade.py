@@ -15,6 +15,7 @@ from ..audit import AuditEvent
 from ..contracts import Contract
 from ..errors import TransientConflict
 from ..ports import AssetPage
+from ..reply_templates import ReplyTemplate
 from ..retention import PruneReport, Retention
 from ..tickets import Priority, Ticket, TicketDetail, TicketPage, TicketQuery, TicketStatus
 from . import (
@@ -27,7 +28,9 @@ from . import (
     demo,
     migration,
     passwords,
+    presence,
     registration,
+    reply_templates,
     retention,
     signin,
     staff,
@@ -38,6 +41,7 @@ from . import (
     totp,
 )
 from .context import Ports, Viewer
+from .reply_templates import SaveReplyTemplate
 
 T = TypeVar("T")
 P = ParamSpec("P")
@@ -174,23 +178,50 @@ class Services:
         return _again(ticket_conversation.conversation, viewer, number, self.ports, cursor,
                       page_size)
 
-    def change_status(self, viewer: Viewer, number: str, status: str) -> TicketStatus:
-        return _again(ticket_workflow.change_status, viewer, number, status, self.ports)
+    def change_status(self, viewer: Viewer, number: str, status: str,
+                      expected_version: int | None = None) -> TicketStatus:
+        return _again(ticket_workflow.change_status, viewer, number, status, self.ports,
+                      expected_version)
 
     def close_ticket(self, viewer: Viewer, number: str) -> TicketStatus:
         return _again(ticket_workflow.close_ticket, viewer, number, self.ports)
 
-    def change_priority(self, viewer: Viewer, number: str, priority: str) -> Priority:
-        return _again(ticket_workflow.change_priority, viewer, number, priority, self.ports)
+    def change_priority(self, viewer: Viewer, number: str, priority: str,
+                        expected_version: int | None = None) -> Priority:
+        return _again(ticket_workflow.change_priority, viewer, number, priority, self.ports,
+                      expected_version)
 
-    def assign_ticket(self, viewer: Viewer, number: str, assignee_id: str | None) -> None:
-        _again(ticket_workflow.assign_ticket, viewer, number, assignee_id, self.ports)
+    def assign_ticket(self, viewer: Viewer, number: str, assignee_id: str | None,
+                      expected_version: int | None = None) -> None:
+        _again(ticket_workflow.assign_ticket, viewer, number, assignee_id, self.ports,
+               expected_version)
 
     def ticket_history(self, viewer: Viewer, number: str) -> list[AuditEvent]:
         return _again(ticket_workflow.ticket_history, viewer, number, self.ports)
 
     def auto_close_resolved(self) -> auto_close.AutoCloseReport:
         return _again(auto_close.auto_close_resolved, self.ports)
+
+    # working together: presence and reply templates (staff) --------------------------
+    def record_presence(self, viewer: Viewer, number: str) -> tuple[str, ...]:
+        return _again(presence.record_presence, viewer, number, self.ports)
+
+    def reply_templates(self, viewer: Viewer) -> list[ReplyTemplate]:
+        return _again(reply_templates.reply_templates, viewer, self.ports)
+
+    def reply_template(self, viewer: Viewer, template_id: str) -> ReplyTemplate:
+        return _again(reply_templates.reply_template, viewer, template_id, self.ports)
+
+    def save_reply_template(self, viewer: Viewer, cmd: SaveReplyTemplate
+                            ) -> ReplyTemplate:
+        return _again(reply_templates.save_reply_template, viewer, cmd, self.ports)
+
+    def delete_reply_template(self, viewer: Viewer, template_id: str) -> None:
+        _again(reply_templates.delete_reply_template, viewer, template_id, self.ports)
+
+    def filled_reply_template(self, viewer: Viewer, template_id: str, number: str) -> str:
+        return _again(reply_templates.filled_reply_template, viewer, template_id, number,
+                      self.ports)
     # attachments ----------------------------------------------------------------------
     def upload_budget(self) -> UploadBudget:
         return attachments.upload_budget(self.ports)

@@ -18,6 +18,7 @@ class _Prunable(Protocol):
 # (report field, retention period, repository) in the order they are pruned
 _STORES: tuple[tuple[str, Callable[[Retention], timedelta],
                      Callable[[UnitOfWork], _Prunable]], ...] = (
+    ("presence", lambda r: r.presence, lambda uow: uow.presence),
     ("attempts", lambda r: r.attempts, lambda uow: uow.attempts),
     ("sessions", lambda r: r.sessions, lambda uow: uow.sessions),
     ("tokens", lambda r: r.tokens, lambda uow: uow.tokens),

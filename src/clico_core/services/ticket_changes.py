@@ -15,7 +15,7 @@ from attrs import frozen
 
 from ..accounts import Account, AccountState
 from ..audit import AuditEvent, AuditKind
-from ..errors import NotFound, TransientConflict
+from ..errors import NotFound, StaleTicket, TicketChange, TransientConflict
 from ..mail import THREAD_KEY, MailTemplate, OutgoingMail
 from ..ports import UnitOfWork
 from ..tickets import Ticket, TicketStatus
@@ -30,6 +30,50 @@ def visible_ticket(uow: UnitOfWork, viewer: Viewer, number: str) -> Ticket:
     if ticket is None or not viewer.scope.allows_ticket(ticket.company_id, ticket.reporter_id):
         raise NotFound()
     return ticket
+
+
+# how much of a ticket's history a stale form's message may tell
+STALE_HISTORY_LIMIT = 500
+
+
+def refuse_if_stale(uow: UnitOfWork, ticket: Ticket, expected_version: int | None) -> None:
+    """Optimistic concurrency: a form rendered from ``expected_version`` of the ticket may
+    change it only while that is still its version; else ``StaleTicket`` naming what
+    changed since (from the history events that carry the version they made). None: the
+    form carried no version (nothing to compare), the change goes on as before."""
+    if expected_version is None or ticket.version == expected_version:
+        return
+    raise StaleTicket(changes_since(uow, ticket, expected_version))
+
+
+def _change(uow: UnitOfWork, event: AuditEvent, names: dict[str, str]) -> TicketChange | None:
+    def name(account_id: str | None) -> str:
+        if not account_id:
+            return ""
+        if account_id not in names:
+            account = uow.accounts.get(account_id)
+            names[account_id] = account.full_name if account else ""
+        return names[account_id]
+
+    before, _, after = event.detail.partition(" -> ")
+    actor = name(event.account_id)
+    if event.kind is AuditKind.TICKET_STATUS_CHANGED:
+        return TicketChange("status", before, after, actor, event.at)
+    if event.kind is AuditKind.TICKET_PRIORITY_CHANGED:
+        return TicketChange("priority", before, after, actor, event.at)
+    if event.kind is AuditKind.TICKET_ASSIGNED:
+        return TicketChange("assignee", "", name(event.detail or None), actor, event.at)
+    if event.kind is AuditKind.ARTICLE_POSTED and event.detail.startswith("public_reply"):
+        return TicketChange("reply", "", "", actor, event.at)
+    return None
+
+
+def changes_since(uow: UnitOfWork, ticket: Ticket, version: int) -> tuple[TicketChange, ...]:
+    """What the ticket's history says happened after ``version``, oldest first."""
+    names: dict[str, str] = {}
+    found = (_change(uow, e, names) for e in uow.audit.for_ticket(ticket.id, STALE_HISTORY_LIMIT)
+             if e.ticket_version is not None and e.ticket_version > version)
+    return tuple(c for c in found if c is not None)
 
 
 @frozen
@@ -50,7 +94,7 @@ class TicketChanges:
     def record(self, kind: AuditKind, ticket: Ticket, detail: str = "") -> None:
         self.uow.audit.record(AuditEvent(
             kind, self.now, self.actor.id if self.actor else None, detail=detail,
-            ticket_id=ticket.id))
+            ticket_id=ticket.id, ticket_version=ticket.version))
 
     def status_changed(self, ticket: Ticket, before: TicketStatus) -> None:
         if ticket.status is not before:

@@ -43,7 +43,7 @@ from ..ticket_status import (
 from ..tickets import MAX_DESCRIPTION, TicketStatus
 from .attachments import link_attachments
 from .context import Ports, Viewer
-from .ticket_changes import TicketChanges, visible_ticket
+from .ticket_changes import TicketChanges, refuse_if_stale, visible_ticket
 from .tickets import MAX_IDEMPOTENCY_KEY, _has_text
 
 
@@ -59,6 +59,9 @@ class PostReply:
     reopen: bool = False
     idempotency_key: str | None = None
     attachment_ids: tuple[str, ...] = ()  # the viewer's unlinked uploads for this article
+    # the ticket's version the form was rendered from: a status change chosen on an older
+    # version is refused (``StaleTicket``); a reply alone is appended whatever the version
+    expected_version: int | None = None
 
 
 @frozen
@@ -89,6 +92,7 @@ class Conversation:
     offer: ReplyOffer
     may_write_notes: bool
     files: tuple[Attachment, ...] = ()  # the files of this page's articles
+    version: int = 0  # the ticket's version read with this page (the reply form carries it)
 
 
 def _clean_body(raw: str, ports: Ports) -> str:
@@ -128,7 +132,8 @@ def post_reply(viewer: Viewer, cmd: PostReply, ports: Ports) -> Posted:
     The same idempotency key again (a double click) answers with the first article.
     Errors: ``NotFound`` (no such ticket for this viewer), ``EmptyReply``,
     ``PermissionDenied`` (a customer's note), ``TicketClosed`` (closed: confirm ``reopen``
-    within the reopening period, else open a follow-up ticket), ``TransitionNotAllowed``.
+    within the reopening period, else open a follow-up ticket), ``TransitionNotAllowed``,
+    ``StaleTicket`` (a status chosen on an older version than ``expected_version``).
     """
     body = _clean_body(cmd.body, ports)
     target = _status(cmd.new_status)
@@ -145,6 +150,8 @@ def post_reply(viewer: Viewer, cmd: PostReply, ports: Ports) -> Posted:
                 if existing.ticket_id != ticket.id:
                     raise ValidationFailed({"idempotency_key": "invalid"})
                 return Posted(existing, ticket.status)
+            if target is not None and target is not ticket.status:
+                refuse_if_stale(uow, ticket, cmd.expected_version)
             now = ports.clock.now()
             public = not cmd.internal
             allowed = ReplyAllowed(ticket, public, cmd.reopen, now, ports.status_rules)
@@ -161,7 +168,6 @@ def post_reply(viewer: Viewer, cmd: PostReply, ports: Ports) -> Posted:
                 idempotency_key=key)
             uow.articles.add(article)
             changes = TicketChanges(uow, ports, account, now)
-            changes.record(AuditKind.ARTICLE_POSTED, ticket, f"{article.kind.value} {article.id}")
             before = ticket.status
             if public:  # public activity: ``Data modyfikacji`` moves, a note never moves it
                 move(ticket, TicketStatus.OPEN if allowed.reopens()
@@ -171,7 +177,9 @@ def post_reply(viewer: Viewer, cmd: PostReply, ports: Ports) -> Posted:
                 move(ticket, target, now)
             if public or ticket.status is not before:
                 changes.save(ticket)
-                changes.status_changed(ticket, before)
+            # after the save: the history event carries the version the change made
+            changes.record(AuditKind.ARTICLE_POSTED, ticket, f"{article.kind.value} {article.id}")
+            changes.status_changed(ticket, before)
             if public and role is AuthorRole.STAFF:
                 changes.mail_reporter(MailTemplate.TICKET_REPLY, ticket,
                                       author=account.full_name)
@@ -227,7 +235,8 @@ def conversation(viewer: Viewer, number: str, ports: Ports, cursor: str = "",
         articles=page.articles, total=total,
         next_cursor=page.next_cursor.token() if page.next_cursor else None,
         status_choices=tuple(s for s in TicketStatus if s in choices),
-        offer=_offer(ticket.status, reopenable), may_write_notes=staff, files=tuple(files))
+        offer=_offer(ticket.status, reopenable), may_write_notes=staff, files=tuple(files),
+        version=ticket.version)
 
 
 def article_attachment_visible(uow: UnitOfWork, viewer: Viewer, attachment: Attachment) -> bool:

@@ -11,7 +11,7 @@ from ..ticket_status import StatusChangeAllowed, move, role_of
 from ..tickets import Priority, TicketStatus
 from ..values import lookup_text
 from .context import Ports, Viewer
-from .ticket_changes import TicketChanges, visible_ticket
+from .ticket_changes import TicketChanges, refuse_if_stale, visible_ticket
 
 HISTORY_LIMIT = 500
 
@@ -23,12 +23,15 @@ def _status(value: str) -> TicketStatus:
         raise ValidationFailed({"status": "invalid_choice"}) from None
 
 
-def change_status(viewer: Viewer, number: str, status: str, ports: Ports) -> TicketStatus:
+def change_status(viewer: Viewer, number: str, status: str, ports: Ports,
+                  expected_version: int | None = None) -> TicketStatus:
     """Set the status by hand, as the machine allows the viewer; the status after.
 
     Setting the status it already has changes nothing (two people resolving it at once).
+    ``expected_version``: the ticket's version the form was rendered from.
     Errors: ``NotFound``, ``ValidationFailed`` (no such status), ``TransitionNotAllowed``,
-    ``TicketClosed`` (a closed ticket is reopened by a reply, not by hand).
+    ``TicketClosed`` (a closed ticket is reopened by a reply, not by hand), ``StaleTicket``
+    (changed since ``expected_version``: nothing saved).
     """
     target = _status(status)
     account = viewer.account
@@ -36,6 +39,7 @@ def change_status(viewer: Viewer, number: str, status: str, ports: Ports) -> Tic
         ticket = visible_ticket(uow, viewer, number)
         if ticket.status is target:
             return target
+        refuse_if_stale(uow, ticket, expected_version)
         now = ports.clock.now()
         check_rule(StatusChangeAllowed(ticket, role_of(account.is_staff), target, now,
                                        ports.status_rules))
@@ -55,8 +59,11 @@ def close_ticket(viewer: Viewer, number: str, ports: Ports) -> TicketStatus:
     return change_status(viewer, number, TicketStatus.CLOSED.value, ports)
 
 
-def change_priority(viewer: Viewer, number: str, priority: str, ports: Ports) -> Priority:
-    """Staff set the priority (not public activity: ``Data modyfikacji`` stays)."""
+def change_priority(viewer: Viewer, number: str, priority: str, ports: Ports,
+                    expected_version: int | None = None) -> Priority:
+    """Staff set the priority (not public activity: ``Data modyfikacji`` stays).
+    ``StaleTicket`` when the ticket changed since ``expected_version`` (as ``change_status``).
+    """
     if not viewer.account.is_staff:
         raise PermissionDenied()
     try:
@@ -67,6 +74,7 @@ def change_priority(viewer: Viewer, number: str, priority: str, ports: Ports) ->
         ticket = visible_ticket(uow, viewer, number)
         if ticket.priority is wanted:
             return wanted
+        refuse_if_stale(uow, ticket, expected_version)
         changes = TicketChanges(uow, ports, viewer.account, ports.clock.now())
         before, ticket.priority = ticket.priority, wanted
         changes.save(ticket)
@@ -76,8 +84,11 @@ def change_priority(viewer: Viewer, number: str, priority: str, ports: Ports) ->
         return wanted
 
 
-def assign_ticket(viewer: Viewer, number: str, assignee_id: str | None, ports: Ports) -> None:
-    """Staff hand the ticket to an engineer (a staff account), or to nobody (None, "")."""
+def assign_ticket(viewer: Viewer, number: str, assignee_id: str | None, ports: Ports,
+                  expected_version: int | None = None) -> None:
+    """Staff hand the ticket to an engineer (a staff account), or to nobody (None, "").
+    ``StaleTicket`` when the ticket changed since ``expected_version`` (as ``change_status``).
+    """
     if not viewer.account.is_staff:
         raise PermissionDenied()
     wanted = lookup_text(assignee_id or "", 64)
@@ -89,6 +100,7 @@ def assign_ticket(viewer: Viewer, number: str, assignee_id: str | None, ports: P
                 raise ValidationFailed({"assignee": "invalid_choice"})
         if ticket.assignee_id == wanted:
             return
+        refuse_if_stale(uow, ticket, expected_version)
         changes = TicketChanges(uow, ports, viewer.account, ports.clock.now())
         ticket.assignee_id = wanted
         changes.save(ticket)

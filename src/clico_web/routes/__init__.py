@@ -16,8 +16,10 @@ from . import (
     language,
     pages,
     passwords,
+    reply_templates,
     signin,
     signup,
+    staff_ticket,
     tickets,
     two_factor,
 )
@@ -41,5 +43,7 @@ def routes() -> list[BaseRoute]:
         *account.routes,
         *two_factor.routes,
         *language.routes,
+        *staff_ticket.routes,
+        *reply_templates.routes,
         Mount(STATIC_PREFIX.rstrip("/"), app=StaticFiles(directory=STATIC), name="static"),
     ]

@@ -21,7 +21,7 @@ from starlette.routing import Route
 
 from clico_core.articles import Article, ArticleKind, AuthorRole
 from clico_core.attachments import Attachment
-from clico_core.errors import ClicoError, NotFound, TicketClosed, ValidationFailed
+from clico_core.errors import ClicoError, NotFound, StaleTicket, TicketClosed, ValidationFailed
 from clico_core.questionnaires import YES, QuestionKind
 from clico_core.services import PostReply
 from clico_core.tickets import TicketDetail
@@ -33,8 +33,10 @@ from ..portal import portal_of
 from ..rendering import failure, render, renderer_of
 from ..security.csrf import CSRF_FIELD
 from ..sessions import signed_in, viewer_of
+from .staff_ticket import staff_tools
 from .ticket_form import MAX_DESCRIPTION_CHARS, text_to_html
 from .ticket_labels import PRIORITY_LABELS, RELATION_LABELS, field_errors
+from .ticket_stale import stale_message
 
 MAX_NUMBER_CHARS = 32
 MAX_CURSOR_CHARS = 200
@@ -54,6 +56,7 @@ class ReplyForm:
     internal: str = _optional(8)
     new_status: str = _optional(32)
     reopen: str = _optional(8)
+    version: str = _optional(20)  # the ticket's version the form was rendered from
 
 
 def _number(request: Request) -> str:
@@ -121,6 +124,7 @@ async def _page(request: Request, number: str, *, values: dict[str, str] | None 
                       status=400)
     language = renderer_of(request).language(request)
     values = dict(values or {})
+    tools = await staff_tools(request, number, values) if viewer.account.is_staff else None
     values.setdefault("idempotency_key", secrets.token_urlsafe(18))
     values.setdefault("format", "text")
     return render(request, "tickets/detail.html", {
@@ -135,7 +139,7 @@ async def _page(request: Request, number: str, *, values: dict[str, str] | None 
                      # the description has a section of its own above the thread
                      if a.kind is not ArticleKind.DESCRIPTION],
         "cursor": cursor, "values": values, "errors": errors or {}, "message": message,
-        "closed": closed, "staff": viewer.account.is_staff,
+        "closed": closed, "staff": viewer.account.is_staff, "tools": tools,
     }, status=status)
 
 
@@ -200,7 +204,9 @@ async def post_reply(request: Request) -> Response:
     command = PostReply(number, body, internal=bool(form.internal),
                         new_status=form.new_status or None, reopen=bool(form.reopen),
                         idempotency_key=form.idempotency_key or None,
-                        attachment_ids=tuple(file_ids))
+                        attachment_ids=tuple(file_ids),
+                        expected_version=int(form.version) if form.version.isdecimal()
+                        else None)
     portal = portal_of(request)
     viewer = viewer_of(request)
     try:
@@ -226,6 +232,9 @@ async def _refused(request: Request, number: str, form: ReplyForm,
         return await _page(request, number, values=_kept(request, form), closed=error,
                            message=shown.message, status=shown.status)
     shown = failure(request, error)
+    if isinstance(error, StaleTicket):  # the page shows the new state; the text is kept
+        return await _page(request, number, values=_kept(request, form),
+                           message=stale_message(request, error), status=shown.status)
     fields = getattr(error, "fields", None) or {}
     values = _kept(request, form)
     if "idempotency_key" in fields:  # a tampered key: the form gets a new one

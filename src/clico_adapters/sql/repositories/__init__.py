@@ -3,6 +3,7 @@
 from .accounts import SqlAccounts, SqlCompanies
 from .articles import SqlArticles
 from .attachments import SqlAttachments
+from .collaboration import SqlPresence, SqlReplyTemplates
 from .contracts import SqlAssets, SqlContracts
 from .outbox import SqlOutbox
 from .security import SqlAttempts, SqlAudit, SqlSessions, SqlTokens
@@ -10,5 +11,6 @@ from .tickets import SqlTickets
 
 __all__ = [
     "SqlAccounts", "SqlArticles", "SqlAssets", "SqlAttachments", "SqlAttempts", "SqlAudit",
-    "SqlCompanies", "SqlContracts", "SqlOutbox", "SqlSessions", "SqlTickets", "SqlTokens",
+    "SqlCompanies", "SqlContracts", "SqlOutbox", "SqlPresence", "SqlReplyTemplates",
+    "SqlSessions", "SqlTickets", "SqlTokens",
 ]

@@ -56,6 +56,7 @@
       label.addEventListener("click", function () { quill.focus(); });
     }
     textarea.hidden = true;
+    textarea.clicoEditor = quill;  // staff_ticket.js inserts reply templates through it
     textarea.required = false;  // the browser cannot focus a hidden field to complain
 
     function sync() {
