@@ -140,6 +140,28 @@ class DuplicateContractNumber(ClicoError):
 # --- tickets --------------------------------------------------------------------------
 
 
+class ContractRevoked(ClicoError):
+    """The contract was revoked: it covers nothing and takes no further change."""
+
+    code = "contract_revoked"
+
+
+class AssetNotOnContract(ClicoError):
+    """The asset named is not one the contract covers."""
+
+    code = "asset_not_on_contract"
+
+
+class ContractImportRejected(ClicoError):
+    """A contract import had bad lines; nothing was imported. ``lines``: (line, reason)."""
+
+    code = "contract_import_rejected"
+
+    def __init__(self, lines: tuple[tuple[int, str], ...]) -> None:
+        super().__init__("; ".join(f"{n}: {r}" for n, r in lines))
+        self.lines = lines
+
+
 class AssetNotCovered(ClicoError):
     """The asset is not under a contract active for the account at this moment."""
 
