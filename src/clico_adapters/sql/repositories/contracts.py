@@ -104,7 +104,7 @@ class SqlContracts(SqlRepository):
             query = (select(activations.c.contract_id, func.count())
                      .where(activations.c.contract_id.in_(list(contract_ids)))
                      .group_by(activations.c.contract_id))
-            counts.update(dict(self.uow.execute(query).tuples()))
+            counts.update({str(k): int(n) for k, n in self.uow.execute(query)})
         return counts
 
 

@@ -101,7 +101,7 @@ class SqlTickets(SqlRepository):
                      .where(ticket_assets.c.asset_id.in_(list(asset_ids)),
                             tickets.c.status != TicketStatus.CLOSED.value)
                      .group_by(ticket_assets.c.asset_id))
-            counts.update(dict(self.uow.execute(query).tuples()))
+            counts.update({str(k): int(n) for k, n in self.uow.execute(query)})
         return counts
 
     def update_state(self, ticket: Ticket) -> bool:

@@ -18,6 +18,7 @@ The same tests run against the in-memory, SQLite and PostgreSQL adapters. A blob
 from .articles import ArticleConformance
 from .attachments import AttachmentRepositoryConformance
 from .blobs import BlobStoreConformance
+from .companies import CompanyConformance
 from .mail import MailQueueConformance
 from .repositories import RepositoryConformance
 from .retention import RetentionConformance
@@ -27,12 +28,14 @@ from .ticket_list import TicketListConformance
 
 class UnitOfWorkConformance(RepositoryConformance, SessionHolderConformance,
                             TicketListConformance, MailQueueConformance, RetentionConformance,
-                            AttachmentRepositoryConformance, ArticleConformance):
+                            AttachmentRepositoryConformance, ArticleConformance,
+                            CompanyConformance):
     """Everything at once."""
 
 
 __all__ = [
     "ArticleConformance", "AttachmentRepositoryConformance", "BlobStoreConformance",
+    "CompanyConformance",
     "MailQueueConformance",
     "RepositoryConformance", "RetentionConformance", "SessionHolderConformance",
     "TicketListConformance",
