@@ -117,10 +117,13 @@ async def _upload(request: Request) -> bytes:
         form = await request.form(max_files=1, max_fields=2)
     except Exception as error:  # multipart errors
         raise BadForm() from error
-    upload = form.get("file")
-    if not isinstance(upload, UploadFile):
-        raise BadForm()
-    return await upload.read(MAX_BYTES + 1)
+    try:
+        upload = form.get("file")
+        if not isinstance(upload, UploadFile):
+            raise BadForm()
+        return await upload.read(MAX_BYTES + 1)
+    finally:
+        await form.close()
 
 
 @signed_in
