@@ -9,8 +9,8 @@ import pytest
 from clico_core.audit import AuditKind
 from clico_core.errors import (
     AdminOnly,
-    AssetNotOnContract,
     AssetNotCovered,
+    AssetNotOnContract,
     ContractRevoked,
     DuplicateContractNumber,
     InvalidContractKey,
@@ -24,12 +24,13 @@ from clico_core.services import (
     CreateStaff,
     IssueContract,
     OpenTicket,
+    RegisterAccount,
     Viewer,
 )
 from clico_core.tickets import TicketStatus
 from clico_core.values import Role
 
-from ..support import PALO_ALTO_ANSWERS, World
+from ..support import PALO_ALTO_ANSWERS, PASSWORD, World
 
 
 def admin(world: World, email: str = "admin@clico.pl") -> Viewer:
@@ -152,6 +153,17 @@ def test_revoking_stops_new_technical_tickets_and_keeps_open_ones(world: World) 
     world.register("ola", contract=world.issue("C-2"))
     with pytest.raises(ContractRevoked):
         world.services.activate_contract(world.viewer("ola"), number, key)
+
+
+def test_nobody_signs_up_with_a_revoked_contract(world: World) -> None:
+    boss = admin(world)
+    number, key = new_contract(world, boss)
+    world.services.revoke_contract(boss, number)
+    with pytest.raises(ValidationFailed) as refused:
+        world.services.register_account(RegisterAccount(
+            "ola", "ola@example.com", "Ola", "Nowak", PASSWORD, PASSWORD, "+48 600 100 200",
+            number, key, "Acme"))
+    assert refused.value.fields == {"contract_number": "contract_not_valid_now"}
 
 
 def test_unknown_contracts_are_not_found(world: World) -> None:
