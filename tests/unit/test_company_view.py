@@ -10,7 +10,7 @@ from clico_core.errors import AdminOnly, ContractImportRejected, NotFound
 from clico_core.services import ContractRow, IssueContract, OpenTicket
 
 from ..support import PALO_ALTO_ANSWERS, World
-from .test_contract_admin import admin, new_contract
+from .contract_admin_support import admin, new_contract
 
 
 def test_staff_see_a_company_whole(world: World) -> None:
