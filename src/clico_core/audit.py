@@ -9,7 +9,7 @@ from datetime import datetime
 
 from attrs import frozen
 
-from .values import AccountId, TicketId
+from .values import AccountId, ContractId, TicketId
 
 
 class AuditKind(enum.StrEnum):
@@ -38,6 +38,14 @@ class AuditKind(enum.StrEnum):
     TICKET_PRIORITY_CHANGED = "ticket_priority_changed"
     TICKET_ASSIGNED = "ticket_assigned"  # detail: the new assignee's id, or empty
     TICKET_CLOSE_REMINDED = "ticket_close_reminded"
+    # a contract's history (its ``contract_id`` is set; admins see it on the contract page)
+    CONTRACT_CREATED = "contract_created"
+    CONTRACT_ASSET_ADDED = "contract_asset_added"  # detail: the asset's serial
+    CONTRACT_ASSET_REMOVED = "contract_asset_removed"  # detail: the asset's serial
+    CONTRACT_TERMS_CHANGED = "contract_terms_changed"  # detail: "<level> <from>..<until>"
+    CONTRACT_KEY_REGENERATED = "contract_key_regenerated"  # never the key
+    CONTRACT_REVOKED = "contract_revoked"
+    CONTRACT_IMPORTED = "contract_imported"
 
 
 @frozen
@@ -50,3 +58,4 @@ class AuditEvent:
     ticket_id: TicketId | None = None  # the ticket whose history this is part of
     # the ticket's ``version`` after the change (what a stale form was rendered before)
     ticket_version: int | None = None
+    contract_id: ContractId | None = None  # the contract whose history this is part of

@@ -41,6 +41,11 @@ class Contract:
     valid_from: date
     valid_until: date
     asset_ids: list[AssetId] = field(factory=list)
+    revoked_at: datetime | None = None  # revoked: it covers nothing from then on
+
+    @property
+    def revoked(self) -> bool:
+        return self.revoked_at is not None
 
     def key_matches(self, key: str) -> bool:
         return hmac.compare_digest(self.key_hash, hash_contract_key(key))
@@ -49,4 +54,5 @@ class Contract:
         return self.valid_from <= day <= self.valid_until
 
     def covers(self, asset_id: AssetId) -> bool:
-        return asset_id in self.asset_ids
+        """A revoked contract covers nothing: no new technical ticket on its assets."""
+        return self.revoked_at is None and asset_id in self.asset_ids

@@ -167,6 +167,26 @@ class StaleTicket(ClicoError):
     def __init__(self, changes: tuple[TicketChange, ...]) -> None:
         super().__init__(f"{len(changes)} changes since")
         self.changes = changes
+class ContractRevoked(ClicoError):
+    """The contract was revoked: it covers nothing and takes no further change."""
+
+    code = "contract_revoked"
+
+
+class AssetNotOnContract(ClicoError):
+    """The asset named is not one the contract covers."""
+
+    code = "asset_not_on_contract"
+
+
+class ContractImportRejected(ClicoError):
+    """A contract import had bad lines; nothing was imported. ``lines``: (line, reason)."""
+
+    code = "contract_import_rejected"
+
+    def __init__(self, lines: tuple[tuple[int, str], ...]) -> None:
+        super().__init__("; ".join(f"{n}: {r}" for n, r in lines))
+        self.lines = lines
 
 
 class AssetNotCovered(ClicoError):

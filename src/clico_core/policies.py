@@ -58,13 +58,14 @@ class ContractActivatesOnValidKey:
 
 @frozen
 class ContractActivatesWithinValidity:
-    """A contract activates only between its valid-from and valid-until dates."""
+    """A contract activates only between its valid-from and valid-until dates, and never once
+    revoked (signing up with it included)."""
 
     contract: Contract
     today: date
 
     def is_broken(self) -> bool:
-        return not self.contract.is_valid_on(self.today)
+        return self.contract.revoked or not self.contract.is_valid_on(self.today)
 
     def error(self) -> ClicoError:
         return ContractNotValidNow()

@@ -35,6 +35,12 @@ class CompanyRepository(Protocol):
         """Companies with the given ids (all when None), ordered by name."""
         ...
 
+    def search(self, text: str, limit: int) -> list[Company]:
+        """At most ``limit`` companies, by name: those whose folded name contains ``text``
+        (``company_key``), or that hold a contract numbered ``text``, an asset whose serial
+        is ``text`` or an account with the e-mail ``text`` (``email_key``)."""
+        ...
+
 
 class AccountRepository(Protocol):
     def add(self, account: Account) -> None:
@@ -84,6 +90,15 @@ class ContractRepository(Protocol):
         """Contracts activated by the account whose validity includes ``on``."""
         ...
 
+    def update(self, contract: Contract) -> None:
+        """Persist the level, validity, key hash, revocation and covered assets (in order)
+        of a contract loaded from this unit of work."""
+        ...
+
+    def activation_counts(self, contract_ids: Sequence[ContractId]) -> dict[ContractId, int]:
+        """How many accounts activated each of the contracts (0 for none), at once."""
+        ...
+
 
 @frozen
 class AssetPage:
@@ -99,6 +114,10 @@ class AssetRepository(Protocol):
     def page_covered(self, contract_ids: Sequence[ContractId], category: str | None,
                      page: int, page_size: int) -> AssetPage:
         """Assets covered by any of the contracts, optionally of one category, by name."""
+        ...
+
+    def list_for_company(self, company_id: CompanyId, limit: int) -> list[Asset]:
+        """At most ``limit`` of the company's assets, by name then id."""
         ...
 
 
@@ -120,6 +139,10 @@ class TicketRepository(Protocol):
     def get_by_idempotency_key(self, reporter_id: AccountId, key: str) -> Ticket | None: ...
     def page_for(self, scope: TicketScope, query: TicketQuery) -> TicketPage:
         """One page of the list the scope may see, filtered and sorted before paging."""
+        ...
+
+    def open_counts_by_asset(self, asset_ids: Sequence[AssetId]) -> dict[AssetId, int]:
+        """How many tickets that are not closed each asset has (0 for none), at once."""
         ...
 
     def update_state(self, ticket: Ticket) -> bool:
@@ -280,6 +303,10 @@ class AuditLog(Protocol):
 
     def for_ticket(self, ticket_id: TicketId, limit: int = 500) -> list[AuditEvent]:
         """A ticket's history, oldest first (at most ``limit`` events, the oldest ones)."""
+        ...
+
+    def for_contract(self, contract_id: ContractId, limit: int = 500) -> list[AuditEvent]:
+        """A contract's history, oldest first (at most ``limit`` events, the oldest ones)."""
         ...
 
     def delete_older_than(self, cutoff: datetime, limit: int) -> int:

@@ -49,6 +49,10 @@ ERRORS: dict[str, ErrorInfo] = {
     "contract_already_active": ErrorInfo(409, "This contract is already active on your account."),
     "duplicate_contract_number": ErrorInfo(409, "A contract with this number already exists."),
     "asset_not_covered": ErrorInfo(400, "This asset is not under active support."),
+    "contract_revoked": ErrorInfo(409, "This contract has been revoked."),
+    "asset_not_on_contract": ErrorInfo(409, "This asset is not covered by the contract."),
+    "contract_import_rejected": ErrorInfo(400, "Nothing was imported: correct the lines "
+                                               "listed below and upload the file again."),
     "incomplete_answers": ErrorInfo(400, "Please answer every question."),
     "concurrency_conflict": ErrorInfo(409, "Someone else changed this at the same moment. "
                                            "Please try again."),
@@ -87,6 +91,9 @@ FIELD_ERRORS: dict[str, str] = {
     "password_contains_personal": "The password must not contain your login, name, "
                                   "email or company.",
     "passwords_differ": "The passwords do not match.",
+    "before_valid_from": "The end of validity must not come before its start.",
+    "invalid_asset": "Give the asset's name, vendor and serial number (or MAC).",
+    "invalid_date": "Enter a date as YYYY-MM-DD.",
     "login_taken": "This login is taken.",
     "invalid_contract_key": "The contract number or activation code is wrong.",
     "contract_not_valid_now": "This contract is not valid today.",

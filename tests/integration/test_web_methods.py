@@ -36,6 +36,7 @@ from clico_core.services import (
     SaveReplyTemplate,
 )
 from clico_core.sessions import RESEND_INTERVAL
+from clico_core.values import Role
 
 from ..support import PASSWORD, World
 from .web_fixtures import _CSRF, BASE_URL, TestClient, csrf_of, form_post, sign_in_web
@@ -66,6 +67,7 @@ class Scene:
     totp_secret: str
     attachment_id: str
     template_id: str
+    company_id: str
 
     def token(self, state: str) -> str:
         """The token of the form a browser in ``state`` would post from."""
@@ -96,6 +98,8 @@ def path_values(scene: Scene) -> dict[tuple[str, str], str]:
         ("reply_template", "template_id"): scene.template_id,
         ("reply_template_delete", "template_id"): scene.template_id,
         ("template_filled", "template_id"): scene.template_id,
+        ("company", "company_id"): scene.company_id,
+        ("admin_contract", "number"): "C-1",
         ("static", "path"): "style.css",
     }
 
@@ -134,7 +138,16 @@ def forms(scene: Scene) -> dict[str, dict[str, str]]:
         "reply_template": {"title": "Logi", "body": "Proszę o logi, {{ customer_name }}.",
                            "format": "text"},
         "reply_template_delete": {},
+        "admin_contracts": {"number": "UM-9", "company": "Beta", "valid_until": "2030-01-01"},
+        "admin_contract": {"action": "terms", "support_level": "gold",
+                           "valid_from": "2026-01-01", "valid_until": "2030-01-01"},
+        "admin_contracts_import": {"file": "number,company,valid_from,valid_until\n"
+                                           "UM-10,Beta,2026-01-01,2030-01-01\n"},
     }
+
+
+# POSTs whose form is a file upload (multipart): the route name → the field holding a file
+UPLOADS = {"admin_contracts_import": "file"}
 
 
 # The POSTs of the liveness test in an order where none spoils a later one: (route, visitor).
@@ -148,6 +161,8 @@ LIVE_POSTS = [
     ("change_password", "signed_in"), ("signout", "signed_in"),
     ("ticket_presence", "staff"), ("reply_templates", "staff"), ("reply_template", "staff"),
     ("reply_template_delete", "staff"),
+    ("admin_contracts", "admin"), ("admin_contract", "admin"),
+    ("admin_contracts_import", "admin"),
 ]
 
 
@@ -190,18 +205,24 @@ def scene(client: TestClient, web_world: World) -> Iterator[Scene]:
     template = world.services.save_reply_template(world.viewer("eng@clico.pl"),
                                                   SaveReplyTemplate("Hej", "<p>Hej</p>"))
 
+    _, invitation = world.services.create_staff_account(
+        CreateStaff("admin@clico.pl", "Ada", "Admin", Role.ADMIN))
+    world.services.reset_password(invitation.rsplit("/", 1)[-1], PASSWORD, PASSWORD)
+
     sign_in_web(client, world, "jan")
     with TestClient(client.app, base_url=BASE_URL, follow_redirects=False) as anonymous, \
             TestClient(client.app, base_url=BASE_URL, follow_redirects=False) as pending, \
-            TestClient(client.app, base_url=BASE_URL, follow_redirects=False) as staff:
+            TestClient(client.app, base_url=BASE_URL, follow_redirects=False) as staff, \
+            TestClient(client.app, base_url=BASE_URL, follow_redirects=False) as admin:
         sign_in_web(staff, world, "eng@clico.pl")
         csrf_of(anonymous, "/signin")  # the anonymous cookie every browser gets first
+        sign_in_web(admin, world, "admin@clico.pl")
         step = form_post(pending, "/signin", {"login": "eva", "password": PASSWORD})
         assert step.headers["location"] == "/signin/code"
         yield Scene(world, {"anonymous": anonymous, "pending": pending, "signed_in": client,
-                            "staff": staff},
+                            "staff": staff, "admin": admin},
                     second, first.contract.id, ticket.number, confirm_secret, reset_secret,
-                    totp_secret, upload.id, template.id)
+                    totp_secret, upload.id, template.id, first.contract.company_id)
 
 
 def _url(route: Route | Mount, scene: Scene) -> str:
@@ -225,9 +246,13 @@ def _takes_post(route: Route | Mount) -> bool:
 
 
 def _send(client: TestClient, method: str, url: str, form: dict[str, str] | None,
-          token: str | None) -> int:
+          token: str | None, upload: str = "") -> int:
     if form is None:
         return client.request(method, url).status_code
+    if upload:  # the token first, as a browser sends the form's fields in order
+        files = {upload: ("upload.csv", form[upload].encode(), "text/csv")}
+        data = {"csrf_token": token} if token else {}
+        return client.request(method, url, data=data, files=files).status_code
     fields = {**form, "csrf_token": token} if token else form
     return client.request(method, url, content=urlencode(fields).encode(), headers={
         "content-type": "application/x-www-form-urlencoded"}).status_code
@@ -261,7 +286,8 @@ def test_only_a_post_with_a_valid_token_changes_anything(scene, tables):  # type
                     client.cookies.jar.clear()
                     for cookie in jars[state]:
                         client.cookies.jar.set_cookie(cookie)
-                    status = _send(client, method, url, body, token)
+                    status = _send(client, method, url, body, token,
+                                   UPLOADS.get(route.name, "") if body else "")
                     assert status < 500, f"{method} {route.path} ({state}, {variant}): {status}"
                     sent.append(f"{state}, {variant}: {status}")
             changed = _changed(before, tables())
@@ -281,7 +307,8 @@ def test_the_walks_forms_really_write(scene, tables):  # type: ignore[no-untyped
         token = scene.token(state)
         client = scene.clients[state]
         before = tables()
-        status = _send(client, "POST", _url(route, scene), forms(scene)[name], token)
+        status = _send(client, "POST", _url(route, scene), forms(scene)[name], token,
+                       UPLOADS.get(name, ""))
         assert status in (200, 303), f"POST {route.path} as {state}: {status}"
         changed = _changed(before, tables())
         assert bool(changed) is (name not in WRITES_NOTHING), f"POST {route.path}: {changed}"

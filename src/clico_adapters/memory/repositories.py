@@ -9,13 +9,10 @@ from typing import TypeVar
 from attrs import evolve
 
 from clico_core.accounts import Account
-from clico_core.assets import Asset
 from clico_core.audit import AuditEvent
-from clico_core.companies import Company
-from clico_core.contracts import Activation, Contract
-from clico_core.errors import ConcurrencyConflict, DuplicateContractNumber, ValidationFailed
+from clico_core.errors import ConcurrencyConflict, ValidationFailed
 from clico_core.mail import DeliveryState, OutboxMessage, OutgoingMail
-from clico_core.ports import AssetPage, QuietTicket, SessionHolder
+from clico_core.ports import QuietTicket, SessionHolder
 from clico_core.sessions import Session
 from clico_core.tickets import (
     COUNT_CAP,
@@ -32,8 +29,9 @@ from clico_core.tickets import (
     sort_key_of,
 )
 from clico_core.tokens import Token, TokenPurpose
-from clico_core.values import company_key, email_key, login_key
+from clico_core.values import email_key, login_key
 
+from .contracts import MemoryContracts
 from .store import MemoryStore, UndoLog, fresh
 
 # what ``TicketRepository.update_state`` writes (the rest of a ticket never changes)
@@ -45,23 +43,6 @@ class _Repo:
     def __init__(self, store: MemoryStore, undo: UndoLog) -> None:
         self.store = store
         self.undo = undo
-
-
-class MemoryCompanies(_Repo):
-    def add(self, company: Company) -> None:
-        self.undo.put(self.store.companies, company.id, company)
-
-    def get(self, company_id: str) -> Company | None:
-        return fresh(self.store.companies.get(company_id))
-
-    def get_by_name(self, name: str) -> Company | None:
-        key = company_key(name)
-        return fresh(next((c for c in self.store.companies.values() if c.key == key), None))
-
-    def list_by_ids(self, company_ids: Sequence[str] | None = None) -> list[Company]:
-        rows = [c for c in self.store.companies.values()
-                if company_ids is None or c.id in company_ids]
-        return fresh(sorted(rows, key=lambda c: (c.key, c.id)))
 
 
 class MemoryAccounts(_Repo):
@@ -105,75 +86,16 @@ class MemoryAccounts(_Repo):
         return fresh(sorted(rows, key=lambda a: (a.last_name, a.first_name, a.id)))
 
 
-class MemoryContracts(_Repo):
-    def add(self, contract: Contract) -> None:
-        if any(c.number == contract.number for c in self.store.contracts.values()):
-            raise DuplicateContractNumber(contract.number)
-        self.undo.put(self.store.contracts, contract.id, contract)
-
-    def get(self, contract_id: str) -> Contract | None:
-        return fresh(self.store.contracts.get(contract_id))
-
-    def get_by_number(self, number: str) -> Contract | None:
-        number = number.strip()
-        return fresh(next((c for c in self.store.contracts.values() if c.number == number), None))
-
-    def list_for_company(self, company_id: str | None = None) -> list[Contract]:
-        rows = [c for c in self.store.contracts.values()
-                if company_id is None or c.company_id == company_id]
-        return fresh(sorted(rows, key=lambda c: c.number))
-
-    def activate(self, activation: Activation) -> bool:
-        key = (activation.contract_id, activation.account_id)
-        if key in self.store.activations:
-            return False
-        self.undo.put(self.store.activations, key, activation)
-        return True
-
-    def activations_for_account(self, account_id: str) -> list[Activation]:
-        return sorted((a for a in self.store.activations.values() if a.account_id == account_id),
-                      key=lambda a: (a.activated_at, a.contract_id))
-
-    def activations_of(self, contract_id: str) -> list[Activation]:
-        return sorted((a for a in self.store.activations.values()
-                       if a.contract_id == contract_id),
-                      key=lambda a: (a.activated_at, a.account_id))
-
-    def active_for_account(self, account_id: str, on: date) -> list[Contract]:
-        ids = [a.contract_id for a in self.activations_for_account(account_id)]
-        contracts = [self.store.contracts[i] for i in ids if i in self.store.contracts]
-        return fresh(sorted((c for c in contracts if c.is_valid_on(on)), key=lambda c: c.number))
-
-
-class MemoryAssets(_Repo):
-    def add(self, asset: Asset) -> None:
-        self.undo.put(self.store.assets, asset.id, asset)
-
-    def get(self, asset_id: str) -> Asset | None:
-        return fresh(self.store.assets.get(asset_id))
-
-    def get_many(self, asset_ids: Sequence[str]) -> list[Asset]:
-        return fresh([self.store.assets[i] for i in asset_ids if i in self.store.assets])
-
-    def page_covered(self, contract_ids: Sequence[str], category: str | None, page: int,
-                     page_size: int) -> AssetPage:
-        covered: set[str] = set()
-        for contract_id in contract_ids:
-            contract = self.store.contracts.get(contract_id)
-            if contract is not None:
-                covered.update(contract.asset_ids)
-        assets = sorted((self.store.assets[i] for i in covered if i in self.store.assets),
-                        key=lambda a: (a.name, a.id))
-        counts: dict[str, int] = {}
-        for asset in assets:
-            counts[asset.category] = counts.get(asset.category, 0) + 1
-        chosen = [a for a in assets if category is None or a.category == category]
-        start = (page - 1) * page_size
-        return AssetPage(tuple(fresh(chosen[start:start + page_size])), len(chosen),
-                         tuple(sorted(counts.items())))
-
-
 class MemoryTickets(_Repo):
+    def open_counts_by_asset(self, asset_ids: Sequence[str]) -> dict[str, int]:
+        counts = dict.fromkeys(asset_ids, 0)
+        for ticket in self.store.tickets.values():
+            if ticket.status is not TicketStatus.CLOSED:
+                for asset_id in set(ticket.asset_ids):
+                    if asset_id in counts:
+                        counts[asset_id] += 1
+        return counts
+
     def next_number(self) -> int:
         sequence = self.store.ticket_sequence
         sequence[0] += 1  # like a database sequence: never rolled back, never reused
@@ -379,6 +301,9 @@ class MemoryAttempts(_Repo):
 
 
 class MemoryAudit(_Repo):
+    def for_contract(self, contract_id: str, limit: int = 500) -> list[AuditEvent]:
+        return [e for e in self.store.audit if e.contract_id == contract_id][:limit]
+
     def record(self, event: AuditEvent) -> None:
         self.undo.append(self.store.audit, event)
 

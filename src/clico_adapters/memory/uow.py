@@ -10,13 +10,11 @@ from typing import Self
 from .articles import MemoryArticles
 from .attachments import MemoryAttachments
 from .collaboration import MemoryPresence, MemoryReplyTemplates
+from .contracts import MemoryAssets, MemoryCompanies, MemoryContracts
 from .repositories import (
     MemoryAccounts,
-    MemoryAssets,
     MemoryAttempts,
     MemoryAudit,
-    MemoryCompanies,
-    MemoryContracts,
     MemoryOutbox,
     MemorySessions,
     MemoryTickets,

@@ -79,12 +79,14 @@ def asset_from(row: Row) -> Asset:
 def contract_values(contract: Contract) -> dict[str, Any]:
     return {"id": contract.id, "number": contract.number, "key_hash": contract.key_hash,
             "company_id": contract.company_id, "support_level": contract.support_level,
-            "valid_from": contract.valid_from, "valid_until": contract.valid_until}
+            "valid_from": contract.valid_from, "valid_until": contract.valid_until,
+            "revoked_at": contract.revoked_at}
 
 
 def contract_from(row: Row, asset_ids: list[str]) -> Contract:
     return Contract(row["id"], row["number"], row["key_hash"], row["company_id"],
-                    row["support_level"], row["valid_from"], row["valid_until"], asset_ids)
+                    row["support_level"], row["valid_from"], row["valid_until"], asset_ids,
+                    row["revoked_at"])
 
 
 def activation_values(activation: Activation) -> dict[str, Any]:
@@ -193,12 +195,12 @@ def session_from(row: Row) -> Session:
 def audit_values(event: AuditEvent) -> dict[str, Any]:
     return {"kind": event.kind.value, "at": event.at, "account_id": event.account_id,
             "client": event.client, "detail": event.detail, "ticket_id": event.ticket_id,
-            "ticket_version": event.ticket_version}
+            "ticket_version": event.ticket_version, "contract_id": event.contract_id}
 
 
 def audit_from(row: Row) -> AuditEvent:
     return AuditEvent(AuditKind(row["kind"]), row["at"], row["account_id"], row["client"],
-                      row["detail"], row["ticket_id"], row["ticket_version"])
+                      row["detail"], row["ticket_id"], row["ticket_version"], row["contract_id"])
 
 
 def outbox_values(message: OutboxMessage, box: SecretBox) -> dict[str, Any]:

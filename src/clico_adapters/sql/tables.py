@@ -99,6 +99,7 @@ assets = Table(
     Column("serial", String(120), nullable=False),
     _id("company_id", "companies.id", nullable=False, index=True),
     Column("category", SortableText(120), nullable=False),
+    Index(None, "serial"),  # the company search finds an asset's serial (0015)
 )
 
 contracts = Table(
@@ -110,6 +111,7 @@ contracts = Table(
     Column("support_level", String(64), nullable=False),
     Column("valid_from", Date, nullable=False),
     Column("valid_until", Date, nullable=False),
+    Column("revoked_at", UtcDateTime),  # migration 0015
     UniqueConstraint("number"),
 )
 
@@ -260,8 +262,10 @@ audit_log = Table(
     Column("detail", Text, nullable=False),
     Column("ticket_id", SortableText(ID)),  # a ticket's history (migration 0009)
     Column("ticket_version", Integer),  # the ticket's version after the change (0014)
+    Column("contract_id", SortableText(ID)),  # a contract's history (migration 0015)
     Index(None, "account_id", "seq"),
     Index(None, "ticket_id", "seq"),
+    Index(None, "contract_id", "seq"),
     Index(None, "at"),  # pruning
 )
 

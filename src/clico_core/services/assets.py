@@ -22,7 +22,7 @@ def list_covered_assets(viewer: Viewer, ports: Ports, category: str | None = Non
     """Assets covered by contracts active on the account today, by category, paged."""
     page_size = page_size if page_size in PAGE_SIZES else PAGE_SIZES[1]
     page = max(1, min(page, 1_000_000))
-    contract_ids = [c.id for c in viewer.active_contracts]
+    contract_ids = [c.id for c in viewer.active_contracts if not c.revoked]
     if not contract_ids:
         return AssetPage((), 0, ())
     wanted = lookup_text(category, 64) if category else None

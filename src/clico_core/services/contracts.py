@@ -12,6 +12,7 @@ from ..companies import Company
 from ..contracts import Activation, Contract, format_contract_key, hash_contract_key
 from ..errors import (
     ContractAlreadyActive,
+    ContractRevoked,
     DuplicateContractNumber,
     InvalidContractKey,
     NotFound,
@@ -25,7 +26,7 @@ from ..policies import (
     check_rule,
 )
 from ..ports import UnitOfWork
-from ..values import clean_line, lookup_text
+from ..values import AccountId, CompanyId, clean_line, lookup_text
 from .context import Ports, Viewer
 from .ratelimit import enforce, record_failure
 
@@ -36,7 +37,8 @@ KEY_BITS = 100  # docs/security.md asks for at least 80
 class AssetSpec:
     name: str
     vendor: str
-    serial: str
+    serial: str  # serial number or MAC address
+    category: str = ""  # the picker's category; empty: the vendor's if known, else default
 
 
 @frozen
@@ -68,48 +70,99 @@ def issue_contract(cmd: IssueContract, ports: Ports) -> IssuedContract:
     return issue_with_key(cmd, ports, None)
 
 
-def issue_with_key(cmd: IssueContract, ports: Ports, given_key: str | None) -> IssuedContract:
-    """``issue_contract``, with a fresh random key unless one is given (demo data only)."""
+def issue_with_key(cmd: IssueContract, ports: Ports, given_key: str | None,
+                   actor: AccountId | None = None) -> IssuedContract:
+    """``issue_contract``, with a fresh random key unless one is given (demo data only);
+    ``actor`` is who issued it, for the contract's history (None: an operator's command)."""
+    valid_from = cmd.valid_from or ports.today()
+    checked = check_contract(cmd, valid_from)
+    if isinstance(checked, dict):
+        raise ValidationFailed(checked)
+    key = given_key or new_contract_key(ports)
+    with ports.uow() as uow:
+        contract = issue_in(uow, ports, checked, key, actor, AuditKind.CONTRACT_CREATED)
+        uow.commit()
+    return IssuedContract(contract, key)
+
+
+@frozen
+class CheckedContract:
+    number: str
+    company: str
+    support_level: str
+    valid_from: date
+    valid_until: date
+    assets: tuple[AssetSpec, ...]  # cleaned
+
+
+def check_asset(spec: AssetSpec) -> AssetSpec | None:
+    """The asset's fields trimmed and checked (1-120 characters each), or None."""
+    parts = [clean_line(p, 120) for p in (spec.name, spec.vendor, spec.serial)]
+    category = clean_line(spec.category, 120) if spec.category.strip() else ""
+    if parts[0] is None or parts[1] is None or parts[2] is None or category is None:
+        return None
+    return AssetSpec(parts[0], parts[1].upper(), parts[2], category)
+
+
+def check_contract(cmd: IssueContract, valid_from: date) -> CheckedContract | dict[str, str]:
+    """The command cleaned, or the problems with it by field."""
     problems: dict[str, str] = {}
     number = clean_line(cmd.number, 64)
     company_name = clean_line(cmd.company, 200)
-    valid_from = cmd.valid_from or ports.today()
+    level = clean_line(cmd.support_level, 64) if cmd.support_level.strip() else "standard"
     if number is None:
         problems["number"] = "invalid"
     if company_name is None:
         problems["company"] = "invalid"
+    if level is None:
+        problems["support_level"] = "invalid"
     if cmd.valid_until < valid_from:
         problems["valid_until"] = "before_valid_from"
     specs = []
     for index, spec in enumerate(cmd.assets):
-        parts = [clean_line(p, 120) for p in (spec.name, spec.vendor, spec.serial)]
-        if any(p is None for p in parts):
+        checked = check_asset(spec)
+        if checked is None:
             problems[f"asset_{index + 1}"] = "invalid_asset"
-        specs.append(parts)
-    if problems or number is None or company_name is None:
-        raise ValidationFailed(problems)
-    key = given_key or format_contract_key(ports.secrets.key(KEY_BITS))
-    with ports.uow() as uow:
-        if uow.contracts.get_by_number(number) is not None:
-            raise DuplicateContractNumber(number)
-        company = find_or_create_company(uow, ports, company_name)
-        asset_ids = []
-        for name, vendor, serial in specs:
-            assert name
-            assert vendor
-            assert serial
-            vendor = vendor.upper()
-            known = vendor in ports.questionnaires.names()
-            asset = Asset(ports.secrets.new_id(), name, vendor, serial, company.id,
-                          vendor if known else DEFAULT_CATEGORY)
-            uow.assets.add(asset)
-            asset_ids.append(asset.id)
-        contract = Contract(ports.secrets.new_id(), number, hash_contract_key(key), company.id,
-                            clean_line(cmd.support_level, 64) or "standard", valid_from,
-                            cmd.valid_until, asset_ids)
-        uow.contracts.add(contract)
-        uow.commit()
-    return IssuedContract(contract, key)
+        else:
+            specs.append(checked)
+    if problems or number is None or company_name is None or level is None:
+        return problems
+    return CheckedContract(number, company_name, level, valid_from, cmd.valid_until,
+                           tuple(specs))
+
+
+def new_contract_key(ports: Ports) -> str:
+    return format_contract_key(ports.secrets.key(KEY_BITS))
+
+
+def make_asset(ports: Ports, spec: AssetSpec, company_id: CompanyId) -> Asset:
+    """A new asset of the company from a checked spec (category: the vendor's if known)."""
+    known = spec.vendor in ports.questionnaires.names()
+    category = spec.category or (spec.vendor if known else DEFAULT_CATEGORY)
+    return Asset(ports.secrets.new_id(), spec.name, spec.vendor, spec.serial, company_id,
+                 category)
+
+
+def issue_in(uow: UnitOfWork, ports: Ports, checked: CheckedContract, key: str,
+             actor: AccountId | None, kind: AuditKind) -> Contract:
+    """Write a checked contract, its company if new and its assets, and its first history
+    event, inside the caller's unit of work."""
+    if uow.contracts.get_by_number(checked.number) is not None:
+        raise DuplicateContractNumber(checked.number)
+    company = find_or_create_company(uow, ports, checked.company)
+    asset_ids = []
+    for spec in checked.assets:
+        asset = make_asset(ports, spec, company.id)
+        uow.assets.add(asset)
+        asset_ids.append(asset.id)
+    contract = Contract(ports.secrets.new_id(), checked.number, hash_contract_key(key),
+                        company.id, checked.support_level, checked.valid_from,
+                        checked.valid_until, asset_ids)
+    uow.contracts.add(contract)
+    uow.audit.record(AuditEvent(kind, ports.clock.now(), actor,
+                                detail=f"{checked.support_level} {checked.valid_from}.."
+                                       f"{checked.valid_until}", contract_id=contract.id))
+    return contract
 
 
 def activate_contract(viewer: Viewer, number: str, key: str, ports: Ports,
@@ -138,6 +191,8 @@ def activate_contract(viewer: Viewer, number: str, key: str, ports: Ports,
                                         number))
             uow.commit()
             raise InvalidContractKey()
+        if contract.revoked:
+            raise ContractRevoked()
         check_rule(ContractActivatesWithinValidity(contract, ports.today()))
         check_rule(ContractActivatesOncePerAccount(
             contract, account, uow.contracts.activations_for_account(account.id)))

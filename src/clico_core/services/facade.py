@@ -10,8 +10,10 @@ from attrs import frozen
 
 from ..accounts import Account
 from ..articles import ARTICLE_PAGE_SIZE
+from ..assets import Asset
 from ..attachments import Attachment, UploadBudget
 from ..audit import AuditEvent
+from ..companies import Company
 from ..contracts import Contract
 from ..errors import TransientConflict
 from ..ports import AssetPage
@@ -23,6 +25,9 @@ from . import (
     assets,
     attachments,
     auto_close,
+    companies,
+    contract_changes,
+    contract_import,
     contracts,
     contracts_admin,
     demo,
@@ -266,6 +271,44 @@ class Services:
 
     def contract_by_number(self, number: str) -> contracts_admin.ContractRecord:
         return _again(contracts_admin.contract_by_number, number, self.ports)
+
+    # staff: companies, contract administration -----------------------------------------
+    def search_companies(self, viewer: Viewer, text: str) -> list[Company]:
+        return _again(companies.search_companies, viewer, text, self.ports)
+
+    def company_view(self, viewer: Viewer, company_id: str) -> companies.CompanyView:
+        return _again(companies.company_view, viewer, company_id, self.ports)
+
+    def create_contract(self, viewer: Viewer, cmd: contracts.IssueContract
+                        ) -> contracts.IssuedContract:
+        return _again(contract_changes.create_contract, viewer, cmd, self.ports)
+
+    def contract_admin_page(self, viewer: Viewer, number: str
+                            ) -> contract_changes.ContractAdminPage:
+        return _again(contract_changes.contract_admin_page, viewer, number, self.ports)
+
+    def add_contract_asset(self, viewer: Viewer, number: str, spec: contracts.AssetSpec
+                           ) -> Asset:
+        return _again(contract_changes.add_contract_asset, viewer, number, spec, self.ports)
+
+    def remove_contract_asset(self, viewer: Viewer, number: str, asset_id: str) -> None:
+        _again(contract_changes.remove_contract_asset, viewer, number, asset_id, self.ports)
+
+    def change_contract_terms(self, viewer: Viewer, number: str,
+                              terms: contract_changes.ContractTerms) -> Contract:
+        return _again(contract_changes.change_contract_terms, viewer, number, terms,
+                      self.ports)
+
+    def regenerate_contract_key(self, viewer: Viewer, number: str
+                                ) -> contracts.IssuedContract:
+        return _again(contract_changes.regenerate_contract_key, viewer, number, self.ports)
+
+    def revoke_contract(self, viewer: Viewer, number: str) -> Contract:
+        return _again(contract_changes.revoke_contract, viewer, number, self.ports)
+
+    def import_contracts(self, viewer: Viewer, rows: Sequence[contract_import.ContractRow]
+                         ) -> list[contract_import.ImportedContract]:
+        return _again(contract_import.import_contracts, viewer, rows, self.ports)
 
     def seed_demo(self) -> demo.DemoAccess:
         return _again(demo.seed_demo, self.ports)

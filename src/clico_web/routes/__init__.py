@@ -11,7 +11,9 @@ from starlette.staticfiles import StaticFiles
 from ..security.headers import STATIC_PREFIX
 from . import (
     account,
+    admin_contracts,
     assets,
+    companies,
     contracts,
     language,
     pages,
@@ -28,7 +30,8 @@ STATIC = Path(__file__).parent.parent / "static"
 # Paths whose POSTs are streamed uploads (``clico_web.attachments.read_upload``): the CSRF
 # middleware reads only their first field instead of the whole body. Every other path
 # refuses a multipart body.
-UPLOAD_PATHS: tuple[re.Pattern[str], ...] = (re.compile(r"/tickets/[^/]+/reply"),)
+UPLOAD_PATHS: tuple[re.Pattern[str], ...] = (re.compile(r"/tickets/[^/]+/reply"),
+                                              re.compile(r"/admin/contracts/import"))
 
 
 def routes() -> list[BaseRoute]:
@@ -40,6 +43,8 @@ def routes() -> list[BaseRoute]:
         *tickets.routes,
         *contracts.routes,
         *assets.routes,
+        *companies.routes,
+        *admin_contracts.routes,
         *account.routes,
         *two_factor.routes,
         *language.routes,

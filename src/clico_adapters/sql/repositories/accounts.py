@@ -12,7 +12,7 @@ from clico_core.errors import ConcurrencyConflict, ValidationFailed
 from clico_core.values import company_key, email_key, login_key
 
 from ..mapping import account_from, account_values, company_from, company_values
-from ..tables import accounts, companies
+from ..tables import accounts, assets, companies, contracts
 from .base import SqlRepository
 
 
@@ -35,6 +35,23 @@ class SqlCompanies(SqlRepository):
         query = select(companies).order_by(companies.c.key, companies.c.id)
         if company_ids is not None:
             query = query.where(companies.c.id.in_(list(company_ids)))
+        return [company_from(r) for r in self.uow.execute(query).mappings()]
+
+    def search(self, text: str, limit: int) -> list[Company]:
+        """One statement; the name is a scan of the (small) companies table, the number,
+        the serial and the e-mail are each an index lookup (migration 0015 for the serial)."""
+        wanted, folded = text.strip(), company_key(text)
+        found: list[ColumnElement[bool]] = [
+            companies.c.id.in_(select(contracts.c.company_id)
+                               .where(contracts.c.number == wanted)),
+            companies.c.id.in_(select(assets.c.company_id).where(assets.c.serial == wanted)),
+            companies.c.id.in_(select(accounts.c.company_id)
+                               .where(accounts.c.email_key == email_key(wanted))),
+        ]
+        if folded:
+            found.append(companies.c.key.contains(folded, autoescape=True))
+        query = (select(companies).where(or_(*found))
+                 .order_by(companies.c.key, companies.c.id).limit(limit))
         return [company_from(r) for r in self.uow.execute(query).mappings()]
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from sqlalchemy import ColumnElement, func, insert, select, true
+from sqlalchemy import ColumnElement, delete, func, insert, select, true, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from clico_core.assets import Asset
@@ -87,6 +87,26 @@ class SqlContracts(SqlRepository):
         return self._load(contracts.c.id.in_(activated) & (contracts.c.valid_from <= on)
                           & (contracts.c.valid_until >= on))
 
+    def update(self, contract: Contract) -> None:
+        values = contract_values(contract)
+        del values["id"], values["number"], values["company_id"]
+        self.uow.execute(update(contracts).where(contracts.c.id == contract.id).values(values))
+        self.uow.execute(delete(contract_assets)
+                         .where(contract_assets.c.contract_id == contract.id))
+        if contract.asset_ids:
+            self.uow.execute(insert(contract_assets), [
+                {"contract_id": contract.id, "position": i, "asset_id": asset_id}
+                for i, asset_id in enumerate(contract.asset_ids)])
+
+    def activation_counts(self, contract_ids: Sequence[str]) -> dict[str, int]:
+        counts = dict.fromkeys(contract_ids, 0)
+        if contract_ids:
+            query = (select(activations.c.contract_id, func.count())
+                     .where(activations.c.contract_id.in_(list(contract_ids)))
+                     .group_by(activations.c.contract_id))
+            counts.update({str(k): int(n) for k, n in self.uow.execute(query)})
+        return counts
+
 
 class SqlAssets(SqlRepository):
     def add(self, asset: Asset) -> None:
@@ -122,3 +142,9 @@ class SqlAssets(SqlRepository):
             .limit(page_size).offset((page - 1) * page_size)).mappings()
         return AssetPage(tuple(asset_from(r) for r in rows), total,
                          tuple((c, n) for c, n in categories))
+
+    def list_for_company(self, company_id: str, limit: int) -> list[Asset]:
+        rows = self.uow.execute(
+            select(assets).where(assets.c.company_id == company_id)
+            .order_by(assets.c.name, assets.c.id).limit(limit)).mappings()
+        return [asset_from(r) for r in rows]

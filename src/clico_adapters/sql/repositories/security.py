@@ -160,5 +160,10 @@ class SqlAudit(SqlRepository):
             audit_log.c.seq).limit(limit)
         return [audit_from(r) for r in self.uow.execute(query).mappings()]
 
+    def for_contract(self, contract_id: str, limit: int = 500) -> list[AuditEvent]:
+        query = select(audit_log).where(audit_log.c.contract_id == contract_id).order_by(
+            audit_log.c.seq).limit(limit)
+        return [audit_from(r) for r in self.uow.execute(query).mappings()]
+
     def delete_older_than(self, cutoff: datetime, limit: int) -> int:
         return self.delete_batch(audit_log, audit_log.c.at < cutoff, limit)

@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence as Many
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, Sequence, bindparam, insert, or_, select, tuple_, update
+from sqlalchemy import (
+    ColumnElement,
+    Sequence,
+    bindparam,
+    func,
+    insert,
+    or_,
+    select,
+    tuple_,
+    update,
+)
 from sqlalchemy.dialects import sqlite
 
 from clico_core.errors import ConcurrencyConflict
@@ -81,6 +92,17 @@ class SqlTickets(SqlRepository):
     def get_by_idempotency_key(self, reporter_id: str, key: str) -> Ticket | None:
         return self._one((tickets.c.reporter_id == reporter_id)
                          & (tickets.c.idempotency_key == key))
+
+    def open_counts_by_asset(self, asset_ids: Many[str]) -> dict[str, int]:
+        counts = dict.fromkeys(asset_ids, 0)
+        if asset_ids:
+            query = (select(ticket_assets.c.asset_id, func.count(func.distinct(tickets.c.id)))
+                     .join(tickets, tickets.c.id == ticket_assets.c.ticket_id)
+                     .where(ticket_assets.c.asset_id.in_(list(asset_ids)),
+                            tickets.c.status != TicketStatus.CLOSED.value)
+                     .group_by(ticket_assets.c.asset_id))
+            counts.update({str(k): int(n) for k, n in self.uow.execute(query)})
+        return counts
 
     def update_state(self, ticket: Ticket) -> bool:
         """One conditional UPDATE on the version read: a writer that read an older version

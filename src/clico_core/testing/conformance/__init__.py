@@ -19,6 +19,7 @@ from .articles import ArticleConformance
 from .attachments import AttachmentRepositoryConformance
 from .blobs import BlobStoreConformance
 from .collaboration import CollaborationConformance
+from .companies import CompanyConformance
 from .mail import MailQueueConformance
 from .repositories import RepositoryConformance
 from .retention import RetentionConformance
@@ -29,13 +30,14 @@ from .ticket_list import TicketListConformance
 class UnitOfWorkConformance(RepositoryConformance, SessionHolderConformance,
                             TicketListConformance, MailQueueConformance, RetentionConformance,
                             AttachmentRepositoryConformance, ArticleConformance,
-                            CollaborationConformance):
+                            CollaborationConformance, CompanyConformance):
     """Everything at once."""
 
 
 __all__ = [
     "ArticleConformance", "AttachmentRepositoryConformance", "BlobStoreConformance",
     "CollaborationConformance",
+    "CompanyConformance",
     "MailQueueConformance",
     "RepositoryConformance", "RetentionConformance", "SessionHolderConformance",
     "TicketListConformance",
