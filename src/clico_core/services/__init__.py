@@ -47,6 +47,7 @@ from .contracts_admin import (
 from .demo import DemoAccess, seed_demo
 from .facade import Services
 from .migration import ImportReport, MigratedAccount, import_migrated_accounts
+from .notifications import set_company_notifications
 from .passwords import change_password, check_reset_token, request_password_reset, reset_password
 from .registration import RegisterAccount, confirm_email, register_account
 from .retention import prune
@@ -61,6 +62,7 @@ from .ticket_conversation import (
     conversation,
     post_reply,
 )
+from .ticket_history import HistoryEntry, ticket_history
 from .ticket_list import (
     FilterChoices,
     SignedInPage,
@@ -73,7 +75,6 @@ from .ticket_workflow import (
     change_priority,
     change_status,
     close_ticket,
-    ticket_history,
 )
 from .tickets import (
     OpenTicket,
@@ -101,6 +102,7 @@ __all__ = [
     "CustomerView",
     "DemoAccess",
     "FilterChoices",
+    "HistoryEntry",
     "ImportReport",
     "IssueContract",
     "IssuedContract",
@@ -166,6 +168,7 @@ __all__ = [
     "reset_two_factor",
     "safe_description",
     "seed_demo",
+    "set_company_notifications",
     "sign_in",
     "sign_out",
     "sweep_orphan_blobs",

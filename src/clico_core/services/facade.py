@@ -11,7 +11,6 @@ from attrs import frozen
 from ..accounts import Account
 from ..articles import ARTICLE_PAGE_SIZE
 from ..attachments import Attachment, UploadBudget
-from ..audit import AuditEvent
 from ..contracts import Contract
 from ..errors import TransientConflict
 from ..ports import AssetPage
@@ -26,18 +25,21 @@ from . import (
     contracts_admin,
     demo,
     migration,
+    notifications,
     passwords,
     registration,
     retention,
     signin,
     staff,
     ticket_conversation,
+    ticket_history,
     ticket_list,
     ticket_workflow,
     tickets,
     totp,
 )
 from .context import Ports, Viewer
+from .ticket_history import HistoryEntry
 
 T = TypeVar("T")
 P = ParamSpec("P")
@@ -83,6 +85,9 @@ class Services:
 
     def change_password(self, viewer: Viewer, current: str, password: str, confirm: str) -> None:
         _again(passwords.change_password, viewer, current, password, confirm, self.ports)
+
+    def set_company_notifications(self, viewer: Viewer, enabled: bool) -> bool:
+        return _again(notifications.set_company_notifications, viewer, enabled, self.ports)
 
     # signing in -----------------------------------------------------------------------
     def sign_in(self, cmd: signin.SignIn) -> signin.SignInStep:
@@ -186,8 +191,8 @@ class Services:
     def assign_ticket(self, viewer: Viewer, number: str, assignee_id: str | None) -> None:
         _again(ticket_workflow.assign_ticket, viewer, number, assignee_id, self.ports)
 
-    def ticket_history(self, viewer: Viewer, number: str) -> list[AuditEvent]:
-        return _again(ticket_workflow.ticket_history, viewer, number, self.ports)
+    def ticket_history(self, viewer: Viewer, number: str) -> list[HistoryEntry]:
+        return _again(ticket_history.ticket_history, viewer, number, self.ports)
 
     def auto_close_resolved(self) -> auto_close.AutoCloseReport:
         return _again(auto_close.auto_close_resolved, self.ports)
