@@ -34,6 +34,7 @@ from ..rendering import failure, render, renderer_of
 from ..security.csrf import CSRF_FIELD
 from ..sessions import signed_in, viewer_of
 from .ticket_form import MAX_DESCRIPTION_CHARS, text_to_html
+from .ticket_history import history_rows
 from .ticket_labels import PRIORITY_LABELS, RELATION_LABELS, field_errors
 
 MAX_NUMBER_CHARS = 32
@@ -112,6 +113,9 @@ async def _page(request: Request, number: str, *, values: dict[str, str] | None 
     try:
         detail = await portal.call(portal.services.ticket_detail, viewer, number)
         thread = await portal.call(portal.services.conversation, viewer, number, cursor)
+        staff = viewer.account.is_staff  # customers never see (nor ask for) the history
+        history = (history_rows(request, await portal.call(
+            portal.services.ticket_history, viewer, number)) if staff else [])
     except NotFound:
         return _not_found(request)
     except ValidationFailed:  # a cursor that is not one of ours
@@ -135,7 +139,7 @@ async def _page(request: Request, number: str, *, values: dict[str, str] | None 
                      # the description has a section of its own above the thread
                      if a.kind is not ArticleKind.DESCRIPTION],
         "cursor": cursor, "values": values, "errors": errors or {}, "message": message,
-        "closed": closed, "staff": viewer.account.is_staff,
+        "closed": closed, "staff": staff, "history": history,
     }, status=status)
 
 

@@ -19,6 +19,7 @@ from .articles import ArticleConformance
 from .attachments import AttachmentRepositoryConformance
 from .blobs import BlobStoreConformance
 from .mail import MailQueueConformance
+from .notifications import NotificationConformance
 from .repositories import RepositoryConformance
 from .retention import RetentionConformance
 from .session_holder import SessionHolderConformance
@@ -27,13 +28,14 @@ from .ticket_list import TicketListConformance
 
 class UnitOfWorkConformance(RepositoryConformance, SessionHolderConformance,
                             TicketListConformance, MailQueueConformance, RetentionConformance,
-                            AttachmentRepositoryConformance, ArticleConformance):
+                            AttachmentRepositoryConformance, ArticleConformance,
+                            NotificationConformance):
     """Everything at once."""
 
 
 __all__ = [
     "ArticleConformance", "AttachmentRepositoryConformance", "BlobStoreConformance",
-    "MailQueueConformance",
+    "MailQueueConformance", "NotificationConformance",
     "RepositoryConformance", "RetentionConformance", "SessionHolderConformance",
     "TicketListConformance",
     "UnitOfWorkConformance",
