@@ -56,7 +56,8 @@ def test_a_customer_ticks_the_setting_and_hears_about_colleagues_tickets(
     assert not ticket_world.viewer("jan").account.notify_company_tickets
 
 
-def test_staff_have_no_company_setting(engineer):
+def test_staff_have_no_company_setting(jan, engineer):
+    assert not ticked(jan.get("/account/password").text)  # a customer's page has it
     page = engineer.get("/account/password").text
     assert BOX.search(page) is None and "Powiadamiaj mnie" not in page
     assert save(engineer, True).status_code == 404
