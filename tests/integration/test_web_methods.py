@@ -105,6 +105,7 @@ def forms(scene: Scene) -> dict[str, dict[str, str]]:
                               "contract_key": scene.second_contract.activation_key},
         "change_password": {"current_password": PASSWORD, "password": NEW_PASSWORD,
                             "password_confirm": NEW_PASSWORD},
+        "account_notifications": {"notify_company_tickets": "1"},
         "new_ticket": {"subject": "VPN tunnel drops", "description": "Every hour.",
                        "format": "text", "priority": "high", "relation_type": "incident"},
         "ticket_reply": {"body": "Any news?", "format": "text"},
@@ -125,7 +126,8 @@ LIVE_POSTS = [
     ("register_contract", "signed_in"), ("new_ticket", "signed_in"),
     ("ticket_reply", "signed_in"), ("ticket_close", "signed_in"),
     ("two_factor_enable", "signed_in"), ("two_factor_disable", "signed_in"),
-    ("change_password", "signed_in"), ("signout", "signed_in"),
+    ("account_notifications", "signed_in"), ("change_password", "signed_in"),
+    ("signout", "signed_in"),
 ]
 
 
