@@ -50,6 +50,9 @@ class Account:
     # the last accepted time step is kept so a code cannot be replayed.
     totp_secret: str | None = None
     totp_last_step: int | None = None
+    # ``Powiadamiaj mnie o zgłoszeniach mojej firmy``: mail me about my colleagues' tickets
+    # too (public replies by staff and status changes), not only about the ones I reported
+    notify_company_tickets: bool = False
 
     @property
     def full_name(self) -> str:

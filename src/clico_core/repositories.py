@@ -64,6 +64,17 @@ class AccountRepository(Protocol):
         """Accounts of the given companies (all when None), ordered by last and first name."""
         ...
 
+    def get_many(self, account_ids: Sequence[AccountId]) -> list[Account]:
+        """The accounts of those ids in one read, in no particular order; unknown ids are
+        skipped."""
+        ...
+
+    def company_watchers(self, company_id: CompanyId, on: date) -> list[Account]:
+        """Active customer accounts that asked to hear about their company's tickets
+        (``notify_company_tickets``) and may see them: each has activated a contract of
+        ``company_id`` valid on ``on``. Ordered by id; one read."""
+        ...
+
 
 class ContractRepository(Protocol):
     def add(self, contract: Contract) -> None:

@@ -39,6 +39,7 @@ def _seed_the_0005_schema(db: SqlDatabase) -> dict[str, str]:
         for login, secret in SECRETS.items():
             account = b.account(company.id, login)
             row = account_values(account, KeylessBox())
+            del row["notify_company_tickets"]  # migration 0010's
             connection.execute(insert(accounts).values({**row, "totp_secret": secret}))
             ids[login] = account.id
         connection.execute(insert(outbox).values(_mail("pending", "pending", CODE)))

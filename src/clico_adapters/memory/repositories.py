@@ -8,7 +8,7 @@ from typing import TypeVar
 
 from attrs import evolve
 
-from clico_core.accounts import Account
+from clico_core.accounts import Account, AccountState
 from clico_core.audit import AuditEvent
 from clico_core.errors import ConcurrencyConflict, ValidationFailed
 from clico_core.mail import DeliveryState, OutboxMessage, OutgoingMail
@@ -29,7 +29,7 @@ from clico_core.tickets import (
     sort_key_of,
 )
 from clico_core.tokens import Token, TokenPurpose
-from clico_core.values import email_key, login_key
+from clico_core.values import Role, email_key, login_key
 
 from .contracts import MemoryContracts
 from .store import MemoryStore, UndoLog, fresh
@@ -84,6 +84,20 @@ class MemoryAccounts(_Repo):
         rows = [a for a in self.store.accounts.values()
                 if company_ids is None or a.company_id in company_ids]
         return fresh(sorted(rows, key=lambda a: (a.last_name, a.first_name, a.id)))
+
+    def get_many(self, account_ids: Sequence[str]) -> list[Account]:
+        return fresh([self.store.accounts[i] for i in dict.fromkeys(account_ids)
+                      if i in self.store.accounts])
+
+    def company_watchers(self, company_id: str, on: date) -> list[Account]:
+        valid = {c.id for c in self.store.contracts.values()
+                 if c.company_id == company_id and c.is_valid_on(on)}
+        holders = {a.account_id for a in self.store.activations.values()
+                   if a.contract_id in valid}
+        rows = [a for a in self.store.accounts.values() if a.id in holders
+                and a.notify_company_tickets and a.role is Role.CUSTOMER
+                and a.state is AccountState.ACTIVE]
+        return fresh(sorted(rows, key=lambda a: a.id))
 
 
 class MemoryTickets(_Repo):

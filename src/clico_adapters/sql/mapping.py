@@ -48,6 +48,7 @@ def account_values(account: Account, box: SecretBox) -> dict[str, Any]:
         "security_stamp": account.security_stamp, "organisation": account.organisation,
         "totp_secret": seal(box, account.totp_secret, TOTP_SECRET, account.id),
         "totp_last_step": account.totp_last_step,
+        "notify_company_tickets": account.notify_company_tickets,
     }
 
 
@@ -63,6 +64,7 @@ def account_from(row: Row, box: SecretBox) -> Account:
         organisation=row["organisation"],
         totp_secret=unseal(box, row["totp_secret"], TOTP_SECRET, row["id"]),
         totp_last_step=row["totp_last_step"],
+        notify_company_tickets=bool(row["notify_company_tickets"]),
     )
 
 

@@ -24,6 +24,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    false,
     text,
 )
 
@@ -87,6 +88,7 @@ accounts = Table(
     # sealed (docs/security.md): clico_adapters.sql.sealing, never the plain base32 secret
     Column("totp_secret", Text),
     Column("totp_last_step", BigInteger),
+    Column("notify_company_tickets", Boolean, nullable=False, server_default=false()),
     UniqueConstraint("login_key"),
     UniqueConstraint("email_key"),
 )

@@ -30,8 +30,8 @@ from .companies import CompanyAsset, CompanyContract, CompanyView, company_view,
 from .context import Limits, Ports, RateLimit, Slowdown, Viewer
 from .contract_changes import (
     ContractAdminPage,
+    ContractHistoryEntry,
     ContractTerms,
-    HistoryEntry,
     add_contract_asset,
     change_contract_terms,
     contract_admin_page,
@@ -61,6 +61,7 @@ from .contracts_admin import (
 from .demo import DemoAccess, seed_demo
 from .facade import Services
 from .migration import ImportReport, MigratedAccount, import_migrated_accounts
+from .notifications import set_company_notifications
 from .passwords import change_password, check_reset_token, request_password_reset, reset_password
 from .presence import record_presence
 from .registration import RegisterAccount, confirm_email, register_account
@@ -84,6 +85,7 @@ from .ticket_conversation import (
     conversation,
     post_reply,
 )
+from .ticket_history import HistoryEntry, ticket_history
 from .ticket_list import (
     FilterChoices,
     SignedInPage,
@@ -96,7 +98,6 @@ from .ticket_workflow import (
     change_priority,
     change_status,
     close_ticket,
-    ticket_history,
 )
 from .tickets import (
     OpenTicket,
@@ -119,6 +120,7 @@ __all__ = [
     "CompanyContract",
     "CompanyView",
     "ContractAdminPage",
+    "ContractHistoryEntry",
     "ContractRecord",
     "ContractRow",
     "ContractSummary",
@@ -214,6 +216,7 @@ __all__ = [
     "save_reply_template",
     "search_companies",
     "seed_demo",
+    "set_company_notifications",
     "sign_in",
     "sign_out",
     "sweep_orphan_blobs",

@@ -71,7 +71,7 @@ def _close_if_quiet(changes: TicketChanges, ticket: Ticket) -> bool:
     before = move(ticket, TicketStatus.CLOSED, changes.now)
     changes.save(ticket)
     changes.status_changed(ticket, before)
-    changes.mail_reporter(MailTemplate.TICKET_CHANGED, ticket)
+    changes.mail_customers(MailTemplate.TICKET_CHANGED, ticket)
     return True
 
 

@@ -31,7 +31,7 @@ HISTORY_LIMIT = 500
 
 
 @frozen
-class HistoryEntry:
+class ContractHistoryEntry:
     event: AuditEvent
     actor_name: str  # "" for an operator's command (no account)
 
@@ -45,7 +45,7 @@ class ContractAdminPage:
     company_name: str
     assets: tuple[Asset, ...]
     activations: int
-    history: tuple[HistoryEntry, ...]
+    history: tuple[ContractHistoryEntry, ...]
 
 
 @frozen
@@ -92,7 +92,7 @@ def contract_admin_page(viewer: Viewer, number: str, ports: Ports) -> ContractAd
         events = uow.audit.for_contract(contract.id, HISTORY_LIMIT)
         actor_ids = sorted({e.account_id for e in events if e.account_id})
         names = {a.id: a.full_name for a in _accounts(uow, actor_ids)}
-    history = tuple(HistoryEntry(e, names.get(e.account_id or "", "")) for e in events)
+    history = tuple(ContractHistoryEntry(e, names.get(e.account_id or "", "")) for e in events)
     return ContractAdminPage(contract, company.name if company else "", assets, activations,
                              history)
 

@@ -12,7 +12,6 @@ from ..accounts import Account
 from ..articles import ARTICLE_PAGE_SIZE
 from ..assets import Asset
 from ..attachments import Attachment, UploadBudget
-from ..audit import AuditEvent
 from ..companies import Company
 from ..contracts import Contract
 from ..errors import TransientConflict
@@ -32,6 +31,7 @@ from . import (
     contracts_admin,
     demo,
     migration,
+    notifications,
     passwords,
     presence,
     registration,
@@ -40,6 +40,7 @@ from . import (
     signin,
     staff,
     ticket_conversation,
+    ticket_history,
     ticket_list,
     ticket_workflow,
     tickets,
@@ -47,6 +48,7 @@ from . import (
 )
 from .context import Ports, Viewer
 from .reply_templates import SaveReplyTemplate
+from .ticket_history import HistoryEntry
 
 T = TypeVar("T")
 P = ParamSpec("P")
@@ -92,6 +94,9 @@ class Services:
 
     def change_password(self, viewer: Viewer, current: str, password: str, confirm: str) -> None:
         _again(passwords.change_password, viewer, current, password, confirm, self.ports)
+
+    def set_company_notifications(self, viewer: Viewer, enabled: bool) -> bool:
+        return _again(notifications.set_company_notifications, viewer, enabled, self.ports)
 
     # signing in -----------------------------------------------------------------------
     def sign_in(self, cmd: signin.SignIn) -> signin.SignInStep:
@@ -201,8 +206,8 @@ class Services:
         _again(ticket_workflow.assign_ticket, viewer, number, assignee_id, self.ports,
                expected_version)
 
-    def ticket_history(self, viewer: Viewer, number: str) -> list[AuditEvent]:
-        return _again(ticket_workflow.ticket_history, viewer, number, self.ports)
+    def ticket_history(self, viewer: Viewer, number: str) -> list[HistoryEntry]:
+        return _again(ticket_history.ticket_history, viewer, number, self.ports)
 
     def auto_close_resolved(self) -> auto_close.AutoCloseReport:
         return _again(auto_close.auto_close_resolved, self.ports)

@@ -1,10 +1,12 @@
 """What every change to a ticket does besides the change: find the ticket the viewer may
 see, store its new state, write the history event and queue the mails, in one transaction.
 
-Mail routing (docs/security.md): staff's public replies and status changes go to the
-reporter; a customer's reply goes to the assigned engineer, or to the support inbox when
-nobody is assigned. No mail ever carries an article's text, and an internal note alone
-queues none.
+Mail routing (docs/security.md): staff's public replies and every status change go to the
+reporter and to the colleagues who asked for their company's tickets
+(``notify_company_tickets``, only those who may see the ticket), each once, never to the
+person who made the change; a customer's reply or status change (closing the ticket) goes
+to the assigned engineer, or to the support inbox when nobody is assigned. No mail ever
+carries an article's text, and an internal note alone queues none.
 """
 
 from __future__ import annotations
@@ -117,6 +119,21 @@ class TicketChanges:
                                          self._context(ticket, reporter.full_name, **extra)),
                             self.now)
 
+    def mail_customers(self, template: MailTemplate, ticket: Ticket, **extra: str) -> None:
+        """To the reporter and the colleagues watching the company's tickets (one read),
+        each once; not to the actor, nor to a disabled reporter."""
+        self.mail_reporter(template, ticket, **extra)
+        skip = {ticket.reporter_id, self.actor.id if self.actor else ""}
+        for colleague in self.uow.accounts.company_watchers(ticket.company_id,
+                                                             self.ports.today()):
+            if colleague.id in skip:
+                continue
+            skip.add(colleague.id)
+            self.uow.outbox.add(OutgoingMail(
+                template, colleague.email, colleague.language,
+                self._context(ticket, colleague.full_name, about="company", **extra)),
+                self.now)
+
     def mail_staff(self, template: MailTemplate, ticket: Ticket, **extra: str) -> None:
         """To the assigned engineer, else the support inbox (if one is configured)."""
         engineer = self.uow.accounts.get(ticket.assignee_id) if ticket.assignee_id else None
@@ -124,8 +141,9 @@ class TicketChanges:
                 and engineer.state is not AccountState.DISABLED:
             self.uow.outbox.add(OutgoingMail(template, engineer.email, engineer.language,
                                              self._context(ticket, engineer.full_name,
-                                                           **extra)), self.now)
+                                                           about="staff", **extra)), self.now)
         elif self.ports.support_inbox:
             self.uow.outbox.add(OutgoingMail(template, self.ports.support_inbox,
                                              self.ports.language,
-                                             self._context(ticket, "", **extra)), self.now)
+                                             self._context(ticket, "", about="staff",
+                                                           **extra)), self.now)

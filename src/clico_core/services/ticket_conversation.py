@@ -181,12 +181,12 @@ def post_reply(viewer: Viewer, cmd: PostReply, ports: Ports) -> Posted:
             changes.record(AuditKind.ARTICLE_POSTED, ticket, f"{article.kind.value} {article.id}")
             changes.status_changed(ticket, before)
             if public and role is AuthorRole.STAFF:
-                changes.mail_reporter(MailTemplate.TICKET_REPLY, ticket,
-                                      author=account.full_name)
+                changes.mail_customers(MailTemplate.TICKET_REPLY, ticket,
+                                       author=account.full_name)
             elif public:
                 changes.mail_staff(MailTemplate.TICKET_REPLY, ticket, author=account.full_name)
-            elif ticket.status is not before:
-                changes.mail_reporter(MailTemplate.TICKET_CHANGED, ticket)
+            elif ticket.status is not before:  # a note's status, never the note
+                changes.mail_customers(MailTemplate.TICKET_CHANGED, ticket)
             uow.commit()
             return Posted(article, ticket.status)
     except ConcurrencyConflict:

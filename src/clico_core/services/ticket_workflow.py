@@ -1,9 +1,9 @@
 """Changing a ticket without writing to it: its status, closing it, its priority and who
-handles it; and its history, for staff."""
+handles it (its history, for staff, is ``ticket_history``)."""
 
 from __future__ import annotations
 
-from ..audit import AuditEvent, AuditKind
+from ..audit import AuditKind
 from ..errors import PermissionDenied, ValidationFailed
 from ..mail import MailTemplate
 from ..policies import check_rule
@@ -12,8 +12,6 @@ from ..tickets import Priority, TicketStatus
 from ..values import lookup_text
 from .context import Ports, Viewer
 from .ticket_changes import TicketChanges, refuse_if_stale, visible_ticket
-
-HISTORY_LIMIT = 500
 
 
 def _status(value: str) -> TicketStatus:
@@ -47,8 +45,9 @@ def change_status(viewer: Viewer, number: str, status: str, ports: Ports,
         before = move(ticket, target, now)
         changes.save(ticket)
         changes.status_changed(ticket, before)
-        if account.is_staff:
-            changes.mail_reporter(MailTemplate.TICKET_CHANGED, ticket)
+        changes.mail_customers(MailTemplate.TICKET_CHANGED, ticket)
+        if not account.is_staff:  # e.g. a customer closing it: whoever handles it learns
+            changes.mail_staff(MailTemplate.TICKET_CHANGED, ticket)
         uow.commit()
         return target
 
@@ -106,12 +105,3 @@ def assign_ticket(viewer: Viewer, number: str, assignee_id: str | None, ports: P
         changes.save(ticket)
         changes.record(AuditKind.TICKET_ASSIGNED, ticket, wanted or "")
         uow.commit()
-
-
-def ticket_history(viewer: Viewer, number: str, ports: Ports) -> list[AuditEvent]:
-    """Every recorded change of the ticket, oldest first: for staff only."""
-    if not viewer.account.is_staff:
-        raise PermissionDenied()
-    with ports.uow(readonly=True) as uow:
-        ticket = visible_ticket(uow, viewer, number)
-        return uow.audit.for_ticket(ticket.id, HISTORY_LIMIT)

@@ -1,12 +1,15 @@
-"""The signed-in user's own account: changing the password."""
+"""The signed-in user's own account: changing the password, and (customers) the setting
+``Powiadamiaj mnie o zgłoszeniach mojej firmy``."""
 
 from __future__ import annotations
 
+import attrs
 from attrs import frozen
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
+from starlette.routing import Route
 
-from clico_core.errors import ClicoError, InvalidCredentials
+from clico_core.errors import ClicoError, InvalidCredentials, NotFound
 
 from ..forms import read_form
 from ..portal import portal_of
@@ -22,10 +25,38 @@ class ChangePasswordForm:
     password_confirm: str
 
 
+@frozen
+class NotificationsForm:
+    # an unticked checkbox is left out of the form
+    notify_company_tickets: str = attrs.field(default="", metadata={"max_length": 8})
+
+
+def _notify(request: Request) -> dict[str, object]:
+    account = viewer_of(request).account
+    return {"notifications": not account.is_staff,
+            "notify_company_tickets": account.notify_company_tickets,
+            "notifications_saved": bool(request.query_params.get("notifications"))}
+
+
 @signed_in
 async def password_page(request: Request) -> Response:
     changed = bool(request.query_params.get("changed"))
-    return render(request, "portal/password.html", {"section": "account", "changed": changed})
+    return render(request, "portal/password.html", {"section": "account", "changed": changed,
+                                                    **_notify(request)})
+
+
+@signed_in
+async def save_notifications(request: Request) -> Response:
+    form = await read_form(request, NotificationsForm)
+    portal = portal_of(request)
+    try:
+        await portal.call(portal.services.set_company_notifications, viewer_of(request),
+                          form.notify_company_tickets == "1")
+    except NotFound:
+        return render(request, "errors/error.html", {
+            "status": 404,
+            "message": renderer_of(request).gettext(request, "Page not found.")}, status=404)
+    return RedirectResponse("/account/password?notifications=1", status_code=303)
 
 
 @signed_in
@@ -38,15 +69,18 @@ async def change_password(request: Request) -> Response:
     except InvalidCredentials:
         wrong = renderer_of(request).gettext(request, "The current password is wrong.")
         return render(request, "portal/password.html",
-                      {"section": "account", "changed": False,
+                      {"section": "account", "changed": False, **_notify(request),
                        "errors": {"current_password": wrong}}, status=400)
     except ClicoError as error:
         shown = failure(request, error)
         return render(request, "portal/password.html",
                       {"section": "account", "changed": False, "message": shown.message,
-                       "errors": shown.fields}, status=shown.status, headers=shown.headers)
+                       "errors": shown.fields, **_notify(request)},
+                      status=shown.status, headers=shown.headers)
     return RedirectResponse("/account/password?changed=1", status_code=303)
 
 
 routes = [form_route("/account/password", show=password_page, submit=change_password,
-                     name="change_password")]
+                     name="change_password"),
+          Route("/account/notifications", save_notifications, methods=["POST"],
+                name="account_notifications")]

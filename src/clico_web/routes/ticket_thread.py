@@ -35,6 +35,7 @@ from ..security.csrf import CSRF_FIELD
 from ..sessions import signed_in, viewer_of
 from .staff_ticket import staff_tools
 from .ticket_form import MAX_DESCRIPTION_CHARS, text_to_html
+from .ticket_history import history_rows
 from .ticket_labels import PRIORITY_LABELS, RELATION_LABELS, field_errors
 from .ticket_stale import stale_message
 
@@ -115,6 +116,9 @@ async def _page(request: Request, number: str, *, values: dict[str, str] | None 
     try:
         detail = await portal.call(portal.services.ticket_detail, viewer, number)
         thread = await portal.call(portal.services.conversation, viewer, number, cursor)
+        staff = viewer.account.is_staff  # customers never see (nor ask for) the history
+        history = (history_rows(request, await portal.call(
+            portal.services.ticket_history, viewer, number)) if staff else [])
     except NotFound:
         return _not_found(request)
     except ValidationFailed:  # a cursor that is not one of ours
@@ -139,7 +143,7 @@ async def _page(request: Request, number: str, *, values: dict[str, str] | None 
                      # the description has a section of its own above the thread
                      if a.kind is not ArticleKind.DESCRIPTION],
         "cursor": cursor, "values": values, "errors": errors or {}, "message": message,
-        "closed": closed, "staff": viewer.account.is_staff, "tools": tools,
+        "closed": closed, "staff": staff, "tools": tools, "history": history,
     }, status=status)
 
 

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 
 from sqlalchemy import ColumnElement, exists, insert, or_, select, update
 
-from clico_core.accounts import Account
+from clico_core.accounts import Account, AccountState
 from clico_core.companies import Company
 from clico_core.errors import ConcurrencyConflict, ValidationFailed
-from clico_core.values import company_key, email_key, login_key
+from clico_core.values import Role, company_key, email_key, login_key
 
 from ..mapping import account_from, account_values, company_from, company_values
-from ..tables import accounts, assets, companies, contracts
+from ..tables import accounts, activations, assets, companies, contracts
 from .base import SqlRepository
 
 
@@ -118,4 +119,22 @@ class SqlAccounts(SqlRepository):
                                           accounts.c.id)
         if company_ids is not None:
             query = query.where(accounts.c.company_id.in_(list(company_ids)))
+        return [account_from(r, self.uow.box) for r in self.uow.execute(query).mappings()]
+
+    def get_many(self, account_ids: Sequence[str]) -> list[Account]:
+        if not account_ids:
+            return []
+        query = select(accounts).where(accounts.c.id.in_(list(dict.fromkeys(account_ids))))
+        return [account_from(r, self.uow.box) for r in self.uow.execute(query).mappings()]
+
+    def company_watchers(self, company_id: str, on: date) -> list[Account]:
+        holders = select(activations.c.account_id).join(
+            contracts, contracts.c.id == activations.c.contract_id).where(
+            contracts.c.company_id == company_id, contracts.c.valid_from <= on,
+            contracts.c.valid_until >= on)
+        query = select(accounts).where(
+            accounts.c.notify_company_tickets.is_(True),
+            accounts.c.role == Role.CUSTOMER.value,
+            accounts.c.state == AccountState.ACTIVE.value,
+            accounts.c.id.in_(holders)).order_by(accounts.c.id)
         return [account_from(r, self.uow.box) for r in self.uow.execute(query).mappings()]

@@ -21,6 +21,7 @@ from .blobs import BlobStoreConformance
 from .collaboration import CollaborationConformance
 from .companies import CompanyConformance
 from .mail import MailQueueConformance
+from .notifications import NotificationConformance
 from .repositories import RepositoryConformance
 from .retention import RetentionConformance
 from .session_holder import SessionHolderConformance
@@ -30,7 +31,8 @@ from .ticket_list import TicketListConformance
 class UnitOfWorkConformance(RepositoryConformance, SessionHolderConformance,
                             TicketListConformance, MailQueueConformance, RetentionConformance,
                             AttachmentRepositoryConformance, ArticleConformance,
-                            CollaborationConformance, CompanyConformance):
+                            CollaborationConformance, CompanyConformance,
+                            NotificationConformance):
     """Everything at once."""
 
 
@@ -38,7 +40,7 @@ __all__ = [
     "ArticleConformance", "AttachmentRepositoryConformance", "BlobStoreConformance",
     "CollaborationConformance",
     "CompanyConformance",
-    "MailQueueConformance",
+    "MailQueueConformance", "NotificationConformance",
     "RepositoryConformance", "RetentionConformance", "SessionHolderConformance",
     "TicketListConformance",
     "UnitOfWorkConformance",
