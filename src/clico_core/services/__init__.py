@@ -46,6 +46,7 @@ from .contracts_admin import (
 )
 from .demo import DemoAccess, seed_demo
 from .facade import Services
+from .follow_ups import FollowUpDraft, follow_up_draft
 from .migration import ImportReport, MigratedAccount, import_migrated_accounts
 from .passwords import change_password, check_reset_token, request_password_reset, reset_password
 from .registration import RegisterAccount, confirm_email, register_account
@@ -101,6 +102,7 @@ __all__ = [
     "CustomerView",
     "DemoAccess",
     "FilterChoices",
+    "FollowUpDraft",
     "ImportReport",
     "IssueContract",
     "IssuedContract",
@@ -144,6 +146,7 @@ __all__ = [
     "discard_uploads",
     "enable_totp",
     "filter_choices",
+    "follow_up_draft",
     "get_contract",
     "import_migrated_accounts",
     "issue_contract",

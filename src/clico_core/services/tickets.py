@@ -24,9 +24,10 @@ from ..tickets import (
     TicketKind,
     format_ticket_number,
 )
-from ..values import CompanyId, TicketId, clean_line, lookup_text
+from ..values import CompanyId, clean_line, lookup_text
 from .assets import coverage_of
 from .context import Ports, Viewer
+from .follow_ups import followed_ticket
 
 MAX_IDEMPOTENCY_KEY = 64
 
@@ -116,17 +117,6 @@ def _existing(uow: UnitOfWork, viewer: Viewer, key: str | None) -> Ticket | None
     return uow.tickets.get_by_idempotency_key(viewer.account.id, key)
 
 
-def _followed(uow: UnitOfWork, viewer: Viewer, number: str | None) -> TicketId | None:
-    """The id of the ticket a follow-up links: one the viewer may see, else a field error."""
-    if not number:
-        return None
-    wanted = lookup_text(number, 32)
-    old = uow.tickets.get_by_number(wanted) if wanted else None
-    if old is None or not viewer.scope.allows_ticket(old.company_id, old.reporter_id):
-        raise ValidationFailed({"follows": "invalid"})
-    return old.id
-
-
 def open_ticket(viewer: Viewer, cmd: OpenTicket, ports: Ports) -> Ticket:
     """Open a ticket: technical when an asset is attached, administrative otherwise.
 
@@ -161,7 +151,7 @@ def open_ticket(viewer: Viewer, cmd: OpenTicket, ports: Ports) -> Ticket:
                 company_id = _administrative_company(viewer, cmd.company_id)
                 kind, answers, asset_ids = TicketKind.ADMINISTRATIVE, {}, []
                 contract_id, questionnaire_id = None, None
-            follows_id = _followed(uow, viewer, cmd.follows)
+            follows_id = followed_ticket(uow, viewer, cmd.follows, ports)
             number = format_ticket_number(uow.tickets.next_number())
             subject = common.subject
             ticket = Ticket(
@@ -215,6 +205,10 @@ def ticket_detail(viewer: Viewer, number: str, ports: Ports) -> TicketDetail:
         reporter = uow.accounts.get(ticket.reporter_id)
         assets = uow.assets.get_many(ticket.asset_ids)
         contract = uow.contracts.get(ticket.contract_id) if ticket.contract_id else None
+        # the links between a ticket and its follow-ups, as far as the viewer may see them
+        old = uow.tickets.get(ticket.follows_id) if ticket.follows_id else None
+        newer = uow.tickets.follow_ups_of(ticket.id)
+    seen = viewer.scope.allows_ticket
     return TicketDetail(
         ticket=ticket,
         company_name=company.name if company else "",
@@ -226,6 +220,8 @@ def ticket_detail(viewer: Viewer, number: str, ports: Ports) -> TicketDetail:
         description=ports.sanitize(ticket.description),
         questionnaire=(ports.questionnaires.get(ticket.questionnaire_id)
                        if ticket.questionnaire_id else None),
+        follows=old.number if old and seen(old.company_id, old.reporter_id) else None,
+        followed_by=tuple(t.number for t in newer if seen(t.company_id, t.reporter_id)),
     )
 
 
