@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Mapping
+from html import unescape
 
 from attrs import field, frozen
 
@@ -86,15 +88,25 @@ def _clean_common(cmd: OpenTicket, ports: Ports) -> _Common:
     return _Common(subject or "", description, priority, relation, problems)
 
 
+def _blank(char: str) -> bool:
+    """White space, and the invisible characters (zero-width spaces, joiners, BOM)."""
+    return char.isspace() or unicodedata.category(char) in ("Cf", "Cc", "Zs")
+
+
 def _has_text(html: str) -> bool:
+    """Something a reader sees: a character that is not blank outside the tags (entities
+    such as ``&nbsp;`` read as the characters they stand for), or an image."""
     inside = False
+    outside: list[str] = []
     for char in html:
         if char == "<":
             inside = True
         elif char == ">":
             inside = False
-        elif not inside and not char.isspace():
-            return True
+        elif not inside:
+            outside.append(char)
+    if any(not _blank(char) for char in unescape("".join(outside))):
+        return True
     return "<img" in html
 
 
