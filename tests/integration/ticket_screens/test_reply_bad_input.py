@@ -53,7 +53,8 @@ def _nothing_written(world, number: str, key: str, digests: list[str]) -> None: 
 
 @pytest.mark.parametrize(("name", "content", "status", "message"), [
     ("router.log", b"x" * (20 * MB + 1), 413, "Plik router.log ma więcej niż 20 MB."),
-    ("invoice.pdf", ELF, 415, "Nie można załączyć pliku invoice.pdf: programy i skrypty nie są przyjmowane."),
+    ("invoice.pdf", ELF, 415, "Nie można załączyć pliku invoice.pdf: programy i skrypty "
+                              "nie są przyjmowane."),
 ])
 def test_a_refused_file_keeps_the_typed_text_and_writes_nothing(
         jan, number, ticket_world, name, content, status, message):
