@@ -66,7 +66,11 @@ def world(hasher: Argon2Hasher) -> World:
     world = World(services, clock, MemoryMailQueue(store), today=date(2026, 11, 25))
     acme = world.issue("C-1", "Acme")
     world.register("jan", contract=acme)
-    world.register("max", contract=world.issue("C-2", "Beta"), company="Beta")
+    world.register("ola", contract=acme, email="ola@example.com")
+    beta = world.issue("C-2", "Beta")
+    world.register("max", contract=beta, company="Beta")
+    jan = world.viewer("jan")  # Jan works for Beta too
+    services.activate_contract(jan, "C-2", beta.activation_key)
     return world
 
 
@@ -128,3 +132,11 @@ def test_another_companys_ticket_cannot_be_followed_up(world: World) -> None:
     assert foreign.value.fields == {"follows": "invalid"}
     draft = services.follow_up_draft(jan, number)
     assert (draft.kind, draft.asset_id) == (TicketKind.ADMINISTRATIVE, None)
+    beta = other.account.company_id
+    follow_up = services.open_ticket(world.viewer("jan"), OpenTicket(
+        "For Beta", "<p>x</p>", company_id=beta, follows=number))
+    assert follow_up.company_id == beta
+    assert services.ticket_detail(world.viewer("jan"), number).followed_by == (
+        follow_up.number,)
+    assert services.ticket_detail(world.viewer("ola"), number).followed_by == ()  # Acme only
+    assert services.ticket_detail(other, follow_up.number).follows is None  # Beta only
