@@ -9,8 +9,8 @@ the form works without JavaScript. Screenshots go to ``docs/screenshots/``.
 from __future__ import annotations
 
 import re
-from datetime import timedelta
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
