@@ -19,7 +19,7 @@ from .contracts import Activation, Contract
 from .mail import OutgoingMail
 from .reply_templates import ReplyTemplate
 from .sessions import Session
-from .tickets import Ticket, TicketPage, TicketQuery, TicketScope
+from .tickets import Ticket, TicketLink, TicketPage, TicketQuery, TicketScope
 from .tokens import Token, TokenPurpose
 from .values import AccountId, ArticleId, AssetId, CompanyId, ContractId, TicketId
 
@@ -148,6 +148,10 @@ class TicketRepository(Protocol):
 
     def get_by_number(self, number: str) -> Ticket | None: ...
     def get_by_idempotency_key(self, reporter_id: AccountId, key: str) -> Ticket | None: ...
+    def follow_ups_of(self, ticket_id: TicketId) -> list[TicketLink]:
+        """The tickets opened as follow-ups of this one (``follows_id``), oldest first."""
+        ...
+
     def page_for(self, scope: TicketScope, query: TicketQuery) -> TicketPage:
         """One page of the list the scope may see, filtered and sorted before paging."""
         ...

@@ -23,7 +23,7 @@ from datetime import datetime, timedelta
 from attrs import frozen
 
 from .articles import AuthorRole
-from .errors import ClicoError, TicketClosed, TransitionNotAllowed
+from .errors import ClicoError, TicketClosed, TransitionNotAllowed, ValidationFailed
 from .tickets import Ticket, TicketStatus
 
 S = TicketStatus
@@ -76,6 +76,30 @@ def closed_error(ticket: Ticket, now: datetime, rules: StatusRules) -> TicketClo
     confirmed reply may still reopen it (None: past that, a follow-up ticket)."""
     until = reopen_until(ticket, rules)
     return TicketClosed(closed_since(ticket), until if now <= until else None)
+
+
+def follow_up_due(ticket: Ticket, now: datetime, rules: StatusRules) -> bool:
+    """Closed longer than ``reopen_within``: a reply no longer reopens it, a new ticket
+    that links it (a follow-up) is the way on."""
+    return ticket.status is S.CLOSED and now > reopen_until(ticket, rules)
+
+
+@frozen
+class FollowUpAllowed:
+    """A ticket may be followed up by a new one only once a reply can no longer reopen it:
+    closed, and closed more than ``reopen_within`` ago."""
+
+    ticket: Ticket
+    now: datetime
+    rules: StatusRules
+
+    def is_broken(self) -> bool:
+        return not follow_up_due(self.ticket, self.now, self.rules)
+
+    def error(self) -> ClicoError:
+        if self.ticket.status is S.CLOSED:  # still reopenable: a reply on its page instead
+            return ValidationFailed({"follows": "reopen_instead"})
+        return ValidationFailed({"follows": "not_closed"})
 
 
 def after_public_reply(status: TicketStatus, role: AuthorRole) -> TicketStatus:

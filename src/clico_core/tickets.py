@@ -234,3 +234,15 @@ class TicketDetail:
     answers: Mapping[str, str]
     description: str = ""  # the ticket's description, sanitised again before it is shown
     questionnaire: Questionnaire | None = None  # technical tickets: the questions answered
+    follows: str | None = None  # the number of the closed ticket this one follows up
+    followed_by: tuple[str, ...] = ()  # the numbers of the tickets that follow this one up
+
+
+@frozen
+class TicketLink:
+    """A ticket another one links to (its follow-up): enough to show it to who may see it."""
+
+    id: TicketId
+    number: str
+    company_id: CompanyId
+    reporter_id: AccountId

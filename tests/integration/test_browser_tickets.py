@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -286,3 +287,46 @@ def test_the_form_works_without_javascript(portal, browser_page):
     page.goto("/tickets")
     expect(page.locator("table.tickets tbody tr")).to_have_count(1)
     expect(page.get_by_text("Ilość elementów: 1")).to_be_visible()
+
+
+def _closed_weeks_ago(portal: Portal, subject: str) -> str:
+    """A ticket of Jan's closed 15 days ago (the system clock: its moments are rewritten)."""
+    services = portal.world.services
+    number = services.open_ticket(portal.world.viewer("jan"), OpenTicket(
+        subject, "<p>The tunnel drops every hour.</p>", relation_type="configuration")).number
+    with services.ports.uow() as uow:
+        ticket = uow.tickets.get_by_number(number)
+        assert ticket is not None
+        ticket.status = TicketStatus.CLOSED
+        ticket.closed_at = ticket.modified_at = services.ports.clock.now() - timedelta(days=15)
+        assert uow.tickets.update_state(ticket)
+        uow.commit()
+    return number
+
+
+def test_a_ticket_closed_weeks_ago_is_followed_up_by_a_linked_one(portal, browser_page):
+    old = _closed_weeks_ago(portal, "Tunel VPN się rozłącza")
+    page = browser_page.open(portal.url)
+    sign_in(page, portal, "jan", "jan@example.com")
+    page.goto(f"/tickets/{old}")
+    expect(page.locator("#reply-form")).to_have_count(0)
+    button = page.get_by_role("button", name="Utwórz nowe zgłoszenie")
+    expect(button).to_be_visible()
+    screenshot(page, "ticket-follow-up")
+    button.click()
+    page.wait_for_url(f"**/tickets/new?follows={old}")
+    expect(page.locator("#follow-up-notice")).to_contain_text(old)
+    expect(page.locator("#f-subject")).to_have_value("Tunel VPN się rozłącza")
+    expect(page.locator("#f-relation_type")).to_have_value("configuration")
+    page.locator(".ql-editor").click()
+    page.keyboard.type("Problem wrócił po aktualizacji.")
+    screenshot(page, "ticket-follow-up-form")
+    page.click("#create-ticket")
+    page.wait_for_url(TICKET_URL)
+    new = page.url.rsplit("/", 1)[1]
+    expect(page.locator("#follows")).to_have_text(old)
+    page.locator("#follows a").click()
+    page.wait_for_url(f"**/tickets/{old}")
+    expect(page.locator("#followed-by")).to_have_text(new)
+    assert browser_page.errors == []
+    assert browser_page.console_errors == []

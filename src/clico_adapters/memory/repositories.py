@@ -19,6 +19,7 @@ from clico_core.tickets import (
     Cursor,
     SortColumn,
     Ticket,
+    TicketLink,
     TicketPage,
     TicketQuery,
     TicketRow,
@@ -133,6 +134,11 @@ class MemoryTickets(_Repo):
     def get_by_idempotency_key(self, reporter_id: str, key: str) -> Ticket | None:
         return fresh(next((t for t in self.store.tickets.values()
                            if t.reporter_id == reporter_id and t.idempotency_key == key), None))
+
+    def follow_ups_of(self, ticket_id: str) -> list[TicketLink]:
+        found = sorted((t for t in self.store.tickets.values() if t.follows_id == ticket_id),
+                       key=lambda t: (t.created_at, t.id))
+        return [TicketLink(t.id, t.number, t.company_id, t.reporter_id) for t in found]
 
     def update_state(self, ticket: Ticket) -> bool:
         stored = self.store.tickets.get(ticket.id)

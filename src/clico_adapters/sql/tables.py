@@ -359,3 +359,10 @@ OPEN_TICKET_INDEXES = (
     Index("ix_tickets_open_modified", tickets.c.modified_at, tickets.c.id,
           sqlite_where=text(OPEN_TICKET), postgresql_where=text(OPEN_TICKET)),
 )
+
+# Follow-ups (migration 0011): a ticket's page names the tickets that follow it up. Few
+# tickets do, so the index holds only those rows.
+FOLLOWS = "follows_id IS NOT NULL"
+FOLLOW_UP_INDEX = Index("ix_tickets_follows_id", tickets.c.follows_id, tickets.c.created_at,
+                        tickets.c.id, sqlite_where=text(FOLLOWS),
+                        postgresql_where=text(FOLLOWS))

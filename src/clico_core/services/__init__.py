@@ -60,6 +60,7 @@ from .contracts_admin import (
 )
 from .demo import DemoAccess, seed_demo
 from .facade import Services
+from .follow_ups import FollowUpDraft, follow_up_draft
 from .migration import ImportReport, MigratedAccount, import_migrated_accounts
 from .notifications import set_company_notifications
 from .passwords import change_password, check_reset_token, request_password_reset, reset_password
@@ -132,6 +133,7 @@ __all__ = [
     "CustomerView",
     "DemoAccess",
     "FilterChoices",
+    "FollowUpDraft",
     "HistoryEntry",
     "ImportReport",
     "ImportedContract",
@@ -185,6 +187,7 @@ __all__ = [
     "enable_totp",
     "filled_reply_template",
     "filter_choices",
+    "follow_up_draft",
     "get_contract",
     "import_contracts",
     "import_migrated_accounts",

@@ -30,6 +30,7 @@ from . import (
     contracts,
     contracts_admin,
     demo,
+    follow_ups,
     migration,
     notifications,
     passwords,
@@ -172,6 +173,9 @@ class Services:
 
     def ticket_detail(self, viewer: Viewer, number: str) -> TicketDetail:
         return _again(tickets.ticket_detail, viewer, number, self.ports)
+
+    def follow_up_draft(self, viewer: Viewer, number: str) -> follow_ups.FollowUpDraft:
+        return _again(follow_ups.follow_up_draft, viewer, number, self.ports)
 
     # tickets: what the ticket pages show, decided in the core ---------------------------
     def safe_description(self, html: str) -> str:

@@ -35,8 +35,8 @@ from ..ticket_status import (
     ReplyAllowed,
     StatusChangeAllowed,
     after_public_reply,
+    follow_up_due,
     move,
-    reopen_until,
     role_of,
     targets_for,
 )
@@ -199,10 +199,10 @@ def post_reply(viewer: Viewer, cmd: PostReply, ports: Ports) -> Posted:
         return Posted(existing, stored.status)
 
 
-def _offer(status: TicketStatus, reopenable: bool) -> ReplyOffer:
+def _offer(status: TicketStatus, follow_up: bool) -> ReplyOffer:
     if status is not TicketStatus.CLOSED:
         return ReplyOffer.REPLY
-    return ReplyOffer.REOPEN if reopenable else ReplyOffer.FOLLOW_UP
+    return ReplyOffer.FOLLOW_UP if follow_up else ReplyOffer.REOPEN
 
 
 def conversation(viewer: Viewer, number: str, ports: Ports, cursor: str = "",
@@ -227,15 +227,14 @@ def conversation(viewer: Viewer, number: str, ports: Ports, cursor: str = "",
         total = uow.articles.count_for(ticket.id, include_internal=staff)
         owners = [a.id for a in page.articles if a.attachment_ids]
         files = uow.attachments.list_for(owners) if owners else []
-    reopenable = (ticket.status is TicketStatus.CLOSED
-                  and ports.clock.now() <= reopen_until(ticket, ports.status_rules))
+    follow_up = follow_up_due(ticket, ports.clock.now(), ports.status_rules)
     choices = targets_for(ticket.status, role_of(staff))
     return Conversation(
         ticket_id=ticket.id, number=ticket.number, status=ticket.status,
         articles=page.articles, total=total,
         next_cursor=page.next_cursor.token() if page.next_cursor else None,
         status_choices=tuple(s for s in TicketStatus if s in choices),
-        offer=_offer(ticket.status, reopenable), may_write_notes=staff, files=tuple(files),
+        offer=_offer(ticket.status, follow_up), may_write_notes=staff, files=tuple(files),
         version=ticket.version)
 
 

@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Mapping
+from html import unescape
 
 from attrs import field, frozen
 
@@ -24,9 +26,10 @@ from ..tickets import (
     TicketKind,
     format_ticket_number,
 )
-from ..values import CompanyId, TicketId, clean_line, lookup_text
+from ..values import CompanyId, clean_line, lookup_text
 from .assets import coverage_of
 from .context import Ports, Viewer
+from .follow_ups import followed_ticket
 
 MAX_IDEMPOTENCY_KEY = 64
 
@@ -85,15 +88,25 @@ def _clean_common(cmd: OpenTicket, ports: Ports) -> _Common:
     return _Common(subject or "", description, priority, relation, problems)
 
 
+def _blank(char: str) -> bool:
+    """White space, and the invisible characters (zero-width spaces, joiners, BOM)."""
+    return char.isspace() or unicodedata.category(char) in ("Cf", "Cc", "Zs")
+
+
 def _has_text(html: str) -> bool:
+    """Something a reader sees: a character that is not blank outside the tags (entities
+    such as ``&nbsp;`` read as the characters they stand for), or an image."""
     inside = False
+    outside: list[str] = []
     for char in html:
         if char == "<":
             inside = True
         elif char == ">":
             inside = False
-        elif not inside and not char.isspace():
-            return True
+        elif not inside:
+            outside.append(char)
+    if any(not _blank(char) for char in unescape("".join(outside))):
+        return True
     return "<img" in html
 
 
@@ -114,17 +127,6 @@ def _existing(uow: UnitOfWork, viewer: Viewer, key: str | None) -> Ticket | None
     if not key:
         return None
     return uow.tickets.get_by_idempotency_key(viewer.account.id, key)
-
-
-def _followed(uow: UnitOfWork, viewer: Viewer, number: str | None) -> TicketId | None:
-    """The id of the ticket a follow-up links: one the viewer may see, else a field error."""
-    if not number:
-        return None
-    wanted = lookup_text(number, 32)
-    old = uow.tickets.get_by_number(wanted) if wanted else None
-    if old is None or not viewer.scope.allows_ticket(old.company_id, old.reporter_id):
-        raise ValidationFailed({"follows": "invalid"})
-    return old.id
 
 
 def open_ticket(viewer: Viewer, cmd: OpenTicket, ports: Ports) -> Ticket:
@@ -161,7 +163,7 @@ def open_ticket(viewer: Viewer, cmd: OpenTicket, ports: Ports) -> Ticket:
                 company_id = _administrative_company(viewer, cmd.company_id)
                 kind, answers, asset_ids = TicketKind.ADMINISTRATIVE, {}, []
                 contract_id, questionnaire_id = None, None
-            follows_id = _followed(uow, viewer, cmd.follows)
+            follows_id = followed_ticket(uow, viewer, cmd.follows, ports)
             number = format_ticket_number(uow.tickets.next_number())
             subject = common.subject
             ticket = Ticket(
@@ -215,6 +217,10 @@ def ticket_detail(viewer: Viewer, number: str, ports: Ports) -> TicketDetail:
         reporter = uow.accounts.get(ticket.reporter_id)
         assets = uow.assets.get_many(ticket.asset_ids)
         contract = uow.contracts.get(ticket.contract_id) if ticket.contract_id else None
+        # the links between a ticket and its follow-ups, as far as the viewer may see them
+        old = uow.tickets.get(ticket.follows_id) if ticket.follows_id else None
+        newer = uow.tickets.follow_ups_of(ticket.id)
+    seen = viewer.scope.allows_ticket
     return TicketDetail(
         ticket=ticket,
         company_name=company.name if company else "",
@@ -226,6 +232,8 @@ def ticket_detail(viewer: Viewer, number: str, ports: Ports) -> TicketDetail:
         description=ports.sanitize(ticket.description),
         questionnaire=(ports.questionnaires.get(ticket.questionnaire_id)
                        if ticket.questionnaire_id else None),
+        follows=old.number if old and seen(old.company_id, old.reporter_id) else None,
+        followed_by=tuple(t.number for t in newer if seen(t.company_id, t.reporter_id)),
     )
 
 

@@ -151,12 +151,12 @@ _Event = _Opened | bytes | None  # a file opens, a chunk of it, the file ends
 class _Parser(Generic[T]):
     """python-multipart's callbacks: fields are kept, file events queued for the loop."""
 
-    def __init__(self, limits: UploadLimits) -> None:
+    def __init__(self, limits: UploadLimits, fields: list[tuple[str, str]]) -> None:
         self.limits = limits
         self.part = _Part()
         self.field_name = b""
         self.field_value = b""
-        self.fields: list[tuple[str, str]] = []
+        self.fields = fields
         self.events: list[_Event] = []
         self.ended = False  # the closing boundary was read
 
@@ -230,18 +230,21 @@ def _boundary(request: Request) -> bytes:
 
 
 async def read_upload(request: Request, store: StoreFile[T], discard: Discard[T] | None,
-                      limits: UploadLimits) -> UploadedForm[T]:
+                      limits: UploadLimits, typed: list[tuple[str, str]] | None = None
+                      ) -> UploadedForm[T]:
     """Read a ``multipart/form-data`` request, storing its files as they stream in.
 
     ``store(field_name, file_name, chunks)`` runs in a worker thread and returns what the
     caller keeps (an ``Attachment``); if it raises, the reading stops, the files stored
     before are handed to ``discard`` and the error is raised here. A malformed form is
-    ``BadForm`` (400), a body over ``limits.max_body`` ``BodyTooLarge`` (413).
+    ``BadForm`` (400), a body over ``limits.max_body`` ``BodyTooLarge`` (413). ``typed``,
+    when given, receives each text field as it is read, so that a form refused part-way
+    (a file too large) can still be shown again with what was typed before the files.
     """
     declared = request.headers.get("content-length", "")
     if declared.isascii() and declared.isdigit() and int(declared) > limits.max_body:
         raise BodyTooLarge()
-    handler: _Parser[T] = _Parser(limits)
+    handler: _Parser[T] = _Parser(limits, typed if typed is not None else [])
     parser = MultipartParser(_boundary(request), {
         "on_part_begin": handler.on_part_begin, "on_part_data": handler.on_part_data,
         "on_part_end": handler.on_part_end, "on_header_field": handler.on_header_field,
@@ -307,13 +310,15 @@ class _Files(Generic[T]):
 FIELD_ALLOWANCE = 1024 * 1024  # the form's text fields and multipart framing, on top
 
 
-async def receive_attachments(request: Request, services: Services, viewer: Viewer
+async def receive_attachments(request: Request, services: Services, viewer: Viewer,
+                              typed: list[tuple[str, str]] | None = None
                               ) -> UploadedForm[Attachment]:
     """Read an upload form for ``viewer``: its fields, and its files stored as unlinked
     attachments within one article's limits (the core's ``UploadBudget``). On any failure
     the files already stored are discarded and the error is raised (a ``ClicoError`` the
     portal's error table translates, ``BadForm`` or ``BodyTooLarge``). The handler then
     writes the article with ``[a.id for a in form.files]``, and discards them if that fails.
+    ``typed`` collects the text fields read, also when the form fails (see ``read_upload``).
     """
     budget = services.upload_budget()
     limits = UploadLimits(max_body=budget.limits.per_article + FIELD_ALLOWANCE)
@@ -324,4 +329,4 @@ async def receive_attachments(request: Request, services: Services, viewer: View
     def discard(files: list[Attachment]) -> None:
         services.discard_uploads(viewer, [f.id for f in files])
 
-    return await read_upload(request, store, discard, limits)
+    return await read_upload(request, store, discard, limits, typed)

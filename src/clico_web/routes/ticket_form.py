@@ -21,7 +21,7 @@ MAX_FIELDS = 60
 MAX_FIELD_CHARS = 10_000
 MAX_DESCRIPTION_CHARS = 250_000  # above the core's 100 kB so it can say "too long" itself
 FIELDS = ("subject", "description", "format", "priority", "relation_type", "asset_id",
-          "idempotency_key", "remove_asset")
+          "idempotency_key", "remove_asset", "follows")
 FORMATS = ("text", "html")
 _BLANK_LINES = re.compile(r"\n[ \t]*\n+")
 
@@ -37,6 +37,7 @@ class TicketForm:
     idempotency_key: str
     remove_asset: bool
     answers: dict[str, str]
+    follows: str = ""  # the number of the closed ticket a follow-up links
 
 
 async def read_ticket_form(request: Request) -> TicketForm:
@@ -66,7 +67,8 @@ async def read_ticket_form(request: Request) -> TicketForm:
         format=data["format"] if data.get("format") in FORMATS else "text",
         priority=data.get("priority", ""), relation_type=data.get("relation_type", ""),
         asset_id=data.get("asset_id", "")[:64], idempotency_key=data.get("idempotency_key", ""),
-        remove_asset=bool(data.get("remove_asset")), answers=answers)
+        remove_asset=bool(data.get("remove_asset")), answers=answers,
+        follows=data.get("follows", "")[:32])
 
 
 def text_to_html(text: str) -> str:

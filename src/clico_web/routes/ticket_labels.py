@@ -25,6 +25,9 @@ TICKET_FIELD_ERRORS = {
     "not_allowed": "This value is not allowed here.",
     "invalid": "This value is not valid.",
     "before_from": "The end date is before the start date.",
+    # a follow-up ticket (``follows``): its old ticket can still be reopened, or is open
+    "reopen_instead": "This ticket can still be reopened: reply on its page instead.",
+    "not_closed": "Only a closed ticket can be followed up by a new one.",
 }
 ASSET_NOT_COVERED = "This asset is not under active support."
 

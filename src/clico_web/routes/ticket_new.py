@@ -10,8 +10,14 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from clico_core.errors import AssetNotCovered, ClicoError, IncompleteAnswers
-from clico_core.services import CoveredAsset, OpenTicket
+from clico_core.errors import (
+    AssetNotCovered,
+    ClicoError,
+    IncompleteAnswers,
+    NotFound,
+    ValidationFailed,
+)
+from clico_core.services import CoveredAsset, FollowUpDraft, OpenTicket
 from clico_core.tickets import Priority, RelationType
 
 from ..portal import portal_of
@@ -63,6 +69,9 @@ def _not_covered(request: Request, values: dict[str, str]) -> Response:
 
 @signed_in
 async def new_ticket(request: Request) -> Response:
+    follows = request.query_params.get("follows", "")[:32]
+    if follows:
+        return await _follow_up_form(request, follows)
     asset_id = request.query_params.get("asset", "")[:64]
     if not asset_id:
         return _form_page(request, None, values={})
@@ -74,11 +83,36 @@ async def new_ticket(request: Request) -> Response:
     return _form_page(request, covered, values={})
 
 
+async def _follow_up_form(request: Request, number: str) -> Response:
+    """``Utwórz nowe zgłoszenie`` on a ticket closed too long ago: the form filled from it
+    (subject, relation type, priority, its asset if still covered), linking it."""
+    portal = portal_of(request)
+    try:
+        draft: FollowUpDraft = await portal.call(portal.services.follow_up_draft,
+                                                 viewer_of(request), number)
+    except NotFound:
+        return render(request, "errors/error.html", {
+            "status": 404, "message": renderer_of(request).gettext(request, "Page not found.")},
+            status=404)
+    except ValidationFailed:  # open, or a reply still reopens it: its page says how
+        return RedirectResponse(f"/tickets/{number}#reply", status_code=303)
+    values = {"subject": draft.subject, "relation_type": draft.relation_type.value,
+              "priority": draft.priority.value, "follows": draft.follows}
+    if draft.asset_id is None:
+        return _form_page(request, None, values=values)
+    try:
+        covered = await _covered(request, draft.asset_id)
+    except AssetNotCovered:  # its contract has lapsed since: administrative, saying why
+        return _not_covered(request, values)
+    return _form_page(request, covered, values=values)
+
+
 def _kept(request: Request, form: TicketForm) -> dict[str, str]:
     """What the re-rendered form shows: everything typed, the description made safe."""
     values = {"subject": form.subject, "priority": form.priority,
               "relation_type": form.relation_type, "idempotency_key": form.idempotency_key,
-              "format": form.format, "description": form.description}
+              "format": form.format, "description": form.description,
+              "follows": form.follows}
     if form.format == "html":
         values["description"] = portal_of(request).services.safe_description(form.description)
     values.update({ANSWER_PREFIX + k: v for k, v in form.answers.items()})
@@ -96,7 +130,8 @@ async def create_ticket(request: Request) -> Response:
     command = OpenTicket(
         subject=form.subject, description=description, priority=form.priority,
         relation_type=form.relation_type, asset_id=form.asset_id or None,
-        answers=form.answers, idempotency_key=form.idempotency_key or None)
+        answers=form.answers, idempotency_key=form.idempotency_key or None,
+        follows=form.follows or None)
     portal = portal_of(request)
     try:
         ticket = await portal.call(portal.services.open_ticket, viewer_of(request), command)

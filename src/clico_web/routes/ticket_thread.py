@@ -178,13 +178,23 @@ def _fields(pairs: tuple[tuple[str, str], ...]) -> ReplyForm:
     return ReplyForm(**data)
 
 
-async def _read_reply(request: Request) -> tuple[ReplyForm, list[str]]:
+def _typed(request: Request, typed: list[tuple[str, str]]) -> dict[str, str] | None:
+    """What a form refused part-way shows again: the fields read before it stopped."""
+    try:
+        return _kept(request, _fields(tuple(typed)))
+    except BadForm:
+        return None
+
+
+async def _read_reply(request: Request, typed: list[tuple[str, str]]
+                      ) -> tuple[ReplyForm, list[str]]:
     """The form and the ids of its files, stored as the viewer's unlinked uploads (the
-    reply form is multipart; a form without files may come url-encoded)."""
+    reply form is multipart; a form without files may come url-encoded). ``typed`` gets
+    the text fields as they are read, for a form refused part-way."""
     if not request.headers.get("content-type", "").startswith("multipart/"):
         return await read_form(request, ReplyForm), []
     portal = portal_of(request)
-    uploaded = await receive_attachments(request, portal.services, viewer_of(request))
+    uploaded = await receive_attachments(request, portal.services, viewer_of(request), typed)
     ids = [a.id for a in uploaded.files]
     try:
         return _fields(uploaded.fields), ids
@@ -199,11 +209,13 @@ async def post_reply(request: Request) -> Response:
         number = _number(request)
     except NotFound:
         return _not_found(request)
+    typed: list[tuple[str, str]] = []
     try:
-        form, file_ids = await _read_reply(request)
-    except ClicoError as error:  # a file refused (too large, a program): nothing was kept
-        shown = failure(request, error)
-        return await _page(request, number, message=shown.message, status=shown.status)
+        form, file_ids = await _read_reply(request, typed)
+    except ClicoError as error:  # a file refused (too large, a program): no file was kept,
+        shown = failure(request, error)  # the text typed before the files is shown again
+        return await _page(request, number, values=_typed(request, typed),
+                           message=shown.message, status=shown.status)
     body = form.body if form.format == "html" else text_to_html(form.body)
     command = PostReply(number, body, internal=bool(form.internal),
                         new_status=form.new_status or None, reopen=bool(form.reopen),

@@ -109,8 +109,16 @@ def test_a_reply_weeks_after_closing_points_to_a_new_ticket(jan, number, ticket_
         jan, f"/tickets/{number}")})
     assert refused.status_code == 409
     notice = refused.text[refused.text.index('id="closed-notice"'):]
-    assert 'href="/tickets/new"' in notice[:notice.index("</div>")]
-    assert "Weeks later." in refused.text and 'name="reopen"' not in refused.text
+    assert ("To zgłoszenie zamknięto zbyt dawno, by odpowiedź mogła je otworzyć ponownie. "
+            "Twój tekst pozostał poniżej") in notice[:notice.index("</div>")]
+    follow_up = notice[notice.index('id="follow-up-form"'):]
+    assert f'name="follows" value="{number}"' in follow_up[:follow_up.index("</form>")]
+    kept = refused.text[refused.text.index('id="reply-form"'):]
+    assert "Weeks later." in kept and 'name="reopen"' not in refused.text
+    jan.cookies.set("clico_lang", "en")
+    english = jan.post(f"/tickets/{number}/reply", data={**form, "csrf_token": csrf_of(
+        jan, f"/tickets/{number}")})
+    assert "This ticket was closed too long ago for a reply to reopen it." in english.text
 
 
 def test_another_companys_ticket_is_not_found(jan, number, tclient, ticket_world):

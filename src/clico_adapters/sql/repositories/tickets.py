@@ -20,7 +20,14 @@ from sqlalchemy.dialects import sqlite
 
 from clico_core.errors import ConcurrencyConflict
 from clico_core.ports import QuietTicket
-from clico_core.tickets import Ticket, TicketPage, TicketQuery, TicketScope, TicketStatus
+from clico_core.tickets import (
+    Ticket,
+    TicketLink,
+    TicketPage,
+    TicketQuery,
+    TicketScope,
+    TicketStatus,
+)
 
 from ..mapping import ticket_from, ticket_state_values, ticket_values
 from ..tables import (
@@ -103,6 +110,15 @@ class SqlTickets(SqlRepository):
                      .group_by(ticket_assets.c.asset_id))
             counts.update({str(k): int(n) for k, n in self.uow.execute(query)})
         return counts
+
+    def follow_ups_of(self, ticket_id: str) -> list[TicketLink]:
+        """Walks ``ix_tickets_follows_id`` (follows_id, created_at, id)."""
+        query = select(tickets.c.id, tickets.c.number, tickets.c.company_id,
+                       tickets.c.reporter_id).where(
+            tickets.c.follows_id == ticket_id, tickets.c.follows_id.is_not(None)
+        ).order_by(tickets.c.created_at, tickets.c.id)
+        return [TicketLink(row.id, row.number, row.company_id, row.reporter_id)
+                for row in self.uow.execute(query)]
 
     def update_state(self, ticket: Ticket) -> bool:
         """One conditional UPDATE on the version read: a writer that read an older version

@@ -12,7 +12,7 @@ from ...articles import Article, ArticleCursor, ArticleKind, ArticlePage
 from ...audit import AuditEvent, AuditKind
 from ...errors import ConcurrencyConflict
 from ...ports import QuietTicket, UnitOfWorkFactory
-from ...tickets import Priority, Ticket, TicketStatus
+from ...tickets import Priority, Ticket, TicketLink, TicketStatus
 from .. import builders as b
 
 T0 = b.T0
@@ -174,6 +174,33 @@ class ArticleConformance:
                           if t.modified_at <= since]
         assert [q.id for q in unreminded] == [t.id for t in order if t.modified_at <= since
                                               and t.id != resolved[5].id]
+
+    def test_follow_ups_are_found_from_the_ticket_they_follow(
+            self, uow_factory: UnitOfWorkFactory) -> None:
+        company, other = b.company(), b.company("Beta")
+        reporter = b.account(company.id)
+        old = b.ticket(company.id, reporter.id, "CSS-000001", status=TicketStatus.CLOSED)
+        later = evolve(b.ticket(company.id, reporter.id, "CSS-000003", minutes=60),
+                       follows_id=old.id)
+        first = evolve(b.ticket(other.id, reporter.id, "CSS-000002", minutes=30),
+                       follows_id=old.id)
+        unrelated = evolve(b.ticket(company.id, reporter.id, "CSS-000004", minutes=90),
+                           follows_id=later.id)
+        with uow_factory() as uow:
+            uow.companies.add(company)
+            uow.companies.add(other)
+            uow.accounts.add(reporter)
+            for t in (old, later, first, unrelated):
+                uow.tickets.add(t)
+            uow.commit()
+        with uow_factory(readonly=True) as uow:
+            assert uow.tickets.follow_ups_of(old.id) == [  # oldest first
+                TicketLink(first.id, "CSS-000002", other.id, reporter.id),
+                TicketLink(later.id, "CSS-000003", company.id, reporter.id)]
+            assert [t.number for t in uow.tickets.follow_ups_of(later.id)] == ["CSS-000004"]
+            assert uow.tickets.follow_ups_of(unrelated.id) == []
+            loaded = uow.tickets.get(later.id)
+            assert loaded is not None and loaded.follows_id == old.id
 
     def test_a_tickets_history_is_kept_oldest_first(self, uow_factory: UnitOfWorkFactory
                                                     ) -> None:
