@@ -59,7 +59,8 @@ def audit(page: Any) -> list[str]:
         try:
             if page.main_frame.evaluate("document.contentType") != "text/html":
                 return []  # an image or a file shown by the browser itself
-            results = AXE.run(page.main_frame)
+            results = (AXE.run(page.main_frame) if getattr(page, "a11y_javascript", True)
+                       else _audit_twin(page))
         except Exception as error:  # navigated away (or to) mid-audit
             if attempt == RETRIES - 1 or "context was destroyed" not in str(error):
                 raise
@@ -69,6 +70,25 @@ def audit(page: Any) -> list[str]:
     return []
 
 
+def _audit_twin(page: Any) -> Any:
+    """axe over a scriptless page: axe-core needs timers, which a context without JavaScript
+    never runs, so the same document (its DOM, at its URL, with its cookies and viewport) is
+    audited in a twin context whose own scripts are blocked, as they are in the original."""
+    url, html = page.url, page.main_frame.content()
+    context = page.context.browser.new_context(viewport=page.viewport_size)
+    try:
+        context.add_cookies(page.context.cookies())
+        twin = context.new_page()
+        twin.route(lambda address: address == url, lambda route: route.fulfill(
+            body=html, content_type="text/html; charset=utf-8"))
+        twin.route("**/*", lambda route: route.abort() if route.request.resource_type == "script"
+                   else route.fallback())
+        twin.goto(url)
+        return AXE.run(twin)
+    finally:
+        context.close()
+
+
 class Auditor:
     """Watches pages: audits each state before the test acts on it (see the module doc)."""
 
@@ -76,8 +96,9 @@ class Auditor:
         self.audits = 0
         self._pending: dict[int, bool] = {}
 
-    def watch(self, page: Any) -> Any:
+    def watch(self, page: Any, *, javascript: bool = True) -> Any:
         self._pending[id(page)] = False
+        page.a11y_javascript = javascript
         page.on("load", lambda _: self._pending.__setitem__(id(page), True))
         for name in BEFORE:
             setattr(page, name, self._wrap(page, getattr(page, name), before=True))

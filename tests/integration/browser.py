@@ -106,7 +106,7 @@ class BrowserPages:
         page.on("pageerror", lambda error: self.errors.append(str(error)))
         page.on("console", self._console)
         self.pages.append(page)
-        return self.auditor.watch(page)
+        return self.auditor.watch(page, javascript=javascript)
 
     def _console(self, message: Any) -> None:
         if message.type == "error":  # e.g. a Content-Security-Policy violation

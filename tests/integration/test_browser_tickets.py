@@ -286,3 +286,18 @@ def test_the_form_works_without_javascript(portal, browser_page):
     page.goto("/tickets")
     expect(page.locator("table.tickets tbody tr")).to_have_count(1)
     expect(page.get_by_text("Ilość elementów: 1")).to_be_visible()
+
+
+@pytest.mark.parametrize(("language", "new"), [("pl", "Nowe"), ("en", "New")])
+def test_a_phone_keeps_the_status_column_on_screen(portal, browser_page, language, new):
+    world = portal.world
+    world.services.open_ticket(world.viewer("jan"), OpenTicket(
+        "Klaster HA przełącza się co kilka minut bez wyraźnej przyczyny", "<p>opis</p>"))
+    page = browser_page.open(portal.url, language=language, width=390, height=844)
+    sign_in(page, portal, "jan", "jan@example.com")
+    status = page.locator("table.tickets tbody .status").first
+    expect(page.get_by_role("columnheader", name="Status")).to_be_in_viewport(ratio=1)
+    expect(status).to_be_in_viewport(ratio=1)
+    expect(status).to_have_text(new)
+    if language == "pl":
+        screenshot(page, "tickets-phone")
