@@ -129,8 +129,21 @@ def _as_link(image: _Image) -> str:
     return f'<a href="{entities.escape(src)}"{titled}>{text}</a>'
 
 
+def _with_alt(image: _Image) -> str:
+    """The kept image's tag with an ``alt`` (WCAG 1.1.1, axe's image-alt): its title, else
+    empty (decorative: a screen reader skips it rather than reads its address); the only
+    name of a link must not be empty, so there its address stands in, as in ``_as_link``."""
+    src = image.attributes.get("src", "")
+    alt = image.attributes.get("title", "").strip()
+    if not alt and image.in_link and not src.startswith("data:"):
+        alt = src.strip()
+    tag = image.text.removesuffix(">").removesuffix("/").rstrip()
+    return f'{tag} alt="{entities.escape(alt)}">'
+
+
 def _foreign_images_to_links(html: str, own_origin: str | None) -> str | None:
-    """nh3's output with each image from elsewhere spliced out for a link (None: none)."""
+    """nh3's output with each image from elsewhere spliced out for a link and an empty
+    ``alt`` on each image kept without one (None: nothing to change)."""
     parser = _Images()
     parser.feed(html)
     parser.close()
@@ -139,10 +152,14 @@ def _foreign_images_to_links(html: str, own_origin: str | None) -> str | None:
     pieces: list[str] = []
     done = 0
     for image in parser.found:
-        if "src" not in image.attributes or _shown_here(image.attributes["src"], own_origin):
-            continue
         start = line_starts[image.line - 1] + image.column
-        pieces += [html[done:start], _as_link(image)]
+        if "src" not in image.attributes or _shown_here(image.attributes["src"], own_origin):
+            if "alt" in image.attributes:
+                continue
+            replacement = _with_alt(image)
+        else:
+            replacement = _as_link(image)
+        pieces += [html[done:start], replacement]
         done = start + len(image.text)
     if not pieces:
         return None

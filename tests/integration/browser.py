@@ -5,7 +5,10 @@ background thread (``make_app`` receives the base URL, for ``Settings(base_url=â
 it after the test. ``browser_page.open(url)`` gives a fresh browser context's page; every
 JavaScript dialog (``alert``, ``prompt``â€¦) is dismissed and recorded in ``dialogs``, every
 uncaught page error in ``errors`` and every console error (e.g. a CSP violation) in
-``console_errors``, so tests can prove that injected script never ran.
+``console_errors``, so tests can prove that injected script never ran. Every page is watched
+by an axe-core ``Auditor`` (``a11y.py``): each page state the test acts on, every navigation,
+every screenshot and the last state at teardown are audited, and any accessibility violation
+fails the test with the rule, its impact and the element.
 The fixtures are registered in ``conftest.py``; mark the tests ``@pytest.mark.browser``.
 """
 
@@ -20,6 +23,7 @@ from typing import Any
 import pytest
 import uvicorn
 
+from .a11y import Auditor, require_accessible
 from .smtp import free_port
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -86,6 +90,8 @@ class BrowserPages:
         self.dialogs: list[str] = []
         self.errors: list[str] = []
         self.console_errors: list[str] = []
+        self.auditor = Auditor()
+        self.pages: list[Any] = []
 
     def open(self, base_url: str, *, language: str = "pl", javascript: bool = True,
              width: int = 1280, height: int = 860) -> Any:
@@ -99,7 +105,8 @@ class BrowserPages:
         page.on("dialog", self._dialog)
         page.on("pageerror", lambda error: self.errors.append(str(error)))
         page.on("console", self._console)
-        return page
+        self.pages.append(page)
+        return self.auditor.watch(page, javascript=javascript)
 
     def _console(self, message: Any) -> None:
         if message.type == "error":  # e.g. a Content-Security-Policy violation
@@ -112,8 +119,14 @@ class BrowserPages:
         dialog.dismiss()
 
     def close(self) -> None:
-        for context in self.contexts:
-            context.close()
+        """Audit the last state of every page still open, then close every context."""
+        try:
+            for page in self.pages:
+                if not page.is_closed():
+                    self.auditor.check(page)
+        finally:
+            for context in self.contexts:
+                context.close()
 
 
 @pytest.fixture
@@ -126,6 +139,8 @@ def browser_page(chromium: Any) -> Iterator[BrowserPages]:
 
 
 def screenshot(page: Any, name: str) -> None:
-    """A full-page PNG into ``docs/screenshots/<name>.png`` (linked from the user guide)."""
+    """A full-page PNG into ``docs/screenshots/<name>.png`` (linked from the user guide),
+    of a page that passes the axe-core audit."""
+    require_accessible(page)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)

@@ -330,3 +330,21 @@ def test_a_ticket_closed_weeks_ago_is_followed_up_by_a_linked_one(portal, browse
     expect(page.locator("#followed-by")).to_have_text(new)
     assert browser_page.errors == []
     assert browser_page.console_errors == []
+
+
+@pytest.mark.parametrize(("language", "new"), [("pl", "Nowe"), ("en", "New")])
+def test_a_phone_keeps_the_status_column_on_screen(portal, browser_page, language, new):
+    world = portal.world
+    world.services.open_ticket(world.viewer("jan"), OpenTicket(
+        "Klaster HA przełącza się co kilka minut bez wyraźnej przyczyny", "<p>opis</p>"))
+    page = browser_page.open(portal.url, width=390, height=844)
+    sign_in(page, portal, "jan", "jan@example.com")
+    if language == "en":
+        page.get_by_role("button", name="English").click()
+        page.wait_for_url("**/tickets")
+    status = page.locator("table.tickets tbody .status").first
+    expect(page.get_by_role("columnheader", name="Status")).to_be_in_viewport(ratio=1)
+    expect(status).to_be_in_viewport(ratio=1)
+    expect(status).to_have_text(new)
+    if language == "pl":
+        screenshot(page, "tickets-phone")

@@ -72,7 +72,7 @@ def test_the_app_shows_images_from_its_own_address_and_links_the_rest(tmp_path):
     settings = Settings(base_url="https://portal.example.test", mode=Mode.DEMO,
                         data_dir=tmp_path, start_mail_worker=False)
     sanitize = create_app(settings).state.portal.services.ports.sanitize
-    own = '<img src="https://portal.example.test/static/logo.png">'
+    own = '<img src="https://portal.example.test/static/logo.png" alt="Logo">'
     assert sanitize(own) == own
     assert sanitize('<img src="https://evil.example/p.png">').startswith(
         '<a href="https://evil.example/p.png"')

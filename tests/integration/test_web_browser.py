@@ -18,7 +18,7 @@ from attrs import frozen
 from clico_core.services import AssetSpec, IssueContract, IssuedContract, MigratedAccount
 from clico_web import Mode, Settings, create_app
 
-from .browser import CHROMIUM, LiveServer, screenshot
+from .browser import CHROMIUM, BrowserPages, LiveServer, screenshot
 from .smtp import SmtpServer
 from .web_fixtures import PASSWORD
 
@@ -77,12 +77,9 @@ def portal(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Portal]:
 
 
 @pytest.fixture
-def page(chromium, portal: Portal):  # type: ignore[no-untyped-def]
-    context = chromium.new_context(locale="en-US", viewport={"width": 1280, "height": 800},
-                                   base_url=portal.url)
-    context.set_default_timeout(15_000)
-    yield context.new_page()
-    context.close()
+def page(browser_page: BrowserPages, portal: Portal):  # type: ignore[no-untyped-def]
+    """An English page of the shared fixture (so every state of it is audited by axe-core)."""
+    return browser_page.open(portal.url, language="en", height=800)
 
 
 shot = screenshot

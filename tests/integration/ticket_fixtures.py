@@ -45,7 +45,7 @@ QUESTIONS = ["Data wystąpienia", "Czy to nowe wdrożenie/konfiguracja?",
 STATUSES = list(TicketStatus)
 PRIORITIES = list(Priority)
 _KEY = re.compile(r'name="idempotency_key" value="([^"]+)"')
-_ROW = re.compile(r'<td><a href="/tickets/([A-Z]+-\d+)">')
+_ROW = re.compile(r'<td[^>]*><a href="/tickets/([A-Z]+-\d+)">')
 
 
 @pytest.fixture(params=["memory", "sqlite", "postgres"])

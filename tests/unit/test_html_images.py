@@ -37,9 +37,9 @@ def test_an_image_from_another_site_becomes_a_link_to_it(html: str, expected: st
 
 
 @pytest.mark.parametrize("html", [
-    '<img src="/static/logo.png" alt="Logo">', '<img src="logo.png">',
+    '<img src="/static/logo.png" alt="Logo">', '<img src="logo.png" alt="">',
     '<img src="data:image/png;base64,iVBORw0KGgo=" alt="pasted">',
-    '<img src="data:image/jpeg;base64,/9j/4AAQ">',
+    '<img src="data:image/jpeg;base64,/9j/4AAQ" alt="">',
 ])
 def test_images_of_the_portal_and_inline_ones_stay(html: str) -> None:
     assert sanitize_html(html) == html
@@ -49,16 +49,29 @@ def test_images_of_the_portal_and_inline_ones_stay(html: str) -> None:
     ('<a href="data:text/html,&lt;script&gt;alert(1)&lt;/script&gt;">x</a>',
      f"<a{REL}>x</a>"),
     ('<a href=" DATA:image/png;base64,AAAA">x</a>', f"<a{REL}>x</a>"),
-    ('<img src="data:image/svg+xml,&lt;svg onload=alert(1)&gt;">', "<img>"),
-    ('<img src="data:text/html,x">', "<img>"),
+    ('<img src="data:image/svg+xml,&lt;svg onload=alert(1)&gt;">', '<img alt="">'),
+    ('<img src="data:text/html,x">', '<img alt="">'),
 ])
 def test_data_urls_survive_only_as_raster_images(html: str, expected: str) -> None:
     assert sanitize_html(html) == expected
 
 
+@pytest.mark.parametrize(("html", "expected"), [
+    ('<img src="logo.png">', '<img src="logo.png" alt="">'),  # decorative: skipped
+    ('<img src="a.png" title="Log &amp; more">', '<img src="a.png" title="Log &amp; more" '
+     'alt="Log &amp; more">'),
+    ('<img src="a.png" alt="">', '<img src="a.png" alt="">'),
+    # the only content of a link: its address names it, as for an image from elsewhere
+    ('<a href="/x"><img src="a.png"></a>', f'<a href="/x"{REL}><img src="a.png" alt="a.png"></a>'),
+])
+def test_every_image_kept_has_a_text_alternative(html: str, expected: str) -> None:
+    assert sanitize_html(html) == expected
+    assert sanitize_html(expected) == expected
+
+
 def test_the_portals_own_address_is_not_another_site() -> None:
     sanitize = html_sanitizer("https://portal.example.test")
-    own = '<img src="https://Portal.Example.test/static/logo.png">'
+    own = '<img src="https://Portal.Example.test/static/logo.png" alt="Logo">'
     assert sanitize(own) == own
     for other in ("http://portal.example.test/a.png", "https://portal.example.test:8443/a.png",
                   "https://evil.example/a.png"):

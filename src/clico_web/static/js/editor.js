@@ -28,6 +28,27 @@
     }
   }
 
+  function nameControls(toolbar, labels) {
+    // Quill's toolbar buttons and the alignment picker show only icons: give each an
+    // accessible name in the page's language (data-labels, from the catalogs).
+    toolbar.setAttribute("role", "toolbar");
+    if (labels.toolbar) { toolbar.setAttribute("aria-label", labels.toolbar); }
+    toolbar.querySelectorAll("button").forEach(function (button) {
+      var format = (button.className.match(/\bql-([\w-]+)/) || [])[1];
+      var value = button.getAttribute("value");
+      var name = labels[value ? format + "-" + value : format] || labels[format];
+      if (name) { button.setAttribute("aria-label", name); }
+    });
+    toolbar.querySelectorAll(".ql-align").forEach(function (picker) {
+      var label = picker.querySelector(".ql-picker-label");
+      if (label && labels.align) { label.setAttribute("aria-label", labels.align); }
+      picker.querySelectorAll(".ql-picker-item").forEach(function (item) {
+        var name = labels["align-" + (item.getAttribute("data-value") || "")];
+        if (name) { item.setAttribute("aria-label", name); }
+      });
+    });
+  }
+
   function mount(textarea) {
     var form = textarea.form;
     var format = form.querySelector("input[name=format]");
@@ -42,6 +63,8 @@
       theme: "snow",
       modules: { toolbar: { container: TOOLBAR, handlers: { image: imageByAddress } } }
     });
+    nameControls(quill.getModule("toolbar").container,
+                 JSON.parse(textarea.getAttribute("data-labels") || "{}"));
     if (format && format.value === "html") {
       quill.clipboard.dangerouslyPasteHTML(textarea.value, "silent");
     } else {
