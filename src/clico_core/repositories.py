@@ -57,6 +57,10 @@ class AccountRepository(Protocol):
         """Accounts of the given companies (all when None), ordered by last and first name."""
         ...
 
+    def list_staff(self) -> list[Account]:
+        """Engineers and administrators, ordered by last and first name."""
+        ...
+
 
 class ContractRepository(Protocol):
     def add(self, contract: Contract) -> None:

@@ -48,10 +48,12 @@ from .demo import DemoAccess, seed_demo
 from .facade import Services
 from .migration import ImportReport, MigratedAccount, import_migrated_accounts
 from .passwords import change_password, check_reset_token, request_password_reset, reset_password
+from .queue import QueueChoices, engineers, queue_choices, queue_for_session
 from .registration import RegisterAccount, confirm_email, register_account
 from .retention import prune
 from .signin import SignIn, SignInStep, authenticate, resend_code, sign_in, sign_out, verify_code
 from .staff import CreateStaff, create_staff_account
+from .ticket_bulk import bulk_assign, bulk_close
 from .ticket_conversation import (
     Conversation,
     Posted,
@@ -110,6 +112,7 @@ __all__ = [
     "Ports",
     "PostReply",
     "Posted",
+    "QueueChoices",
     "RateLimit",
     "RegisterAccount",
     "ReplyOffer",
@@ -128,6 +131,8 @@ __all__ = [
     "authenticate",
     "auto_close_resolved",
     "begin_totp",
+    "bulk_assign",
+    "bulk_close",
     "change_password",
     "change_priority",
     "change_status",
@@ -143,6 +148,7 @@ __all__ = [
     "disable_totp",
     "discard_uploads",
     "enable_totp",
+    "engineers",
     "filter_choices",
     "get_contract",
     "import_migrated_accounts",
@@ -159,6 +165,8 @@ __all__ = [
     "open_ticket",
     "post_reply",
     "prune",
+    "queue_choices",
+    "queue_for_session",
     "register_account",
     "request_password_reset",
     "resend_code",

@@ -15,6 +15,7 @@ from ..audit import AuditEvent
 from ..contracts import Contract
 from ..errors import TransientConflict
 from ..ports import AssetPage
+from ..queue import QueueQuery
 from ..retention import PruneReport, Retention
 from ..tickets import Priority, Ticket, TicketDetail, TicketPage, TicketQuery, TicketStatus
 from . import (
@@ -27,10 +28,12 @@ from . import (
     demo,
     migration,
     passwords,
+    queue,
     registration,
     retention,
     signin,
     staff,
+    ticket_bulk,
     ticket_conversation,
     ticket_list,
     ticket_workflow,
@@ -185,6 +188,23 @@ class Services:
 
     def assign_ticket(self, viewer: Viewer, number: str, assignee_id: str | None) -> None:
         _again(ticket_workflow.assign_ticket, viewer, number, assignee_id, self.ports)
+
+    def queue_for_session(self, session_token: str, queue_query: QueueQuery
+                          ) -> ticket_list.SignedInPage | None:
+        return _again(queue.queue_for_session, session_token, queue_query, self.ports)
+
+    def queue_choices(self, viewer: Viewer) -> queue.QueueChoices:
+        return _again(queue.queue_choices, viewer, self.ports)
+
+    def engineers(self, viewer: Viewer) -> list[Account]:
+        return _again(queue.engineers, viewer, self.ports)
+
+    def bulk_assign(self, viewer: Viewer, numbers: Sequence[str], assignee_id: str | None
+                    ) -> int:
+        return _again(ticket_bulk.bulk_assign, viewer, numbers, assignee_id, self.ports)
+
+    def bulk_close(self, viewer: Viewer, numbers: Sequence[str]) -> int:
+        return _again(ticket_bulk.bulk_close, viewer, numbers, self.ports)
 
     def ticket_history(self, viewer: Viewer, number: str) -> list[AuditEvent]:
         return _again(ticket_workflow.ticket_history, viewer, number, self.ports)

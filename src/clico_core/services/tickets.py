@@ -215,6 +215,7 @@ def ticket_detail(viewer: Viewer, number: str, ports: Ports) -> TicketDetail:
         reporter = uow.accounts.get(ticket.reporter_id)
         assets = uow.assets.get_many(ticket.asset_ids)
         contract = uow.contracts.get(ticket.contract_id) if ticket.contract_id else None
+        assignee = uow.accounts.get(ticket.assignee_id) if ticket.assignee_id else None
     return TicketDetail(
         ticket=ticket,
         company_name=company.name if company else "",
@@ -226,6 +227,7 @@ def ticket_detail(viewer: Viewer, number: str, ports: Ports) -> TicketDetail:
         description=ports.sanitize(ticket.description),
         questionnaire=(ports.questionnaires.get(ticket.questionnaire_id)
                        if ticket.questionnaire_id else None),
+        assignee_name=assignee.full_name if assignee else "",
     )
 
 

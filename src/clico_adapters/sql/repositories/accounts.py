@@ -9,7 +9,7 @@ from sqlalchemy import ColumnElement, exists, insert, or_, select, update
 from clico_core.accounts import Account
 from clico_core.companies import Company
 from clico_core.errors import ConcurrencyConflict, ValidationFailed
-from clico_core.values import company_key, email_key, login_key
+from clico_core.values import Role, company_key, email_key, login_key
 
 from ..mapping import account_from, account_values, company_from, company_values
 from ..tables import accounts, companies
@@ -101,4 +101,10 @@ class SqlAccounts(SqlRepository):
                                           accounts.c.id)
         if company_ids is not None:
             query = query.where(accounts.c.company_id.in_(list(company_ids)))
+        return [account_from(r, self.uow.box) for r in self.uow.execute(query).mappings()]
+
+    def list_staff(self) -> list[Account]:
+        query = (select(accounts)
+                 .where(accounts.c.role.in_([Role.ENGINEER.value, Role.ADMIN.value]))
+                 .order_by(accounts.c.last_name, accounts.c.first_name, accounts.c.id))
         return [account_from(r, self.uow.box) for r in self.uow.execute(query).mappings()]
