@@ -67,6 +67,9 @@ ERRORS: dict[str, ErrorInfo] = {
                                     "ticket that follows it up."),
     "transition_not_allowed": ErrorInfo(409, "This ticket cannot be moved to the chosen "
                                              "status."),
+    # the queue names the ticket and the reason (routes/staff_queue.py)
+    "bulk_refused": ErrorInfo(409, "Nothing was changed: one of the selected tickets cannot "
+                                   "be changed."),
 }
 DEFAULT = ErrorInfo(400, "The request could not be completed.")
 

@@ -1,8 +1,8 @@
 """Message catalogs and the choice of language.
 
 The portal's own catalogs are
-``locale/<language>/LC_MESSAGES/{messages,tickets,attachments}.po``; the labels it shares with
-the mails (ticket kinds and statuses, …) come from the ``labels`` catalog of
+``locale/<language>/LC_MESSAGES/{messages,tickets,attachments,queue}.po``; the labels it
+shares with the mails (ticket kinds and statuses, …) come from the ``labels`` catalog of
 ``clico_adapters.i18n``, which also compiles them all in memory (no ``.mo``).
 """
 
@@ -22,7 +22,7 @@ LANGUAGE_COOKIE = "clico_lang"
 LOCALE_DIR = Path(__file__).parent / "locale"
 
 # the portal's own; later catalogs merge into the first
-CATALOGS = ("messages", "tickets", "attachments")
+CATALOGS = ("messages", "tickets", "attachments", "queue")
 CATALOG_FILES = (*(CatalogFile(LOCALE_DIR, domain) for domain in CATALOGS), LABELS)
 
 

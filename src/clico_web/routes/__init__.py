@@ -18,6 +18,7 @@ from . import (
     passwords,
     signin,
     signup,
+    staff_queue,
     tickets,
     two_factor,
 )
@@ -36,6 +37,7 @@ def routes() -> list[BaseRoute]:
         *signup.routes,
         *pages.routes,
         *tickets.routes,
+        *staff_queue.routes,
         *contracts.routes,
         *assets.routes,
         *account.routes,

@@ -24,7 +24,7 @@ from clico_core.attachments import Attachment
 from clico_core.errors import ClicoError, NotFound, TicketClosed, ValidationFailed
 from clico_core.questionnaires import YES, QuestionKind
 from clico_core.services import PostReply
-from clico_core.tickets import TicketDetail
+from clico_core.tickets import Priority, TicketDetail
 
 from ..attachments.download import attachment_response
 from ..attachments.upload import receive_attachments
@@ -119,6 +119,8 @@ async def _page(request: Request, number: str, *, values: dict[str, str] | None 
             request, "This page link is invalid or outdated. Open the list again.")
         return render(request, "errors/error.html", {"status": 400, "message": text},
                       status=400)
+    staff = viewer.account.is_staff
+    engineers = await portal.call(portal.services.engineers, viewer) if staff else []
     language = renderer_of(request).language(request)
     values = dict(values or {})
     values.setdefault("idempotency_key", secrets.token_urlsafe(18))
@@ -135,7 +137,8 @@ async def _page(request: Request, number: str, *, values: dict[str, str] | None 
                      # the description has a section of its own above the thread
                      if a.kind is not ArticleKind.DESCRIPTION],
         "cursor": cursor, "values": values, "errors": errors or {}, "message": message,
-        "closed": closed, "staff": viewer.account.is_staff,
+        "closed": closed, "staff": staff, "engineers": engineers,
+        "priorities": list(Priority),
     }, status=status)
 
 

@@ -19,6 +19,7 @@ from .articles import ArticleConformance
 from .attachments import AttachmentRepositoryConformance
 from .blobs import BlobStoreConformance
 from .mail import MailQueueConformance
+from .queue import QueueConformance
 from .repositories import RepositoryConformance
 from .retention import RetentionConformance
 from .session_holder import SessionHolderConformance
@@ -27,13 +28,15 @@ from .ticket_list import TicketListConformance
 
 class UnitOfWorkConformance(RepositoryConformance, SessionHolderConformance,
                             TicketListConformance, MailQueueConformance, RetentionConformance,
-                            AttachmentRepositoryConformance, ArticleConformance):
+                            AttachmentRepositoryConformance, ArticleConformance,
+                            QueueConformance):
     """Everything at once."""
 
 
 __all__ = [
     "ArticleConformance", "AttachmentRepositoryConformance", "BlobStoreConformance",
     "MailQueueConformance",
+    "QueueConformance",
     "RepositoryConformance", "RetentionConformance", "SessionHolderConformance",
     "TicketListConformance",
     "UnitOfWorkConformance",
