@@ -3,7 +3,9 @@ and the engineer's name on staff rows, through every page of the keyset."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
+from typing import Any
 
 from attrs import evolve
 
@@ -58,11 +60,11 @@ class QueueConformance:
         made, ewa, olek = self._queue_world(uow_factory)
         every = TicketQuery(show_closed=True)
 
-        def numbers(**changes: object) -> set[str]:
+        def numbers(**changes: Any) -> set[str]:
             return {n for n, _ in self._queue_rows(uow_factory, evolve(every, **changes))}
 
-        def expected(keep: object) -> set[str]:
-            return {t.number for t in made if keep(t)}  # type: ignore[operator]
+        def expected(keep: Callable[[Ticket], bool]) -> set[str]:
+            return {t.number for t in made if keep(t)}
 
         assert numbers(assignee_id=ewa) == expected(lambda t: t.assignee_id == ewa)
         assert numbers(unassigned=True) == expected(lambda t: t.assignee_id is None)
