@@ -332,10 +332,12 @@ OPEN_TICKET_INDEXES = (
           sqlite_where=text(OPEN_TICKET), postgresql_where=text(OPEN_TICKET)),
 )
 
-# The staff queue (migration 0013): its views ``Nieprzypisane`` (open, nobody assigned) and
-# ``Moje`` (open, one engineer's), or an engineer filter, walk these in the list's order;
-# ``Oczekuje na klienta`` walks ix_tickets_status_modified, ``Wszystkie otwarte``
-# ix_tickets_open_modified. ``ticket_list`` spells the filters as these predicates.
+# The staff queue (migration 0013): ``Nieprzypisane`` (open, nobody's), ``Moje`` and the
+# engineer filter (open, one engineer's) walk these in the list's order (SQLite may search
+# the second for ``assignee_id IS NULL`` too; PostgreSQL, when few open tickets are
+# nobody's, takes the first rather than filter the open ones); ``Oczekuje na klienta``
+# walks ix_tickets_status_modified, ``Wszystkie otwarte`` ix_tickets_open_modified.
+# ``ticket_list`` spells the filters as these predicates.
 UNASSIGNED_OPEN_TICKET = f"{OPEN_TICKET} AND assignee_id IS NULL"
 QUEUE_INDEXES = (
     Index("ix_tickets_unassigned_open_modified", tickets.c.modified_at, tickets.c.id,
