@@ -26,7 +26,7 @@ from starlette.routing import Mount, Route
 
 from clico_adapters.sql.tables import metadata
 from clico_core.mail import MailTemplate
-from clico_core.services import IssuedContract, OpenTicket, PostReply
+from clico_core.services import CreateStaff, IssuedContract, OpenTicket, PostReply
 from clico_core.sessions import RESEND_INTERVAL
 
 from ..support import PASSWORD, World
@@ -80,6 +80,8 @@ def path_values(scene: Scene) -> dict[tuple[str, str], str]:
         ("ticket_close", "number"): scene.ticket_number,
         ("ticket_attachment", "number"): scene.ticket_number,
         ("ticket_attachment", "attachment_id"): scene.attachment_id,
+        ("ticket_assign", "number"): scene.ticket_number,
+        ("ticket_priority", "number"): scene.ticket_number,
         ("contract", "contract_id"): scene.contract_id,
         ("static", "path"): "style.css",
     }
@@ -109,6 +111,9 @@ def forms(scene: Scene) -> dict[str, dict[str, str]]:
                        "format": "text", "priority": "high", "relation_type": "incident"},
         "ticket_reply": {"body": "Any news?", "format": "text"},
         "ticket_close": {},
+        "ticket_assign": {"assignee": "me"},
+        "ticket_priority": {"priority": "critical"},
+        "staff_queue_bulk": {"action": "assign", "assignee": "", "ticket": scene.ticket_number},
         "two_factor_enable": {"secret": scene.totp_secret,
                               "code": pyotp.TOTP(scene.totp_secret).at(now),
                               "password": PASSWORD},
@@ -123,7 +128,8 @@ LIVE_POSTS = [
     ("confirm", "anonymous"), ("password_reset", "anonymous"), ("signin", "anonymous"),
     ("signin_code_resend", "pending"), ("signin_code", "pending"),
     ("register_contract", "signed_in"), ("new_ticket", "signed_in"),
-    ("ticket_reply", "signed_in"), ("ticket_close", "signed_in"),
+    ("ticket_reply", "signed_in"), ("ticket_assign", "staff"), ("ticket_priority", "staff"),
+    ("staff_queue_bulk", "staff"), ("ticket_close", "signed_in"),
     ("two_factor_enable", "signed_in"), ("two_factor_disable", "signed_in"),
     ("change_password", "signed_in"), ("signout", "signed_in"),
 ]
@@ -164,13 +170,18 @@ def scene(client: TestClient, web_world: World) -> Iterator[Scene]:
     world.services.post_reply(jan, PostReply(ticket.number, "<p>The log.</p>",
                                              attachment_ids=(upload.id,)))
 
+    _, path = world.services.create_staff_account(CreateStaff("eng@clico.pl", "Ewa", "Nowak"))
+    world.services.reset_password(path.rsplit("/", 1)[1], PASSWORD, PASSWORD)
     sign_in_web(client, world, "jan")
     with TestClient(client.app, base_url=BASE_URL, follow_redirects=False) as anonymous, \
-            TestClient(client.app, base_url=BASE_URL, follow_redirects=False) as pending:
+            TestClient(client.app, base_url=BASE_URL, follow_redirects=False) as pending, \
+            TestClient(client.app, base_url=BASE_URL, follow_redirects=False) as staff:
         csrf_of(anonymous, "/signin")  # the anonymous cookie every browser gets first
         step = form_post(pending, "/signin", {"login": "eva", "password": PASSWORD})
         assert step.headers["location"] == "/signin/code"
-        yield Scene(world, {"anonymous": anonymous, "pending": pending, "signed_in": client},
+        sign_in_web(staff, world, "eng@clico.pl")  # an engineer: the staff queue's actions
+        yield Scene(world, {"anonymous": anonymous, "pending": pending, "signed_in": client,
+                            "staff": staff},
                     second, first.contract.id, ticket.number, confirm_secret, reset_secret,
                     totp_secret, upload.id)
 
