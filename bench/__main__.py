@@ -23,7 +23,16 @@ from clico_adapters import compose
 from clico_adapters.config import Settings
 from clico_core.services import SignIn
 
-from . import forgot_timing, http_load, list_cost, machine, report, signin_flood, upload
+from . import (
+    forgot_timing,
+    http_load,
+    list_cost,
+    machine,
+    queue_cost,
+    report,
+    signin_flood,
+    upload,
+)
 from .databases import BENCH_SECRET_KEY, POSTGRES_ENV, Databases
 from .seed import Seeded, password_hash, seed_all
 
@@ -156,6 +165,9 @@ def main() -> None:
         for engine in engines:
             _log(f"[{engine}] list cost, {args.repetitions} repetitions per case")
             results["engines"][engine]["list"] = list_cost.measure(
+                seeded[engine], args.repetitions, _log)
+            _log(f"[{engine}] staff queue cost, {args.repetitions} repetitions per case")
+            results["engines"][engine]["queue"] = queue_cost.measure(
                 seeded[engine], args.repetitions, _log)
         for engine in engines:
             _log(f"[{engine}] forgot password, {args.forgot_requests} requests, interleaved")

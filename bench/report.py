@@ -46,6 +46,20 @@ def _p50(cases: list[dict[str, Any]], size: int, view: str, page: str) -> float 
 
 
 def _list_checks(engine: str, data: dict[str, Any]) -> list[Check]:
+    return list_checks(engine, data)
+
+
+def queue_checks(engine: str, data: dict[str, Any]) -> list[Check]:
+    """The ticket list's targets for the staff queue, every saved view held to growth."""
+    views = tuple(sorted({c["view"] for c in data["repository"]}))
+    return list_checks(engine, data, growth_views=views, what="queue")
+
+
+def list_checks(engine: str, data: dict[str, Any], *,
+                growth_views: tuple[str, ...] = GROWTH_VIEWS, what: str = "list"
+                ) -> list[Check]:
+    """Growth with size, cost of depth, statements and plans of a list (the ticket list's
+    views, or the staff queue's: ``bench/queue_cost.py``)."""
     checks: list[Check] = []
     for layer in ("repository", "handler"):
         cases = data[layer]
@@ -62,7 +76,7 @@ def _list_checks(engine: str, data: dict[str, Any]) -> list[Check]:
                     engine, f"{layer}: first page {large:.0e} / {small:.0e} — {view}",
                     f"{growth:.2f}× ({first_large:.2f} / {first_small:.2f} ms)",
                     f"≤ {MAX_GROWTH}×",
-                    growth <= MAX_GROWTH if view in GROWTH_VIEWS else None))
+                    growth <= MAX_GROWTH if view in growth_views else None))
             last = _p50(cases, large, view, "last")
             if first_large and last:
                 depth = _ratio(last, first_large)
@@ -72,7 +86,7 @@ def _list_checks(engine: str, data: dict[str, Any]) -> list[Check]:
                     f"≤ {MAX_DEPTH_RATIO}×", depth <= MAX_DEPTH_RATIO))
         most = max(c["statements"] for c in cases)
         note = "" if layer == "repository" else " (session lookup included)"
-        checks.append(Check(engine, f"{layer}: SQL statements per list request{note}",
+        checks.append(Check(engine, f"{layer}: SQL statements per {what} request{note}",
                             f"{most} (of which {max(c['queries'] for c in cases)} queries)",
                             f"≤ {MAX_STATEMENTS}", most <= MAX_STATEMENTS))
     bad = [p for p in data["explain"] if p["violations"]]
@@ -163,6 +177,8 @@ def checks(results: dict[str, Any]) -> list[Check]:
     for engine, data in results["engines"].items():
         if "list" in data:
             found += _list_checks(engine, data["list"])
+        if "queue" in data:
+            found += queue_checks(engine, data["queue"])
         if "forgot" in data:
             found.append(_forgot_check(engine, data["forgot"]))
         if "http" in data and "flood" in data:

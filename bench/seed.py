@@ -38,6 +38,7 @@ PASSWORD = "bench password 1234"
 VIEWER = "bench-viewer"  # a customer of the big company, no second factor (the list reader)
 FLOODER = "bench-flood"  # a customer of the big company with the e-mailed code (sign-ins)
 STAFF = "bench-staff"  # a support engineer: sees every company's tickets
+ENGINEERS = 12  # more engineers who handle tickets (the staff queue's assignees)
 BIG = "co-big"
 COMPANIES = 40
 BIG_SHARE = 0.30
@@ -51,6 +52,8 @@ _STATUS_BY_AGE = (  # (max age in days, [(status, weight), ...])
     (180, [("open", 10), ("waiting_for_customer", 5), ("resolved", 15), ("closed", 70)]),
     (10**9, [("open", 2), ("waiting_for_customer", 1), ("resolved", 5), ("closed", 92)]),
 )
+_ASSIGNED_SHARE = {"new": 0.2, "open": 0.95, "waiting_for_customer": 0.95, "resolved": 1.0,
+                   "closed": 1.0}
 _PRIORITIES = [("low", 20), ("normal", 55), ("high", 20), ("critical", 5)]
 _TOPICS = ["VPN tunnel drops", "HA failover after upgrade", "Licence renewal",
            "High CPU on dataplane", "GlobalProtect login fails", "RMA request",
@@ -143,6 +146,12 @@ def _setup_entities(db: SqlDatabase, anchor: datetime, password_hash: str
                 role=role, state=AccountState.ACTIVE, two_factor=two_factor))
             for contract_id in world[BIG]["contracts"]:
                 uow.contracts.activate(Activation(contract_id, account_id, anchor))
+        for e in range(ENGINEERS):
+            uow.accounts.add(Account(
+                f"ac-eng-{e}", f"bench-eng{e}", f"eng{e}@clico.example.com", "Inżynier",
+                f"Numer {e}", "+48 600 100 200", BIG, "$argon2id$fake",
+                anchor - timedelta(days=MAX_AGE_DAYS), role=Role.ENGINEER,
+                state=AccountState.ACTIVE))
         uow.commit()
     return world
 
@@ -155,6 +164,9 @@ def ticket_rows(size: int, anchor: datetime, world: dict[str, dict[str, list[str
     priorities = _weighted(_PRIORITIES)
     statuses = [(limit, _weighted(pairs)) for limit, pairs in _STATUS_BY_AGE]
     ages = sorted((MAX_AGE_DAYS * rng.random() ** 2 for _ in range(size)), reverse=True)
+    # who handles each: its own draws, so the other columns are what they always were
+    handlers = random.Random(seed * 7 + size)
+    engineers = [f"ac-{STAFF}", *(f"ac-eng-{e}" for e in range(ENGINEERS))]
     for number, age in enumerate(ages, start=1):
         company = _pick(rng, companies)
         ids = world[company]
@@ -175,6 +187,11 @@ def ticket_rows(size: int, anchor: datetime, world: dict[str, dict[str, list[str
             "created_at": created, "modified_at": modified, "status": status,
             "contract_id": rng.choice(ids["contracts"]) if technical else None,
             "questionnaire_id": "PALO_ALTO" if technical else None, "idempotency_key": None,
+            # new tickets wait in the queue (``Nieprzypisane``), taken ones have an engineer
+            "assignee_id": (handlers.choice(engineers)
+                            if handlers.random() < _ASSIGNED_SHARE[status] else None),
+            "resolved_at": None, "closed_at": None, "close_reminded_at": None,
+            "follows_id": None, "version": 0,
         }
         link = ({"ticket_id": ticket_id, "position": 0, "asset_id": rng.choice(ids["assets"])}
                 if technical else None)

@@ -257,6 +257,18 @@ class TransitionNotAllowed(ClicoError):
         super().__init__(f"{current} -> {wanted}")
         self.current = current
         self.wanted = wanted
+class BulkRefused(ClicoError):
+    """One ticket of a change to many may not be changed, so none is: ``number`` names it,
+    ``reason`` is the code of the error that ticket alone would have raised."""
+
+    code = "bulk_refused"
+
+    def __init__(self, number: str, reason: str) -> None:
+        super().__init__(f"{number}: {reason}")
+        self.number = number
+        self.reason = reason
+
+
 # --- attachments ----------------------------------------------------------------------
 
 

@@ -75,6 +75,10 @@ class AccountRepository(Protocol):
         ``company_id`` valid on ``on``. Ordered by id; one read."""
         ...
 
+    def list_staff(self) -> list[Account]:
+        """Engineers and administrators, ordered by last and first name."""
+        ...
+
 
 class ContractRepository(Protocol):
     def add(self, contract: Contract) -> None:

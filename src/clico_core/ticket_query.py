@@ -32,7 +32,8 @@ from .tickets import (
 from .values import lookup_text
 
 MAX_TEXT = 200  # the search box
-MAX_ID = 64  # the company and asset filters, and a cursor's row id
+MAX_ID = 64  # the company, asset and engineer filters, and a cursor's row id
+MAX_VENDOR = 120  # the staff queue's vendor filter: as long as an asset's vendor may be
 MAX_CURSOR_VALUE = 300  # a cursor's sort value: a subject or a company name is at most 200
 MAX_STATUS_CHOICES = 10  # status parameters read from a link; any beyond are ignored
 DEFAULT_PAGE_SIZE = TicketQuery().page_size
@@ -161,10 +162,12 @@ def check_query(query: TicketQuery) -> None:
         problems["text"] = "too_long"
     elif query.text.strip() and lookup_text(query.text, MAX_TEXT) is None:
         problems["text"] = "invalid"
-    for name in ("company_id", "asset_id"):
+    for name in ("company_id", "asset_id", "assignee_id"):
         value = getattr(query, name)
         if value is not None and lookup_text(value, MAX_ID) is None:
             problems[name] = "invalid"
+    if query.vendor is not None and lookup_text(query.vendor, MAX_VENDOR) is None:
+        problems["vendor"] = "invalid"
     if query.modified_from and query.modified_to and query.modified_from > query.modified_to:
         problems["modified_to"] = "before_from"
     for name in ("modified_from", "modified_to"):  # a whole day must fit in a datetime

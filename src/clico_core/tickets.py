@@ -123,6 +123,12 @@ class TicketQuery:
     descending: bool = True
     page_size: int = 25
     cursor: Cursor | None = None
+    # the staff queue's filters (clico_core/queue.py): who handles the ticket, nobody
+    # (``unassigned``), a vendor of its assets, and created before a moment (its age)
+    assignee_id: AccountId | None = None
+    unassigned: bool = False
+    vendor: str | None = None
+    created_before: datetime | None = None
 
     def wanted_statuses(self) -> frozenset[TicketStatus]:
         """Explicitly chosen statuses win; otherwise the open ones, plus closed when shown."""
@@ -157,6 +163,7 @@ class TicketRow:
     status: TicketStatus
     priority: Priority
     kind: TicketKind
+    assignee_name: str = ""  # ``Przypisany``: filled for staff (the queue), else empty
 
 
 @frozen
@@ -234,6 +241,7 @@ class TicketDetail:
     answers: Mapping[str, str]
     description: str = ""  # the ticket's description, sanitised again before it is shown
     questionnaire: Questionnaire | None = None  # technical tickets: the questions answered
+    assignee_name: str = ""  # ``Przypisany``: the engineer handling it (empty: nobody)
     follows: str | None = None  # the number of the closed ticket this one follows up
     followed_by: tuple[str, ...] = ()  # the numbers of the tickets that follow this one up
 

@@ -74,6 +74,9 @@ ERRORS: dict[str, ErrorInfo] = {
     # the ticket page names the changes instead (routes/ticket_stale.py)
     "stale_ticket": ErrorInfo(409, "The ticket was changed since you opened it; your change "
                                    "was not saved."),
+    # the queue names the ticket and the reason (routes/staff_queue.py)
+    "bulk_refused": ErrorInfo(409, "Nothing was changed: one of the selected tickets cannot "
+                                   "be changed."),
 }
 DEFAULT = ErrorInfo(400, "The request could not be completed.")
 

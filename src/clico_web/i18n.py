@@ -1,9 +1,9 @@
 """Message catalogs and the choice of language.
 
-The portal's own catalogs are
-``locale/<language>/LC_MESSAGES/{messages,tickets,attachments}.po``; the labels it
-shares with the mails (ticket kinds and statuses, …) come from the ``labels`` catalog of
-``clico_adapters.i18n``, which also compiles them all in memory (no ``.mo``).
+The portal's own catalogs are ``locale/<language>/LC_MESSAGES/<domain>.po`` for each
+domain of ``CATALOGS``; the labels it shares with the mails (ticket kinds and statuses, …)
+come from the ``labels`` catalog of ``clico_adapters.i18n``, which also compiles them all in
+memory (no ``.mo``).
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ LANGUAGE_COOKIE = "clico_lang"
 LOCALE_DIR = Path(__file__).parent / "locale"
 
 # the portal's own; later catalogs merge into the first
-CATALOGS = ("messages", "tickets", "attachments", "collaboration", "companies")
+CATALOGS = ("messages", "tickets", "attachments", "collaboration", "companies", "queue")
 CATALOG_FILES = (*(CatalogFile(LOCALE_DIR, domain) for domain in CATALOGS), LABELS)
 
 

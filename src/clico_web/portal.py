@@ -14,7 +14,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 
 from clico_adapters.compose import MailWorker
-from clico_core.services import Services
+from clico_core.services import FilterChoices, QueueChoices, Services
 
 from .choices import ChoiceCache
 from .settings import Settings
@@ -31,7 +31,8 @@ class Portal:
     # this process's outbox worker, if it runs one: woken after each call so a sign-in code
     # leaves at once instead of at the next poll
     mail_worker: MailWorker | None = None
-    choices: ChoiceCache = field(factory=ChoiceCache)
+    choices: ChoiceCache[FilterChoices] = field(factory=ChoiceCache)
+    queue_choices: ChoiceCache[QueueChoices] = field(factory=ChoiceCache)
 
     def _wake_mail(self) -> None:
         if self.mail_worker is not None:

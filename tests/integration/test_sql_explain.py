@@ -1,4 +1,5 @@
-"""EXPLAIN the ticket list at a realistic size (100k tickets): indexes, no full scan, no sort."""
+"""EXPLAIN the ticket list and the staff queue's views at a realistic size (100k tickets):
+indexes, no full scan, no sort."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from clico_adapters.sql import SqlDatabase
 from clico_adapters.sql.tables import accounts, companies, tickets
 from clico_core.testing import builders as b
 from clico_core.tickets import SortColumn, TicketQuery, TicketScope, TicketStatus
+from clico_core.values import Role
 
 from .sql_support import PostgresDatabases
 
@@ -23,6 +25,7 @@ pytestmark = pytest.mark.slow
 TICKETS = 100_000
 COMPANIES = 50
 BIG = "co-big"  # a large customer: a fifth of all tickets
+ENGINEERS = [f"ac-eng-{i}" for i in range(5)]  # handle three tickets in five
 
 
 def _seed(db: SqlDatabase) -> None:
@@ -38,7 +41,12 @@ def _seed(db: SqlDatabase) -> None:
             values = _account_values(b.account(c, f"user-{c}"))
             values["id"] = f"ac-{c}"
             account_rows.append(values)
+        for engineer in ENGINEERS:
+            values = _account_values(b.account(BIG, engineer, role=Role.ENGINEER))
+            values["id"] = engineer
+            account_rows.append(values)
         connection.execute(insert(accounts), account_rows)
+        handler = random.Random(5)  # its own draws: the other columns stay as they were
         rows = []
         for i in range(TICKETS):
             company = BIG if rng.random() < 0.2 else rng.choice(company_ids[1:])
@@ -51,6 +59,8 @@ def _seed(db: SqlDatabase) -> None:
                 "modified_at": at + timedelta(minutes=rng.randrange(10_000)),
                 "status": rng.choice(statuses), "contract_id": None,
                 "questionnaire_id": None, "idempotency_key": None,
+                "assignee_id": (handler.choice(ENGINEERS) if handler.random() < 0.6
+                                else None),
             })
         for start in range(0, TICKETS, 10_000):
             connection.execute(insert(tickets), rows[start:start + 10_000])
@@ -150,6 +160,42 @@ def test_the_page_query_walks_an_index_without_sorting(big_database: SqlDatabase
         assert not any(line.strip().endswith("SCAN tickets") for line in plan.splitlines()), plan
         return
     _check_postgres_plan(plan)
+
+
+# the staff queue's saved views, each on its own index (migration 0013); "Wszystkie otwarte"
+# is "staff, open, by modified" above
+QUEUE_CASES = {
+    "queue, unassigned": (TicketQuery(page_size=100, unassigned=True),
+                          ("ix_tickets_unassigned_open_modified",
+                           "ix_tickets_assignee_open_modified")),
+    "queue, mine": (TicketQuery(page_size=100, assignee_id=ENGINEERS[1]),
+                    ("ix_tickets_assignee_open_modified",)),
+    "queue, an engineer's, 25 a page": (TicketQuery(page_size=25, assignee_id=ENGINEERS[2]),
+                                        ("ix_tickets_assignee_open_modified",)),
+    "queue, waiting for customer": (TicketQuery(
+        page_size=100, statuses=frozenset({TicketStatus.WAITING_FOR_CUSTOMER})),
+        ("ix_tickets_status_modified",)),
+}
+
+
+@pytest.mark.parametrize("case", list(QUEUE_CASES))
+def test_the_queue_views_walk_their_own_index(big_database: SqlDatabase, case: str) -> None:
+    query, indexes = QUEUE_CASES[case]
+    deep = _deep_cursor(big_database, STAFF, query)
+    statements = _list_statements(big_database, STAFF, deep)
+    assert len(statements) == 1, statements
+    plan = _plan(big_database.engine, *statements[0])
+    if big_database.dialect == "sqlite":
+        assert any(f"SEARCH tickets USING INDEX {i} (" in plan.splitlines()[0]
+                   for i in indexes), plan
+        assert "TEMP B-TREE" not in plan, plan
+        assert not any(line.strip().endswith("SCAN tickets") for line in plan.splitlines()), plan
+        return
+    _check_postgres_plan(plan)
+    root = json.loads(plan)[0]["Plan"]
+    page_scans = [n for n in _nodes(root, skip_init_plans=True)
+                  if n.get("Relation Name") == "tickets"]
+    assert len(page_scans) == 1 and page_scans[0]["Index Name"] in indexes, plan
 
 
 def _check_postgres_plan(plan: str) -> None:

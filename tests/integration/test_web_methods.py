@@ -93,6 +93,8 @@ def path_values(scene: Scene) -> dict[tuple[str, str], str]:
         ("ticket_close", "number"): scene.ticket_number,
         ("ticket_attachment", "number"): scene.ticket_number,
         ("ticket_attachment", "attachment_id"): scene.attachment_id,
+        ("ticket_assign", "number"): scene.ticket_number,
+        ("ticket_priority", "number"): scene.ticket_number,
         ("contract", "contract_id"): scene.contract_id,
         ("ticket_presence", "number"): scene.ticket_number,
         ("reply_template", "template_id"): scene.template_id,
@@ -129,6 +131,9 @@ def forms(scene: Scene) -> dict[str, dict[str, str]]:
                        "format": "text", "priority": "high", "relation_type": "incident"},
         "ticket_reply": {"body": "Any news?", "format": "text"},
         "ticket_close": {},
+        "ticket_assign": {"assignee": "me"},
+        "ticket_priority": {"priority": "critical"},
+        "staff_queue_bulk": {"action": "assign", "assignee": "", "ticket": scene.ticket_number},
         "two_factor_enable": {"secret": scene.totp_secret,
                               "code": pyotp.TOTP(scene.totp_secret).at(now),
                               "password": PASSWORD},
@@ -157,7 +162,8 @@ LIVE_POSTS = [
     ("confirm", "anonymous"), ("password_reset", "anonymous"), ("signin", "anonymous"),
     ("signin_code_resend", "pending"), ("signin_code", "pending"),
     ("register_contract", "signed_in"), ("new_ticket", "signed_in"),
-    ("ticket_reply", "signed_in"), ("ticket_close", "signed_in"),
+    ("ticket_reply", "signed_in"), ("ticket_assign", "staff"), ("ticket_priority", "staff"),
+    ("staff_queue_bulk", "staff"), ("ticket_close", "signed_in"),
     ("two_factor_enable", "signed_in"), ("two_factor_disable", "signed_in"),
     ("account_notifications", "signed_in"), ("change_password", "signed_in"),
     ("signout", "signed_in"),
@@ -211,6 +217,8 @@ def scene(client: TestClient, web_world: World) -> Iterator[Scene]:
         CreateStaff("admin@clico.pl", "Ada", "Admin", Role.ADMIN))
     world.services.reset_password(invitation.rsplit("/", 1)[-1], PASSWORD, PASSWORD)
 
+    _, path = world.services.create_staff_account(CreateStaff("eng@clico.pl", "Ewa", "Nowak"))
+    world.services.reset_password(path.rsplit("/", 1)[1], PASSWORD, PASSWORD)
     sign_in_web(client, world, "jan")
     with TestClient(client.app, base_url=BASE_URL, follow_redirects=False) as anonymous, \
             TestClient(client.app, base_url=BASE_URL, follow_redirects=False) as pending, \

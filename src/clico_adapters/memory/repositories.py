@@ -90,6 +90,11 @@ class MemoryAccounts(_Repo):
         return fresh([self.store.accounts[i] for i in dict.fromkeys(account_ids)
                       if i in self.store.accounts])
 
+    def list_staff(self) -> list[Account]:
+        rows = [a for a in self.store.accounts.values() if a.is_staff]
+        return fresh(sorted(rows, key=lambda a: (a.last_name, a.first_name, a.id)))
+
+
     def company_watchers(self, company_id: str, on: date) -> list[Account]:
         valid = {c.id for c in self.store.contracts.values()
                  if c.company_id == company_id and c.is_valid_on(on)}
@@ -178,10 +183,29 @@ class MemoryTickets(_Repo):
                 continue
             if before is not None and t.modified_at >= before:
                 continue
+            if not self._queue_matches(t, query):
+                continue
             company = self.store.companies.get(t.company_id)
+            assignee = (self.store.accounts.get(t.assignee_id)
+                        if scope.everything and t.assignee_id else None)
             rows.append(TicketRow(t.id, t.number, t.subject, t.modified_at, t.created_at,
-                                  company.name if company else "", t.status, t.priority, t.kind))
+                                  company.name if company else "", t.status, t.priority, t.kind,
+                                  assignee.full_name if assignee else ""))
         return rows
+
+    def _queue_matches(self, t: Ticket, query: TicketQuery) -> bool:
+        """The staff queue's filters: engineer, unassigned, vendor, created before."""
+        if query.assignee_id is not None and t.assignee_id != query.assignee_id:
+            return False
+        if query.unassigned and t.assignee_id is not None:
+            return False
+        if query.created_before is not None and t.created_at >= query.created_before:
+            return False
+        if query.vendor is not None:
+            vendors = {a.vendor.lower() for i in t.asset_ids
+                       if (a := self.store.assets.get(i)) is not None}
+            return query.vendor in vendors
+        return True
 
     def page_for(self, scope: TicketScope, query: TicketQuery) -> TicketPage:
         column, size, cursor = query.sort, query.page_size, query.cursor

@@ -366,3 +366,18 @@ FOLLOWS = "follows_id IS NOT NULL"
 FOLLOW_UP_INDEX = Index("ix_tickets_follows_id", tickets.c.follows_id, tickets.c.created_at,
                         tickets.c.id, sqlite_where=text(FOLLOWS),
                         postgresql_where=text(FOLLOWS))
+
+# The staff queue (migration 0013): ``Nieprzypisane`` (open, nobody's), ``Moje`` and the
+# engineer filter (open, one engineer's) walk these in the list's order (SQLite may search
+# the second for ``assignee_id IS NULL`` too; PostgreSQL, when few open tickets are
+# nobody's, takes the first rather than filter the open ones); ``Oczekuje na klienta``
+# walks ix_tickets_status_modified, ``Wszystkie otwarte`` ix_tickets_open_modified.
+# ``ticket_list`` spells the filters as these predicates.
+UNASSIGNED_OPEN_TICKET = f"{OPEN_TICKET} AND assignee_id IS NULL"
+QUEUE_INDEXES = (
+    Index("ix_tickets_unassigned_open_modified", tickets.c.modified_at, tickets.c.id,
+          sqlite_where=text(UNASSIGNED_OPEN_TICKET),
+          postgresql_where=text(UNASSIGNED_OPEN_TICKET)),
+    Index("ix_tickets_assignee_open_modified", tickets.c.assignee_id, tickets.c.modified_at,
+          tickets.c.id, sqlite_where=text(OPEN_TICKET), postgresql_where=text(OPEN_TICKET)),
+)

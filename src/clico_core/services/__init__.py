@@ -65,6 +65,7 @@ from .migration import ImportReport, MigratedAccount, import_migrated_accounts
 from .notifications import set_company_notifications
 from .passwords import change_password, check_reset_token, request_password_reset, reset_password
 from .presence import record_presence
+from .queue import QueueChoices, engineers, queue_choices, queue_for_session
 from .registration import RegisterAccount, confirm_email, register_account
 from .reply_templates import (
     SaveReplyTemplate,
@@ -77,6 +78,7 @@ from .reply_templates import (
 from .retention import prune
 from .signin import SignIn, SignInStep, authenticate, resend_code, sign_in, sign_out, verify_code
 from .staff import CreateStaff, create_staff_account
+from .ticket_bulk import bulk_assign, bulk_close
 from .ticket_conversation import (
     Conversation,
     Posted,
@@ -145,6 +147,7 @@ __all__ = [
     "Ports",
     "PostReply",
     "Posted",
+    "QueueChoices",
     "RateLimit",
     "RegisterAccount",
     "ReplyOffer",
@@ -165,6 +168,8 @@ __all__ = [
     "authenticate",
     "auto_close_resolved",
     "begin_totp",
+    "bulk_assign",
+    "bulk_close",
     "change_contract_terms",
     "change_password",
     "change_priority",
@@ -185,6 +190,7 @@ __all__ = [
     "disable_totp",
     "discard_uploads",
     "enable_totp",
+    "engineers",
     "filled_reply_template",
     "filter_choices",
     "follow_up_draft",
@@ -204,6 +210,8 @@ __all__ = [
     "open_ticket",
     "post_reply",
     "prune",
+    "queue_choices",
+    "queue_for_session",
     "record_presence",
     "regenerate_contract_key",
     "register_account",

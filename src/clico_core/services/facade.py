@@ -16,6 +16,7 @@ from ..companies import Company
 from ..contracts import Contract
 from ..errors import TransientConflict
 from ..ports import AssetPage
+from ..queue import QueueQuery
 from ..reply_templates import ReplyTemplate
 from ..retention import PruneReport, Retention
 from ..tickets import Priority, Ticket, TicketDetail, TicketPage, TicketQuery, TicketStatus
@@ -35,11 +36,13 @@ from . import (
     notifications,
     passwords,
     presence,
+    queue,
     registration,
     reply_templates,
     retention,
     signin,
     staff,
+    ticket_bulk,
     ticket_conversation,
     ticket_history,
     ticket_list,
@@ -212,6 +215,23 @@ class Services:
 
     def ticket_history(self, viewer: Viewer, number: str) -> list[HistoryEntry]:
         return _again(ticket_history.ticket_history, viewer, number, self.ports)
+
+    def queue_for_session(self, session_token: str, queue_query: QueueQuery
+                          ) -> ticket_list.SignedInPage | None:
+        return _again(queue.queue_for_session, session_token, queue_query, self.ports)
+
+    def queue_choices(self, viewer: Viewer) -> queue.QueueChoices:
+        return _again(queue.queue_choices, viewer, self.ports)
+
+    def engineers(self, viewer: Viewer) -> list[Account]:
+        return _again(queue.engineers, viewer, self.ports)
+
+    def bulk_assign(self, viewer: Viewer, numbers: Sequence[str], assignee_id: str | None
+                    ) -> int:
+        return _again(ticket_bulk.bulk_assign, viewer, numbers, assignee_id, self.ports)
+
+    def bulk_close(self, viewer: Viewer, numbers: Sequence[str]) -> int:
+        return _again(ticket_bulk.bulk_close, viewer, numbers, self.ports)
 
     def auto_close_resolved(self) -> auto_close.AutoCloseReport:
         return _again(auto_close.auto_close_resolved, self.ports)

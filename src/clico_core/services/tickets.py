@@ -217,6 +217,7 @@ def ticket_detail(viewer: Viewer, number: str, ports: Ports) -> TicketDetail:
         reporter = uow.accounts.get(ticket.reporter_id)
         assets = uow.assets.get_many(ticket.asset_ids)
         contract = uow.contracts.get(ticket.contract_id) if ticket.contract_id else None
+        assignee = uow.accounts.get(ticket.assignee_id) if ticket.assignee_id else None
         # the links between a ticket and its follow-ups, as far as the viewer may see them
         old = uow.tickets.get(ticket.follows_id) if ticket.follows_id else None
         newer = uow.tickets.follow_ups_of(ticket.id)
@@ -232,6 +233,7 @@ def ticket_detail(viewer: Viewer, number: str, ports: Ports) -> TicketDetail:
         description=ports.sanitize(ticket.description),
         questionnaire=(ports.questionnaires.get(ticket.questionnaire_id)
                        if ticket.questionnaire_id else None),
+        assignee_name=assignee.full_name if assignee else "",
         follows=old.number if old and seen(old.company_id, old.reporter_id) else None,
         followed_by=tuple(t.number for t in newer if seen(t.company_id, t.reporter_id)),
     )

@@ -12,7 +12,10 @@ from ..sessions import current_viewer, signed_in, viewer_of
 
 
 async def home(request: Request) -> Response:
-    target = "/tickets" if await current_viewer(request) is not None else "/signin"
+    viewer = await current_viewer(request)
+    # the staff's home is the queue (``Kolejka``), the customers' their ticket list
+    target = "/signin" if viewer is None else (
+        "/staff/queue" if viewer.account.is_staff else "/tickets")
     return RedirectResponse(target, status_code=303)
 
 

@@ -30,12 +30,13 @@ class ListView:
     query: TicketQuery
     params: tuple[tuple[str, str], ...]  # the normalised view parameters (no cursor)
     filters_open: bool
+    path: str = "/tickets"  # the staff queue shares these links at its own path
 
     def url(self, **changes: str | None) -> str:
         """``/tickets`` with this view's parameters, some replaced (None removes)."""
         kept = [(k, v) for k, v in self.params if k not in changes]
         kept += [(k, v) for k, v in changes.items() if v is not None]
-        return "/tickets?" + urlencode(kept) if kept else "/tickets"
+        return f"{self.path}?" + urlencode(kept) if kept else self.path
 
     def sort_url(self, column: SortColumn) -> str:
         """Clicking a header: same column flips the direction, another starts descending."""
@@ -46,8 +47,9 @@ class ListView:
         return self.url(sort=column.value, dir=direction, cursor=None)
 
     def clear_filters_url(self) -> str:
-        kept = [(k, v) for k, v in self.params if k in ("closed", "sort", "dir", "size")]
-        return "/tickets?" + urlencode(kept) if kept else "/tickets"
+        kept = [(k, v) for k, v in self.params
+                if k in ("view", "closed", "sort", "dir", "size")]
+        return f"{self.path}?" + urlencode(kept) if kept else self.path
 
     def page_url(self, cursor: Cursor | None) -> str | None:
         if cursor is None:
@@ -75,6 +77,15 @@ def list_params(params: QueryParams) -> ListParams:
 def parse_list_view(params: QueryParams) -> ListView:
     """Read the list's URL through the core; a bad cursor is its ``ValidationFailed``."""
     query = read_query(list_params(params))
+    normal = normal_params(query)
+    filters_open = params.get("filters") == "1" or any(k in FILTER_KEYS for k, _ in normal)
+    if params.get("filters") == "1":
+        normal.append(("filters", "1"))
+    return ListView(query, tuple(normal), filters_open)
+
+
+def normal_params(query: TicketQuery) -> list[tuple[str, str]]:
+    """The list link's parameters for ``query``, each once, defaults left out."""
     normal: list[tuple[str, str]] = []
     if query.text:
         normal.append(("q", query.text))
@@ -90,7 +101,4 @@ def parse_list_view(params: QueryParams) -> ListView:
         normal += [("sort", query.sort.value), ("dir", "desc" if query.descending else "asc")]
     if query.page_size != DEFAULT_PAGE_SIZE:
         normal.append(("size", str(query.page_size)))
-    filters_open = params.get("filters") == "1" or any(k in FILTER_KEYS for k, _ in normal)
-    if params.get("filters") == "1":
-        normal.append(("filters", "1"))
-    return ListView(query, tuple(normal), filters_open)
+    return normal

@@ -24,7 +24,7 @@ from clico_core.attachments import Attachment
 from clico_core.errors import ClicoError, NotFound, StaleTicket, TicketClosed, ValidationFailed
 from clico_core.questionnaires import YES, QuestionKind
 from clico_core.services import PostReply
-from clico_core.tickets import TicketDetail
+from clico_core.tickets import Priority, TicketDetail
 
 from ..attachments.download import attachment_response
 from ..attachments.upload import receive_attachments
@@ -126,6 +126,8 @@ async def _page(request: Request, number: str, *, values: dict[str, str] | None 
             request, "This page link is invalid or outdated. Open the list again.")
         return render(request, "errors/error.html", {"status": 400, "message": text},
                       status=400)
+    staff = viewer.account.is_staff
+    engineers = await portal.call(portal.services.engineers, viewer) if staff else []
     language = renderer_of(request).language(request)
     values = dict(values or {})
     tools = await staff_tools(request, number, values) if viewer.account.is_staff else None
@@ -144,6 +146,7 @@ async def _page(request: Request, number: str, *, values: dict[str, str] | None 
                      if a.kind is not ArticleKind.DESCRIPTION],
         "cursor": cursor, "values": values, "errors": errors or {}, "message": message,
         "closed": closed, "staff": staff, "tools": tools, "history": history,
+        "engineers": engineers, "priorities": list(Priority),
     }, status=status)
 
 

@@ -138,3 +138,9 @@ class SqlAccounts(SqlRepository):
             accounts.c.state == AccountState.ACTIVE.value,
             accounts.c.id.in_(holders)).order_by(accounts.c.id)
         return [account_from(r, self.uow.box) for r in self.uow.execute(query).mappings()]
+
+    def list_staff(self) -> list[Account]:
+        query = (select(accounts)
+                 .where(accounts.c.role.in_([Role.ENGINEER.value, Role.ADMIN.value]))
+                 .order_by(accounts.c.last_name, accounts.c.first_name, accounts.c.id))
+        return [account_from(r, self.uow.box) for r in self.uow.execute(query).mappings()]

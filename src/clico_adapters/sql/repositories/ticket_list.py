@@ -44,7 +44,7 @@ from clico_core.tickets import (
 )
 
 from ..engine import PLAN_EACH_TIME
-from ..tables import companies, ticket_assets, tickets
+from ..tables import accounts, assets, companies, ticket_assets, tickets
 
 if TYPE_CHECKING:
     from ..uow import SqlUnitOfWork
@@ -62,6 +62,17 @@ _WITH_COMPANY: FromClause = tickets.outerjoin(companies, companies.c.id == ticke
 _ROW_COLUMNS = (tickets.c.id, tickets.c.number, tickets.c.subject, tickets.c.modified_at,
                 tickets.c.created_at, _COMPANY_NAME.label("company_name"), tickets.c.status,
                 tickets.c.priority, tickets.c.kind)
+# staff (the queue) also see who handles each ticket, ``Przypisany``: one lookup by key a row
+_ASSIGNEE = accounts.alias("assignee")
+_WITH_ASSIGNEE: FromClause = _WITH_COMPANY.outerjoin(_ASSIGNEE,
+                                                     _ASSIGNEE.c.id == tickets.c.assignee_id)
+_STAFF_ROW_COLUMNS = (*_ROW_COLUMNS, func.trim(
+    func.coalesce(_ASSIGNEE.c.first_name, "") + " " + func.coalesce(_ASSIGNEE.c.last_name, "")
+).label("assignee_name"))
+
+
+def _columns(scope: TicketScope) -> tuple[Any, ...]:
+    return _STAFF_ROW_COLUMNS if scope.everything else _ROW_COLUMNS
 
 
 def like_pattern(text: str) -> str:
@@ -81,6 +92,12 @@ def parameters(scope: TicketScope, query: TicketQuery) -> dict[str, Any]:
         values["company"] = query.company_id
     if query.asset_id is not None:
         values["asset"] = query.asset_id
+    if query.assignee_id is not None:
+        values["assignee"] = query.assignee_id
+    if query.vendor is not None:
+        values["vendor"] = query.vendor
+    if query.created_before is not None:
+        values["created_before"] = query.created_before
     text = query.text.strip().casefold()
     if text:
         values["text"] = like_pattern(text)
@@ -136,6 +153,7 @@ def filters(scope: TicketScope, query: TicketQuery, dialect: str = "postgresql"
         conditions.append(exists().where(
             ticket_assets.c.ticket_id == tickets.c.id,
             ticket_assets.c.asset_id == _bound(values, "asset", ticket_assets.c.asset_id)))
+    conditions += _queue_filters(query, values)
     if "text" in values:
         # numbers are ASCII, so lower() equals casefold(); the subject is folded in Python
         pattern = _bound(values, "text", tickets.c.subject_folded)
@@ -147,6 +165,26 @@ def filters(scope: TicketScope, query: TicketQuery, dialect: str = "postgresql"
     if query.modified_to is not None:
         conditions.append(tickets.c.modified_at < _bound(values, "modified_to",
                                                          tickets.c.modified_at))
+    return conditions
+
+
+def _queue_filters(query: TicketQuery, values: dict[str, Any]) -> list[ColumnElement[bool]]:
+    """The staff queue's: an engineer (ix_tickets_assignee_open_modified), nobody
+    (ix_tickets_unassigned_open_modified: "IS NULL" as the partial index spells it), a
+    vendor of the ticket's assets, created before a moment (the age)."""
+    conditions: list[ColumnElement[bool]] = []
+    if query.assignee_id is not None:
+        conditions.append(tickets.c.assignee_id == _bound(values, "assignee",
+                                                          tickets.c.assignee_id))
+    if query.unassigned:
+        conditions.append(tickets.c.assignee_id.is_(None))
+    if query.vendor is not None:
+        conditions.append(exists().where(
+            ticket_assets.c.ticket_id == tickets.c.id, assets.c.id == ticket_assets.c.asset_id,
+            func.lower(assets.c.vendor) == _bound(values, "vendor", assets.c.vendor)))
+    if query.created_before is not None:
+        conditions.append(tickets.c.created_at < _bound(values, "created_before",
+                                                        tickets.c.created_at))
     return conditions
 
 
@@ -177,7 +215,8 @@ def _shape(scope: TicketScope, query: TicketQuery, dialect: str) -> Hashable:
             query.company_id is not None, query.asset_id is not None,
             bool(query.text.strip()), query.modified_from is not None,
             query.modified_to is not None, query.sort, query.descending, cursor,
-            query.page_size)
+            query.page_size, query.assignee_id is not None, query.unassigned,
+            query.vendor is not None, query.created_before is not None)
 
 
 # Building a statement costs more than running it (SQLAlchemy's construction and cache-key
@@ -203,14 +242,15 @@ def page_for(uow: SqlUnitOfWork, scope: TicketScope, query: TicketQuery) -> Tick
     values = parameters(scope, query)
     column, size, cursor = query.sort, query.page_size, query.cursor
     backwards = cursor is not None and cursor.backwards
-    found = uow.execute(page_query, values).all()  # rows: _ROW_COLUMNS, then the header
+    found = uow.execute(page_query, values).all()  # rows: _columns(scope), then the header
+    width = len(_columns(scope))
     if found:
-        header: Sequence[Any] = found[0][len(_ROW_COLUMNS):]
+        header: Sequence[Any] = found[0][width:]
     elif cursor is None:
         header = [0]  # the first page is empty: nothing matches at all
     else:
         header = uow.execute(header_query, values).one()  # nothing beyond a (stale) pivot
-    fetched = [_row(r) for r in found]
+    fetched = [_row(r, width) for r in found]
     matching = int(header[0])
     other_side_has_rows = bool(header[1]) if cursor is not None else False
     more = len(fetched) > size
@@ -264,7 +304,8 @@ def _build(scope: TicketScope, query: TicketQuery, dialect: str
         capped = capped.order_by(*order)
     capped = capped.limit(_fixed(COUNT_CAP + 1))
     counted: list[Any] = [select(func.count()).select_from(capped.subquery()).scalar_subquery()]
-    page_query: Select[Any] = select(*_ROW_COLUMNS).select_from(_WITH_COMPANY).where(*conditions)
+    source = _WITH_ASSIGNEE if scope.everything else _WITH_COMPANY
+    page_query: Select[Any] = select(*_columns(scope)).select_from(source).where(*conditions)
     if cursor is not None:
         page_query = page_query.where(_keyset(sort, cursor, column, towards))
         beside = (select(literal(1)).select_from(_source(column))
@@ -292,9 +333,10 @@ _PRIORITIES = {p.value: p for p in Priority}
 _KINDS = {k.value: k for k in TicketKind}
 
 
-def _row(row: Sequence[Any]) -> TicketRow:
-    # positional, in _ROW_COLUMNS' order: the hot path skips building a mapping per row
+def _row(row: Sequence[Any], width: int) -> TicketRow:
+    # positional, in _columns' order: the hot path skips building a mapping per row
     ticket_id, number, subject, modified_at, created_at, company, status, priority, kind = (
         row[:9])
     return TicketRow(ticket_id, number, subject, modified_at, created_at, company,
-                     _STATUSES[status], _PRIORITIES[priority], _KINDS[kind])
+                     _STATUSES[status], _PRIORITIES[priority], _KINDS[kind],
+                     row[9] if width > 9 else "")

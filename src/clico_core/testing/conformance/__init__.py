@@ -22,6 +22,7 @@ from .collaboration import CollaborationConformance
 from .companies import CompanyConformance
 from .mail import MailQueueConformance
 from .notifications import NotificationConformance
+from .queue import QueueConformance
 from .repositories import RepositoryConformance
 from .retention import RetentionConformance
 from .session_holder import SessionHolderConformance
@@ -32,7 +33,7 @@ class UnitOfWorkConformance(RepositoryConformance, SessionHolderConformance,
                             TicketListConformance, MailQueueConformance, RetentionConformance,
                             AttachmentRepositoryConformance, ArticleConformance,
                             CollaborationConformance, CompanyConformance,
-                            NotificationConformance):
+                            NotificationConformance, QueueConformance):
     """Everything at once."""
 
 
@@ -41,6 +42,7 @@ __all__ = [
     "CollaborationConformance",
     "CompanyConformance",
     "MailQueueConformance", "NotificationConformance",
+    "QueueConformance",
     "RepositoryConformance", "RetentionConformance", "SessionHolderConformance",
     "TicketListConformance",
     "UnitOfWorkConformance",

@@ -15,6 +15,7 @@ from ...errors import ConcurrencyConflict, DuplicateContractNumber, ValidationFa
 from ...ports import UnitOfWorkFactory
 from ...sessions import SecondFactor, Session, SessionLevel
 from ...tokens import Token, TokenPurpose
+from ...values import Role
 from .. import builders as b
 
 T0 = b.T0
@@ -138,6 +139,18 @@ class RepositoryConformance:
         with uow_factory() as uow:
             assert [a.login for a in uow.accounts.list_for_companies([acme.id])] == ["abe", "zed"]
             assert len(uow.accounts.list_for_companies()) == 3
+            assert uow.accounts.list_staff() == []
+
+    def test_staff_accounts(self, uow_factory: UnitOfWorkFactory) -> None:
+        acme = b.company("Acme")
+        with uow_factory() as uow:
+            uow.companies.add(acme)
+            uow.accounts.add(b.account(acme.id, "cust"))
+            uow.accounts.add(b.account(acme.id, "zed", last_name="Zawada", role=Role.ENGINEER))
+            uow.accounts.add(b.account(acme.id, "abe", last_name="Adamski", role=Role.ADMIN))
+            uow.commit()
+        with uow_factory() as uow:
+            assert [a.login for a in uow.accounts.list_staff()] == ["abe", "zed"]
 
     # --- contracts and assets --------------------------------------------------------------
     def _contract_world(self, uow_factory: UnitOfWorkFactory
