@@ -1,0 +1,16 @@
+"""Public holidays for the SLA calendars, from the maintained ``holidays`` dataset."""
+
+from __future__ import annotations
+
+import holidays
+
+from clico_core.sla import DaysOff
+
+
+def public_holidays(country: str = "PL") -> DaysOff:
+    """The country's public holidays, for any year asked (the set expands lazily).
+
+    For Poland this includes the movable feasts (Easter Monday, Pentecost Sunday, Corpus
+    Christi) and, from 2025, Christmas Eve."""
+    found: DaysOff = holidays.country_holidays(country)
+    return found
