@@ -15,8 +15,7 @@ from clico_core.sla import (
     apply_sla,
     default_levels,
     engineer_replied,
-    retarget,
-    status_changed,
+    follow_ticket,
 )
 from clico_core.tickets import Priority, TicketStatus
 
@@ -30,7 +29,9 @@ class TicketSlaMachine(RuleBasedStateMachine):
         super().__init__()
         self.now = START
         self.status = S.NEW
-        self.sla, self.events = apply_sla(LEVELS["standard"], Priority.NORMAL, START)
+        self.level = LEVELS["standard"]
+        self.priority = Priority.NORMAL
+        self.sla, self.events = apply_sla(self.level, self.priority, START)
         self.used_before = {name: timedelta(0) for name in ClockName}
         self.answered = False
 
@@ -39,7 +40,7 @@ class TicketSlaMachine(RuleBasedStateMachine):
         self.events.extend(events)
 
     def _move(self, target: TicketStatus) -> None:
-        self._apply(status_changed(self.sla, self.status, target, self.now))
+        self._apply(follow_ticket(self.sla, self.level, target, self.priority, self.now))
         self.status = target
         if target in (S.RESOLVED, S.CLOSED):
             self.answered = True  # a resolution answers; reopening does not ask again
@@ -50,12 +51,12 @@ class TicketSlaMachine(RuleBasedStateMachine):
 
     @rule()
     def worker_checks(self):
-        self._apply(alerts_due(self.sla, self.now))
+        self._apply(alerts_due(self.sla, self.level, self.now))
 
     @precondition(lambda self: self.status is not S.CLOSED)
     @rule()
     def engineer_replies(self):
-        self._apply(engineer_replied(self.sla, self.now))
+        self._apply(engineer_replied(self.sla, self.level, self.now))
         self.answered = True
         if self.status is S.NEW:
             self._move(S.OPEN)
@@ -77,11 +78,12 @@ class TicketSlaMachine(RuleBasedStateMachine):
 
     @rule(priority=st.sampled_from(list(Priority)), level=st.sampled_from(sorted(LEVELS)))
     def retargets(self, priority, level):
-        self._apply(retarget(self.sla, LEVELS[level], priority, self.now))
+        self.level, self.priority = LEVELS[level], priority
+        self._apply(follow_ticket(self.sla, self.level, self.status, priority, self.now))
 
     @invariant()
     def used_time_never_exceeds_the_business_time_since_the_start(self):
-        calendar = self.sla.level.calendar
+        calendar = self.level.calendar
         elapsed = calendar.between(START, self.now)
         for _, clock in self.sla.clocks():
             assert clock.used(calendar, self.now) <= elapsed
@@ -93,7 +95,7 @@ class TicketSlaMachine(RuleBasedStateMachine):
         done = self.status in (S.RESOLVED, S.CLOSED)
         assert res.running == (not waiting and not done)
         assert fr.running == (not waiting and not done and not self.answered)
-        due = self.sla.due_times()
+        due = self.sla.due_times(self.level)
         assert due.paused == (waiting and (not res.stopped))
         assert (due.resolution_due is None) == (not res.running)
 
@@ -108,7 +110,7 @@ class TicketSlaMachine(RuleBasedStateMachine):
 
     @invariant()
     def a_due_time_is_never_before_the_clock_last_started(self):
-        calendar = self.sla.level.calendar
+        calendar = self.level.calendar
         for _, clock in self.sla.clocks():
             due = clock.due(calendar)
             if due is not None:

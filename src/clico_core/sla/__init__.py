@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from .calendar import BusinessCalendar, DaysOff, NoDaysOff, Shift
 from .clocks import Outcome, SlaClock
-from .levels import SupportLevel, Targets, default_levels, office_week, round_the_clock
+from .levels import (
+    DEFAULT_SPECS,
+    HolidaySource,
+    LevelSpec,
+    SupportLevel,
+    Targets,
+    default_levels,
+    no_holidays,
+    office_week,
+    round_the_clock,
+)
 from .ticket_sla import (
     WARNING_SHARE,
     ClockName,
@@ -15,13 +25,35 @@ from .ticket_sla import (
     alerts_due,
     apply_sla,
     engineer_replied,
+    follow_ticket,
     retarget,
-    status_changed,
 )
 
 __all__ = [
-    "WARNING_SHARE", "BusinessCalendar", "ClockName", "DaysOff", "DueTimes", "NoDaysOff",
-    "Outcome", "Shift", "SlaClock", "SlaEvent", "SlaEventKind", "SupportLevel", "Targets",
-    "TicketSla", "alerts_due", "apply_sla", "default_levels", "engineer_replied",
-    "office_week", "retarget", "round_the_clock", "status_changed",
+    "DEFAULT_SPECS",
+    "WARNING_SHARE",
+    "BusinessCalendar",
+    "ClockName",
+    "DaysOff",
+    "DueTimes",
+    "HolidaySource",
+    "LevelSpec",
+    "NoDaysOff",
+    "Outcome",
+    "Shift",
+    "SlaClock",
+    "SlaEvent",
+    "SlaEventKind",
+    "SupportLevel",
+    "Targets",
+    "TicketSla",
+    "alerts_due",
+    "apply_sla",
+    "default_levels",
+    "engineer_replied",
+    "follow_ticket",
+    "no_holidays",
+    "office_week",
+    "retarget",
+    "round_the_clock",
 ]

@@ -8,8 +8,8 @@ The rules (each case decided once, here):
 - ``Rozwiązane`` stops the resolution clock and, if no engineer has answered yet, the
   first-response clock too (a resolution is an answer);
 - closing (by the customer or the quiet period) stops whatever still runs;
-- reopening (``W realizacji`` after ``Rozwiązane`` or ``Zamknięte``) resumes the resolution
-  clock with the time it had already used; the first-response clock stays stopped;
+- reopening (``Nowe`` or ``W realizacji`` after ``Rozwiązane`` or ``Zamknięte``) resumes the
+  resolution clock with the time it had already used; the first-response clock stays stopped;
 - a priority or level change keeps the periods and measures them on the new level's calendar
   against the new target (``recompute``): due times count from the ticket's start;
 - a warning is due at 75 % of a target and a breach at 100 %, each noted once per clock and
@@ -69,7 +69,9 @@ class DueTimes:
 
 @frozen
 class TicketSla:
-    level: SupportLevel
+    """The clocks of one ticket and the level and priority they were set for."""
+
+    level: str
     priority: Priority
     started_at: datetime
     first_response: SlaClock
@@ -82,13 +84,24 @@ class TicketSla:
         yield ClockName.FIRST_RESPONSE, self.first_response
         yield ClockName.RESOLUTION, self.resolution
 
-    def due_times(self) -> DueTimes:
-        calendar = self.level.calendar
+    def due_times(self, level: SupportLevel) -> DueTimes:
+        calendar = level.calendar
         return DueTimes(
             self.first_response.due(calendar),
             self.resolution.due(calendar),
             paused=any(clock.paused for _, clock in self.clocks()),
         )
+
+    def next_alert_at(self, level: SupportLevel) -> datetime | None:
+        """The earliest warning or breach not yet noted: when the worker looks again."""
+        moments: list[datetime] = []
+        for _, clock in self.clocks():
+            due, warn_at = clock.due(level.calendar), clock.warn_at(level.calendar)
+            if due is not None and not clock.breach_noted:
+                moments.append(due)
+            if warn_at is not None and not clock.warned:
+                moments.append(warn_at)
+        return min(moments) if moments else None
 
     def _with(self, name: ClockName, clock: SlaClock) -> TicketSla:
         if name is ClockName.FIRST_RESPONSE:
@@ -102,18 +115,19 @@ Change = tuple[TicketSla, list[SlaEvent]]
 def apply_sla(level: SupportLevel, priority: Priority, at: datetime) -> Change:
     targets = level.target(priority)
     sla = TicketSla(
-        level, priority, at,
+        level.name, priority, at,
         SlaClock.started(targets.first_response, at), SlaClock.started(targets.resolution, at),
     )
     return sla, [SlaEvent(SlaEventKind.APPLY, at)]
 
 
-def _stop(sla: TicketSla, name: ClockName, at: datetime, events: list[SlaEvent]) -> TicketSla:
+def _stop(sla: TicketSla, level: SupportLevel, name: ClockName, at: datetime,
+          events: list[SlaEvent]) -> TicketSla:
     clock = sla.clock(name)
     if clock.stopped:
         return sla
     stopped = clock.stop(at)
-    if stopped.outcome(sla.level.calendar) is Outcome.MET:
+    if stopped.outcome(level.calendar) is Outcome.MET:
         events.append(SlaEvent(SlaEventKind.MET, at, name))
         return sla._with(name, stopped)
     if not clock.breach_noted:  # a breach the worker already noted is not noted twice
@@ -121,50 +135,50 @@ def _stop(sla: TicketSla, name: ClockName, at: datetime, events: list[SlaEvent])
     return sla._with(name, evolve(stopped, breach_noted=True))
 
 
-def engineer_replied(sla: TicketSla, at: datetime) -> Change:
+def engineer_replied(sla: TicketSla, level: SupportLevel, at: datetime) -> Change:
+    """The first public engineer reply: the first-response clock stops."""
     events: list[SlaEvent] = []
-    return _stop(sla, ClockName.FIRST_RESPONSE, at, events), events
-
-
-def status_changed(
-    sla: TicketSla, before: TicketStatus, after: TicketStatus, at: datetime
-) -> Change:
-    events: list[SlaEvent] = []
-    if after is TicketStatus.WAITING_FOR_CUSTOMER:
-        for name, clock in sla.clocks():
-            if clock.running:
-                sla = sla._with(name, clock.pause(at))
-                events.append(SlaEvent(SlaEventKind.PAUSE, at, name))
-    elif after is TicketStatus.RESOLVED or after is TicketStatus.CLOSED:
-        sla = _stop(sla, ClockName.FIRST_RESPONSE, at, events)
-        sla = _stop(sla, ClockName.RESOLUTION, at, events)
-    elif after is TicketStatus.OPEN and before is not TicketStatus.NEW:
-        for name, clock in sla.clocks():
-            resumes = clock.paused or (
-                name is ClockName.RESOLUTION and clock.stopped
-                and before in (TicketStatus.RESOLVED, TicketStatus.CLOSED)
-            )
-            if resumes:
-                sla = sla._with(name, clock.resume(at))
-                events.append(SlaEvent(SlaEventKind.RESUME, at, name))
-    return sla, events
+    return _stop(sla, level, ClockName.FIRST_RESPONSE, at, events), events
 
 
 def retarget(sla: TicketSla, level: SupportLevel, priority: Priority, at: datetime) -> Change:
     """A new priority or level: the clocks keep their periods and take the new targets."""
     targets = level.target(priority)
     changed = evolve(
-        sla, level=level, priority=priority,
+        sla, level=level.name, priority=priority,
         first_response=sla.first_response.retarget(targets.first_response),
         resolution=sla.resolution.retarget(targets.resolution),
     )
     return changed, [SlaEvent(SlaEventKind.RECOMPUTE, at)]
 
 
-def alerts_due(sla: TicketSla, now: datetime) -> Change:
+def follow_ticket(sla: TicketSla, level: SupportLevel, status: TicketStatus,
+                  priority: Priority, at: datetime) -> Change:
+    """Bring the clocks in line with the ticket's stored state (status, priority, level),
+    whatever path changed it: the rules at the top of this module."""
+    events: list[SlaEvent] = []
+    if priority is not sla.priority or level.name != sla.level:
+        sla, events = retarget(sla, level, priority, at)
+    if status is TicketStatus.WAITING_FOR_CUSTOMER:
+        for name, clock in sla.clocks():
+            if clock.running:
+                sla = sla._with(name, clock.pause(at))
+                events.append(SlaEvent(SlaEventKind.PAUSE, at, name))
+    elif status in (TicketStatus.RESOLVED, TicketStatus.CLOSED):
+        sla = _stop(sla, level, ClockName.FIRST_RESPONSE, at, events)
+        sla = _stop(sla, level, ClockName.RESOLUTION, at, events)
+    else:
+        for name, clock in sla.clocks():
+            if clock.paused or (name is ClockName.RESOLUTION and clock.stopped):
+                sla = sla._with(name, clock.resume(at))
+                events.append(SlaEvent(SlaEventKind.RESUME, at, name))
+    return sla, events
+
+
+def alerts_due(sla: TicketSla, level: SupportLevel, now: datetime) -> Change:
     """The warnings and breaches reached by ``now`` and not yet noted, marked as noted.
     Nothing is due while the level's calendar is closed (no mail at night on 8×5)."""
-    calendar = sla.level.calendar
+    calendar = level.calendar
     events: list[SlaEvent] = []
     if not calendar.is_open(now):
         return sla, events
