@@ -38,6 +38,7 @@ class AuditKind(enum.StrEnum):
     TICKET_PRIORITY_CHANGED = "ticket_priority_changed"
     TICKET_ASSIGNED = "ticket_assigned"  # detail: the new assignee's id, or empty
     TICKET_CLOSE_REMINDED = "ticket_close_reminded"
+    TICKET_SLA = "ticket_sla"  # detail: "<event> [<clock>]", e.g. "breach first_response"
 
 
 @frozen

@@ -28,6 +28,8 @@ from .repositories import (
     QuietTicket,
     SessionHolder,
     SessionRepository,
+    SlaRecord,
+    SupportLevelRepository,
     TicketRepository,
     TokenRepository,
 )
@@ -203,6 +205,8 @@ class UnitOfWork(Protocol):
     def outbox(self) -> Outbox: ...
     @property
     def attachments(self) -> AttachmentRepository: ...
+    @property
+    def support_levels(self) -> SupportLevelRepository: ...
 
     def __enter__(self) -> Self: ...
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
@@ -241,6 +245,8 @@ __all__ = [
     "SecretUnreadable",
     "SessionHolder",
     "SessionRepository",
+    "SlaRecord",
+    "SupportLevelRepository",
     "TicketRepository",
     "TokenRepository",
     "TotpVerifier",

@@ -21,6 +21,7 @@ from .repositories import (
     MemoryTickets,
     MemoryTokens,
 )
+from .sla import MemorySupportLevels
 from .store import MemoryStore, UndoLog
 
 
@@ -46,6 +47,7 @@ class MemoryUnitOfWork:
         self.audit = MemoryAudit(store, self._undo)
         self.outbox = MemoryOutbox(store, self._undo, new_id)
         self.attachments = MemoryAttachments(store, self._undo)
+        self.support_levels = MemorySupportLevels(store, self._undo)
 
     def __enter__(self) -> Self:
         self.store.lock.acquire()

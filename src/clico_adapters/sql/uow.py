@@ -26,6 +26,7 @@ from .repositories import (
     SqlContracts,
     SqlOutbox,
     SqlSessions,
+    SqlSupportLevels,
     SqlTickets,
     SqlTokens,
 )
@@ -64,6 +65,7 @@ class SqlUnitOfWork:
         self.audit = SqlAudit(self)
         self.outbox = SqlOutbox(self, new_id)
         self.attachments = SqlAttachments(self)
+        self.support_levels = SqlSupportLevels(self)
 
     @property
     def dialect(self) -> str:

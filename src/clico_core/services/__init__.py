@@ -26,6 +26,7 @@ from .attachments import (
     upload_budget,
 )
 from .auto_close import AutoCloseReport, auto_close_resolved
+from .sla import SlaAlertReport, send_sla_alerts
 from .context import Limits, Ports, RateLimit, Slowdown, Viewer
 from .contracts import (
     AssetSpec,
@@ -117,6 +118,7 @@ __all__ = [
     "SignIn",
     "SignInStep",
     "SignedInPage",
+    "SlaAlertReport",
     "Slowdown",
     "SweepReport",
     "TotpSetup",
@@ -166,6 +168,7 @@ __all__ = [
     "reset_two_factor",
     "safe_description",
     "seed_demo",
+    "send_sla_alerts",
     "sign_in",
     "sign_out",
     "sweep_orphan_blobs",

@@ -30,6 +30,7 @@ from . import (
     registration,
     retention,
     signin,
+    sla,
     staff,
     ticket_conversation,
     ticket_list,
@@ -191,6 +192,9 @@ class Services:
 
     def auto_close_resolved(self) -> auto_close.AutoCloseReport:
         return _again(auto_close.auto_close_resolved, self.ports)
+
+    def send_sla_alerts(self) -> sla.SlaAlertReport:
+        return _again(sla.send_sla_alerts, self.ports)
     # attachments ----------------------------------------------------------------------
     def upload_budget(self) -> UploadBudget:
         return attachments.upload_budget(self.ports)

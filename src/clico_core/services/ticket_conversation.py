@@ -170,7 +170,7 @@ def post_reply(viewer: Viewer, cmd: PostReply, ports: Ports) -> Posted:
                 check_rule(StatusChangeAllowed(ticket, role, target, now, ports.status_rules))
                 move(ticket, target, now)
             if public or ticket.status is not before:
-                changes.save(ticket)
+                changes.save(ticket, answered=public and role is AuthorRole.STAFF)
                 changes.status_changed(ticket, before)
             if public and role is AuthorRole.STAFF:
                 changes.mail_reporter(MailTemplate.TICKET_REPLY, ticket,

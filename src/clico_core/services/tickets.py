@@ -27,6 +27,7 @@ from ..tickets import (
 from ..values import CompanyId, TicketId, clean_line, lookup_text
 from .assets import coverage_of
 from .context import Ports, Viewer
+from .sla_tracking import event_detail, start_clocks
 
 MAX_IDEMPOTENCY_KEY = 64
 
@@ -156,11 +157,12 @@ def open_ticket(viewer: Viewer, cmd: OpenTicket, ports: Ports) -> Ticket:
                 kind, company_id = TicketKind.TECHNICAL, contract.company_id
                 asset_ids = [asset.id]
                 contract_id: str | None = contract.id
+                level: str | None = contract.support_level
                 questionnaire_id: str | None = questionnaire.id
             else:
                 company_id = _administrative_company(viewer, cmd.company_id)
                 kind, answers, asset_ids = TicketKind.ADMINISTRATIVE, {}, []
-                contract_id, questionnaire_id = None, None
+                contract_id, questionnaire_id, level = None, None, None
             follows_id = _followed(uow, viewer, cmd.follows)
             number = format_ticket_number(uow.tickets.next_number())
             subject = common.subject
@@ -172,6 +174,7 @@ def open_ticket(viewer: Viewer, cmd: OpenTicket, ports: Ports) -> Ticket:
                 questionnaire_id=questionnaire_id, answers=answers,
                 idempotency_key=cmd.idempotency_key or None, follows_id=follows_id,
             )
+            sla_events = start_clocks(uow, ports, ticket, level)
             uow.tickets.add(ticket)
             # the description opens the conversation; the article shares the ticket's id
             uow.articles.add(Article(
@@ -180,6 +183,9 @@ def open_ticket(viewer: Viewer, cmd: OpenTicket, ports: Ports) -> Ticket:
                 author_name=account.full_name, created_at=now, body=common.description))
             uow.audit.record(AuditEvent(AuditKind.TICKET_OPENED, now, account.id,
                                         detail=number, ticket_id=ticket.id))
+            for event in sla_events:
+                uow.audit.record(AuditEvent(AuditKind.TICKET_SLA, now, account.id,
+                                            detail=event_detail(event), ticket_id=ticket.id))
             uow.outbox.add(OutgoingMail(MailTemplate.TICKET_CREATED, account.email,
                                         account.language,
                                         {"name": account.full_name, THREAD_KEY: ticket.id,

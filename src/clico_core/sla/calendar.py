@@ -124,6 +124,13 @@ class BusinessCalendar:
         day = at.astimezone(self.zone).date()
         return any(lo <= at < hi for lo, hi in self.open_intervals(day))
 
+    def next_open(self, at: datetime) -> datetime:
+        """``at`` if the calendar is open then, else the start of its next open stretch."""
+        for lo, hi in self._intervals_from(at):
+            if hi > at:
+                return max(lo, at)
+        raise ValueError(f"calendar {self.name!r} has no open time ahead of {at}")
+
     def add(self, start: datetime, duration: timedelta) -> datetime:
         """The instant at which ``duration`` of business time has passed since ``start``."""
         if duration < timedelta(0):

@@ -102,3 +102,12 @@ DEFAULT_SPECS: dict[str, LevelSpec] = {
 def default_levels(holidays: HolidaySource = no_holidays) -> dict[str, SupportLevel]:
     """``standard`` (8×5 in Warsaw, Polish holidays) and ``premium`` (24×7, no days off)."""
     return {name: spec.level(holidays) for name, spec in DEFAULT_SPECS.items()}
+
+
+@frozen
+class SlaSettings:
+    """Which level a ticket takes when its contract names none (administrative tickets),
+    and where public holidays come from."""
+
+    default_level: str = "standard"
+    holidays: HolidaySource = no_holidays

@@ -6,9 +6,11 @@ from .attachments import SqlAttachments
 from .contracts import SqlAssets, SqlContracts
 from .outbox import SqlOutbox
 from .security import SqlAttempts, SqlAudit, SqlSessions, SqlTokens
+from .sla import SqlSupportLevels
 from .tickets import SqlTickets
 
 __all__ = [
     "SqlAccounts", "SqlArticles", "SqlAssets", "SqlAttachments", "SqlAttempts", "SqlAudit",
-    "SqlCompanies", "SqlContracts", "SqlOutbox", "SqlSessions", "SqlTickets", "SqlTokens",
+    "SqlCompanies", "SqlContracts", "SqlOutbox", "SqlSessions", "SqlSupportLevels",
+    "SqlTickets", "SqlTokens",
 ]
