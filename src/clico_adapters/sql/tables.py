@@ -159,7 +159,7 @@ tickets = Table(
     Column("version", Integer, nullable=False, server_default="0"),
     # the SLA (migration 0016): the clocks as JSON, what they make due, and when the worker
     # looks again; the queue sorts by ``sla_due`` (the nearest due time)
-    Column("sla_state", JSON),
+    Column("sla_state", JSON(none_as_null=True)),  # no clocks: SQL NULL, not JSON null
     Column("first_response_due", UtcDateTime),
     Column("resolution_due", UtcDateTime),
     Column("sla_due", UtcDateTime),

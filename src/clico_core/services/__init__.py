@@ -26,7 +26,6 @@ from .attachments import (
     upload_budget,
 )
 from .auto_close import AutoCloseReport, auto_close_resolved
-from .sla import SlaAlertReport, send_sla_alerts
 from .context import Limits, Ports, RateLimit, Slowdown, Viewer
 from .contracts import (
     AssetSpec,
@@ -52,6 +51,7 @@ from .passwords import change_password, check_reset_token, request_password_rese
 from .registration import RegisterAccount, confirm_email, register_account
 from .retention import prune
 from .signin import SignIn, SignInStep, authenticate, resend_code, sign_in, sign_out, verify_code
+from .sla import SlaAlertReport, send_sla_alerts
 from .staff import CreateStaff, create_staff_account
 from .ticket_conversation import (
     Conversation,

@@ -22,12 +22,14 @@ from .mail import MailQueueConformance
 from .repositories import RepositoryConformance
 from .retention import RetentionConformance
 from .session_holder import SessionHolderConformance
+from .sla import SlaConformance
 from .ticket_list import TicketListConformance
 
 
 class UnitOfWorkConformance(RepositoryConformance, SessionHolderConformance,
                             TicketListConformance, MailQueueConformance, RetentionConformance,
-                            AttachmentRepositoryConformance, ArticleConformance):
+                            AttachmentRepositoryConformance, ArticleConformance,
+                            SlaConformance):
     """Everything at once."""
 
 
@@ -35,6 +37,7 @@ __all__ = [
     "ArticleConformance", "AttachmentRepositoryConformance", "BlobStoreConformance",
     "MailQueueConformance",
     "RepositoryConformance", "RetentionConformance", "SessionHolderConformance",
+    "SlaConformance",
     "TicketListConformance",
     "UnitOfWorkConformance",
 ]
