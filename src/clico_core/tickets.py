@@ -13,7 +13,7 @@ from .questionnaires import Questionnaire
 from .values import AccountId, AssetId, CompanyId, ContractId, TicketId
 
 if TYPE_CHECKING:
-    from .sla import TicketSla
+    from .sla import ClockView, TicketSla
 
 TICKET_NUMBER_PREFIX = "CSS-"
 MAX_SUBJECT = 200
@@ -251,3 +251,4 @@ class TicketDetail:
     answers: Mapping[str, str]
     description: str = ""  # the ticket's description, sanitised again before it is shown
     questionnaire: Questionnaire | None = None  # technical tickets: the questions answered
+    sla: tuple[ClockView, ...] = ()  # the SLA clocks as both sides see them (none: no SLA)

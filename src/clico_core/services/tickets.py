@@ -13,6 +13,7 @@ from ..errors import ConcurrencyConflict, NotFound, ValidationFailed
 from ..mail import THREAD_KEY, MailTemplate, OutgoingMail
 from ..policies import AnswersCompleteAndTyped
 from ..ports import UnitOfWork
+from ..sla import describe
 from ..ticket_status import role_of
 from ..tickets import (
     MAX_DESCRIPTION,
@@ -27,7 +28,7 @@ from ..tickets import (
 from ..values import CompanyId, TicketId, clean_line, lookup_text
 from .assets import coverage_of
 from .context import Ports, Viewer
-from .sla_tracking import event_detail, start_clocks
+from .sla_tracking import event_detail, start_clocks, support_level
 
 MAX_IDEMPOTENCY_KEY = 64
 
@@ -221,6 +222,8 @@ def ticket_detail(viewer: Viewer, number: str, ports: Ports) -> TicketDetail:
         reporter = uow.accounts.get(ticket.reporter_id)
         assets = uow.assets.get_many(ticket.asset_ids)
         contract = uow.contracts.get(ticket.contract_id) if ticket.contract_id else None
+        clocks = describe(ticket.sla, support_level(uow, ports, ticket.sla.level),
+                          ports.clock.now()) if ticket.sla else ()
     return TicketDetail(
         ticket=ticket,
         company_name=company.name if company else "",
@@ -232,6 +235,7 @@ def ticket_detail(viewer: Viewer, number: str, ports: Ports) -> TicketDetail:
         description=ports.sanitize(ticket.description),
         questionnaire=(ports.questionnaires.get(ticket.questionnaire_id)
                        if ticket.questionnaire_id else None),
+        sla=clocks,
     )
 
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from attrs import evolve, frozen
 
@@ -191,3 +191,45 @@ def alerts_due(sla: TicketSla, level: SupportLevel, now: datetime) -> Change:
             sla = sla._with(name, evolve(clock, warned=True))
             events.append(SlaEvent(SlaEventKind.WARN, now, name))
     return sla, events
+
+
+class ClockState(enum.StrEnum):
+    RUNNING = "running"
+    WARNING = "warning"  # past 75 % of the target
+    OVERDUE = "overdue"  # running past its due time: breached, still not answered
+    PAUSED = "paused"
+    MET = "met"
+    BREACHED = "breached"
+
+
+@frozen
+class ClockView:
+    """What the ticket page shows of one clock."""
+
+    name: ClockName
+    state: ClockState
+    due: datetime | None  # running clocks only
+    remaining: timedelta | None  # business time left (running and paused clocks)
+
+
+def describe(sla: TicketSla, level: SupportLevel, now: datetime) -> tuple[ClockView, ...]:
+    calendar = level.calendar
+    views = []
+    for name, clock in sla.clocks():
+        if clock.stopped:
+            state = (ClockState.MET if clock.outcome(calendar) is Outcome.MET
+                     else ClockState.BREACHED)
+            views.append(ClockView(name, state, None, None))
+            continue
+        left = clock.target - clock.used(calendar, now)
+        if clock.paused:
+            views.append(ClockView(name, ClockState.PAUSED, None, max(left, timedelta(0))))
+            continue
+        due = clock.due(calendar)
+        if left <= timedelta(0):
+            views.append(ClockView(name, ClockState.OVERDUE, due, timedelta(0)))
+        else:
+            warn = left <= clock.target * (1 - WARNING_SHARE)
+            views.append(ClockView(name, ClockState.WARNING if warn else ClockState.RUNNING,
+                                   due, left))
+    return tuple(views)
