@@ -52,6 +52,7 @@ from .registration import RegisterAccount, confirm_email, register_account
 from .retention import prune
 from .signin import SignIn, SignInStep, authenticate, resend_code, sign_in, sign_out, verify_code
 from .sla import SlaAlertReport, send_sla_alerts
+from .sla_report import SlaReport, SlaReportRow, sla_report, staff_sla_report
 from .staff import CreateStaff, create_staff_account
 from .ticket_conversation import (
     Conversation,
@@ -119,6 +120,8 @@ __all__ = [
     "SignInStep",
     "SignedInPage",
     "SlaAlertReport",
+    "SlaReport",
+    "SlaReportRow",
     "Slowdown",
     "SweepReport",
     "TotpSetup",
@@ -171,6 +174,8 @@ __all__ = [
     "send_sla_alerts",
     "sign_in",
     "sign_out",
+    "sla_report",
+    "staff_sla_report",
     "sweep_orphan_blobs",
     "ticket_detail",
     "ticket_history",

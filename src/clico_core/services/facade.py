@@ -38,6 +38,7 @@ from . import (
     tickets,
     totp,
 )
+from . import sla_report as sla_reporting
 from .context import Ports, Viewer
 
 T = TypeVar("T")
@@ -195,6 +196,12 @@ class Services:
 
     def send_sla_alerts(self) -> sla.SlaAlertReport:
         return _again(sla.send_sla_alerts, self.ports)
+
+    def sla_report(self, month: str) -> sla_reporting.SlaReport:
+        return _again(sla_reporting.sla_report, month, self.ports)
+
+    def staff_sla_report(self, viewer: Viewer, month: str) -> sla_reporting.SlaReport:
+        return _again(sla_reporting.staff_sla_report, viewer, month, self.ports)
     # attachments ----------------------------------------------------------------------
     def upload_budget(self) -> UploadBudget:
         return attachments.upload_budget(self.ports)

@@ -18,6 +18,7 @@ from . import (
     passwords,
     signin,
     signup,
+    staff_sla,
     tickets,
     two_factor,
 )
@@ -41,5 +42,6 @@ def routes() -> list[BaseRoute]:
         *account.routes,
         *two_factor.routes,
         *language.routes,
+        *staff_sla.routes,
         Mount(STATIC_PREFIX.rstrip("/"), app=StaticFiles(directory=STATIC), name="static"),
     ]

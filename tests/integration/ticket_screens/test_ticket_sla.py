@@ -85,3 +85,25 @@ def test_an_administrative_ticket_runs_on_the_default_level(jan, number):
     cells = _sla_cells(jan.get(f"/tickets/{number}").text)
     assert set(cells) == {"first_response", "resolution"}
     assert all(cell.startswith("running: ") for cell in cells.values())
+
+
+def test_the_sla_report_is_for_staff(ticket_world, jan, engineer):
+    number = _premium_ticket(ticket_world, jan)
+    _wait(ticket_world, 15, jan, engineer)
+    assert reply(engineer, number, "On it").status_code == 303
+    page = engineer.get("/staff/sla?month=2026-11")
+    assert page.status_code == 200
+    assert "Raport SLA" in page.text and '<a href="/staff/sla" aria-current="page">' in page.text
+    assert "<td>Acme</td><td>premium</td><td>1</td>" in page.text
+    assert "<td>15 min</td>" in page.text  # the first response, median and p90
+    download = engineer.get("/staff/sla.csv?month=2026-11")
+    assert download.headers["content-type"].startswith("text/csv")
+    assert 'filename="sla-2026-11.csv"' in download.headers["content-disposition"]
+    assert download.text.splitlines()[1].startswith("Acme,premium,1,0,0,0.25,0.25,,")
+    assert engineer.get("/staff/sla").status_code == 200  # the current month
+    bad = engineer.get("/staff/sla?month=listopad")
+    assert bad.status_code == 400 and 'aria-invalid="true"' in bad.text
+    assert engineer.get("/staff/sla.csv?month=listopad").status_code == 400
+    for path in ("/staff/sla", "/staff/sla?month=2026-11", "/staff/sla.csv?month=2026-11"):
+        assert jan.get(path).status_code == 404, path
+    assert "/staff/sla" not in jan.get("/tickets").text  # no link for customers
