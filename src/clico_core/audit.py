@@ -31,6 +31,7 @@ class AuditKind(enum.StrEnum):
     ACCOUNT_IMPORTED = "account_imported"
     TOTP_ENABLED = "totp_enabled"
     TOTP_DISABLED = "totp_disabled"
+    SUPPORT_LEVEL_SAVED = "support_level_saved"  # detail: the level's name
     # a ticket's history (its ``ticket_id`` is set; staff see it on the ticket page)
     TICKET_OPENED = "ticket_opened"
     ARTICLE_POSTED = "article_posted"  # detail: the article's kind and id, never its text

@@ -52,6 +52,7 @@ from .registration import RegisterAccount, confirm_email, register_account
 from .retention import prune
 from .signin import SignIn, SignInStep, authenticate, resend_code, sign_in, sign_out, verify_code
 from .sla import SlaAlertReport, send_sla_alerts
+from .sla_levels import EditLevel, list_support_levels, save_support_level
 from .sla_report import SlaReport, SlaReportRow, sla_report, staff_sla_report
 from .staff import CreateStaff, create_staff_account
 from .ticket_conversation import (
@@ -102,6 +103,7 @@ __all__ = [
     "CreateStaff",
     "CustomerView",
     "DemoAccess",
+    "EditLevel",
     "FilterChoices",
     "ImportReport",
     "IssueContract",
@@ -157,6 +159,7 @@ __all__ = [
     "list_all_contracts",
     "list_contracts",
     "list_covered_assets",
+    "list_support_levels",
     "list_tickets",
     "list_tickets_for_session",
     "open_administrative_ticket",
@@ -170,6 +173,7 @@ __all__ = [
     "reset_password",
     "reset_two_factor",
     "safe_description",
+    "save_support_level",
     "seed_demo",
     "send_sla_alerts",
     "sign_in",

@@ -16,6 +16,7 @@ from ..contracts import Contract
 from ..errors import TransientConflict
 from ..ports import AssetPage
 from ..retention import PruneReport, Retention
+from ..sla import LevelSpec
 from ..tickets import Priority, Ticket, TicketDetail, TicketPage, TicketQuery, TicketStatus
 from . import (
     accounts_admin,
@@ -31,6 +32,7 @@ from . import (
     retention,
     signin,
     sla,
+    sla_levels,
     staff,
     ticket_conversation,
     ticket_list,
@@ -196,6 +198,12 @@ class Services:
 
     def send_sla_alerts(self) -> sla.SlaAlertReport:
         return _again(sla.send_sla_alerts, self.ports)
+
+    def list_support_levels(self, viewer: Viewer) -> list[LevelSpec]:
+        return _again(sla_levels.list_support_levels, viewer, self.ports)
+
+    def save_support_level(self, viewer: Viewer, cmd: sla_levels.EditLevel) -> LevelSpec:
+        return _again(sla_levels.save_support_level, viewer, cmd, self.ports)
 
     def sla_report(self, month: str) -> sla_reporting.SlaReport:
         return _again(sla_reporting.sla_report, month, self.ports)

@@ -65,7 +65,7 @@ def _parse_hhmm(text: str) -> int:
 Week = tuple[tuple[Shift, ...], ...]
 
 
-def _week(value: Week) -> Week:
+def checked_week(value: Week) -> Week:
     week = tuple(tuple(sorted(day)) for day in value)
     if len(week) != 7:
         raise ValueError("a week has seven days, Monday first")
@@ -78,7 +78,7 @@ def _week(value: Week) -> Week:
     return week
 
 
-def _zone(name: str) -> str:
+def checked_zone(name: str) -> str:
     try:
         ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError) as unknown:
@@ -92,8 +92,8 @@ class BusinessCalendar:
     public holidays and the days an administrator adds."""
 
     name: str
-    week: Week = field(converter=_week)
-    timezone: str = field(default="Europe/Warsaw", converter=_zone)
+    week: Week = field(converter=checked_week)
+    timezone: str = field(default="Europe/Warsaw", converter=checked_zone)
     holidays: DaysOff = field(factory=NoDaysOff, eq=False, hash=False)
     extra_days_off: frozenset[date] = frozenset()
 

@@ -10,7 +10,15 @@ from datetime import date, timedelta
 from attrs import field, frozen
 
 from ..tickets import Priority
-from .calendar import BusinessCalendar, DaysOff, NoDaysOff, Shift, Week
+from .calendar import (
+    BusinessCalendar,
+    DaysOff,
+    NoDaysOff,
+    Shift,
+    Week,
+    checked_week,
+    checked_zone,
+)
 
 
 @frozen
@@ -56,9 +64,9 @@ class LevelSpec:
     with the holidays of its country."""
 
     name: str
-    week: Week
+    week: Week = field(converter=checked_week)
     targets: Mapping[Priority, Targets] = field(converter=_every_priority, hash=False)
-    timezone: str = "Europe/Warsaw"
+    timezone: str = field(default="Europe/Warsaw", converter=checked_zone)
     holiday_country: str | None = "PL"
     extra_days_off: frozenset[date] = frozenset()
 

@@ -11,6 +11,7 @@ from starlette.staticfiles import StaticFiles
 from ..security.headers import STATIC_PREFIX
 from . import (
     account,
+    admin_levels,
     assets,
     contracts,
     language,
@@ -43,5 +44,6 @@ def routes() -> list[BaseRoute]:
         *two_factor.routes,
         *language.routes,
         *staff_sla.routes,
+        *admin_levels.routes,
         Mount(STATIC_PREFIX.rstrip("/"), app=StaticFiles(directory=STATIC), name="static"),
     ]
