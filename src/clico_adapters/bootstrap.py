@@ -17,6 +17,7 @@ from clico_core.ports import (
 from clico_core.questionnaires import QuestionnaireRegistry
 from clico_core.services import Limits, Ports, Services, article_attachment_visible
 from clico_core.services.context import AttachmentVisibility
+from clico_core.sla import SlaSettings
 from clico_core.ticket_status import StatusRules
 from clico_core.values import Language
 
@@ -39,16 +40,19 @@ def bootstrap(
     sniff: TypeSniffer | None = None,
     attachment_limits: AttachmentLimits | None = None,
     attachment_visible: AttachmentVisibility | None = None,
+    sla: SlaSettings | None = None,
 ) -> Services:
     """Wire the core to adapters; anything not given gets the production default.
 
     Defaults: in-memory persistence and blobs, the system clock and CSPRNG, argon2id, nh3,
-    pyotp, filetype for telling file types.
+    pyotp, filetype for telling file types, the ``standard`` SLA level by default with the
+    public holidays of the ``holidays`` dataset.
     """
     from .attachments import MemoryBlobStore, sniff_type
     from .html import sanitize_html
     from .memory import MemoryUnitOfWorkFactory, SystemClock, SystemSecrets
     from .passwords import Argon2Hasher
+    from .sla_holidays import public_holidays
     from .totp import PyotpVerifier
 
     clock = clock or SystemClock()
@@ -70,5 +74,6 @@ def bootstrap(
         attachment_limits=attachment_limits or AttachmentLimits(),
         # the conversation's rule unless a caller brings its own
         attachment_visible=attachment_visible or article_attachment_visible,
+        sla=sla or SlaSettings(holidays=public_holidays),
     )
     return Services(ports)

@@ -29,6 +29,7 @@ from clico_core.ports import (
     UnitOfWorkFactory,
 )
 from clico_core.services import Services
+from clico_core.sla import SlaSettings
 from clico_core.ticket_status import StatusRules
 from clico_core.values import Language
 
@@ -42,6 +43,7 @@ from .memory import SystemClock, SystemSecrets
 from .passwords import Argon2Hasher
 from .scheduled import ScheduledJob
 from .secretbox import AesGcmSecretBox
+from .sla_holidays import public_holidays
 from .sql import SqlDatabase
 
 # the types of what build() hands out, for entry points that annotate them
@@ -52,6 +54,7 @@ log = logging.getLogger("clico.jobs")
 PRUNE_EVERY = timedelta(hours=1)
 PRUNE_BATCHES_PER_ROUND = 10  # of Settings.retention_batch rows each
 AUTO_CLOSE_EVERY = timedelta(hours=1)
+SLA_ALERTS_EVERY = timedelta(minutes=1)
 SWEEP_EVERY = timedelta(hours=1)
 
 
@@ -86,7 +89,7 @@ class Backend:
         the quiet resolved tickets (reminding their reporters first)."""
         renderer = MailRenderer(self.settings.base_url, self.settings.mail_from)
         jobs = [pruning(self.settings, self.services), blob_sweeping(self.services),
-                auto_closing(self.services)]
+                auto_closing(self.services), sla_alerting(self.services)]
         worker = MailWorker(self.mail_queue,
                             transport_from_url(self.settings.effective_mail_url()),
                             renderer, self.clock, jobs=jobs)
@@ -190,6 +193,17 @@ def auto_closing(services: Services) -> ScheduledJob:
     return ScheduledJob("auto-close", AUTO_CLOSE_EVERY, close)
 
 
+def sla_alerting(services: Services) -> ScheduledJob:
+    """Mail the SLA warnings (75 %) and breaches now due, each once, every minute."""
+    def alert() -> bool:
+        report = services.send_sla_alerts()
+        if report.warnings or report.breaches:
+            log.info("SLA: %d warnings, %d breaches mailed", report.warnings, report.breaches)
+        return True
+
+    return ScheduledJob("sla-alerts", SLA_ALERTS_EVERY, alert)
+
+
 def build(settings: Settings, *, schema: Schema = Schema.CHECK,
           uow: UnitOfWorkFactory | None = None, mail_queue: MailQueue | None = None,
           clock: Clock | None = None, secrets: SecretGenerator | None = None,
@@ -221,7 +235,9 @@ def build(settings: Settings, *, schema: Schema = Schema.CHECK,
                          support_inbox=settings.support_inbox,
                          language=Language(settings.language),
                          status_rules=StatusRules(
-                             auto_close_after=timedelta(days=settings.auto_close_days)))
+                             auto_close_after=timedelta(days=settings.auto_close_days)),
+                         sla=SlaSettings(default_level=settings.sla_default_level,
+                                         holidays=public_holidays))
     return Backend(settings, services, mail_queue, clock, database, owned_hasher=owned)
 
 

@@ -188,6 +188,8 @@ class Settings:
     # a resolved ticket closes by itself after this many days without public activity
     auto_close_days: int = environ.var(
         DEFAULT_AUTO_CLOSE_DAYS, converter=_whole(_variable("auto_close_days"), 3, 365))
+    # the SLA level of administrative tickets and of contracts naming an undefined level
+    sla_default_level: str = environ.var("standard", converter=_stripped)
     # Keys replaced by ``secret_key``: what they sealed still opens until ``clico secrets
     # rotate`` has sealed it anew (docs/operations.md, "Secrets at rest and key rotation").
     previous_secret_keys: tuple[str, ...] = environ.var(

@@ -31,6 +31,7 @@ class AuditKind(enum.StrEnum):
     ACCOUNT_IMPORTED = "account_imported"
     TOTP_ENABLED = "totp_enabled"
     TOTP_DISABLED = "totp_disabled"
+    SUPPORT_LEVEL_SAVED = "support_level_saved"  # detail: the level's name
     # a ticket's history (its ``ticket_id`` is set; staff see it on the ticket page)
     TICKET_OPENED = "ticket_opened"
     ARTICLE_POSTED = "article_posted"  # detail: the article's kind and id, never its text
@@ -46,6 +47,7 @@ class AuditKind(enum.StrEnum):
     CONTRACT_KEY_REGENERATED = "contract_key_regenerated"  # never the key
     CONTRACT_REVOKED = "contract_revoked"
     CONTRACT_IMPORTED = "contract_imported"
+    TICKET_SLA = "ticket_sla"  # detail: "<event> [<clock>]", e.g. "breach first_response"
 
 
 @frozen

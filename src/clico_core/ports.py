@@ -31,6 +31,8 @@ from .repositories import (
     Seen,
     SessionHolder,
     SessionRepository,
+    SlaRecord,
+    SupportLevelRepository,
     TicketRepository,
     TokenRepository,
 )
@@ -210,6 +212,8 @@ class UnitOfWork(Protocol):
     def presence(self) -> PresenceRepository: ...
     @property
     def reply_templates(self) -> ReplyTemplateRepository: ...
+    @property
+    def support_levels(self) -> SupportLevelRepository: ...
 
     def __enter__(self) -> Self: ...
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
@@ -251,6 +255,8 @@ __all__ = [
     "Seen",
     "SessionHolder",
     "SessionRepository",
+    "SlaRecord",
+    "SupportLevelRepository",
     "TicketRepository",
     "TokenRepository",
     "TotpVerifier",

@@ -19,6 +19,7 @@ from .contracts import Activation, Contract
 from .mail import OutgoingMail
 from .reply_templates import ReplyTemplate
 from .sessions import Session
+from .sla import LevelSpec, TicketSla
 from .tickets import Ticket, TicketLink, TicketPage, TicketQuery, TicketScope
 from .tokens import Token, TokenPurpose
 from .values import AccountId, ArticleId, AssetId, CompanyId, ContractId, TicketId
@@ -176,6 +177,38 @@ class TicketRepository(Protocol):
         """Resolved tickets without public activity after ``since``, by (modified_at, id),
         after the cursor ``after``; ``unreminded``: only those not reminded of closing since
         their last public activity. What the auto-close job walks, batch by batch."""
+        ...
+
+    def sla_alerts_due(self, now: datetime, limit: int) -> list[TicketId]:
+        """Tickets whose ``sla_alert_at`` has come, earliest first: what the SLA job reads."""
+        ...
+
+    def sla_records(self, created_from: datetime, created_to: datetime,
+                    after: SlaRecord | None, limit: int) -> list[SlaRecord]:
+        """Tickets with clocks created in [from, to), by (created_at, id), after ``after``."""
+        ...
+
+
+@frozen
+class SlaRecord:
+    """What the SLA report reads of a ticket."""
+
+    id: TicketId
+    company_id: CompanyId
+    created_at: datetime
+    sla: TicketSla
+
+
+class SupportLevelRepository(Protocol):
+    """The support levels administrators edited (the defaults apply to names not here)."""
+
+    def get(self, name: str) -> LevelSpec | None: ...
+    def list_all(self) -> list[LevelSpec]:
+        """By name."""
+        ...
+
+    def put(self, spec: LevelSpec) -> None:
+        """Insert or replace the level of that name."""
         ...
 
 

@@ -5,11 +5,15 @@ from __future__ import annotations
 import enum
 from collections.abc import Mapping
 from datetime import UTC, date, datetime, time, timedelta
+from typing import TYPE_CHECKING
 
 from attrs import define, field, frozen
 
 from .questionnaires import Questionnaire
 from .values import AccountId, AssetId, CompanyId, ContractId, TicketId
+
+if TYPE_CHECKING:
+    from .sla import ClockView, TicketSla
 
 TICKET_NUMBER_PREFIX = "CSS-"
 MAX_SUBJECT = 200
@@ -81,6 +85,19 @@ class Ticket:
     follows_id: TicketId | None = None
     # bumped by every stored change of state: a write based on an older read is refused
     version: int = 0
+    # the SLA (clico_core.sla): the clocks, and what they make due, stored so the queue
+    # sorts and filters by an index; ``sla_alert_at`` is when the worker looks again
+    sla: TicketSla | None = None
+    first_response_due: datetime | None = None
+    resolution_due: datetime | None = None
+    sla_paused: bool = False
+    sla_alert_at: datetime | None = None
+
+    @property
+    def sla_due(self) -> datetime | None:
+        """The nearest due time: what the queue sorts by."""
+        dues = [due for due in (self.first_response_due, self.resolution_due) if due]
+        return min(dues) if dues else None
 
 
 class SortColumn(enum.StrEnum):
@@ -244,6 +261,7 @@ class TicketDetail:
     assignee_name: str = ""  # ``Przypisany``: the engineer handling it (empty: nobody)
     follows: str | None = None  # the number of the closed ticket this one follows up
     followed_by: tuple[str, ...] = ()  # the numbers of the tickets that follow this one up
+    sla: tuple[ClockView, ...] = ()  # the SLA clocks as both sides see them (none: no SLA)
 
 
 @frozen

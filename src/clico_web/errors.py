@@ -100,6 +100,11 @@ FIELD_ERRORS: dict[str, str] = {
     "login_taken": "This login is taken.",
     "invalid_contract_key": "The contract number or activation code is wrong.",
     "contract_not_valid_now": "This contract is not valid today.",
+    "invalid_level_name": "Use 1 to 32 lower-case letters, digits, - or _.",
+    "invalid_hours": "Write shifts as 08:00-16:00, separated by commas, not overlapping.",
+    "invalid_dates": "Write one date per line as YYYY-MM-DD.",
+    "invalid_target": "Enter hours greater than 0; the first response cannot come after the "
+                      "resolution.",
 }
 
 

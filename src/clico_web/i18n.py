@@ -22,7 +22,8 @@ LANGUAGE_COOKIE = "clico_lang"
 LOCALE_DIR = Path(__file__).parent / "locale"
 
 # the portal's own; later catalogs merge into the first
-CATALOGS = ("messages", "tickets", "attachments", "collaboration", "companies", "queue")
+CATALOGS = ("messages", "tickets", "attachments", "collaboration", "companies", "queue",
+            "sla")
 CATALOG_FILES = (*(CatalogFile(LOCALE_DIR, domain) for domain in CATALOGS), LABELS)
 
 

@@ -6,12 +6,14 @@ Separate environments keep translation thread- and task-safe without any global 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import jinja2
 from attrs import frozen
-from babel.dates import format_date, format_timedelta
+from babel.dates import format_date, format_datetime, format_timedelta
 from babel.support import Translations
 from starlette.requests import Request
 from starlette.responses import Response
@@ -38,6 +40,14 @@ KIND_LABELS = TICKET_KIND_LABELS
 STATUS_LABELS = TICKET_STATUS_LABELS
 
 TEMPLATES = Path(__file__).parent / "templates"
+PORTAL_ZONE = ZoneInfo("Europe/Warsaw")  # the portal's wall clock (``Ports.timezone``)
+
+
+def business_time(delta: timedelta) -> str:
+    """``3 h 05 min``: business time left on an SLA clock, to the minute."""
+    minutes = int(delta.total_seconds() // 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours} h {minutes:02d} min" if hours else f"{minutes} min"
 
 
 def _environment(language: str, translations: Translations) -> jinja2.Environment:
@@ -53,7 +63,14 @@ def _environment(language: str, translations: Translations) -> jinja2.Environmen
     env.globals["KIND_LABELS"] = KIND_LABELS
     env.filters["date"] = lambda value: format_date(value, "medium", locale=language)
     env.filters["age"] = lambda delta: format_timedelta(delta, locale=language)
+    env.filters["moment"] = lambda value: _moment(value, language)
+    env.filters["business_time"] = business_time
     return env
+
+
+def _moment(value: datetime, language: str) -> str:
+    """A date with its time of day, on the portal's wall clock."""
+    return format_datetime(value, "short", tzinfo=PORTAL_ZONE, locale=language)
 
 
 class Renderer:

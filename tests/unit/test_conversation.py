@@ -88,7 +88,7 @@ def test_the_description_opens_the_conversation(cast: Cast) -> None:
     staff_page = cast.world.services.conversation(cast.eng, cast.number)
     assert staff_page.status_choices == (S.OPEN, S.WAITING_FOR_CUSTOMER, S.RESOLVED, S.CLOSED)
     history = cast.world.services.ticket_history(cast.eng, cast.number)
-    assert [e.kind for e in history] == [AuditKind.TICKET_OPENED]
+    assert [e.kind for e in history] == [AuditKind.TICKET_OPENED, AuditKind.TICKET_SLA]
 
 
 def test_an_engineers_first_reply_starts_the_work_and_mails_the_reporter(cast: Cast) -> None:
@@ -103,8 +103,11 @@ def test_an_engineers_first_reply_starts_the_work_and_mails_the_reporter(cast: C
     assert to == "jan@example.com"
     assert context["author"] == "Ewa Inżynier" and context["status"] == "open"
     assert "Looking into it" not in str(context)  # mails never carry an article's text
-    assert [e.kind for e in cast.world.services.ticket_history(cast.eng, cast.number)] == [
+    history = cast.world.services.ticket_history(cast.eng, cast.number)
+    assert [e.kind for e in history if e.kind is not AuditKind.TICKET_SLA] == [
         AuditKind.TICKET_OPENED, AuditKind.ARTICLE_POSTED, AuditKind.TICKET_STATUS_CHANGED]
+    assert [e.detail for e in history if e.kind is AuditKind.TICKET_SLA] == [
+        "apply", "met first_response"]
 
 
 def test_an_internal_note_is_for_staff_only_and_changes_nothing_a_customer_sees(

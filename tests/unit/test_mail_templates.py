@@ -115,6 +115,12 @@ def test_the_mails_the_core_sends_all_render(world: World, renderer: MailRendere
     world.services.change_status(engineer, number, "resolved")  # ticket-changed
     world.clock.advance(timedelta(days=5, minutes=1))
     world.services.auto_close_resolved()  # ticket-closing-soon
+    licence = world.services.open_ticket(viewer, OpenTicket("Licencja", "<p>?</p>"))
+    world.services.assign_ticket(engineer, licence.number, engineer.account.id)
+    for _ in range(24 * 14):  # until the 8×5 calendar is open and 75 % of a target has gone
+        world.clock.advance(timedelta(hours=1))
+        if world.services.send_sla_alerts().warnings:  # ticket-sla-alert
+            break
 
     sent = {m.mail.template for m in world.mails.all()}
     assert sent == set(MailTemplate)

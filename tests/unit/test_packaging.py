@@ -40,6 +40,7 @@ PARTS: dict[str, tuple[str, ...]] = {
     "clico_adapters/passwords.py": ("adapters",),
     "clico_adapters/lowpriority.py": ("adapters",),
     "clico_adapters/totp.py": ("adapters",),
+    "clico_adapters/sla_holidays.py": ("adapters",),
     "clico_adapters/html.py": ("adapters",),
     "clico_adapters/bootstrap.py": ("adapters",),
     "clico_adapters/config.py": ("adapters",),

@@ -171,7 +171,8 @@ def test_the_worker_prunes_hourly_between_mail_rounds(store: MemoryStore, tmp_pa
     worker = backend.mail_worker()
     worker.transport = MemoryTransport()
     hourly = 3  # pruning, and the blob sweep and the auto-closing beside it
-    assert [job.name for job in worker.jobs] == ["prune", "sweep-blobs", "auto-close"]
+    assert [job.name for job in worker.jobs] == ["prune", "sweep-blobs", "auto-close",
+                                                 "sla-alerts"]
     assert worker.run_due_jobs() == hourly
     assert (len(store.audit), len(store.sessions), len(store.tokens)) == (1, 1, 1)
     with factory() as uow:

@@ -47,4 +47,10 @@ SAMPLE_CONTEXTS: Mapping[MailTemplate, Mapping[str, str]] = {
                                        "subject": "Tunel IPsec zrywa się co godzinę",
                                        "status": "resolved", "closes_on": "2026-12-02",
                                        "link_path": "/tickets/CSS-000123"},
+    MailTemplate.TICKET_SLA_ALERT: {"name": "Paweł Śliwiński", "thread": "5f0c2b9e41d84a7c",
+                                    "number": "CSS-000123",
+                                    "subject": "Tunel IPsec zrywa się co godzinę",
+                                    "status": "open", "alert": "breach",
+                                    "clock": "first_response", "due": "2026-12-03 10:00",
+                                    "link_path": "/tickets/CSS-000123"},
 }

@@ -12,7 +12,7 @@ from clico_core.accounts import Account, AccountState
 from clico_core.audit import AuditEvent
 from clico_core.errors import ConcurrencyConflict, ValidationFailed
 from clico_core.mail import DeliveryState, OutboxMessage, OutgoingMail
-from clico_core.ports import QuietTicket, SessionHolder
+from clico_core.ports import QuietTicket, SessionHolder, SlaRecord
 from clico_core.sessions import Session
 from clico_core.tickets import (
     COUNT_CAP,
@@ -37,7 +37,8 @@ from .store import MemoryStore, UndoLog, fresh
 
 # what ``TicketRepository.update_state`` writes (the rest of a ticket never changes)
 STATE_FIELDS = ("status", "modified_at", "priority", "assignee_id", "resolved_at",
-                "closed_at", "close_reminded_at", "version")
+                "closed_at", "close_reminded_at", "version", "sla", "first_response_due",
+                "resolution_due", "sla_paused", "sla_alert_at")
 
 
 class _Repo:
@@ -162,6 +163,25 @@ class MemoryTickets(_Repo):
                                 and t.close_reminded_at >= t.modified_at))
         start = (after.modified_at, after.id) if after else None
         return [QuietTicket(i, m) for m, i in found if start is None or (m, i) > start][:limit]
+
+    def sla_alerts_due(self, now: datetime, limit: int) -> list[str]:
+        found = sorted((t.sla_alert_at, t.id) for t in self.store.tickets.values()
+                       if t.sla_alert_at is not None and t.sla_alert_at <= now)
+        return [ticket_id for _, ticket_id in found[:limit]]
+
+    def sla_records(self, created_from: datetime, created_to: datetime,
+                    after: SlaRecord | None, limit: int) -> list[SlaRecord]:
+        start = (after.created_at, after.id) if after else None
+        records: list[SlaRecord] = []
+        for t in sorted(self.store.tickets.values(), key=lambda t: (t.created_at, t.id)):
+            if t.sla is None or not created_from <= t.created_at < created_to:
+                continue
+            if start is not None and (t.created_at, t.id) <= start:
+                continue
+            records.append(SlaRecord(t.id, t.company_id, t.created_at, t.sla))
+            if len(records) == limit:
+                break
+        return records
 
     def _rows(self, scope: TicketScope, query: TicketQuery) -> list[TicketRow]:
         statuses = query.wanted_statuses()

@@ -20,6 +20,7 @@ from clico_core.contracts import Activation, Contract
 from clico_core.mail import OutboxMessage
 from clico_core.reply_templates import ReplyTemplate
 from clico_core.sessions import Session
+from clico_core.sla import LevelSpec
 from clico_core.tickets import Ticket
 from clico_core.tokens import Token
 
@@ -47,6 +48,7 @@ class MemoryStore:
     attachments: dict[str, Attachment] = field(factory=dict)
     presence: dict[tuple[str, str], datetime] = field(factory=dict)  # (ticket, account)
     reply_templates: dict[str, ReplyTemplate] = field(factory=dict)
+    support_levels: dict[str, LevelSpec] = field(factory=dict)
     ticket_sequence: list[int] = field(factory=lambda: [0])
     # One writer at a time, like SQLite: a unit of work holds it from enter to exit.
     lock: threading.RLock = field(factory=threading.RLock)

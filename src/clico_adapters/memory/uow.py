@@ -20,6 +20,7 @@ from .repositories import (
     MemoryTickets,
     MemoryTokens,
 )
+from .sla import MemorySupportLevels
 from .store import MemoryStore, UndoLog
 
 
@@ -47,6 +48,7 @@ class MemoryUnitOfWork:
         self.attachments = MemoryAttachments(store, self._undo)
         self.presence = MemoryPresence(store, self._undo)
         self.reply_templates = MemoryReplyTemplates(store, self._undo)
+        self.support_levels = MemorySupportLevels(store, self._undo)
 
     def __enter__(self) -> Self:
         self.store.lock.acquire()

@@ -21,6 +21,7 @@ from clico_core.tokens import Token, TokenPurpose
 from clico_core.values import Language, Role, email_key, login_key
 
 from .sealing import OUTBOX_CONTEXT, TOTP_SECRET, join_context, seal, split_context, unseal
+from .sla_codec import sla_from_json, sla_to_json
 
 # a result's RowMapping (keyed by names and columns), or a dict cut out of a joined row
 Row = RowMapping | Mapping[str, Any]
@@ -121,6 +122,9 @@ def ticket_state_values(ticket: Ticket) -> dict[str, Any]:
         "priority": ticket.priority.value, "assignee_id": ticket.assignee_id,
         "resolved_at": ticket.resolved_at, "closed_at": ticket.closed_at,
         "close_reminded_at": ticket.close_reminded_at, "version": ticket.version,
+        "sla_state": sla_to_json(ticket.sla), "first_response_due": ticket.first_response_due,
+        "resolution_due": ticket.resolution_due, "sla_due": ticket.sla_due,
+        "sla_paused": ticket.sla_paused, "sla_alert_at": ticket.sla_alert_at,
     }
 
 
@@ -137,6 +141,9 @@ def ticket_from(row: Row, asset_ids: list[str], answers: dict[str, str]) -> Tick
         assignee_id=row["assignee_id"], resolved_at=row["resolved_at"],
         closed_at=row["closed_at"], close_reminded_at=row["close_reminded_at"],
         follows_id=row["follows_id"], version=row["version"],
+        sla=sla_from_json(row["sla_state"]), first_response_due=row["first_response_due"],
+        resolution_due=row["resolution_due"], sla_paused=bool(row["sla_paused"]),
+        sla_alert_at=row["sla_alert_at"],
     )
 
 

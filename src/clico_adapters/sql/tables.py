@@ -160,6 +160,16 @@ tickets = Table(
     Column("close_reminded_at", UtcDateTime),
     Column("follows_id", SortableText(ID)),
     Column("version", Integer, nullable=False, server_default="0"),
+    # the SLA (migration 0016): the clocks as JSON, what they make due, and when the worker
+    # looks again; the queue sorts by ``sla_due`` (the nearest due time)
+    Column("sla_state", JSON(none_as_null=True)),  # no clocks: SQL NULL, not JSON null
+    Column("first_response_due", UtcDateTime),
+    Column("resolution_due", UtcDateTime),
+    Column("sla_due", UtcDateTime),
+    Column("sla_paused", Boolean, nullable=False, server_default=false()),
+    Column("sla_alert_at", UtcDateTime),
+    Index("ix_tickets_sla_alert_at", "sla_alert_at", "id"),
+    Index("ix_tickets_sla_due", "sla_due", "id"),
     UniqueConstraint("number"),
     # NULL keys never clash on either engine, so tickets without a key are unconstrained
     UniqueConstraint("reporter_id", "idempotency_key"),
@@ -252,6 +262,13 @@ attempt_claims = Table(
     "attempt_claims", metadata,
     Column("key", String(400), primary_key=True),
     Column("until", UtcDateTime, nullable=False),
+)
+
+# SLA (migration 0016): the support levels administrators edit, as ``LevelSpec`` JSON
+support_levels = Table(
+    "support_levels", metadata,
+    Column("name", String(64), primary_key=True),
+    Column("spec", JSON, nullable=False),
 )
 
 audit_log = Table(

@@ -28,6 +28,7 @@ from .repositories import (
     SqlPresence,
     SqlReplyTemplates,
     SqlSessions,
+    SqlSupportLevels,
     SqlTickets,
     SqlTokens,
 )
@@ -68,6 +69,7 @@ class SqlUnitOfWork:
         self.attachments = SqlAttachments(self)
         self.presence = SqlPresence(self)
         self.reply_templates = SqlReplyTemplates(self)
+        self.support_levels = SqlSupportLevels(self)
 
     @property
     def dialect(self) -> str:

@@ -77,6 +77,9 @@ from .reply_templates import (
 )
 from .retention import prune
 from .signin import SignIn, SignInStep, authenticate, resend_code, sign_in, sign_out, verify_code
+from .sla import SlaAlertReport, send_sla_alerts
+from .sla_levels import EditLevel, list_support_levels, save_support_level
+from .sla_report import SlaReport, SlaReportRow, sla_report, staff_sla_report
 from .staff import CreateStaff, create_staff_account
 from .ticket_bulk import bulk_assign, bulk_close
 from .ticket_conversation import (
@@ -134,6 +137,7 @@ __all__ = [
     "CreateStaff",
     "CustomerView",
     "DemoAccess",
+    "EditLevel",
     "FilterChoices",
     "FollowUpDraft",
     "HistoryEntry",
@@ -156,6 +160,9 @@ __all__ = [
     "SignIn",
     "SignInStep",
     "SignedInPage",
+    "SlaAlertReport",
+    "SlaReport",
+    "SlaReportRow",
     "Slowdown",
     "SweepReport",
     "TotpSetup",
@@ -203,6 +210,7 @@ __all__ = [
     "list_all_contracts",
     "list_contracts",
     "list_covered_assets",
+    "list_support_levels",
     "list_tickets",
     "list_tickets_for_session",
     "open_administrative_ticket",
@@ -225,11 +233,15 @@ __all__ = [
     "revoke_contract",
     "safe_description",
     "save_reply_template",
+    "save_support_level",
     "search_companies",
     "seed_demo",
+    "send_sla_alerts",
     "set_company_notifications",
     "sign_in",
     "sign_out",
+    "sla_report",
+    "staff_sla_report",
     "sweep_orphan_blobs",
     "ticket_detail",
     "ticket_history",

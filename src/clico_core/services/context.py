@@ -22,6 +22,7 @@ from ..ports import (
     UnitOfWorkFactory,
 )
 from ..questionnaires import QuestionnaireRegistry
+from ..sla import SlaSettings
 from ..ticket_status import StatusRules
 from ..tickets import TicketScope
 from ..values import Language
@@ -135,6 +136,7 @@ class Ports:
     # Who may download an attachment that belongs to an article: the conversation decides
     # (the ticket's visibility). None: only the uploader, and only before it is linked.
     attachment_visible: AttachmentVisibility | None = None
+    sla: SlaSettings = field(factory=SlaSettings)
 
     def today(self) -> date:
         """The calendar day in the portal's time zone (contract dates are local days)."""

@@ -19,6 +19,7 @@ from ..ports import AssetPage
 from ..queue import QueueQuery
 from ..reply_templates import ReplyTemplate
 from ..retention import PruneReport, Retention
+from ..sla import LevelSpec
 from ..tickets import Priority, Ticket, TicketDetail, TicketPage, TicketQuery, TicketStatus
 from . import (
     accounts_admin,
@@ -41,6 +42,8 @@ from . import (
     reply_templates,
     retention,
     signin,
+    sla,
+    sla_levels,
     staff,
     ticket_bulk,
     ticket_conversation,
@@ -50,6 +53,7 @@ from . import (
     tickets,
     totp,
 )
+from . import sla_report as sla_reporting
 from .context import Ports, Viewer
 from .reply_templates import SaveReplyTemplate
 from .ticket_history import HistoryEntry
@@ -256,6 +260,20 @@ class Services:
     def filled_reply_template(self, viewer: Viewer, template_id: str, number: str) -> str:
         return _again(reply_templates.filled_reply_template, viewer, template_id, number,
                       self.ports)
+    def send_sla_alerts(self) -> sla.SlaAlertReport:
+        return _again(sla.send_sla_alerts, self.ports)
+
+    def list_support_levels(self, viewer: Viewer) -> list[LevelSpec]:
+        return _again(sla_levels.list_support_levels, viewer, self.ports)
+
+    def save_support_level(self, viewer: Viewer, cmd: sla_levels.EditLevel) -> LevelSpec:
+        return _again(sla_levels.save_support_level, viewer, cmd, self.ports)
+
+    def sla_report(self, month: str) -> sla_reporting.SlaReport:
+        return _again(sla_reporting.sla_report, month, self.ports)
+
+    def staff_sla_report(self, viewer: Viewer, month: str) -> sla_reporting.SlaReport:
+        return _again(sla_reporting.staff_sla_report, viewer, month, self.ports)
     # attachments ----------------------------------------------------------------------
     def upload_budget(self) -> UploadBudget:
         return attachments.upload_budget(self.ports)

@@ -23,6 +23,7 @@ from ..ports import UnitOfWork
 from ..tickets import Ticket, TicketStatus
 from ..values import lookup_text
 from .context import Ports, Viewer
+from .sla_tracking import event_detail, follow_clocks
 
 
 def visible_ticket(uow: UnitOfWork, viewer: Viewer, number: str) -> Ticket:
@@ -87,9 +88,12 @@ class TicketChanges:
     actor: Account | None
     now: datetime
 
-    def save(self, ticket: Ticket) -> None:
-        """Store the ticket's new state; a concurrent change since it was read means the
-        decision was made on stale facts, so the whole use case runs again."""
+    def save(self, ticket: Ticket, *, answered: bool = False) -> None:
+        """Store the ticket's new state, its SLA clocks brought in line (``answered``: a
+        public engineer reply); a concurrent change since it was read means the decision
+        was made on stale facts, so the whole use case runs again."""
+        for event in follow_clocks(self.uow, self.ports, ticket, self.now, answered=answered):
+            self.record(AuditKind.TICKET_SLA, ticket, event_detail(event))
         if not self.uow.tickets.update_state(ticket):
             raise TransientConflict("the ticket changed while this change was decided")
 

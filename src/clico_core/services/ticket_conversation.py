@@ -176,7 +176,7 @@ def post_reply(viewer: Viewer, cmd: PostReply, ports: Ports) -> Posted:
                 check_rule(StatusChangeAllowed(ticket, role, target, now, ports.status_rules))
                 move(ticket, target, now)
             if public or ticket.status is not before:
-                changes.save(ticket)
+                changes.save(ticket, answered=public and role is AuthorRole.STAFF)
             # after the save: the history event carries the version the change made
             changes.record(AuditKind.ARTICLE_POSTED, ticket, f"{article.kind.value} {article.id}")
             changes.status_changed(ticket, before)

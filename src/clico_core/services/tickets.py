@@ -15,6 +15,7 @@ from ..errors import ConcurrencyConflict, NotFound, ValidationFailed
 from ..mail import THREAD_KEY, MailTemplate, OutgoingMail
 from ..policies import AnswersCompleteAndTyped
 from ..ports import UnitOfWork
+from ..sla import describe
 from ..ticket_status import role_of
 from ..tickets import (
     MAX_DESCRIPTION,
@@ -30,6 +31,7 @@ from ..values import CompanyId, clean_line, lookup_text
 from .assets import coverage_of
 from .context import Ports, Viewer
 from .follow_ups import followed_ticket
+from .sla_tracking import event_detail, start_clocks, support_level
 
 MAX_IDEMPOTENCY_KEY = 64
 
@@ -158,11 +160,12 @@ def open_ticket(viewer: Viewer, cmd: OpenTicket, ports: Ports) -> Ticket:
                 kind, company_id = TicketKind.TECHNICAL, contract.company_id
                 asset_ids = [asset.id]
                 contract_id: str | None = contract.id
+                level: str | None = contract.support_level
                 questionnaire_id: str | None = questionnaire.id
             else:
                 company_id = _administrative_company(viewer, cmd.company_id)
                 kind, answers, asset_ids = TicketKind.ADMINISTRATIVE, {}, []
-                contract_id, questionnaire_id = None, None
+                contract_id, questionnaire_id, level = None, None, None
             follows_id = followed_ticket(uow, viewer, cmd.follows, ports)
             number = format_ticket_number(uow.tickets.next_number())
             subject = common.subject
@@ -174,6 +177,7 @@ def open_ticket(viewer: Viewer, cmd: OpenTicket, ports: Ports) -> Ticket:
                 questionnaire_id=questionnaire_id, answers=answers,
                 idempotency_key=cmd.idempotency_key or None, follows_id=follows_id,
             )
+            sla_events = start_clocks(uow, ports, ticket, level)
             uow.tickets.add(ticket)
             # the description opens the conversation; the article shares the ticket's id
             uow.articles.add(Article(
@@ -182,6 +186,9 @@ def open_ticket(viewer: Viewer, cmd: OpenTicket, ports: Ports) -> Ticket:
                 author_name=account.full_name, created_at=now, body=common.description))
             uow.audit.record(AuditEvent(AuditKind.TICKET_OPENED, now, account.id,
                                         detail=number, ticket_id=ticket.id))
+            for event in sla_events:
+                uow.audit.record(AuditEvent(AuditKind.TICKET_SLA, now, account.id,
+                                            detail=event_detail(event), ticket_id=ticket.id))
             uow.outbox.add(OutgoingMail(MailTemplate.TICKET_CREATED, account.email,
                                         account.language,
                                         {"name": account.full_name, THREAD_KEY: ticket.id,
@@ -221,6 +228,8 @@ def ticket_detail(viewer: Viewer, number: str, ports: Ports) -> TicketDetail:
         # the links between a ticket and its follow-ups, as far as the viewer may see them
         old = uow.tickets.get(ticket.follows_id) if ticket.follows_id else None
         newer = uow.tickets.follow_ups_of(ticket.id)
+        clocks = describe(ticket.sla, support_level(uow, ports, ticket.sla.level),
+                          ports.clock.now()) if ticket.sla else ()
     seen = viewer.scope.allows_ticket
     return TicketDetail(
         ticket=ticket,
@@ -236,6 +245,7 @@ def ticket_detail(viewer: Viewer, number: str, ports: Ports) -> TicketDetail:
         assignee_name=assignee.full_name if assignee else "",
         follows=old.number if old and seen(old.company_id, old.reporter_id) else None,
         followed_by=tuple(t.number for t in newer if seen(t.company_id, t.reporter_id)),
+        sla=clocks,
     )
 
 

@@ -13,6 +13,7 @@ from .demo import demo
 from .outbox import outbox
 from .secrets import secrets
 from .serve import serve, worker
+from .sla import sla
 from .tickets import tickets
 
 
@@ -27,5 +28,5 @@ def main(ctx: click.Context) -> None:
 
 
 for command in (serve, worker, db, config, demo, contracts, accounts, staff, outbox, secrets,
-                blobs, tickets):
+                blobs, tickets, sla):
     main.add_command(command)

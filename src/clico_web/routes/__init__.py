@@ -12,6 +12,7 @@ from ..security.headers import STATIC_PREFIX
 from . import (
     account,
     admin_contracts,
+    admin_levels,
     assets,
     companies,
     contracts,
@@ -22,6 +23,7 @@ from . import (
     signin,
     signup,
     staff_queue,
+    staff_sla,
     staff_ticket,
     tickets,
     two_factor,
@@ -52,5 +54,7 @@ def routes() -> list[BaseRoute]:
         *language.routes,
         *staff_ticket.routes,
         *reply_templates.routes,
+        *staff_sla.routes,
+        *admin_levels.routes,
         Mount(STATIC_PREFIX.rstrip("/"), app=StaticFiles(directory=STATIC), name="static"),
     ]

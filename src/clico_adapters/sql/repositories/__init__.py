@@ -7,10 +7,11 @@ from .collaboration import SqlPresence, SqlReplyTemplates
 from .contracts import SqlAssets, SqlContracts
 from .outbox import SqlOutbox
 from .security import SqlAttempts, SqlAudit, SqlSessions, SqlTokens
+from .sla import SqlSupportLevels
 from .tickets import SqlTickets
 
 __all__ = [
     "SqlAccounts", "SqlArticles", "SqlAssets", "SqlAttachments", "SqlAttempts", "SqlAudit",
     "SqlCompanies", "SqlContracts", "SqlOutbox", "SqlPresence", "SqlReplyTemplates",
-    "SqlSessions", "SqlTickets", "SqlTokens",
+    "SqlSessions", "SqlSupportLevels", "SqlTickets", "SqlTokens",
 ]

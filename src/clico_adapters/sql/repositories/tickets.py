@@ -19,7 +19,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects import sqlite
 
 from clico_core.errors import ConcurrencyConflict
-from clico_core.ports import QuietTicket
+from clico_core.ports import QuietTicket, SlaRecord
 from clico_core.tickets import (
     Ticket,
     TicketLink,
@@ -30,6 +30,7 @@ from clico_core.tickets import (
 )
 
 from ..mapping import ticket_from, ticket_state_values, ticket_values
+from ..sla_codec import sla_from_json
 from ..tables import (
     TICKET_NUMBER_SEQUENCE,
     ticket_answers,
@@ -146,6 +147,30 @@ class SqlTickets(SqlRepository):
                 bindparam("after_id", after.id, type_=tickets.c.id.type)))
         query = query.order_by(tickets.c.modified_at, tickets.c.id).limit(limit)
         return [QuietTicket(row.id, row.modified_at) for row in self.uow.execute(query)]
+
+    def sla_alerts_due(self, now: datetime, limit: int) -> list[str]:
+        """Walks ``ix_tickets_sla_alert_at`` (sla_alert_at, id)."""
+        query = (select(tickets.c.id).where(tickets.c.sla_alert_at <= now)
+                 .order_by(tickets.c.sla_alert_at, tickets.c.id).limit(limit))
+        return list(self.uow.execute(query).scalars())
+
+    def sla_records(self, created_from: datetime, created_to: datetime,
+                    after: SlaRecord | None, limit: int) -> list[SlaRecord]:
+        query = select(tickets.c.id, tickets.c.company_id, tickets.c.created_at,
+                       tickets.c.sla_state).where(
+            tickets.c.created_at >= created_from, tickets.c.created_at < created_to,
+            tickets.c.sla_state.is_not(None))
+        if after is not None:
+            query = query.where(tuple_(tickets.c.created_at, tickets.c.id) > tuple_(
+                bindparam("after_at", after.created_at, type_=tickets.c.created_at.type),
+                bindparam("after_id", after.id, type_=tickets.c.id.type)))
+        query = query.order_by(tickets.c.created_at, tickets.c.id).limit(limit)
+        records = []
+        for row in self.uow.execute(query):
+            sla = sla_from_json(row.sla_state)
+            if sla is not None:
+                records.append(SlaRecord(row.id, row.company_id, row.created_at, sla))
+        return records
 
     def page_for(self, scope: TicketScope, query: TicketQuery) -> TicketPage:
         """One page in at most two statements: the capped count (with whether rows lie on

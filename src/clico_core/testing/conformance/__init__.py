@@ -26,6 +26,7 @@ from .queue import QueueConformance
 from .repositories import RepositoryConformance
 from .retention import RetentionConformance
 from .session_holder import SessionHolderConformance
+from .sla import SlaConformance
 from .ticket_list import TicketListConformance
 
 
@@ -33,7 +34,7 @@ class UnitOfWorkConformance(RepositoryConformance, SessionHolderConformance,
                             TicketListConformance, MailQueueConformance, RetentionConformance,
                             AttachmentRepositoryConformance, ArticleConformance,
                             CollaborationConformance, CompanyConformance,
-                            NotificationConformance, QueueConformance):
+                            NotificationConformance, QueueConformance, SlaConformance):
     """Everything at once."""
 
 
@@ -44,6 +45,7 @@ __all__ = [
     "MailQueueConformance", "NotificationConformance",
     "QueueConformance",
     "RepositoryConformance", "RetentionConformance", "SessionHolderConformance",
+    "SlaConformance",
     "TicketListConformance",
     "UnitOfWorkConformance",
 ]
