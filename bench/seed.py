@@ -192,6 +192,9 @@ def ticket_rows(size: int, anchor: datetime, world: dict[str, dict[str, list[str
                             if handlers.random() < _ASSIGNED_SHARE[status] else None),
             "resolved_at": None, "closed_at": None, "close_reminded_at": None,
             "follows_id": None, "version": 0,
+            # no SLA clocks: the list and the queue are measured without them
+            "sla_state": None, "first_response_due": None, "resolution_due": None,
+            "sla_due": None, "sla_paused": False, "sla_alert_at": None,
         }
         link = ({"ticket_id": ticket_id, "position": 0, "asset_id": rng.choice(ids["assets"])}
                 if technical else None)
