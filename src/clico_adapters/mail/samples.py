@@ -52,5 +52,6 @@ SAMPLE_CONTEXTS: Mapping[MailTemplate, Mapping[str, str]] = {
                                     "subject": "Tunel IPsec zrywa się co godzinę",
                                     "status": "open", "alert": "breach",
                                     "clock": "first_response", "due": "2026-12-03 10:00",
+                                    "about": "staff",
                                     "link_path": "/tickets/CSS-000123"},
 }

@@ -54,6 +54,8 @@ def _entries(events: Sequence[AuditEvent], names: Mapping[str, str]) -> list[His
         elif event.kind is AuditKind.TICKET_ASSIGNED:
             before, assignee = assignee, names.get(event.detail, event.detail)
             after = assignee
+        elif event.kind is AuditKind.TICKET_SLA:
+            after = event.detail  # "<event> [<clock>]", e.g. "breach first_response"
         actor = names.get(event.account_id, "") if event.account_id else ""
         entries.append(HistoryEntry(event.at, event.kind, event.account_id, actor,
                                     event.detail, before, after))

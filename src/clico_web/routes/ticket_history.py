@@ -42,7 +42,25 @@ def _what(request: Request, entry: HistoryEntry) -> str:
         return gettext(request, "Assigned engineer")
     if kind is AuditKind.TICKET_CLOSE_REMINDED:
         return gettext(request, "Closing reminder sent")
+    if kind is AuditKind.TICKET_SLA:
+        return "SLA"
     return kind.value
+
+
+SLA_EVENTS = {"apply": "Targets applied", "pause": "Paused", "resume": "Resumed",
+              "warn": "Three quarters of the time used", "breach": "Breached", "met": "Met",
+              "recompute": "Targets recomputed"}
+SLA_CLOCKS = {"first_response": "Response due", "resolution": "Resolution due"}
+
+
+def _sla(request: Request, detail: str) -> str:
+    """``breach first_response`` as ``Termin reakcji: Przekroczony``."""
+    gettext = renderer_of(request).gettext
+    event, _, clock = detail.partition(" ")
+    shown = gettext(request, SLA_EVENTS[event]) if event in SLA_EVENTS else event
+    if clock in SLA_CLOCKS:
+        return f"{gettext(request, SLA_CLOCKS[clock])}: {shown}"
+    return shown
 
 
 def _value(request: Request, entry: HistoryEntry, raw: str) -> str:
@@ -53,6 +71,8 @@ def _value(request: Request, entry: HistoryEntry, raw: str) -> str:
         return gettext(request, PRIORITY_LABELS[raw])
     if entry.kind is AuditKind.TICKET_ASSIGNED:
         return raw or gettext(request, "Nobody")
+    if entry.kind is AuditKind.TICKET_SLA and raw:
+        return _sla(request, raw)
     return ""  # an article's kind is in what changed
 
 
