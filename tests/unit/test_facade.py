@@ -21,7 +21,9 @@ import clico_core.services as package
 from clico_core.services import Services
 
 # Public functions that take the ports but run inside a use case, not as one of their own.
-HELPERS = {"find_or_create_company", "issue_with_key", "totp_step", "touch_if_due", "viewer_in"}
+HELPERS = {"find_or_create_company", "issue_with_key", "totp_step", "touch_if_due", "viewer_in",
+           "check_password", "issue_recovery_codes", "record_switch", "must_enrol_totp",
+           "add_staff"}
 
 
 def _takes_ports(obj: object) -> bool:

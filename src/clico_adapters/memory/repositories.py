@@ -104,6 +104,20 @@ class MemoryAccounts(_Repo):
                 if company_ids is None or a.company_id in company_ids]
         return fresh(sorted(rows, key=lambda a: (a.last_name, a.first_name, a.id)))
 
+    def replace_recovery_codes(self, account_id: str, code_hashes: Sequence[str],
+                               at: datetime) -> None:
+        self.undo.put(self.store.recovery_codes, account_id, frozenset(code_hashes))
+
+    def use_recovery_code(self, account_id: str, code_hash: str) -> bool:
+        codes = self.store.recovery_codes.get(account_id, frozenset())
+        if code_hash not in codes:
+            return False
+        self.undo.put(self.store.recovery_codes, account_id, codes - {code_hash})
+        return True
+
+    def recovery_codes_left(self, account_id: str) -> int:
+        return len(self.store.recovery_codes.get(account_id, frozenset()))
+
 
 class MemoryContracts(_Repo):
     def add(self, contract: Contract) -> None:

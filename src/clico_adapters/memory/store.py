@@ -44,6 +44,7 @@ class MemoryStore:
     audit: list[AuditEvent] = field(factory=list)
     outbox: dict[str, OutboxMessage] = field(factory=dict)
     attachments: dict[str, Attachment] = field(factory=dict)
+    recovery_codes: dict[str, frozenset[str]] = field(factory=dict)  # account -> code hashes
     ticket_sequence: list[int] = field(factory=lambda: [0])
     # One writer at a time, like SQLite: a unit of work holds it from enter to exit.
     lock: threading.RLock = field(factory=threading.RLock)

@@ -45,13 +45,25 @@ from .contracts_admin import (
     list_all_contracts,
 )
 from .demo import DemoAccess, seed_demo
+from .enrolment import Enrolled, begin_enrolment, finish_enrolment
 from .facade import Services
 from .migration import ImportReport, MigratedAccount, import_migrated_accounts
 from .passwords import change_password, check_reset_token, request_password_reset, reset_password
+from .recovery import recovery_codes_left, regenerate_recovery_codes
 from .registration import RegisterAccount, confirm_email, register_account
 from .retention import prune
-from .signin import SignIn, SignInStep, authenticate, resend_code, sign_in, sign_out, verify_code
+from .signin import (
+    SignIn,
+    SignInStep,
+    authenticate,
+    resend_code,
+    sign_in,
+    sign_out,
+    verify_code,
+    verify_recovery_code,
+)
 from .staff import CreateStaff, create_staff_account
+from .staff_admin import StaffMember, invite_staff, list_staff, set_staff_disabled
 from .ticket_conversation import (
     Conversation,
     Posted,
@@ -100,6 +112,7 @@ __all__ = [
     "CreateStaff",
     "CustomerView",
     "DemoAccess",
+    "Enrolled",
     "FilterChoices",
     "ImportReport",
     "IssueContract",
@@ -118,6 +131,7 @@ __all__ = [
     "SignInStep",
     "SignedInPage",
     "Slowdown",
+    "StaffMember",
     "SweepReport",
     "TotpSetup",
     "Viewer",
@@ -127,6 +141,7 @@ __all__ = [
     "attachment_for_download",
     "authenticate",
     "auto_close_resolved",
+    "begin_enrolment",
     "begin_totp",
     "change_password",
     "change_priority",
@@ -144,14 +159,17 @@ __all__ = [
     "discard_uploads",
     "enable_totp",
     "filter_choices",
+    "finish_enrolment",
     "get_contract",
     "import_migrated_accounts",
+    "invite_staff",
     "issue_contract",
     "link_attachments",
     "list_accounts",
     "list_all_contracts",
     "list_contracts",
     "list_covered_assets",
+    "list_staff",
     "list_tickets",
     "list_tickets_for_session",
     "open_administrative_ticket",
@@ -159,6 +177,8 @@ __all__ = [
     "open_ticket",
     "post_reply",
     "prune",
+    "recovery_codes_left",
+    "regenerate_recovery_codes",
     "register_account",
     "request_password_reset",
     "resend_code",
@@ -166,6 +186,7 @@ __all__ = [
     "reset_two_factor",
     "safe_description",
     "seed_demo",
+    "set_staff_disabled",
     "sign_in",
     "sign_out",
     "sweep_orphan_blobs",
@@ -174,4 +195,5 @@ __all__ = [
     "upload_attachment",
     "upload_budget",
     "verify_code",
+    "verify_recovery_code",
 ]

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
-from sqlalchemy import ColumnElement, exists, insert, or_, select, update
+from sqlalchemy import ColumnElement, delete, exists, func, insert, or_, select, update
 
 from clico_core.accounts import Account
 from clico_core.companies import Company
@@ -12,7 +13,7 @@ from clico_core.errors import ConcurrencyConflict, ValidationFailed
 from clico_core.values import company_key, email_key, login_key
 
 from ..mapping import account_from, account_values, company_from, company_values
-from ..tables import accounts, companies
+from ..tables import accounts, companies, recovery_codes
 from .base import SqlRepository
 
 
@@ -102,3 +103,21 @@ class SqlAccounts(SqlRepository):
         if company_ids is not None:
             query = query.where(accounts.c.company_id.in_(list(company_ids)))
         return [account_from(r, self.uow.box) for r in self.uow.execute(query).mappings()]
+
+    def replace_recovery_codes(self, account_id: str, code_hashes: Sequence[str],
+                               at: datetime) -> None:
+        self.uow.execute(delete(recovery_codes).where(recovery_codes.c.account_id == account_id))
+        if code_hashes:
+            self.uow.execute(insert(recovery_codes), [
+                {"account_id": account_id, "code_hash": h, "created_at": at}
+                for h in dict.fromkeys(code_hashes)])
+
+    def use_recovery_code(self, account_id: str, code_hash: str) -> bool:
+        statement = delete(recovery_codes).where(recovery_codes.c.account_id == account_id,
+                                                 recovery_codes.c.code_hash == code_hash)
+        return bool(self.uow.execute(statement).rowcount == 1)
+
+    def recovery_codes_left(self, account_id: str) -> int:
+        query = select(func.count()).select_from(recovery_codes).where(
+            recovery_codes.c.account_id == account_id)
+        return int(self.uow.execute(query).scalar_one())
