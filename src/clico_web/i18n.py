@@ -22,7 +22,7 @@ LANGUAGE_COOKIE = "clico_lang"
 LOCALE_DIR = Path(__file__).parent / "locale"
 
 # the portal's own; later catalogs merge into the first
-CATALOGS = ("messages", "tickets", "attachments")
+CATALOGS = ("messages", "tickets", "attachments", "access")
 CATALOG_FILES = (*(CatalogFile(LOCALE_DIR, domain) for domain in CATALOGS), LABELS)
 
 

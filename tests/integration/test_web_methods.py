@@ -6,7 +6,8 @@ secret, a real ticket number…), and a route that takes a POST needs a form tha
 ``forms`` and a step in ``LIVE_POSTS``; the tests fail and say so when one is missing.
 
 Each request goes out as an anonymous visitor, half-way through sign-in (password done,
-code pending) and fully signed in; with no body, with the route's working form but no
+code pending; the app's code pending; a staff member's enrolment of the app pending), fully
+signed in as a customer and as an administrator; with no body, with the route's working form but no
 token, and with the form and a valid token. Every table (outbox and audit log included) is
 compared before and after, row by row. ``test_the_walks_forms_really_write`` proves that the
 forms are live: POSTed with a token, each one changes the database.
@@ -26,8 +27,9 @@ from starlette.routing import Mount, Route
 
 from clico_adapters.sql.tables import metadata
 from clico_core.mail import MailTemplate
-from clico_core.services import IssuedContract, OpenTicket, PostReply
+from clico_core.services import CreateStaff, IssuedContract, OpenTicket, PostReply
 from clico_core.sessions import RESEND_INTERVAL
+from clico_core.values import Role
 
 from ..support import PASSWORD, World
 from .web_fixtures import _CSRF, BASE_URL, TestClient, csrf_of, form_post, sign_in_web
@@ -55,6 +57,8 @@ class Scene:
     reset_secret: str
     totp_secret: str
     attachment_id: str
+    engineer_id: str
+    recovery_codes: tuple[str, ...]
 
     def token(self, state: str) -> str:
         """The token of the form a browser in ``state`` would post from."""
@@ -82,6 +86,8 @@ def path_values(scene: Scene) -> dict[tuple[str, str], str]:
         ("ticket_attachment", "attachment_id"): scene.attachment_id,
         ("contract", "contract_id"): scene.contract_id,
         ("static", "path"): "style.css",
+        ("admin_staff_disable", "account_id"): scene.engineer_id,
+        ("admin_staff_enable", "account_id"): scene.engineer_id,
     }
 
 
@@ -114,6 +120,13 @@ def forms(scene: Scene) -> dict[str, dict[str, str]]:
                               "password": PASSWORD},
         "two_factor_disable": {"password": PASSWORD},
         "language": {"language": "en", "next": "/"},
+        "recovery_codes": {"current_password": PASSWORD},
+        "signin_enrol": {"secret": ENROL_SECRET, "code": pyotp.TOTP(ENROL_SECRET).at(now)},
+        "signin_recovery": {"code": scene.recovery_codes[0]},
+        "admin_staff": {"email": "new@clico.pl", "first_name": "Nowy", "last_name": "Inżynier",
+                        "role": "engineer"},
+        "admin_staff_disable": {},
+        "admin_staff_enable": {},
     }
 
 
@@ -124,9 +137,13 @@ LIVE_POSTS = [
     ("signin_code_resend", "pending"), ("signin_code", "pending"),
     ("register_contract", "signed_in"), ("new_ticket", "signed_in"),
     ("ticket_reply", "signed_in"), ("ticket_close", "signed_in"),
-    ("two_factor_enable", "signed_in"), ("two_factor_disable", "signed_in"),
+    ("two_factor_enable", "signed_in"), ("recovery_codes", "signed_in"),
+    ("two_factor_disable", "signed_in"), ("signin_recovery", "pending_app"),
+    ("signin_enrol", "enrolling"), ("admin_staff", "admin"), ("admin_staff_disable", "admin"),
+    ("admin_staff_enable", "admin"),
     ("change_password", "signed_in"), ("signout", "signed_in"),
 ]
+ENROL_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 
 
 @pytest.fixture
@@ -164,15 +181,38 @@ def scene(client: TestClient, web_world: World) -> Iterator[Scene]:
     world.services.post_reply(jan, PostReply(ticket.number, "<p>The log.</p>",
                                              attachment_ids=(upload.id,)))
 
+    # max uses an authenticator app (and has recovery codes); an admin and an engineer who
+    # has not enrolled the app yet
+    world.register("max", contract=first)
+    maks = world.viewer("max")
+    codes = world.services.enable_totp(maks, ENROL_SECRET, pyotp.TOTP(ENROL_SECRET).at(
+        world.services.ports.clock.now()), PASSWORD)
+    engineer_id = ""
+    for email, role in (("admin@clico.pl", Role.ADMIN), ("eng@clico.pl", Role.ENGINEER)):
+        account, path = world.services.create_staff_account(CreateStaff(email, "A", "B", role))
+        world.services.reset_password(path.rsplit("/", 1)[1], PASSWORD, PASSWORD)
+        engineer_id = account.id
+
     sign_in_web(client, world, "jan")
     with TestClient(client.app, base_url=BASE_URL, follow_redirects=False) as anonymous, \
-            TestClient(client.app, base_url=BASE_URL, follow_redirects=False) as pending:
+            TestClient(client.app, base_url=BASE_URL, follow_redirects=False) as pending, \
+            TestClient(client.app, base_url=BASE_URL, follow_redirects=False) as pending_app, \
+            TestClient(client.app, base_url=BASE_URL, follow_redirects=False) as enrolling, \
+            TestClient(client.app, base_url=BASE_URL, follow_redirects=False) as admin:
         csrf_of(anonymous, "/signin")  # the anonymous cookie every browser gets first
+        sign_in_web(admin, world, "admin@clico.pl")
+        step = form_post(enrolling, "/signin", {"login": "eng@clico.pl", "password": PASSWORD})
+        code = world.last_mail(MailTemplate.SIGN_IN_CODE, "eng@clico.pl").mail.context["code"]
+        step = form_post(enrolling, "/signin/code", {"code": code})
+        assert step.headers["location"] == "/signin/enrol"
+        step = form_post(pending_app, "/signin", {"login": "max", "password": PASSWORD})
+        assert step.headers["location"] == "/signin/code?app=1"
         step = form_post(pending, "/signin", {"login": "eva", "password": PASSWORD})
         assert step.headers["location"] == "/signin/code"
-        yield Scene(world, {"anonymous": anonymous, "pending": pending, "signed_in": client},
+        yield Scene(world, {"anonymous": anonymous, "pending": pending, "signed_in": client,
+                            "pending_app": pending_app, "enrolling": enrolling, "admin": admin},
                     second, first.contract.id, ticket.number, confirm_secret, reset_secret,
-                    totp_secret, upload.id)
+                    totp_secret, upload.id, engineer_id, codes)
 
 
 def _url(route: Route | Mount, scene: Scene) -> str:

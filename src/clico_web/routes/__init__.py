@@ -11,8 +11,10 @@ from starlette.staticfiles import StaticFiles
 from ..security.headers import STATIC_PREFIX
 from . import (
     account,
+    admin_staff,
     assets,
     contracts,
+    enrolment,
     language,
     pages,
     passwords,
@@ -40,6 +42,8 @@ def routes() -> list[BaseRoute]:
         *assets.routes,
         *account.routes,
         *two_factor.routes,
+        *enrolment.routes,
+        *admin_staff.routes,
         *language.routes,
         Mount(STATIC_PREFIX.rstrip("/"), app=StaticFiles(directory=STATIC), name="static"),
     ]
