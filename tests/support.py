@@ -12,7 +12,6 @@ from attrs import Factory, define
 from clico_adapters.secretbox import AesGcmSecretBox
 from clico_core.mail import MailTemplate, OutboxMessage
 from clico_core.policies import visible_scope
-from clico_core.sessions import SecondFactor
 from clico_core.services import (
     AssetSpec,
     CreateStaff,
@@ -23,6 +22,7 @@ from clico_core.services import (
     SignIn,
     Viewer,
 )
+from clico_core.sessions import SecondFactor
 
 PASSWORD = "correct horse battery staple"
 TEST_SECRET_KEY = "a test secret key, never used outside the tests"
