@@ -39,6 +39,7 @@ VIEWER = "bench-viewer"  # a customer of the big company, no second factor (the 
 FLOODER = "bench-flood"  # a customer of the big company with the e-mailed code (sign-ins)
 STAFF = "bench-staff"  # a support engineer: sees every company's tickets
 ENGINEERS = 12  # more engineers who handle tickets (the staff queue's assignees)
+BENCH_TOTP = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 BIG = "co-big"
 COMPANIES = 40
 BIG_SHARE = 0.30
@@ -143,7 +144,9 @@ def _setup_entities(db: SqlDatabase, anchor: datetime, password_hash: str
             uow.accounts.add(Account(
                 account_id, login, f"{login}@big.example.com", "Bench", login.title(),
                 "+48 600 100 200", BIG, password_hash, anchor - timedelta(days=30),
-                role=role, state=AccountState.ACTIVE, two_factor=two_factor))
+                role=role, state=AccountState.ACTIVE, two_factor=two_factor,
+                # staff hold an authenticator app (else sign-in stops at enrolling one)
+                totp_secret=BENCH_TOTP if role is Role.ENGINEER else None))
             for contract_id in world[BIG]["contracts"]:
                 uow.contracts.activate(Activation(contract_id, account_id, anchor))
         for e in range(ENGINEERS):

@@ -32,6 +32,10 @@ class AuditKind(enum.StrEnum):
     TOTP_ENABLED = "totp_enabled"
     TOTP_DISABLED = "totp_disabled"
     SUPPORT_LEVEL_SAVED = "support_level_saved"  # detail: the level's name
+    RECOVERY_CODES_GENERATED = "recovery_codes_generated"
+    RECOVERY_CODE_USED = "recovery_code_used"
+    STAFF_INVITED = "staff_invited"  # account_id: the invitee; detail: the inviting admin
+    ACCOUNT_ENABLED = "account_enabled"  # detail: the admin who did it, when one did
     # a ticket's history (its ``ticket_id`` is set; staff see it on the ticket page)
     TICKET_OPENED = "ticket_opened"
     ARTICLE_POSTED = "article_posted"  # detail: the article's kind and id, never its text

@@ -80,6 +80,19 @@ class AccountRepository(Protocol):
         """Engineers and administrators, ordered by last and first name."""
         ...
 
+    def replace_recovery_codes(self, account_id: AccountId, code_hashes: Sequence[str],
+                               at: datetime) -> None:
+        """Forget the account's recovery codes and keep these hashes instead (none: no
+        codes)."""
+        ...
+
+    def use_recovery_code(self, account_id: AccountId, code_hash: str) -> bool:
+        """Remove one unused recovery code, conditionally; False when it is not (or no
+        longer) there, so of two requests with one code only one wins."""
+        ...
+
+    def recovery_codes_left(self, account_id: AccountId) -> int: ...
+
 
 class ContractRepository(Protocol):
     def add(self, contract: Contract) -> None:

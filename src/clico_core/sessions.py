@@ -31,6 +31,9 @@ class SecondFactor(enum.StrEnum):
 
 class SessionLevel(enum.StrEnum):
     PENDING_CODE = "pending_code"  # password checked, waiting for the e-mailed code
+    # Both steps done by a staff member without an authenticator app: the session opens
+    # nothing but the enrolment of one (docs/security.md, "Roles").
+    ENROL_TOTP = "enrol_totp"
     FULL = "full"
 
 
@@ -53,6 +56,6 @@ class Session:
     def alive(self, *, at: datetime) -> bool:
         if self.revoked_at is not None:
             return False
-        if self.level is SessionLevel.PENDING_CODE:
+        if self.level is not SessionLevel.FULL:
             return at - self.created_at < PENDING_TIMEOUT
         return at - self.last_seen_at < IDLE_TIMEOUT and at - self.created_at < ABSOLUTE_TIMEOUT

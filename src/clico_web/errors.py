@@ -42,6 +42,11 @@ ERRORS: dict[str, ErrorInfo] = {
     "not_authenticated": ErrorInfo(401, "Please sign in."),
     "permission_denied": ErrorInfo(404, "Page not found."),
     "admin_only": ErrorInfo(403, "Only an administrator can do this."),
+    "staff_need_totp": ErrorInfo(403, "Staff accounts always sign in with an authenticator "
+                                      "app."),
+    "cannot_disable_self": ErrorInfo(409, "You cannot disable your own account."),
+    "totp_not_enabled": ErrorInfo(409, "Recovery codes need an authenticator app: turn it "
+                                       "on first."),
     # one message for an unknown number and a wrong key: numbers cannot be probed
     "invalid_contract_key": ErrorInfo(400, "The contract number or key is wrong."),
     "contract_not_valid_now": ErrorInfo(
@@ -98,6 +103,7 @@ FIELD_ERRORS: dict[str, str] = {
     "invalid_asset": "Give the asset's name, vendor and serial number (or MAC).",
     "invalid_date": "Enter a date as YYYY-MM-DD.",
     "login_taken": "This login is taken.",
+    "email_taken": "This email address already has an account.",
     "invalid_contract_key": "The contract number or activation code is wrong.",
     "contract_not_valid_now": "This contract is not valid today.",
     "invalid_level_name": "Use 1 to 32 lower-case letters, digits, - or _.",

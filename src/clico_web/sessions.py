@@ -12,6 +12,7 @@ from collections.abc import Awaitable, Callable
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
+from clico_core.roles import require_admin, require_staff
 from clico_core.services import Viewer
 
 from .portal import portal_of
@@ -72,3 +73,26 @@ def viewer_of(request: Request) -> Viewer:
     """The viewer inside a ``@signed_in`` handler."""
     viewer: Viewer = request.state.viewer
     return viewer
+
+
+def staff_only(handler: Handler) -> Handler:
+    """``signed_in``, then ``require_staff`` before anything of the request is read: a
+    customer gets the 404 of a page that does not exist (docs/security.md, "Roles")."""
+
+    @functools.wraps(handler)
+    async def wrapper(request: Request) -> Response:
+        require_staff(viewer_of(request).account)
+        return await handler(request)
+
+    return signed_in(wrapper)
+
+
+def admin_only(handler: Handler) -> Handler:
+    """``signed_in``, then ``require_admin`` first: a 404 for customers, a 403 for engineers."""
+
+    @functools.wraps(handler)
+    async def wrapper(request: Request) -> Response:
+        require_admin(viewer_of(request).account)
+        return await handler(request)
+
+    return signed_in(wrapper)

@@ -6,7 +6,8 @@ secret, a real ticket number…), and a route that takes a POST needs a form tha
 ``forms`` and a step in ``LIVE_POSTS``; the tests fail and say so when one is missing.
 
 Each request goes out as an anonymous visitor, half-way through sign-in (password done,
-code pending) and fully signed in; with no body, with the route's working form but no
+code pending; the app's code pending; a staff member's enrolment of the app pending), fully
+signed in as a customer and as an administrator; with no body, with the route's working form but no
 token, and with the form and a valid token. Every table (outbox and audit log included) is
 compared before and after, row by row. ``test_the_walks_forms_really_write`` proves that the
 forms are live: POSTed with a token, each one changes the database. The one exception: a
@@ -68,6 +69,8 @@ class Scene:
     attachment_id: str
     template_id: str
     company_id: str
+    engineer_id: str
+    recovery_codes: tuple[str, ...]
 
     def token(self, state: str) -> str:
         """The token of the form a browser in ``state`` would post from."""
@@ -103,6 +106,8 @@ def path_values(scene: Scene) -> dict[tuple[str, str], str]:
         ("company", "company_id"): scene.company_id,
         ("admin_contract", "number"): "C-1",
         ("static", "path"): "style.css",
+        ("admin_staff_disable", "account_id"): scene.engineer_id,
+        ("admin_staff_enable", "account_id"): scene.engineer_id,
     }
 
 
@@ -149,6 +154,13 @@ def forms(scene: Scene) -> dict[str, dict[str, str]]:
                            "valid_from": "2026-01-01", "valid_until": "2030-01-01"},
         "admin_contracts_import": {"file": "number,company,valid_from,valid_until\n"
                                            "UM-10,Beta,2026-01-01,2030-01-01\n"},
+        "recovery_codes": {"current_password": PASSWORD},
+        "signin_enrol": {"secret": ENROL_SECRET, "code": pyotp.TOTP(ENROL_SECRET).at(now)},
+        "signin_recovery": {"code": scene.recovery_codes[0]},
+        "admin_staff": {"email": "new@clico.pl", "first_name": "Nowy", "last_name": "Inżynier",
+                        "role": "engineer"},
+        "admin_staff_disable": {},
+        "admin_staff_enable": {},
     }
 
 
@@ -164,14 +176,18 @@ LIVE_POSTS = [
     ("register_contract", "signed_in"), ("new_ticket", "signed_in"),
     ("ticket_reply", "signed_in"), ("ticket_assign", "staff"), ("ticket_priority", "staff"),
     ("staff_queue_bulk", "staff"), ("ticket_close", "signed_in"),
-    ("two_factor_enable", "signed_in"), ("two_factor_disable", "signed_in"),
+    ("two_factor_enable", "signed_in"), ("recovery_codes", "signed_in"),
+    ("two_factor_disable", "signed_in"), ("signin_recovery", "pending_app"),
+    ("signin_enrol", "enrolling"),
     ("account_notifications", "signed_in"), ("change_password", "signed_in"),
     ("signout", "signed_in"),
     ("ticket_presence", "staff"), ("reply_templates", "staff"), ("reply_template", "staff"),
     ("reply_template_delete", "staff"),
     ("admin_contracts", "admin"), ("admin_contract", "admin"),
     ("admin_contracts_import", "admin"),
+    ("admin_staff", "admin"), ("admin_staff_disable", "admin"), ("admin_staff_enable", "admin"),
 ]
+ENROL_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 
 
 @pytest.fixture
@@ -216,23 +232,42 @@ def scene(client: TestClient, web_world: World) -> Iterator[Scene]:
     _, invitation = world.services.create_staff_account(
         CreateStaff("admin@clico.pl", "Ada", "Admin", Role.ADMIN))
     world.services.reset_password(invitation.rsplit("/", 1)[-1], PASSWORD, PASSWORD)
-
-    _, path = world.services.create_staff_account(CreateStaff("eng@clico.pl", "Ewa", "Nowak"))
+    # max uses an authenticator app (and has recovery codes); a new engineer has not
+    # enrolled the app yet
+    world.register("max", contract=first)
+    maks = world.viewer("max")
+    codes = world.services.enable_totp(maks, ENROL_SECRET, pyotp.TOTP(ENROL_SECRET).at(
+        world.services.ports.clock.now()), PASSWORD)
+    newcomer, path = world.services.create_staff_account(
+        CreateStaff("new-eng@clico.pl", "Nowy", "Inżynier"))
     world.services.reset_password(path.rsplit("/", 1)[1], PASSWORD, PASSWORD)
+
     sign_in_web(client, world, "jan")
     with TestClient(client.app, base_url=BASE_URL, follow_redirects=False) as anonymous, \
             TestClient(client.app, base_url=BASE_URL, follow_redirects=False) as pending, \
+            TestClient(client.app, base_url=BASE_URL, follow_redirects=False) as pending_app, \
+            TestClient(client.app, base_url=BASE_URL, follow_redirects=False) as enrolling, \
             TestClient(client.app, base_url=BASE_URL, follow_redirects=False) as staff, \
             TestClient(client.app, base_url=BASE_URL, follow_redirects=False) as admin:
-        sign_in_web(staff, world, "eng@clico.pl")
+        sign_in_web(staff, world, "eng@clico.pl")  # an engineer: the staff queue's actions
         csrf_of(anonymous, "/signin")  # the anonymous cookie every browser gets first
         sign_in_web(admin, world, "admin@clico.pl")
+        step = form_post(enrolling, "/signin", {"login": "new-eng@clico.pl",
+                                                "password": PASSWORD})
+        code = world.last_mail(MailTemplate.SIGN_IN_CODE,
+                               "new-eng@clico.pl").mail.context["code"]
+        step = form_post(enrolling, "/signin/code", {"code": code})
+        assert step.headers["location"] == "/signin/enrol"
+        step = form_post(pending_app, "/signin", {"login": "max", "password": PASSWORD})
+        assert step.headers["location"] == "/signin/code?app=1"
         step = form_post(pending, "/signin", {"login": "eva", "password": PASSWORD})
         assert step.headers["location"] == "/signin/code"
         yield Scene(world, {"anonymous": anonymous, "pending": pending, "signed_in": client,
+                            "pending_app": pending_app, "enrolling": enrolling,
                             "staff": staff, "admin": admin},
                     second, first.contract.id, ticket.number, confirm_secret, reset_secret,
-                    totp_secret, upload.id, template.id, first.contract.company_id)
+                    totp_secret, upload.id, template.id, first.contract.company_id,
+                    newcomer.id, codes)
 
 
 def _url(route: Route | Mount, scene: Scene) -> str:

@@ -10,6 +10,7 @@ import pyotp
 from .web_fixtures import PASSWORD, form_post, sign_in_web
 
 SECRET = re.compile(r'name="secret" value="([A-Z2-7]+)"')
+RECOVERY = re.compile(r"<code>([0-9A-Z]{4}(?:-[0-9A-Z]{4}){3})</code>")
 
 
 def _enrol(client, web_world) -> pyotp.TOTP:  # type: ignore[no-untyped-def]
@@ -30,8 +31,9 @@ def _enrol(client, web_world) -> pyotp.TOTP:  # type: ignore[no-untyped-def]
     done = form_post(client, "/account/two-factor/enable",
                      {"secret": secret.group(1), "code": totp.at(now), "password": PASSWORD},
                      token_from="/account/two-factor")
-    assert done.status_code == 303
-    assert "aplikacji uwierzytelniającej" in client.get(done.headers["location"]).text
+    assert done.status_code == 200 and "Kody odzyskiwania" in done.text
+    assert len(RECOVERY.findall(done.text)) == 10  # shown once, here
+    assert "aplikacji uwierzytelniającej" in client.get("/account/two-factor?done=on").text
     return totp
 
 

@@ -86,13 +86,30 @@ def form_post(client: TestClient, path: str, data: dict[str, str], *,
     return client.post(path, data={**data, "csrf_token": token}, **kwargs)  # type: ignore[arg-type]
 
 
+_SECRET = re.compile(r'name="secret" value="([A-Z2-7]+)"')
+
+
 def sign_in_web(client: TestClient, world: World, login: str = "jan",
                 password: str = PASSWORD) -> None:
-    """Both sign-in steps through the web pages."""
+    """Both sign-in steps through the web pages; a staff member without an authenticator
+    app enrols one on the way (its secret kept in ``world.totp_secrets``), one with it uses
+    its codes."""
     response = form_post(client, "/signin", {"login": login, "password": password})
     assert response.status_code == 303, response.text
-    assert response.headers["location"] == "/signin/code"
-    code = world.last_mail(MailTemplate.SIGN_IN_CODE).mail.context["code"]
-    response = form_post(client, "/signin/code", {"code": code})
+    if response.headers["location"] == "/signin/code?app=1":
+        response = form_post(client, "/signin/code?app=1", {"code": world.totp_code(login)},
+                             token_from="/signin/code?app=1")
+    else:
+        assert response.headers["location"] == "/signin/code"
+        code = world.last_mail(MailTemplate.SIGN_IN_CODE).mail.context["code"]
+        response = form_post(client, "/signin/code", {"code": code})
     assert response.status_code == 303, response.text
+    if response.headers["location"] == "/signin/enrol":
+        secret = _SECRET.search(client.get("/signin/enrol").text)
+        assert secret is not None
+        world.totp_secrets[login] = secret.group(1)
+        response = form_post(client, "/signin/enrol",
+                             {"secret": secret.group(1), "code": world.totp_code(login)})
+        assert response.status_code == 200 and "recovery-codes" in response.text, response.text
+        return
     assert response.headers["location"] == "/"

@@ -21,9 +21,10 @@ import clico_core.services as package
 from clico_core.services import Services
 
 # Public functions that take the ports but run inside a use case, not as one of their own.
-HELPERS = {"find_or_create_company", "follow_clocks", "followed_ticket", "issue_in",
-           "issue_with_key", "make_asset", "new_contract_key", "start_clocks", "support_level",
-           "totp_step", "touch_if_due", "viewer_in"}
+HELPERS = {"add_staff", "check_password", "find_or_create_company", "follow_clocks",
+           "followed_ticket", "issue_in", "issue_with_key", "issue_recovery_codes",
+           "make_asset", "must_enrol_totp", "new_contract_key", "record_switch", "start_clocks",
+           "support_level", "totp_step", "touch_if_due", "viewer_in"}
 
 
 def _takes_ports(obj: object) -> bool:

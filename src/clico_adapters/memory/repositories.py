@@ -91,6 +91,21 @@ class MemoryAccounts(_Repo):
         return fresh([self.store.accounts[i] for i in dict.fromkeys(account_ids)
                       if i in self.store.accounts])
 
+    def replace_recovery_codes(self, account_id: str, code_hashes: Sequence[str],
+                               at: datetime) -> None:
+        self.undo.put(self.store.recovery_codes, account_id, frozenset(code_hashes))
+
+    def use_recovery_code(self, account_id: str, code_hash: str) -> bool:
+        codes = self.store.recovery_codes.get(account_id, frozenset())
+        if code_hash not in codes:
+            return False
+        self.undo.put(self.store.recovery_codes, account_id, codes - {code_hash})
+        return True
+
+    def recovery_codes_left(self, account_id: str) -> int:
+        return len(self.store.recovery_codes.get(account_id, frozenset()))
+
+
     def list_staff(self) -> list[Account]:
         rows = [a for a in self.store.accounts.values() if a.is_staff]
         return fresh(sorted(rows, key=lambda a: (a.last_name, a.first_name, a.id)))

@@ -49,6 +49,7 @@ class MemoryStore:
     presence: dict[tuple[str, str], datetime] = field(factory=dict)  # (ticket, account)
     reply_templates: dict[str, ReplyTemplate] = field(factory=dict)
     support_levels: dict[str, LevelSpec] = field(factory=dict)
+    recovery_codes: dict[str, frozenset[str]] = field(factory=dict)  # account -> code hashes
     ticket_sequence: list[int] = field(factory=lambda: [0])
     # One writer at a time, like SQLite: a unit of work holds it from enter to exit.
     lock: threading.RLock = field(factory=threading.RLock)

@@ -230,6 +230,16 @@ tokens = Table(
     Index(None, "expires_at"),  # pruning
 )
 
+# Recovery codes of an account's second sign-in step, hashed; a used one is deleted
+# (migration 0012).
+recovery_codes = Table(
+    "recovery_codes", metadata,
+    _id("account_id", "accounts.id", nullable=False),
+    Column("code_hash", String(128), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    PrimaryKeyConstraint("account_id", "code_hash"),
+)
+
 sessions = Table(
     "sessions", metadata,
     Column("session_hash", String(128), primary_key=True),

@@ -59,6 +59,7 @@ from .contracts_admin import (
     list_all_contracts,
 )
 from .demo import DemoAccess, seed_demo
+from .enrolment import Enrolled, begin_enrolment, finish_enrolment
 from .facade import Services
 from .follow_ups import FollowUpDraft, follow_up_draft
 from .migration import ImportReport, MigratedAccount, import_migrated_accounts
@@ -66,6 +67,7 @@ from .notifications import set_company_notifications
 from .passwords import change_password, check_reset_token, request_password_reset, reset_password
 from .presence import record_presence
 from .queue import QueueChoices, engineers, queue_choices, queue_for_session
+from .recovery import recovery_codes_left, regenerate_recovery_codes
 from .registration import RegisterAccount, confirm_email, register_account
 from .reply_templates import (
     SaveReplyTemplate,
@@ -76,11 +78,21 @@ from .reply_templates import (
     save_reply_template,
 )
 from .retention import prune
-from .signin import SignIn, SignInStep, authenticate, resend_code, sign_in, sign_out, verify_code
+from .signin import (
+    SignIn,
+    SignInStep,
+    authenticate,
+    resend_code,
+    sign_in,
+    sign_out,
+    verify_code,
+    verify_recovery_code,
+)
 from .sla import SlaAlertReport, send_sla_alerts
 from .sla_levels import EditLevel, list_support_levels, save_support_level
 from .sla_report import SlaReport, SlaReportRow, sla_report, staff_sla_report
 from .staff import CreateStaff, create_staff_account
+from .staff_admin import StaffMember, invite_staff, list_staff, set_staff_disabled
 from .ticket_bulk import bulk_assign, bulk_close
 from .ticket_conversation import (
     Conversation,
@@ -138,6 +150,7 @@ __all__ = [
     "CustomerView",
     "DemoAccess",
     "EditLevel",
+    "Enrolled",
     "FilterChoices",
     "FollowUpDraft",
     "HistoryEntry",
@@ -164,6 +177,7 @@ __all__ = [
     "SlaReport",
     "SlaReportRow",
     "Slowdown",
+    "StaffMember",
     "SweepReport",
     "TotpSetup",
     "Viewer",
@@ -174,6 +188,7 @@ __all__ = [
     "attachment_for_download",
     "authenticate",
     "auto_close_resolved",
+    "begin_enrolment",
     "begin_totp",
     "bulk_assign",
     "bulk_close",
@@ -200,16 +215,19 @@ __all__ = [
     "engineers",
     "filled_reply_template",
     "filter_choices",
+    "finish_enrolment",
     "follow_up_draft",
     "get_contract",
     "import_contracts",
     "import_migrated_accounts",
+    "invite_staff",
     "issue_contract",
     "link_attachments",
     "list_accounts",
     "list_all_contracts",
     "list_contracts",
     "list_covered_assets",
+    "list_staff",
     "list_support_levels",
     "list_tickets",
     "list_tickets_for_session",
@@ -221,7 +239,9 @@ __all__ = [
     "queue_choices",
     "queue_for_session",
     "record_presence",
+    "recovery_codes_left",
     "regenerate_contract_key",
+    "regenerate_recovery_codes",
     "register_account",
     "remove_contract_asset",
     "reply_template",
@@ -238,6 +258,7 @@ __all__ = [
     "seed_demo",
     "send_sla_alerts",
     "set_company_notifications",
+    "set_staff_disabled",
     "sign_in",
     "sign_out",
     "sla_report",
@@ -248,4 +269,5 @@ __all__ = [
     "upload_attachment",
     "upload_budget",
     "verify_code",
+    "verify_recovery_code",
 ]

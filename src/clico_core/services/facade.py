@@ -32,12 +32,14 @@ from . import (
     contracts,
     contracts_admin,
     demo,
+    enrolment,
     follow_ups,
     migration,
     notifications,
     passwords,
     presence,
     queue,
+    recovery,
     registration,
     reply_templates,
     retention,
@@ -45,6 +47,7 @@ from . import (
     sla,
     sla_levels,
     staff,
+    staff_admin,
     ticket_bulk,
     ticket_conversation,
     ticket_history,
@@ -125,14 +128,44 @@ class Services:
     def begin_totp(self, viewer: Viewer) -> totp.TotpSetup:
         return _again(totp.begin_totp, viewer, self.ports)
 
-    def enable_totp(self, viewer: Viewer, secret: str, code: str, password: str) -> None:
-        _again(totp.enable_totp, viewer, secret, code, password, self.ports)
+    def enable_totp(self, viewer: Viewer, secret: str, code: str, password: str
+                    ) -> tuple[str, ...]:
+        return _again(totp.enable_totp, viewer, secret, code, password, self.ports)
 
     def disable_totp(self, viewer: Viewer, password: str) -> None:
         _again(totp.disable_totp, viewer, password, self.ports)
 
     def reset_two_factor(self, login_or_email: str) -> Account:
         return _again(totp.reset_two_factor, login_or_email, self.ports)
+
+    def verify_recovery_code(self, session_token: str, code: str, client: str = ""
+                             ) -> signin.SignInStep:
+        return _again(signin.verify_recovery_code, session_token, code, self.ports, client)
+
+    def begin_enrolment(self, session_token: str) -> totp.TotpSetup:
+        return _again(enrolment.begin_enrolment, session_token, self.ports)
+
+    def finish_enrolment(self, session_token: str, secret: str, code: str, client: str = ""
+                         ) -> enrolment.Enrolled:
+        return _again(enrolment.finish_enrolment, session_token, secret, code, self.ports,
+                      client)
+
+    def regenerate_recovery_codes(self, viewer: Viewer, password: str) -> tuple[str, ...]:
+        return _again(recovery.regenerate_recovery_codes, viewer, password, self.ports)
+
+    def recovery_codes_left(self, viewer: Viewer) -> int:
+        return _again(recovery.recovery_codes_left, viewer, self.ports)
+
+    # staff administration (administrators) ---------------------------------------------
+    def list_staff(self, viewer: Viewer) -> list[staff_admin.StaffMember]:
+        return _again(staff_admin.list_staff, viewer, self.ports)
+
+    def invite_staff(self, viewer: Viewer, cmd: staff.CreateStaff) -> staff_admin.StaffMember:
+        return _again(staff_admin.invite_staff, viewer, cmd, self.ports)
+
+    def set_staff_disabled(self, viewer: Viewer, account_id: str, disabled: bool
+                           ) -> staff_admin.StaffMember:
+        return _again(staff_admin.set_staff_disabled, viewer, account_id, disabled, self.ports)
 
     # contracts and assets -------------------------------------------------------------
     def issue_contract(self, cmd: contracts.IssueContract) -> contracts.IssuedContract:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 from attrs import frozen
@@ -38,6 +39,7 @@ from ..tokens import hash_secret, secrets_equal
 from .context import Ports, Viewer
 from .lookup import find_account
 from .ratelimit import enforce, record_failure, refuse_if_waiting
+from .recovery_codes import recovery_code_hash
 from .signin_limits import Throttle, forgive_address, trusted_device
 from .totp import totp_step
 
@@ -63,6 +65,8 @@ class SignInStep:
     complete: bool
     second_factor: SecondFactor = SecondFactor.EMAIL  # which code the next step asks for
     device: TrustedDevice | None = None  # when complete: what the browser's cookie now claims
+    # not complete: a staff member without an authenticator app must enrol one first
+    enrol_totp: bool = False
 
 
 def session_hash(token: str) -> str:
@@ -89,10 +93,22 @@ def _code_mail(account: Account, code: str) -> OutgoingMail:
                          "minutes": str(int(CODE_LIFETIME.total_seconds() // 60))})
 
 
+def must_enrol_totp(account: Account, ports: Ports) -> bool:
+    """Staff sign in with an authenticator app; one without it enrols first (docs/security.md,
+    "Roles"). Only where the portal offers the app at all."""
+    return account.is_staff and not account.totp_secret and ports.totp is not None
+
+
 def _start_full_session(uow: UnitOfWork, ports: Ports, account: Account,
                         client: str) -> SignInStep:
-    """Both steps done: a full session, and a device cookie for this browser."""
+    """Both steps done: a full session, and a device cookie for this browser; for staff
+    without the app, a session that opens only its enrolment."""
     now = ports.clock.now()
+    if must_enrol_totp(account, ports):
+        token = ports.secrets.token(SESSION_BYTES)
+        uow.sessions.add(Session(session_hash(token), account.id, SessionLevel.ENROL_TOTP,
+                                 now, now, client))
+        return SignInStep(token, complete=False, enrol_totp=True)
     token = ports.secrets.token(SESSION_BYTES)
     uow.sessions.add(Session(session_hash(token), account.id, SessionLevel.FULL, now, now, client))
     account.record_sign_in(at=now)
@@ -187,13 +203,41 @@ def _code_matches(uow: UnitOfWork, ports: Ports, pending: Session, code: str,
     return fresh and secrets_equal(expected, given), fresh
 
 
+def _recovery_code_matches(uow: UnitOfWork, ports: Ports, pending: Session, code: str,
+                           now: datetime) -> tuple[bool, bool]:
+    """A recovery code instead of the app's: deleted as it is used (a conditional delete,
+    so two requests with one code cannot both win)."""
+    if pending.second_factor is not SecondFactor.TOTP:
+        return False, True
+    used = uow.accounts.use_recovery_code(pending.account_id,
+                                          recovery_code_hash(pending.account_id, code))
+    if used:
+        uow.audit.record(AuditEvent(AuditKind.RECOVERY_CODE_USED, now, pending.account_id))
+    return used, True
+
+
+Matcher = Callable[[UnitOfWork, Ports, Session, str, datetime], tuple[bool, bool]]
+
+
 def verify_code(session_token: str, code: str, ports: Ports, client: str = "") -> SignInStep:
     """Finish a pending sign-in with its code (e-mailed, or from the authenticator app);
     the session id is replaced."""
+    return _second_step(session_token, code, ports, client, _code_matches)
+
+
+def verify_recovery_code(session_token: str, code: str, ports: Ports,
+                         client: str = "") -> SignInStep:
+    """``Użyj kodu odzyskiwania``: finish a sign-in waiting for the app's code with one of
+    the account's recovery codes; wrong ones count as wrong codes."""
+    return _second_step(session_token, code, ports, client, _recovery_code_matches)
+
+
+def _second_step(session_token: str, code: str, ports: Ports, client: str,
+                 matcher: Matcher) -> SignInStep:
     now = ports.clock.now()
     with ports.uow() as uow:
         pending = _pending(uow, ports, session_token)
-        matches, fresh = _code_matches(uow, ports, pending, code[:32], now)
+        matches, fresh = matcher(uow, ports, pending, code[:64], now)
         if not matches:
             failures = uow.sessions.record_code_failure(pending.session_hash)
             record_failure(uow, [code_key(pending.account_id)], now)
@@ -258,7 +302,7 @@ def viewer_in(uow: UnitOfWork, session_token: str, ports: Ports
         return None
     session, account, contracts = holder.session, holder.account, holder.active_contracts
     if (session.level is not SessionLevel.FULL or not session.alive(at=ports.clock.now())
-            or account.state is not AccountState.ACTIVE):
+            or account.state is not AccountState.ACTIVE or must_enrol_totp(account, ports)):
         return None
     viewer = Viewer(account, digest, contracts, visible_scope(account, contracts))
     return viewer, session.last_seen_at

@@ -65,6 +65,7 @@ async def sign_in(request: Request) -> Response:
     if old:
         await portal.call(portal.services.sign_out, old)
     response = _redirect("/" if step.complete else
+                         "/signin/enrol" if step.enrol_totp else
                          "/signin/code?app=1" if step.second_factor is SecondFactor.TOTP
                          else "/signin/code")
     set_session_cookie(response, portal.settings, step.session_token)
@@ -106,7 +107,7 @@ async def verify_code(request: Request) -> Response:
         shown = failure(request, error)
         return render(request, "auth/code.html", {"message": shown.message, "app": app},
                       status=shown.status, headers=shown.headers)
-    response = _redirect("/")
+    response = _redirect("/signin/enrol" if step.enrol_totp else "/")
     set_session_cookie(response, portal.settings, step.session_token)
     device_cookies_of(request).remember(response, request, step.device)
     return response

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime
 
-from sqlalchemy import ColumnElement, exists, insert, or_, select, update
+from sqlalchemy import ColumnElement, delete, exists, func, insert, or_, select, update
 
 from clico_core.accounts import Account, AccountState
 from clico_core.companies import Company
@@ -13,7 +13,7 @@ from clico_core.errors import ConcurrencyConflict, ValidationFailed
 from clico_core.values import Role, company_key, email_key, login_key
 
 from ..mapping import account_from, account_values, company_from, company_values
-from ..tables import accounts, activations, assets, companies, contracts
+from ..tables import accounts, activations, assets, companies, contracts, recovery_codes
 from .base import SqlRepository
 
 
@@ -144,3 +144,21 @@ class SqlAccounts(SqlRepository):
                  .where(accounts.c.role.in_([Role.ENGINEER.value, Role.ADMIN.value]))
                  .order_by(accounts.c.last_name, accounts.c.first_name, accounts.c.id))
         return [account_from(r, self.uow.box) for r in self.uow.execute(query).mappings()]
+
+    def replace_recovery_codes(self, account_id: str, code_hashes: Sequence[str],
+                               at: datetime) -> None:
+        self.uow.execute(delete(recovery_codes).where(recovery_codes.c.account_id == account_id))
+        if code_hashes:
+            self.uow.execute(insert(recovery_codes), [
+                {"account_id": account_id, "code_hash": h, "created_at": at}
+                for h in dict.fromkeys(code_hashes)])
+
+    def use_recovery_code(self, account_id: str, code_hash: str) -> bool:
+        statement = delete(recovery_codes).where(recovery_codes.c.account_id == account_id,
+                                                 recovery_codes.c.code_hash == code_hash)
+        return bool(self.uow.execute(statement).rowcount == 1)
+
+    def recovery_codes_left(self, account_id: str) -> int:
+        query = select(func.count()).select_from(recovery_codes).where(
+            recovery_codes.c.account_id == account_id)
+        return int(self.uow.execute(query).scalar_one())

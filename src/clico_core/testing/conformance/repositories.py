@@ -112,6 +112,38 @@ class RepositoryConformance:
             assert loaded is not None
             assert loaded.totp_secret == account.totp_secret and loaded.totp_last_step == 101
 
+    def test_recovery_codes_are_replaced_and_used_once(
+            self, uow_factory: UnitOfWorkFactory) -> None:
+        company = b.company()
+        account, other = b.account(company.id), b.account(company.id, "other")
+        with uow_factory() as uow:
+            uow.companies.add(company)
+            uow.accounts.add(account)
+            uow.accounts.add(other)
+            uow.accounts.replace_recovery_codes(account.id, ["a1", "a2", "a3"], T0)
+            uow.accounts.replace_recovery_codes(other.id, ["a1"], T0)
+            uow.commit()
+        with uow_factory() as uow:
+            assert uow.accounts.recovery_codes_left(account.id) == 3
+            assert uow.accounts.use_recovery_code(account.id, "a2")
+            assert not uow.accounts.use_recovery_code(account.id, "a2")  # used
+            assert not uow.accounts.use_recovery_code(account.id, "zz")
+            assert not uow.accounts.use_recovery_code("missing", "a1")
+            uow.commit()
+        with uow_factory() as uow:
+            assert uow.accounts.recovery_codes_left(account.id) == 2
+            assert uow.accounts.recovery_codes_left(other.id) == 1  # untouched
+            uow.accounts.replace_recovery_codes(account.id, ["b1"], T0)
+            assert not uow.accounts.use_recovery_code(account.id, "a1")  # the old set died
+            uow.accounts.use_recovery_code(account.id, "b1")
+            # rolled back: nothing of this unit of work stays
+        with uow_factory() as uow:
+            assert uow.accounts.recovery_codes_left(account.id) == 2
+            uow.accounts.replace_recovery_codes(account.id, [], T0)
+            uow.commit()
+        with uow_factory() as uow:
+            assert uow.accounts.recovery_codes_left(account.id) == 0
+
     def test_login_and_email_are_unique_case_insensitively(
             self, uow_factory: UnitOfWorkFactory) -> None:
         company = b.company()
