@@ -23,6 +23,8 @@ from typing import Any
 import pytest
 import uvicorn
 
+from clico_core.mail import MailTemplate
+
 from .a11y import Auditor, require_accessible
 from .smtp import free_port
 
@@ -144,3 +146,36 @@ def screenshot(page: Any, name: str) -> None:
     require_accessible(page)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+def sign_in_through_pages(page: Any, world: Any, login: str, email: str, *,
+                          password: str = "correct horse battery staple",
+                          mailed_code: Callable[[], str] | None = None) -> list[str]:
+    """Sign in as a person would: password, then the e-mailed code (``mailed_code`` reads it,
+    by default from ``world``'s outbox) or the authenticator app's code; a staff member
+    without the app enrols it on the way (its secret kept in ``world.totp_secrets``) and
+    goes on past the recovery codes, which are returned. Ends on the first page after."""
+    page.goto("/signin")
+    page.fill("input[name=login]", login)
+    page.fill("input[name=password]", password)
+    page.locator("main form button[type=submit]").first.click()
+    page.wait_for_url("**/signin/code*")
+    if "app=1" in page.url:
+        code = world.totp_code(login)
+    elif mailed_code is not None:
+        code = mailed_code()
+    else:
+        code = world.last_mail(MailTemplate.SIGN_IN_CODE, email).mail.context["code"]
+    page.fill("input[name=code]", code)
+    page.locator("main form button[type=submit]").first.click()
+    page.wait_for_url(lambda url: "/signin/code" not in url)
+    if "/signin/enrol" not in page.url:
+        return []
+    world.totp_secrets[login] = page.locator("code.secret").inner_text()
+    page.fill("input[name=code]", world.totp_code(login))
+    page.locator("main form button[type=submit]").first.click()
+    page.wait_for_selector("ol.recovery-codes")
+    codes: list[str] = page.locator("ol.recovery-codes code").all_inner_texts()
+    page.locator("main a.button.primary").click()
+    page.wait_for_url(lambda url: "/signin" not in url)
+    return codes

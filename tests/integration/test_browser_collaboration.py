@@ -15,12 +15,11 @@ from clico_adapters.bootstrap import bootstrap
 from clico_adapters.memory import SystemClock
 from clico_adapters.passwords import Argon2Hasher
 from clico_adapters.sql import SqlDatabase
-from clico_core.mail import MailTemplate
 from clico_core.services import CreateStaff, OpenTicket, SaveReplyTemplate
 from clico_web import Settings, create_app
 
 from ..support import PASSWORD, World, sealing_box
-from .browser import LiveServer, screenshot
+from .browser import LiveServer, screenshot, sign_in_through_pages
 
 pytestmark = pytest.mark.browser
 playwright_sync = pytest.importorskip("playwright.sync_api")
@@ -52,15 +51,7 @@ def portal(tmp_path: Path, live_server: LiveServer, web_hasher: Argon2Hasher
 
 
 def sign_in(page, portal: Portal, email: str) -> None:  # type: ignore[no-untyped-def]
-    page.goto("/signin")
-    page.fill("input[name=login]", email)
-    page.fill("input[name=password]", PASSWORD)
-    page.locator("main form button[type=submit]").first.click()
-    page.wait_for_url("**/signin/code")
-    code = portal.world.last_mail(MailTemplate.SIGN_IN_CODE, email).mail.context["code"]
-    page.fill("input[name=code]", code)
-    page.locator("main form button[type=submit]").first.click()
-    page.wait_for_url("**/tickets")
+    sign_in_through_pages(page, portal.world, email, email, password=PASSWORD)
 
 
 def _engineer(portal: Portal, email: str, first: str, last: str) -> None:

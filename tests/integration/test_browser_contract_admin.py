@@ -20,13 +20,12 @@ from clico_adapters.bootstrap import bootstrap
 from clico_adapters.memory import SystemClock
 from clico_adapters.passwords import Argon2Hasher
 from clico_adapters.sql import SqlDatabase
-from clico_core.mail import MailTemplate
 from clico_core.services import CreateStaff
 from clico_core.values import Role
 from clico_web import Settings, create_app
 
 from ..support import PASSWORD, World, sealing_box
-from .browser import LiveServer, screenshot
+from .browser import LiveServer, screenshot, sign_in_through_pages
 
 pytestmark = pytest.mark.browser
 playwright_sync = pytest.importorskip("playwright.sync_api")
@@ -62,15 +61,7 @@ def portal(tmp_path: Path, live_server: LiveServer, web_hasher: Argon2Hasher
 
 
 def sign_in(page, portal: Portal, login: str, email: str) -> None:  # type: ignore[no-untyped-def]
-    page.goto("/signin")
-    page.fill("input[name=login]", login)
-    page.fill("input[name=password]", PASSWORD)
-    page.locator("main form button[type=submit]").first.click()
-    page.wait_for_url("**/signin/code")
-    code = portal.world.last_mail(MailTemplate.SIGN_IN_CODE, email).mail.context["code"]
-    page.fill("input[name=code]", code)
-    page.locator("main form button[type=submit]").first.click()
-    page.wait_for_url("**/tickets")
+    sign_in_through_pages(page, portal.world, login, email, password=PASSWORD)
 
 
 def fill_technical(page, subject: str) -> None:  # type: ignore[no-untyped-def]

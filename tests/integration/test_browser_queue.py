@@ -15,12 +15,11 @@ from clico_adapters.bootstrap import bootstrap
 from clico_adapters.memory import SystemClock
 from clico_adapters.passwords import Argon2Hasher
 from clico_adapters.sql import SqlDatabase
-from clico_core.mail import MailTemplate
 from clico_core.services import CreateStaff, OpenTicket
 from clico_web import Settings, create_app
 
 from ..support import PASSWORD, World, sealing_box
-from .browser import LiveServer, screenshot
+from .browser import LiveServer, screenshot, sign_in_through_pages
 
 pytestmark = pytest.mark.browser
 playwright_sync = pytest.importorskip("playwright.sync_api")
@@ -67,14 +66,7 @@ def _rows(page) -> list[str]:  # type: ignore[no-untyped-def]
 
 def test_assign_to_me_from_the_unassigned_view(desk: Desk, browser_page) -> None:
     page = browser_page.open(desk.url)
-    page.goto("/signin")
-    page.fill("input[name=login]", EWA)
-    page.fill("input[name=password]", PASSWORD)
-    page.locator("main form button[type=submit]").first.click()
-    page.wait_for_url("**/signin/code")
-    code = desk.world.last_mail(MailTemplate.SIGN_IN_CODE, EWA).mail.context["code"]
-    page.fill("input[name=code]", code)
-    page.locator("main form button[type=submit]").first.click()
+    sign_in_through_pages(page, desk.world, EWA, EWA, password=PASSWORD)
     page.wait_for_url("**/staff/queue")  # the staff home
     expect(page.locator("nav.sidenav a[aria-current=page]")).to_have_text("Kolejka")
     expect(page.locator(".queue-views a[aria-current=page]")).to_have_text("Nieprzypisane")

@@ -126,7 +126,7 @@ def test_an_invited_engineer_sets_a_password_enrols_the_app_and_sees_recovery_co
     assert len(set(codes)) == 10 and all(CODE.match(c) for c in codes)
     screenshot(engineer, "staff-recovery-codes")
     engineer.locator("main a.button.primary").click()
-    engineer.wait_for_url("**/tickets")
+    engineer.wait_for_url("**/staff/queue")  # the staff home
     engineer.goto("/account/two-factor")
     expect(engineer.locator("#recovery-codes")).to_have_text("Kody odzyskiwania")
     expect(engineer.locator("main")).to_contain_text("10 z 10")

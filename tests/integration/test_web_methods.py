@@ -105,6 +105,7 @@ def path_values(scene: Scene) -> dict[tuple[str, str], str]:
         ("template_filled", "template_id"): scene.template_id,
         ("company", "company_id"): scene.company_id,
         ("admin_contract", "number"): "C-1",
+        ("level", "name"): "standard",
         ("static", "path"): "style.css",
         ("admin_staff_disable", "account_id"): scene.engineer_id,
         ("admin_staff_enable", "account_id"): scene.engineer_id,
@@ -160,6 +161,10 @@ def forms(scene: Scene) -> dict[str, dict[str, str]]:
         "admin_staff": {"email": "new@clico.pl", "first_name": "Nowy", "last_name": "Inżynier",
                         "role": "engineer"},
         "admin_staff_disable": {},
+        "level": {"timezone": "Europe/Warsaw", "holiday_country": "PL",
+                  **{f"week_{day}": "08:00-16:00" for day in range(5)},
+                  **{f"first_{p}": "4" for p in ("low", "normal", "high", "critical")},
+                  **{f"resolution_{p}": "40" for p in ("low", "normal", "high", "critical")}},
         "admin_staff_enable": {},
     }
 
@@ -186,6 +191,7 @@ LIVE_POSTS = [
     ("admin_contracts", "admin"), ("admin_contract", "admin"),
     ("admin_contracts_import", "admin"),
     ("admin_staff", "admin"), ("admin_staff_disable", "admin"), ("admin_staff_enable", "admin"),
+    ("level", "admin"),
 ]
 ENROL_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 

@@ -35,7 +35,7 @@ def test_personel_lists_invites_disables_and_enables(client, web_world) -> None:
     _admin(web_world)
     sign_in_web(client, web_world, "admin@clico.pl")
     page = client.get("/admin/staff")
-    assert page.status_code == 200 and "<h1>Personel</h1>" in page.text
+    assert page.status_code == 200 and "<h1 id=\"page-heading\">Personel</h1>" in page.text
     assert "Administrator" in page.text and "Aplikacja uwierzytelniająca" in page.text
     invited = form_post(client, "/admin/staff", {
         "email": "ewa@clico.pl", "first_name": "Ewa", "last_name": "Nowak",
@@ -58,7 +58,7 @@ def test_personel_lists_invites_disables_and_enables(client, web_world) -> None:
     form_post(client, "/language", {"language": "en", "next": "/admin/staff"},
               token_from="/admin/staff")
     english = client.get("/admin/staff")
-    assert "<h1>Staff</h1>" in english.text and "Engineer" in english.text
+    assert "<h1 id=\"page-heading\">Staff</h1>" in english.text and "Engineer" in english.text
 
 
 def test_a_disabled_engineer_is_signed_out_at_once(client, web_world) -> None:  # type: ignore[no-untyped-def]

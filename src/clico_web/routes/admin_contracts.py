@@ -24,7 +24,7 @@ from ..contract_csv import MAX_BYTES, CsvProblem, read_contract_csv
 from ..forms import BadForm, read_form
 from ..portal import portal_of
 from ..rendering import failure, render
-from ..sessions import signed_in, viewer_of
+from ..sessions import admin_only, viewer_of
 from .form_route import form_route
 
 MAX_NUMBER_CHARS = 64
@@ -75,7 +75,7 @@ def contract_path(number: str) -> str:
     return f"/admin/contracts/{quote(number, safe='')}"
 
 
-@signed_in
+@admin_only
 async def admin_page(request: Request) -> Response:
     require_admin(viewer_of(request).account)
     number = request.query_params.get("number", "").strip()[:MAX_NUMBER_CHARS]
@@ -84,7 +84,7 @@ async def admin_page(request: Request) -> Response:
     return render(request, "admin/contracts.html", {"section": "admin_contracts"})
 
 
-@signed_in
+@admin_only
 async def create(request: Request) -> Response:
     form = await read_form(request, NewContractForm)
     portal = portal_of(request)
@@ -126,7 +126,7 @@ async def _upload(request: Request) -> bytes:
         await form.close()
 
 
-@signed_in
+@admin_only
 async def import_file(request: Request) -> Response:
     viewer = viewer_of(request)
     require_admin(viewer.account)
@@ -161,14 +161,14 @@ async def _page(request: Request, number: str, extra: dict[str, Any],
                   status=status, headers=headers)
 
 
-@signed_in
+@admin_only
 async def contract_page(request: Request) -> Response:
     number = request.path_params["number"][:MAX_NUMBER_CHARS]
     done = request.query_params.get("done", "")
     return await _page(request, number, {"done": done if done in ACTIONS else ""})
 
 
-@signed_in
+@admin_only
 async def contract_action(request: Request) -> Response:
     number = request.path_params["number"][:MAX_NUMBER_CHARS]
     form = await read_form(request, ContractActionForm)

@@ -16,7 +16,7 @@ from clico_core.tickets import Priority
 from ..forms import read_form
 from ..portal import portal_of
 from ..rendering import failure, render
-from ..sessions import signed_in, viewer_of
+from ..sessions import admin_only, viewer_of
 from .form_route import form_route
 
 DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -101,7 +101,7 @@ def _page(request: Request, values: dict[str, str], status: int = 200,
                    "priorities": [p.value for p in Priority], **extra}, status=status)
 
 
-@signed_in
+@admin_only
 async def level_list(request: Request) -> Response:
     levels = await _levels(request)
     return render(request, "staff/levels.html", {
@@ -109,7 +109,7 @@ async def level_list(request: Request) -> Response:
         "hours": lambda delta: _hours(delta.total_seconds() / 60)})
 
 
-@signed_in
+@admin_only
 async def level_page(request: Request) -> Response:
     levels = {spec.name: spec for spec in await _levels(request)}
     name = request.path_params["name"][:32]
@@ -120,7 +120,7 @@ async def level_page(request: Request) -> Response:
     return _page(request, form_of(levels[name]), new=False)
 
 
-@signed_in
+@admin_only
 async def save_level(request: Request) -> Response:
     form = await read_form(request, LevelForm)
     portal = portal_of(request)

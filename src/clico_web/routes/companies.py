@@ -10,13 +10,13 @@ from starlette.routing import Route
 
 from ..portal import portal_of
 from ..rendering import render
-from ..sessions import signed_in, viewer_of
+from ..sessions import staff_only, viewer_of
 
 MAX_QUERY_CHARS = 200
 MAX_ID_CHARS = 64
 
 
-@signed_in
+@staff_only
 async def company_search(request: Request) -> Response:
     text = request.query_params.get("q", "")[:MAX_QUERY_CHARS]
     portal = portal_of(request)
@@ -26,7 +26,7 @@ async def company_search(request: Request) -> Response:
                    "searched": bool(text.strip())})
 
 
-@signed_in
+@staff_only
 async def company_page(request: Request) -> Response:
     company_id = request.path_params["company_id"][:MAX_ID_CHARS]
     portal = portal_of(request)

@@ -19,7 +19,7 @@ from clico_core.services import SaveReplyTemplate
 from ..forms import read_form
 from ..portal import portal_of
 from ..rendering import failure, render, renderer_of
-from ..sessions import signed_in, viewer_of
+from ..sessions import staff_only, viewer_of
 from .form_route import form_route
 from .ticket_form import MAX_DESCRIPTION_CHARS, text_to_html
 from .ticket_labels import field_errors
@@ -71,12 +71,12 @@ async def _page(request: Request, *, editing: str | None = None,
     return render(request, "staff/templates.html", context, status=status)
 
 
-@signed_in
+@staff_only
 async def show_list(request: Request) -> Response:
     return await _page(request)
 
 
-@signed_in
+@staff_only
 async def show_one(request: Request) -> Response:
     return await _page(request, editing=_template_id(request))
 
@@ -102,17 +102,17 @@ async def _save(request: Request, template_id: str | None) -> Response:
     return RedirectResponse("/staff/templates?done=saved", status_code=303)
 
 
-@signed_in
+@staff_only
 async def create(request: Request) -> Response:
     return await _save(request, None)
 
 
-@signed_in
+@staff_only
 async def update(request: Request) -> Response:
     return await _save(request, _template_id(request))
 
 
-@signed_in
+@staff_only
 async def delete(request: Request) -> Response:
     await read_form(request, DeleteForm)
     portal = portal_of(request)

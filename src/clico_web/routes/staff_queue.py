@@ -20,7 +20,7 @@ from ..forms import BadForm
 from ..portal import portal_of
 from ..rendering import failure, render, renderer_of
 from ..security.csrf import CSRF_FIELD
-from ..sessions import current_viewer, session_token, signed_in, to_sign_in, viewer_of
+from ..sessions import current_viewer, session_token, staff_only, to_sign_in, viewer_of
 from .queue_query import PATH, VIEW_LABELS, QueueLinks, parse_queue_view
 from .ticket_labels import PRIORITY_LABELS, field_errors
 from .ticket_thread import _page as ticket_page  # the ticket page, showing a refusal
@@ -118,7 +118,7 @@ def _one(pairs: list[tuple[str, str]], name: str, allowed: frozenset[str]) -> st
     return values[0] if values else ""
 
 
-@signed_in
+@staff_only
 async def bulk(request: Request) -> Response:
     """``Przypisz zaznaczone`` / ``Zamknij zaznaczone``: every selected row or none."""
     pairs = await _fields(request, MAX_BULK + 10)
@@ -171,7 +171,7 @@ def _number(request: Request) -> str:
     return number
 
 
-@signed_in
+@staff_only
 async def assign(request: Request) -> Response:
     """``Przypisz do mnie`` (assignee "me"), another engineer, or nobody ("")."""
     pairs = await _fields(request, 10)
@@ -180,7 +180,7 @@ async def assign(request: Request) -> Response:
     return await _act(request, "assign", assignee, back)
 
 
-@signed_in
+@staff_only
 async def priority(request: Request) -> Response:
     pairs = await _fields(request, 10)
     allowed = frozenset({"priority", "back"})

@@ -11,7 +11,7 @@ from clico_core.errors import ClicoError, NotFound
 
 from ..portal import portal_of
 from ..rendering import failure, render
-from ..sessions import signed_in, viewer_of
+from ..sessions import staff_only, viewer_of
 from ..sla_csv import report_csv
 
 MAX_MONTH_CHARS = 16
@@ -21,7 +21,7 @@ def _month(request: Request) -> str:
     return request.query_params.get("month", "")[:MAX_MONTH_CHARS]
 
 
-@signed_in
+@staff_only
 async def report_page(request: Request) -> Response:
     portal = portal_of(request)
     month = _month(request)
@@ -38,7 +38,7 @@ async def report_page(request: Request) -> Response:
                   {"section": "sla", "report": report, "month": report.month})
 
 
-@signed_in
+@staff_only
 async def report_csv_download(request: Request) -> Response:
     portal = portal_of(request)
     try:

@@ -16,7 +16,7 @@ from clico_core.reply_templates import ReplyTemplate
 from ..forms import read_form
 from ..portal import portal_of
 from ..rendering import renderer_of
-from ..sessions import signed_in, viewer_of
+from ..sessions import staff_only, viewer_of
 
 MAX_ID_CHARS = 64
 TEMPLATE_GONE = "This reply template no longer exists."
@@ -61,7 +61,7 @@ def _number(request: Request) -> str:
     return number
 
 
-@signed_in
+@staff_only
 async def presence(request: Request) -> Response:
     """POST: the viewer has the ticket open now; answers who else has."""
     await read_form(request, PresenceForm)
@@ -75,7 +75,7 @@ async def presence(request: Request) -> Response:
                         headers={"Cache-Control": "no-store"})
 
 
-@signed_in
+@staff_only
 async def filled_template(request: Request) -> Response:
     """GET: a template's body filled in for ``?ticket=``, as HTML for the reply editor."""
     portal = portal_of(request)
