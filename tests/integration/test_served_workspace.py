@@ -12,8 +12,7 @@ import pytest
 
 from .browser import BrowserPages
 from .served import Served
-from .smtp import SmtpServer
-from .test_served_conversation import (
+from .served_pages import (
     CUSTOMER,
     CUSTOMER_EMAIL,
     CUSTOMER_PASSWORD,
@@ -23,6 +22,7 @@ from .test_served_conversation import (
     status_of,
     write_reply,
 )
+from .smtp import SmtpServer
 
 pytestmark = pytest.mark.browser
 expect = pytest.importorskip("playwright.sync_api").expect
