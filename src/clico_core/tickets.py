@@ -181,6 +181,7 @@ class TicketRow:
     priority: Priority
     kind: TicketKind
     assignee_name: str = ""  # ``Przypisany``: filled for staff (the queue), else empty
+    sla_due: datetime | None = None  # the nearest SLA due time: filled for staff, like it
 
 
 @frozen

@@ -225,7 +225,8 @@ class MemoryTickets(_Repo):
                         if scope.everything and t.assignee_id else None)
             rows.append(TicketRow(t.id, t.number, t.subject, t.modified_at, t.created_at,
                                   company.name if company else "", t.status, t.priority, t.kind,
-                                  assignee.full_name if assignee else ""))
+                                  assignee.full_name if assignee else "",
+                                  t.sla_due if scope.everything else None))
         return rows
 
     def _queue_matches(self, t: Ticket, query: TicketQuery) -> bool:

@@ -126,3 +126,16 @@ def test_the_queue_in_english(engineer, number) -> None:
     for label in ("Queue", "Unassigned", "Mine", "Waiting for customer", "All open",
                   "Assignee", "Assign to me"):
         assert f">{label}<" in page, label
+
+
+def test_the_queue_shows_each_tickets_nearest_sla_due_time(engineer, jan, number) -> None:
+    # opened on Wednesday 25 November at 10:00 in Warsaw, priority High on the standard
+    # (8×5) level: the first response is due 4 business hours later
+    page = engineer.get("/staff/queue?view=open").text
+    row = re.search(rf"<tr>(?:(?!</tr>).)*{number}(?:(?!</tr>).)*</tr>", page, re.DOTALL)
+    assert row is not None
+    assert re.search(r'<td class="due"><time>25\.11\.2026, 14:00</time></td>', row.group(0))
+    assert "<th scope=\"col\">Termin</th>" in page
+    engineer.cookies.set("clico_lang", "en")
+    assert '<th scope="col">Due</th>' in engineer.get("/staff/queue?view=open").text
+    assert 'class="due' not in jan.get("/tickets").text  # the customer's list has no such column

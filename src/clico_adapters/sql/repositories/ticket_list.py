@@ -68,7 +68,7 @@ _WITH_ASSIGNEE: FromClause = _WITH_COMPANY.outerjoin(_ASSIGNEE,
                                                      _ASSIGNEE.c.id == tickets.c.assignee_id)
 _STAFF_ROW_COLUMNS = (*_ROW_COLUMNS, func.trim(
     func.coalesce(_ASSIGNEE.c.first_name, "") + " " + func.coalesce(_ASSIGNEE.c.last_name, "")
-).label("assignee_name"))
+).label("assignee_name"), tickets.c.sla_due)
 
 
 def _columns(scope: TicketScope) -> tuple[Any, ...]:
@@ -339,4 +339,4 @@ def _row(row: Sequence[Any], width: int) -> TicketRow:
         row[:9])
     return TicketRow(ticket_id, number, subject, modified_at, created_at, company,
                      _STATUSES[status], _PRIORITIES[priority], _KINDS[kind],
-                     row[9] if width > 9 else "")
+                     row[9] if width > 9 else "", row[10] if width > 10 else None)
