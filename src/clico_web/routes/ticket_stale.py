@@ -10,7 +10,7 @@ from starlette.requests import Request
 
 from clico_core.errors import StaleTicket, TicketChange
 
-from ..rendering import STATUS_LABELS, renderer_of
+from ..rendering import PORTAL_ZONE, STATUS_LABELS, renderer_of
 from .ticket_labels import PRIORITY_LABELS
 
 STATUS_CHANGED = "Status changed from %(before)s to %(after)s by %(actor)s at %(time)s"
@@ -36,8 +36,8 @@ def _sentence(request: Request, change: TicketChange) -> str:
         return _(labels[value]) if value in labels else value
 
     values = {"actor": change.actor or _(THE_PORTAL),
-              # times as the conversation shows them (UTC)
-              "time": format_time(change.at, "HH:mm", locale=language)}
+              # on the portal's wall clock, as the conversation shows them
+              "time": format_time(change.at, "HH:mm", tzinfo=PORTAL_ZONE, locale=language)}
     if change.what == "status":
         return renderer.gettext(request, STATUS_CHANGED, **values,
                                 before=label(STATUS_LABELS, change.before),

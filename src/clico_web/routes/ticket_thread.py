@@ -30,7 +30,7 @@ from ..attachments.download import attachment_response
 from ..attachments.upload import receive_attachments
 from ..forms import BadForm, read_form
 from ..portal import portal_of
-from ..rendering import failure, render, renderer_of
+from ..rendering import PORTAL_ZONE, failure, render, renderer_of
 from ..security.csrf import CSRF_FIELD
 from ..sessions import signed_in, viewer_of
 from .staff_ticket import staff_tools
@@ -95,7 +95,8 @@ def _answers(detail: TicketDetail, language: str) -> list[tuple[str, str, str]]:
 def _shown(article: Article, language: str, files: list[Attachment]) -> dict[str, Any]:
     return {"id": article.id, "author": article.author_name, "files": files,
             "role": ROLE_LABELS[article.author_role.value],
-            "time": format_datetime(article.created_at, "medium", locale=language),
+            "time": format_datetime(article.created_at, "medium", tzinfo=PORTAL_ZONE,
+                                    locale=language),
             "internal": not article.kind.public,
             # sanitised by the core when it was posted, so it may be trusted as markup
             "body": Markup(article.body)}  # noqa: S704

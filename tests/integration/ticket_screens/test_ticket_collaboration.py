@@ -49,13 +49,16 @@ def test_a_stale_status_form_is_refused_naming_the_change_and_keeps_the_text(
     refused = engineer.post(f"/tickets/{number}/reply", data=stale)
     assert refused.status_code == 409
     text = html.unescape(refused.text)
-    # the stepping clock moves on with every reading: the change was made a little after 09:05
+    # the stepping clock moves on with every reading: the change was made a little after
+    # 09:05 UTC, 10:05 on the portal's wall clock (Europe/Warsaw, CET in November)
     if language == "pl":
         assert re.search(r"Status zmieniony z Nowe na Oczekuje na klienta przez Piotr Serwisant "
-                         r"o 09:0[5-9]; Twoja zmiana nie została zapisana\.", text)
+                         r"o 10:0[5-9]; Twoja zmiana nie została zapisana\.", text)
     else:
         assert re.search(r"Status changed from New to Waiting for customer by Piotr Serwisant "
-                         r"at 09:0[5-9]; your change was not saved\.", text)
+                         r"at 10:0[5-9]; your change was not saved\.", text)
+    # Piotr's note in the conversation carries the same wall-clock time
+    assert re.search(r"<time>[^<]*10:0[5-9]:\d\d[^<]*</time>", refused.text)
     assert ">Naprawione <b>na pewno</b>.</textarea>" in text  # typed text kept
     assert 'value="resolved" selected' in refused.text
     assert _status(engineer, number) == "waiting_for_customer"
