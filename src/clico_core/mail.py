@@ -25,6 +25,7 @@ class MailTemplate(enum.StrEnum):
     TICKET_CLOSING_SOON = "ticket-closing-soon"  # a quiet resolved ticket closes in 2 days
     TWO_FACTOR_CHANGED = "two-factor-changed"  # authenticator app turned on or off
     TICKET_SLA_ALERT = "ticket-sla-alert"  # to staff: 75 % of an SLA target used, or breached
+    STAFF_INVITATION = "staff-invitation"  # a new engineer or administrator sets a password
 
 
 @frozen

@@ -101,7 +101,7 @@ def test_an_invited_engineer_sets_a_password_enrols_the_app_and_sees_recovery_co
     screenshot(admin, "admin-staff")
 
     engineer = browser_page.open(portal.url)
-    link = portal.world.last_mail(MailTemplate.PASSWORD_RESET, "ewa@clico.pl").mail.context[
+    link = portal.world.last_mail(MailTemplate.STAFF_INVITATION, "ewa@clico.pl").mail.context[
         "link_path"]
     engineer.goto(link)
     engineer.fill("input[name=password]", "blue whale over quiet mountains")

@@ -11,7 +11,7 @@ import pytest
 from clico_adapters.mail import MailRenderer
 from clico_adapters.mail.samples import SAMPLE_CONTEXTS
 from clico_core.mail import MailTemplate, OutgoingMail
-from clico_core.services import OpenTicket, PostReply, SignIn
+from clico_core.services import CreateStaff, OpenTicket, PostReply, SignIn
 from clico_core.tickets import TicketQuery
 from clico_core.values import Language
 
@@ -121,6 +121,8 @@ def test_the_mails_the_core_sends_all_render(world: World, renderer: MailRendere
         world.clock.advance(timedelta(hours=1))
         if world.services.send_sla_alerts().warnings:  # ticket-sla-alert
             break
+
+    world.services.create_staff_account(CreateStaff("nowy@clico.pl", "Paweł", "Nowak"))
 
     sent = {m.mail.template for m in world.mails.all()}
     assert sent == set(MailTemplate)

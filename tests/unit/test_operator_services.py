@@ -19,7 +19,7 @@ def test_staff_account_gets_a_set_password_link(world: World) -> None:
         CreateStaff("eng@clico.pl", "Ewa", "Inżynier", Role.ENGINEER))
     assert account.role is Role.ENGINEER and path.startswith("/password/reset/")
     secret = path.rsplit("/", 1)[-1]
-    assert world.secret_from(MailTemplate.PASSWORD_RESET) == secret
+    assert world.secret_from(MailTemplate.STAFF_INVITATION) == secret
     world.services.reset_password(secret, "blue whale over mountains", "blue whale over mountains")
     viewer = world.services.authenticate(world.sign_in("eng@clico.pl", "blue whale over mountains"))
     assert viewer is not None and viewer.scope.everything

@@ -185,7 +185,8 @@ def test_an_invitation_mails_a_single_use_link_and_is_audited(world: World) -> N
     member = world.services.invite_staff(admin, CreateStaff("new@clico.pl", "Nowy", "Nowak",
                                                             Role.ENGINEER))
     assert member.invited and member.role == "engineer" and not member.totp
-    mail = world.last_mail(MailTemplate.PASSWORD_RESET, "new@clico.pl").mail
+    mail = world.last_mail(MailTemplate.STAFF_INVITATION, "new@clico.pl").mail
+    assert mail.context["role"] == "engineer"
     secret = mail.context["link_path"].rsplit("/", 1)[-1]
     with pytest.raises(ValidationFailed):
         world.services.invite_staff(admin, CreateStaff("new@clico.pl", "N", "N"))

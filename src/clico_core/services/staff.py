@@ -62,8 +62,9 @@ def add_staff(uow: UnitOfWork, cmd: CreateStaff, ports: Ports,
     uow.tokens.add(Token(hash_secret(purpose, secret), purpose, account.id,
                          account.security_stamp, now,
                          now + LIFETIMES[TokenPurpose.CONFIRM_EMAIL]))
-    uow.outbox.add(OutgoingMail(MailTemplate.PASSWORD_RESET, email, account.language,
+    uow.outbox.add(OutgoingMail(MailTemplate.STAFF_INVITATION, email, account.language,
                                 {"name": account.full_name, "login": account.login,
+                                 "role": account.role.value,
                                  "link_path": f"/password/reset/{secret}",
                                  "minutes": "1440"}), now)
     return account, f"/password/reset/{secret}"
