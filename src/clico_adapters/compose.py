@@ -250,10 +250,12 @@ def build(settings: Settings, *, schema: Schema = Schema.CHECK,
         database = open_database(settings)
         uow, mail_queue = database.uow_factory, database.mail_queue
         try:
+            replica = replica_router(settings, database)  # refused before migrating
             _prepare(database, schema)
-            replica = replica_router(settings, database)
         except BaseException:
             database.dispose()
+            if replica is not None:
+                replica.dispose()
             raise
         uow = replica or uow
     owned = hasher_for(settings) if hasher is None else None
