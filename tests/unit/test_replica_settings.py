@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 from clico_adapters.compose import build
 from clico_adapters.config import Settings, SettingsError
@@ -14,6 +15,7 @@ from clico_adapters.consistency import (
     current_marks,
     marks_for_request,
 )
+from clico_web.cli import main
 
 REPLICA = "postgresql+psycopg://reader@replica.internal:5432/clico"
 
@@ -72,3 +74,16 @@ def test_a_later_write_never_moves_the_mark_back() -> None:
     marks.wrote(20, 1.0)
     marks.wrote(15, 2.0)  # another connection's older position
     assert marks.mark == WriteMark(20, 2.0) and marks.changed
+
+
+def test_clico_config_shows_the_replica_with_its_password_masked(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("CLICO_ENV_FILE", raising=False)
+    env = {"CLICO_DATA_DIR": str(tmp_path),
+           "CLICO_DATABASE_REPLICA_URL": "postgresql+psycopg://reader:hush@replica:5432/clico",
+           "CLICO_REPLICA_STICKY_SECONDS": "7"}
+    done = CliRunner().invoke(main, ["config"], env=env, terminal_width=200)
+    assert done.exit_code == 0, done.output
+    assert "reader:****@replica:5432/clico" in done.output and "hush" not in done.output
+    assert "CLICO_REPLICA_STICKY_SECONDS" in done.output and " 7 " in done.output
