@@ -103,15 +103,19 @@ class ReplicaRouter:
             with self.replica.connect() as connection:
                 replayed = connection.execute(_REPLAYED).scalar()
                 connection.commit()
-            with self.primary.engine.connect() as connection:
-                current = connection.execute(_CURRENT).scalar()
-                connection.commit()
         except DBAPIError as error:
             self.replica_failed(error)
             return
+        try:
+            with self.primary.engine.connect() as connection:
+                current = connection.execute(_CURRENT).scalar()
+                connection.commit()
+        except DBAPIError:
+            return  # the primary's own trouble: the reads that need it will say so
         if replayed is None:  # promoted, or never a replica: reads stay on the primary
+            if not self._lagging:
+                log.warning("the replica is not in recovery: reading from the primary")
             self._lagging = True
-            log.warning("the replica is not in recovery: reading from the primary")
             return
         self.noted_replay(int(replayed))
         lag = int(current or 0) - int(replayed)
