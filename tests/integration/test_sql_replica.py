@@ -19,6 +19,7 @@ from sqlalchemy import text
 from clico_adapters.compose import Backend, Schema, build
 from clico_adapters.config import Settings
 from clico_adapters.consistency import marks_for_request
+from clico_adapters.sql.replica import RoutedReadUnitOfWork
 from clico_core.testing import builders as b
 
 from .replica_cluster import Cluster, primary_and_replica
@@ -158,3 +159,15 @@ def test_a_stopped_replica_sends_reads_to_the_primary_without_an_error(
             assert login in {s.account.login for s in backend.services.list_accounts()}
         finally:
             cluster.start_replica()
+
+
+def test_a_replica_url_naming_a_server_not_in_recovery_is_not_read(
+        cluster: Cluster, tmp_path: Path) -> None:
+    """A promoted replica, or a primary named by mistake: nothing says it follows ours."""
+    settings = Settings(database_url=cluster.primary_url, data_dir=tmp_path,
+                        database_replica_url=cluster.primary_url, secret_key="r" * 40,
+                        start_mail_worker=False)
+    with build(settings, schema=Schema.UPGRADE) as built, marks_for_request(None):
+        assert built.replica is not None
+        with built.replica(readonly=True) as uow:
+            assert isinstance(uow, RoutedReadUnitOfWork) and not uow.on_replica
