@@ -82,9 +82,13 @@ class ReplicaRouter:
     def must_wait_for(self) -> int | None:
         """The LSN the replica must have replayed for this session's read, if any."""
         mark = current_marks().mark
-        if mark is None or self._wall_clock() - mark.at >= self.sticky_seconds:
+        if mark is None or self.wall_time() - mark.at >= self.sticky_seconds:
             return None
         return None if mark.lsn <= self._replayed else mark.lsn
+
+    def wall_time(self) -> float:
+        """Seconds since the epoch: the marks' time, compared across processes."""
+        return self._wall_clock()
 
     def noted_replay(self, replayed: int) -> None:
         self._replayed = max(self._replayed, replayed)
@@ -139,7 +143,7 @@ class MarkingUnitOfWork(SqlUnitOfWork):
         lsn = self.connection.execute(_CURRENT).scalar()
         self.connection.commit()
         if lsn is not None:
-            current_marks().wrote(int(lsn), self._router._wall_clock())
+            current_marks().wrote(int(lsn), self._router.wall_time())
 
 
 class RoutedReadUnitOfWork(SqlUnitOfWork):
