@@ -45,6 +45,8 @@ from .scheduled import ScheduledJob
 from .secretbox import AesGcmSecretBox
 from .sla_holidays import public_holidays
 from .sql import SqlDatabase
+from .sql.engine import create_clico_engine
+from .sql.replica import ReplicaRouter
 
 # the types of what build() hands out, for entry points that annotate them
 __all__ = ["Backend", "MailWorker", "Schema", "SqlDatabase", "auto_closing", "blob_sweeping",
@@ -78,6 +80,7 @@ class Backend:
     mail_queue: MailQueue
     clock: Clock
     database: SqlDatabase | None  # None when built over a given unit of work
+    replica: ReplicaRouter | None = None  # CLICO_DATABASE_REPLICA_URL's reads
     _owned_hasher: Argon2Hasher | None = field(default=None, alias="owned_hasher")
     _workers: list[MailWorker] = field(factory=list, init=False)
 
@@ -114,6 +117,8 @@ class Backend:
             self._owned_hasher.close()
         if self.database is not None:
             self.database.dispose()
+        if self.replica is not None:
+            self.replica.dispose()
 
     def __enter__(self) -> Backend:
         return self
@@ -146,6 +151,29 @@ def open_database(settings: Settings) -> SqlDatabase:
     if not settings.database_url:
         private_directory(settings.data_dir)
     return SqlDatabase.from_url(settings.effective_database_url(), box=secret_box(settings))
+
+
+REPLICA_CONNECT_TIMEOUT = 2  # seconds: a replica that does not answer is skipped soon
+
+
+def replica_router(settings: Settings, database: SqlDatabase) -> ReplicaRouter | None:
+    """Read-only units of work on ``CLICO_DATABASE_REPLICA_URL`` (a streaming replica of a
+    PostgreSQL primary), writes and a session's fresh reads on the primary; None without."""
+    if not settings.database_replica_url:
+        return None
+    if database.dialect != "postgresql":
+        raise SettingsError("CLICO_DATABASE_REPLICA_URL needs a PostgreSQL "
+                            "CLICO_DATABASE_URL (its streaming replica)")
+    try:
+        engine = create_clico_engine(settings.database_replica_url, connect_args={
+            "connect_timeout": REPLICA_CONNECT_TIMEOUT})
+    except ValueError as error:
+        raise SettingsError(f"CLICO_DATABASE_REPLICA_URL: {error}") from None
+    if engine.dialect.name != "postgresql":
+        raise SettingsError("CLICO_DATABASE_REPLICA_URL must be a postgresql+psycopg:// URL")
+    return ReplicaRouter(database.uow_factory, engine,
+                         sticky_seconds=settings.replica_sticky_seconds,
+                         max_lag_bytes=settings.replica_max_lag_mb * 1024 * 1024)
 
 
 def pruning(settings: Settings, services: Services) -> ScheduledJob:
@@ -217,15 +245,19 @@ def build(settings: Settings, *, schema: Schema = Schema.CHECK,
     """
     if (uow is None) != (mail_queue is None):
         raise ValueError("uow and mail_queue are given together or not at all")
-    database = None
+    database = replica = None
     if uow is None or mail_queue is None:
         database = open_database(settings)
         uow, mail_queue = database.uow_factory, database.mail_queue
         try:
+            replica = replica_router(settings, database)  # refused before migrating
             _prepare(database, schema)
         except BaseException:
             database.dispose()
+            if replica is not None:
+                replica.dispose()
             raise
+        uow = replica or uow
     owned = hasher_for(settings) if hasher is None else None
     clock = clock or SystemClock()
     # images from the portal's own address stay images; others become links
@@ -238,7 +270,8 @@ def build(settings: Settings, *, schema: Schema = Schema.CHECK,
                              auto_close_after=timedelta(days=settings.auto_close_days)),
                          sla=SlaSettings(default_level=settings.sla_default_level,
                                          holidays=public_holidays))
-    return Backend(settings, services, mail_queue, clock, database, owned_hasher=owned)
+    return Backend(settings, services, mail_queue, clock, database, replica,
+                   owned_hasher=owned)
 
 
 def _prepare(database: SqlDatabase, schema: Schema) -> None:

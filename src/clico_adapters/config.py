@@ -174,6 +174,14 @@ class Settings:
     data_dir: Path = environ.var(Path("var"), converter=Path)
     database_url: str = environ.var("", converter=_stripped)  # empty: SQLite in data_dir
     mail_url: str = environ.var("", converter=_stripped)  # empty: a Maildir in data_dir
+    # a PostgreSQL streaming replica of the database for read-only work (empty: none);
+    # a session reads from the primary for the sticky seconds after it wrote, or until the
+    # replica has replayed its write, and every read does while the replica lags or is down
+    database_replica_url: str = environ.var("", converter=_stripped)
+    replica_sticky_seconds: int = environ.var(
+        5, converter=_whole(_variable("replica_sticky_seconds"), 0, 3600))
+    replica_max_lag_mb: int = environ.var(
+        16, converter=_whole(_variable("replica_max_lag_mb"), 1, 65536))
     mail_from: str = environ.var(DEFAULT_SENDER, converter=_sender)
     language: str = environ.var("pl", validator=_language)
     start_mail_worker: bool = environ.var(True, name=_variable("mail_worker"),

@@ -20,6 +20,7 @@ from clico_core.services import Services
 from . import i18n, log_redaction
 from .log_redaction import redact_path
 from .portal import Portal
+from .read_your_writes import ReadYourWritesMiddleware
 from .rendering import Renderer, failure, render
 from .routes import UPLOAD_PATHS, routes
 from .security.csrf import CsrfMiddleware
@@ -101,14 +102,18 @@ def create_app(settings: Settings, services: Services | None = None) -> Starlett
             if backend is not None:
                 await run_in_threadpool(backend.close)  # stops the worker too
 
+    middleware = [
+        Middleware(SecurityHeadersMiddleware, https=settings.https),
+        Middleware(CsrfMiddleware, settings=settings, refuse=error_page,
+                   upload_paths=UPLOAD_PATHS),
+    ]
+    if settings.database_replica_url:  # a session's reads follow its writes (the cookie)
+        middleware.insert(0, Middleware(ReadYourWritesMiddleware, https=settings.https,
+                                        sticky_seconds=settings.replica_sticky_seconds))
     app = Starlette(
         debug=False,
         routes=routes(),
-        middleware=[
-            Middleware(SecurityHeadersMiddleware, https=settings.https),
-            Middleware(CsrfMiddleware, settings=settings, refuse=error_page,
-                       upload_paths=UPLOAD_PATHS),
-        ],
+        middleware=middleware,
         exception_handlers={
             HTTPException: _http_error,
             ClicoError: _core_error,

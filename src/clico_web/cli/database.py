@@ -54,6 +54,10 @@ def config(runtime: Runtime) -> None:
         "CLICO_BASE_URL": s.base_url,
         "CLICO_DATA_DIR": str(s.data_dir),
         "CLICO_DATABASE_URL": mask_url(runtime.database_url),
+        "CLICO_DATABASE_REPLICA_URL": mask_url(s.database_replica_url)
+                                      if s.database_replica_url else "(not set)",
+        "CLICO_REPLICA_STICKY_SECONDS": str(s.replica_sticky_seconds),
+        "CLICO_REPLICA_MAX_LAG_MB": str(s.replica_max_lag_mb),
         "CLICO_MAIL_URL": mask_url(s.effective_mail_url()),
         "CLICO_MAIL_FROM": s.mail_from,
         "CLICO_LANGUAGE": s.language,
