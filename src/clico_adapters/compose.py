@@ -90,6 +90,9 @@ class Backend:
         renderer = MailRenderer(self.settings.base_url, self.settings.mail_from)
         jobs = [pruning(self.settings, self.services), blob_sweeping(self.services),
                 auto_closing(self.services), sla_alerting(self.services)]
+        if self.database is not None:  # once per interval across processes, not per process
+            for job in jobs:
+                job.claims = self.database.job_claims
         worker = MailWorker(self.mail_queue,
                             transport_from_url(self.settings.effective_mail_url()),
                             renderer, self.clock, jobs=jobs)

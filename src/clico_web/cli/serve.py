@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import logging
 import signal
 import threading
 
@@ -75,6 +76,7 @@ def worker(runtime: Runtime, once: bool) -> None:
     """Run the mail delivery loop on its own (for several server processes)."""
     runtime.services()  # refuses an outdated schema
     show_mail_log(runtime.settings)
+    _show_job_log()
     mail_worker = runtime.backend.mail_worker()
     if once:
         sent = mail_worker.run_once()
@@ -85,3 +87,14 @@ def worker(runtime: Runtime, once: bool) -> None:
         signal.signal(signum, lambda *_: stop.set())
     console.print("mail worker running; Ctrl+C stops it")
     mail_worker.run_forever(stop)
+
+
+def _show_job_log() -> None:
+    """The worker says on stderr when it runs a scheduled job: with several processes the
+    operator sees which one ran it (each runs once per interval, whichever claims it)."""
+    logger = logging.getLogger("clico.jobs")
+    if not logger.handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(levelname)s:     %(message)s"))
+        logger.addHandler(handler)
+        logger.setLevel(logging.INFO)
