@@ -45,10 +45,12 @@ from .scheduled import ScheduledJob
 from .secretbox import AesGcmSecretBox
 from .sla_holidays import public_holidays
 from .sql import SqlDatabase
+from .sql.outage import DATABASE_ERRORS, Outage, outage_of
 
 # the types of what build() hands out, for entry points that annotate them
-__all__ = ["Backend", "MailWorker", "Schema", "SqlDatabase", "auto_closing", "blob_sweeping",
-           "build", "hasher_for", "open_database", "pruning", "secret_box", "system_secrets"]
+__all__ = ["DATABASE_ERRORS", "Backend", "MailWorker", "Outage", "Schema", "SqlDatabase",
+           "auto_closing", "blob_sweeping", "build", "hasher_for", "open_database",
+           "outage_of", "pruning", "secret_box", "system_secrets"]
 
 log = logging.getLogger("clico.jobs")
 PRUNE_EVERY = timedelta(hours=1)
