@@ -97,7 +97,8 @@ class Backend:
                 job.claims = self.database.job_claims
         worker = MailWorker(self.mail_queue,
                             transport_from_url(self.settings.effective_mail_url()),
-                            renderer, self.clock, jobs=jobs)
+                            renderer, self.clock, jobs=jobs,
+                            lease=timedelta(seconds=self.settings.mail_lease_seconds))
         self._workers.append(worker)
         return worker
 

@@ -14,6 +14,9 @@ from attrs import evolve
 from ..log_redaction import show_mail_log
 from .context import Runtime, console, fail_cleanly, pass_runtime
 
+# SIGTERM: stop accepting, let requests in flight finish for at most this long, then exit
+GRACEFUL_SHUTDOWN_SECONDS = 20
+
 
 @click.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
@@ -56,6 +59,7 @@ def serve(runtime: Runtime, host: str, port: int, workers: int, migrate: bool,
         functools.partial(create_app, settings), factory=True, host=host, port=port,
         workers=workers, proxy_headers=bool(forwarded_allow_ips),
         forwarded_allow_ips=forwarded_allow_ips or None, server_header=False,
+        timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
         log_level="info")
     # uvicorn.run accepts only an import string with several workers; its supervisor does not
     with contextlib.suppress(KeyboardInterrupt):
