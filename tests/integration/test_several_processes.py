@@ -69,3 +69,32 @@ def test_two_workers_run_each_scheduled_job_once(database_url: str, smtp_server:
         wait_for(lambda: set(ran()) == set(JOBS), "every job run")
         time.sleep(8)  # several poll rounds of both workers: nothing runs a second time
     assert ran() == Counter(dict.fromkeys(JOBS, 1)), [log.read_text() for log in logs]
+
+
+def test_serve_with_two_workers_and_a_separate_mail_worker(
+        database_url: str, smtp_server: SmtpServer, tmp_path: Path) -> None:
+    """``clico serve --workers 2 --no-mail-worker`` plus ``clico worker``: every request on a
+    new connection (either server process may take it) sees one session and one throttle."""
+    env = portal_env(tmp_path, database_url, smtp_server)
+    run_clico(env, "demo")
+    mailbox = Mailbox(smtp_server)
+    fresh = {"Connection": "close"}  # a new connection each time: the kernel picks a process
+    with serving(env, tmp_path / "server.log", "--workers", "2", "--no-mail-worker") as served, \
+            running_worker(env, tmp_path / "worker.log"), \
+            httpx.Client(timeout=30, headers=fresh) as client:
+        assert post_form(client, served.base, "/signin", {
+            "login": CUSTOMER, "password": CUSTOMER_PASSWORD}).status_code == 303
+        code = re.findall(r"\b\d{6}\b", text_of(mailbox.next(CUSTOMER_EMAIL,
+                                                             "Kod logowania")))[0]
+        assert post_form(client, served.base, "/signin/code", {"code": code}).status_code == 303
+        for _ in range(10):
+            assert client.get(served.base + "/tickets").status_code == 200
+        with httpx.Client(timeout=30, headers=fresh) as stranger:
+            for i in range(10):
+                refused = post_form(stranger, served.base, "/signin",
+                                    {"login": CUSTOMER, "password": WRONG})
+                assert refused.status_code == 400, (i, refused.status_code)
+            for _ in range(4):
+                locked = post_form(stranger, served.base, "/signin",
+                                   {"login": CUSTOMER, "password": CUSTOMER_PASSWORD})
+                assert locked.status_code == 429, locked.status_code

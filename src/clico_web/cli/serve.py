@@ -16,6 +16,10 @@ from .context import Runtime, console, fail_cleanly, pass_runtime
 
 # SIGTERM: stop accepting, let requests in flight finish for at most this long, then exit
 GRACEFUL_SHUTDOWN_SECONDS = 20
+# --workers: how long the supervisor waits for a worker to answer its ping before killing it
+# as hung. uvicorn's 5 s is shorter than importing the portal on a busy machine (measured
+# 8 s+ with two cores shared): every worker was killed while still starting, in a loop.
+WORKER_HEALTHCHECK_SECONDS = 60
 
 
 @click.command()
@@ -60,6 +64,7 @@ def serve(runtime: Runtime, host: str, port: int, workers: int, migrate: bool,
         workers=workers, proxy_headers=bool(forwarded_allow_ips),
         forwarded_allow_ips=forwarded_allow_ips or None, server_header=False,
         timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
+        timeout_worker_healthcheck=WORKER_HEALTHCHECK_SECONDS,
         log_level="info")
     # uvicorn.run accepts only an import string with several workers; its supervisor does not
     with contextlib.suppress(KeyboardInterrupt):
