@@ -84,7 +84,7 @@ def test_a_postgresql_outage_under_load(smtp_server: SmtpServer, tmp_path: Path)
             thread = threading.Thread(target=load.run)
             thread.start()
             try:
-                time.sleep(3)
+                wait_for(lambda: bool(load.created), "a ticket created before the outage", 60)
                 server.stop("fast")
                 down_at = time.monotonic()
                 time.sleep(OUTAGE_SECONDS)
