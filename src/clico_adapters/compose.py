@@ -46,11 +46,13 @@ from .secretbox import AesGcmSecretBox
 from .sla_holidays import public_holidays
 from .sql import SqlDatabase
 from .sql.engine import create_clico_engine
+from .sql.outage import DATABASE_ERRORS, Outage, outage_of
 from .sql.replica import ReplicaRouter
 
 # the types of what build() hands out, for entry points that annotate them
-__all__ = ["Backend", "MailWorker", "Schema", "SqlDatabase", "auto_closing", "blob_sweeping",
-           "build", "hasher_for", "open_database", "pruning", "secret_box", "system_secrets"]
+__all__ = ["DATABASE_ERRORS", "Backend", "MailWorker", "Outage", "Schema", "SqlDatabase",
+           "auto_closing", "blob_sweeping", "build", "hasher_for", "open_database",
+           "outage_of", "pruning", "secret_box", "system_secrets"]
 
 log = logging.getLogger("clico.jobs")
 PRUNE_EVERY = timedelta(hours=1)
@@ -93,9 +95,13 @@ class Backend:
         renderer = MailRenderer(self.settings.base_url, self.settings.mail_from)
         jobs = [pruning(self.settings, self.services), blob_sweeping(self.services),
                 auto_closing(self.services), sla_alerting(self.services)]
+        if self.database is not None:  # once per interval across processes, not per process
+            for job in jobs:
+                job.claims = self.database.job_claims
         worker = MailWorker(self.mail_queue,
                             transport_from_url(self.settings.effective_mail_url()),
-                            renderer, self.clock, jobs=jobs)
+                            renderer, self.clock, jobs=jobs,
+                            lease=timedelta(seconds=self.settings.mail_lease_seconds))
         self._workers.append(worker)
         return worker
 

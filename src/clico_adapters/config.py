@@ -191,6 +191,9 @@ class Settings:
         converter=_whole(_variable("argon2_concurrency"), 1, MAX_ARGON2_CONCURRENCY))
     hashing_nice: int = environ.var(  # 0: hash at the pages' priority
         DEFAULT_HASHING_NICE, converter=_whole(_variable("hashing_nice"), 0, MAX_NICE))
+    # a mail claimed by a worker that died is sent again after this long (docs/mail.md)
+    mail_lease_seconds: int = environ.var(
+        600, converter=_whole(_variable("mail_lease_seconds"), 5, 86_400))
     # a customer's reply to a ticket nobody is assigned to is mailed here ("": not mailed)
     support_inbox: str = environ.var("", converter=_inbox)
     # a resolved ticket closes by itself after this many days without public activity

@@ -13,7 +13,15 @@ from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import Response
 
-from clico_adapters.compose import Backend, MailWorker, Schema, build
+from clico_adapters.compose import (
+    DATABASE_ERRORS,
+    Backend,
+    MailWorker,
+    Outage,
+    Schema,
+    build,
+    outage_of,
+)
 from clico_core.errors import ClicoError
 from clico_core.services import Services
 
@@ -39,6 +47,14 @@ ERROR_TITLES = {
     429: "Too many attempts. Please wait a moment and try again.",
     500: "Something went wrong on our side. Please try again later.",
 }
+# the database is away or cannot take writes: the request did nothing, try it again later
+OUTAGE_MESSAGES = {
+    Outage.UNAVAILABLE: "The portal is briefly unavailable. Nothing was saved: please try "
+                        "again in a moment.",
+    Outage.CANNOT_WRITE: "The portal cannot save changes right now. Nothing was saved: "
+                         "please try again later. Pages can still be viewed.",
+}
+RETRY_AFTER_SECONDS = 10
 
 
 async def error_page(request: Request, status: int, message: str = "") -> Response:
@@ -62,6 +78,9 @@ async def _core_error(request: Request, exc: Exception) -> Response:
 
 
 async def _server_error(request: Request, exc: Exception) -> Response:
+    outage = outage_of(exc)
+    if outage is not None:
+        return await _outage_page(request, outage)
     log.error("unhandled error on %s %s: %s", request.method, redact_path(request.url.path),
               type(exc).__name__)
     # Starlette answers this outside the middleware stack: add the headers here.
@@ -70,6 +89,31 @@ async def _server_error(request: Request, exc: Exception) -> Response:
         response = await error_page(request, 500)
     except Exception:  # the error page itself failed: say nothing more
         response = Response("500", status_code=500, media_type="text/plain")
+    response.headers.update(headers)
+    return response
+
+
+async def _database_error(request: Request, exc: Exception) -> Response:
+    """Answered inside the app (not by Starlette's outermost handler, which re-raises and
+    makes the server drop the connection): an outage is a 503, anything else a 500."""
+    outage = outage_of(exc)
+    if outage is None:
+        return await _server_error(request, exc)
+    return await _outage_page(request, outage)
+
+
+async def _outage_page(request: Request, outage: Outage) -> Response:
+    """503 with ``Retry-After``: the database is away (or cannot write); never a traceback."""
+    log.warning("database %s on %s %s", outage.value, request.method,
+                redact_path(request.url.path))
+    headers = security_headers(https=request.app.state.portal.settings.https)
+    headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    try:
+        message = request.app.state.renderer.gettext(request, OUTAGE_MESSAGES[outage])
+        response = await error_page(request, 503, message)
+    except Exception:  # the page itself needed the database: plain text then
+        response = Response("503 Service Unavailable", status_code=503,
+                            media_type="text/plain")
     response.headers.update(headers)
     return response
 
@@ -117,6 +161,7 @@ def create_app(settings: Settings, services: Services | None = None) -> Starlett
         exception_handlers={
             HTTPException: _http_error,
             ClicoError: _core_error,
+            **dict.fromkeys(DATABASE_ERRORS, _database_error),
             Exception: _server_error,
         },
         lifespan=lifespan,

@@ -10,6 +10,7 @@ Other suites (browser tests) reuse it to read the mails the portal sends.
 
 from __future__ import annotations
 
+import asyncio
 import email
 import socket
 import threading
@@ -59,6 +60,7 @@ class SmtpServer:
         self._returned: dict[str, int] = {}  # address → how many wait_for has handed out
         self._faults: list[tuple[Stage, str, int | None]] = []
         self.refused = 0  # commands answered with a scripted fault
+        self.data_delay = 0.0  # seconds each DATA takes (a slow server: a batch takes time)
 
     @property
     def url(self) -> str:
@@ -175,6 +177,8 @@ class _Handler:
         fault = self.server._take_fault("data")
         if fault:
             return fault
+        if self.server.data_delay:
+            await asyncio.sleep(self.server.data_delay)
         self.server._record(envelope.mail_from, list(envelope.rcpt_tos),
                             envelope.original_content or envelope.content,
                             tls=_encrypted(server, session),

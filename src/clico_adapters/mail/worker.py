@@ -54,11 +54,18 @@ class MailWorker:
 
     # --- one round ----------------------------------------------------------------------
 
-    def run_once(self) -> int:
-        """Claim the due messages (at most ``batch``), try each once; return how many were sent."""
+    def run_once(self, stop: threading.Event | None = None) -> int:
+        """Claim the due messages (at most ``batch``), try each once; return how many were sent.
+
+        When ``stop`` is set mid-batch the mail being sent is finished and the others are
+        handed back at once (due now, for another worker), not held until the lease ends.
+        """
         claimed = self.queue.claim_due(self.clock.now(), self.batch, self.lease)
         sent = 0
         for index, message in enumerate(claimed):
+            if stop is not None and stop.is_set():
+                self._release(claimed[index:])
+                break
             try:
                 if self._deliver(message):
                     sent += 1
@@ -103,6 +110,12 @@ class MailWorker:
                     message.mail.template, message.attempts, delay.total_seconds(), error)
         self.queue.mark_retry(message.id, _short(error), self.clock.now() + delay)
 
+    def _release(self, untried: Sequence[OutboxMessage]) -> None:
+        now = self.clock.now()
+        for message in untried:  # the claim counted a try: the error says it was not made
+            self.queue.mark_retry(message.id, "not tried: the worker stopped", now)
+        log.info("worker stopping: %d claimed mails handed back unsent", len(untried))
+
     def _fail(self, message: OutboxMessage, error: str) -> None:
         log.error("mail %s (%s) parked as failed after %d tries: %s", message.id,
                   message.mail.template, message.attempts, error)
@@ -123,10 +136,12 @@ class MailWorker:
         """Deliver until ``stop_event`` is set (checked at least every ``poll_interval``)."""
         while not stop_event.is_set():
             try:
-                sent_full_batch = self.run_once() >= self.batch
+                sent_full_batch = self.run_once(stop_event) >= self.batch
             except Exception:  # the database may be briefly away: log and keep going
                 log.exception("mail delivery round failed")
                 sent_full_batch = False
+            if stop_event.is_set():
+                break
             self.run_due_jobs()  # between rounds: a job never holds up a due mail for long
             if not sent_full_batch:
                 self._wake.wait(self.poll_interval)

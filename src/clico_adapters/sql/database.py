@@ -17,6 +17,7 @@ from clico_core.ports import SecretBox
 
 from .engine import create_clico_engine
 from .errors import MAX_ATTEMPTS, retrying
+from .job_claims import SqlJobClaims
 from .mail_queue import SqlMailQueue
 from .resealing import ResealReport, reseal
 from .sealing import KeylessBox
@@ -55,6 +56,7 @@ class SqlDatabase:
         self.box: SecretBox = box or KeylessBox()
         self.uow_factory = SqlUnitOfWorkFactory(engine, new_id, self.box)
         self.mail_queue = SqlMailQueue(engine, self.box)
+        self.job_claims = SqlJobClaims(engine)
 
     @classmethod
     def from_url(cls, url: str, *, new_id: Callable[[], str] = _uuid,

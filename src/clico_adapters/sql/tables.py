@@ -272,6 +272,16 @@ attempt_claims = Table(
     "attempt_claims", metadata,
     Column("key", String(400), primary_key=True),
     Column("until", UtcDateTime, nullable=False),
+    Index(None, "until"),  # pruning (migration 0021)
+)
+
+# A scheduled job (auto-close, retention, SLA alerts, the blob sweep) held by the process
+# running it until a moment (migration 0021): the job runs once per interval, not once per
+# process (sql/job_claims.py).
+job_claims = Table(
+    "job_claims", metadata,
+    Column("name", String(64), primary_key=True),
+    Column("until", UtcDateTime, nullable=False),
 )
 
 # SLA (migration 0016): the support levels administrators edit, as ``LevelSpec`` JSON

@@ -131,6 +131,13 @@ def _existing(uow: UnitOfWork, viewer: Viewer, key: str | None) -> Ticket | None
     return uow.tickets.get_by_idempotency_key(viewer.account.id, key)
 
 
+def _reserve_number(ports: Ports) -> int:
+    with ports.uow() as uow:
+        number = uow.tickets.next_number()
+        uow.commit()
+        return number
+
+
 def open_ticket(viewer: Viewer, cmd: OpenTicket, ports: Ports) -> Ticket:
     """Open a ticket: technical when an asset is attached, administrative otherwise.
 
@@ -141,6 +148,10 @@ def open_ticket(viewer: Viewer, cmd: OpenTicket, ports: Ports) -> Ticket:
     Submitting the same form twice (same idempotency key) returns the first ticket.
     """
     common = _clean_common(cmd, ports)  # sanitising is pure: done before the transaction
+    # The number in a unit of work of its own, committed before the ticket's: a number once
+    # handed out never comes again, even when the ticket's transaction rolls back (SQLite's
+    # counter row would roll back with it). A failed or repeated submission leaves a gap.
+    reserved = None if common.problems else _reserve_number(ports)
     now = ports.clock.now()
     today = ports.today()
     account = viewer.account
@@ -167,7 +178,8 @@ def open_ticket(viewer: Viewer, cmd: OpenTicket, ports: Ports) -> Ticket:
                 kind, answers, asset_ids = TicketKind.ADMINISTRATIVE, {}, []
                 contract_id, questionnaire_id, level = None, None, None
             follows_id = followed_ticket(uow, viewer, cmd.follows, ports)
-            number = format_ticket_number(uow.tickets.next_number())
+            number = format_ticket_number(
+                reserved if reserved is not None else uow.tickets.next_number())
             subject = common.subject
             ticket = Ticket(
                 id=ports.secrets.new_id(), number=number, kind=kind, subject=subject,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import logging
 import signal
 import threading
 
@@ -12,6 +13,13 @@ from attrs import evolve
 
 from ..log_redaction import show_mail_log
 from .context import Runtime, console, fail_cleanly, pass_runtime
+
+# SIGTERM: stop accepting, let requests in flight finish for at most this long, then exit
+GRACEFUL_SHUTDOWN_SECONDS = 20
+# --workers: how long the supervisor waits for a worker to answer its ping before killing it
+# as hung. uvicorn's 5 s is shorter than importing the portal on a busy machine (measured
+# 8 s+ with two cores shared): every worker was killed while still starting, in a loop.
+WORKER_HEALTHCHECK_SECONDS = 60
 
 
 @click.command()
@@ -55,6 +63,8 @@ def serve(runtime: Runtime, host: str, port: int, workers: int, migrate: bool,
         functools.partial(create_app, settings), factory=True, host=host, port=port,
         workers=workers, proxy_headers=bool(forwarded_allow_ips),
         forwarded_allow_ips=forwarded_allow_ips or None, server_header=False,
+        timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
+        timeout_worker_healthcheck=WORKER_HEALTHCHECK_SECONDS,
         log_level="info")
     # uvicorn.run accepts only an import string with several workers; its supervisor does not
     with contextlib.suppress(KeyboardInterrupt):
@@ -75,6 +85,7 @@ def worker(runtime: Runtime, once: bool) -> None:
     """Run the mail delivery loop on its own (for several server processes)."""
     runtime.services()  # refuses an outdated schema
     show_mail_log(runtime.settings)
+    _show_job_log()
     mail_worker = runtime.backend.mail_worker()
     if once:
         sent = mail_worker.run_once()
@@ -85,3 +96,14 @@ def worker(runtime: Runtime, once: bool) -> None:
         signal.signal(signum, lambda *_: stop.set())
     console.print("mail worker running; Ctrl+C stops it")
     mail_worker.run_forever(stop)
+
+
+def _show_job_log() -> None:
+    """The worker says on stderr when it runs a scheduled job: with several processes the
+    operator sees which one ran it (each runs once per interval, whichever claims it)."""
+    logger = logging.getLogger("clico.jobs")
+    if not logger.handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(levelname)s:     %(message)s"))
+        logger.addHandler(handler)
+        logger.setLevel(logging.INFO)
