@@ -27,6 +27,7 @@ from clico_core.ports import (
     SecretBox,
     SecretGenerator,
     UnitOfWorkFactory,
+    WebhookQueue,
 )
 from clico_core.services import Services
 from clico_core.sla import SlaSettings
@@ -39,16 +40,30 @@ from .config import Settings, SettingsError
 from .files import private_directory
 from .html import html_sanitizer
 from .mail import MailRenderer, MailWorker, transport_from_url
-from .memory import SystemClock, SystemSecrets
+from .memory import MemoryUnitOfWorkFactory, MemoryWebhookQueue, SystemClock, SystemSecrets
 from .passwords import Argon2Hasher
 from .scheduled import ScheduledJob
 from .secretbox import AesGcmSecretBox
 from .sla_holidays import public_holidays
 from .sql import SqlDatabase
+from .webhooks import HttpxSender, WebhookWorker
 
 # the types of what build() hands out, for entry points that annotate them
-__all__ = ["Backend", "MailWorker", "Schema", "SqlDatabase", "auto_closing", "blob_sweeping",
-           "build", "hasher_for", "open_database", "pruning", "secret_box", "system_secrets"]
+__all__ = [
+    "Backend",
+    "MailWorker",
+    "Schema",
+    "SqlDatabase",
+    "WebhookWorker",
+    "auto_closing",
+    "blob_sweeping",
+    "build",
+    "hasher_for",
+    "open_database",
+    "pruning",
+    "secret_box",
+    "system_secrets",
+]
 
 log = logging.getLogger("clico.jobs")
 PRUNE_EVERY = timedelta(hours=1)
@@ -79,7 +94,8 @@ class Backend:
     clock: Clock
     database: SqlDatabase | None  # None when built over a given unit of work
     _owned_hasher: Argon2Hasher | None = field(default=None, alias="owned_hasher")
-    _workers: list[MailWorker] = field(factory=list, init=False)
+    webhook_queue: WebhookQueue | None = None  # None: built over a unit of work it can't read
+    _workers: list[MailWorker | WebhookWorker] = field(factory=list, init=False)
 
     def mail_worker(self) -> MailWorker:
         """A new outbox delivery loop over this queue and the configured transport
@@ -93,6 +109,16 @@ class Backend:
         worker = MailWorker(self.mail_queue,
                             transport_from_url(self.settings.effective_mail_url()),
                             renderer, self.clock, jobs=jobs)
+        self._workers.append(worker)
+        return worker
+
+    def webhook_worker(self) -> WebhookWorker | None:
+        """A new webhook delivery loop (httpx, ``CLICO_WEBHOOKS_ALLOW_PRIVATE``), or None
+        when this backend has no webhook queue."""
+        if self.webhook_queue is None:
+            return None
+        sender = HttpxSender(allow_private=self.settings.webhooks_allow_private)
+        worker = WebhookWorker(self.webhook_queue, sender, self.clock)
         self._workers.append(worker)
         return worker
 
@@ -218,9 +244,13 @@ def build(settings: Settings, *, schema: Schema = Schema.CHECK,
     if (uow is None) != (mail_queue is None):
         raise ValueError("uow and mail_queue are given together or not at all")
     database = None
+    webhook_queue: WebhookQueue | None = None
+    if isinstance(uow, MemoryUnitOfWorkFactory):
+        webhook_queue = MemoryWebhookQueue(uow.store)
     if uow is None or mail_queue is None:
         database = open_database(settings)
         uow, mail_queue = database.uow_factory, database.mail_queue
+        webhook_queue = database.webhook_queue
         try:
             _prepare(database, schema)
         except BaseException:
@@ -237,8 +267,10 @@ def build(settings: Settings, *, schema: Schema = Schema.CHECK,
                          status_rules=StatusRules(
                              auto_close_after=timedelta(days=settings.auto_close_days)),
                          sla=SlaSettings(default_level=settings.sla_default_level,
-                                         holidays=public_holidays))
-    return Backend(settings, services, mail_queue, clock, database, owned_hasher=owned)
+                                         holidays=public_holidays),
+                         webhooks_allow_private=settings.webhooks_allow_private)
+    return Backend(settings, services, mail_queue, clock, database, owned_hasher=owned,
+                   webhook_queue=webhook_queue)
 
 
 def _prepare(database: SqlDatabase, schema: Schema) -> None:

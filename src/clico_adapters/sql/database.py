@@ -21,6 +21,7 @@ from .mail_queue import SqlMailQueue
 from .resealing import ResealReport, reseal
 from .sealing import KeylessBox
 from .uow import SqlUnitOfWork, SqlUnitOfWorkFactory, _uuid
+from .webhook_queue import SqlWebhookQueue
 
 T = TypeVar("T")
 
@@ -55,6 +56,7 @@ class SqlDatabase:
         self.box: SecretBox = box or KeylessBox()
         self.uow_factory = SqlUnitOfWorkFactory(engine, new_id, self.box)
         self.mail_queue = SqlMailQueue(engine, self.box)
+        self.webhook_queue = SqlWebhookQueue(engine, self.box)
 
     @classmethod
     def from_url(cls, url: str, *, new_id: Callable[[], str] = _uuid,
