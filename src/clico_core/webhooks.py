@@ -131,7 +131,7 @@ def check_url(url: str, *, allow_private: bool) -> str:
     if parts.username is not None or parts.password is not None:
         raise ValidationFailed({"url": "invalid"})
     if not allow_private and is_private_host(host):
-        raise ValidationFailed({"url": "private"})
+        raise ValidationFailed({"url": "private_address"})
     return url
 
 

@@ -70,7 +70,7 @@ def register_webhook(viewer: Viewer, cmd: RegisterWebhook, ports: Ports) -> NewW
         if cmd.company.strip():
             company = uow.companies.get_by_name(cmd.company.strip())
             if company is None:
-                problems["company"] = "unknown"
+                problems["company"] = "unknown_company"
             else:
                 company_id = company.id
         if problems:
