@@ -84,6 +84,9 @@ def test_after_an_outage_every_event_arrives_once_in_order_and_signed(
         assert worker.run_once() == 0
         assert receiver.refused >= 2  # one per endpoint and ticket may be tried per round
         receiver.status = 204
+        receiver.refuse_next = 1  # the first try of this round fails: the ticket's later
+        clock.advance(timedelta(hours=1))  # deliveries to that endpoint wait for it
+        assert worker.run_once() == 1
         _drain(world, clock, boss, worker, [acme.endpoint.id, every.endpoint.id])
 
         for hook, path in ((acme, "/acme"), (every, "/all")):

@@ -56,6 +56,7 @@ class Receiver:
     ``start()`` take it off the network and back on the same port."""
 
     status: int = 204
+    refuse_next: int = 0  # answer 503 to this many requests first, whatever ``status`` is
     accepted: list[Received] = field(factory=list)
     refused: int = 0
     port: int = 0
@@ -73,6 +74,9 @@ class Receiver:
                 body = self.rfile.read(int(self.headers["Content-Length"]))
                 with receiver._lock:
                     status = receiver.status
+                    if receiver.refuse_next > 0:
+                        receiver.refuse_next -= 1
+                        status = 503
                     if 200 <= status < 300:
                         receiver.accepted.append(Received(
                             self.headers["X-Clico-Delivery"], self.headers["X-Clico-Event"],
