@@ -12,16 +12,18 @@ from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import select
 
 from clico_adapters.compose import WebhookWorker
 from clico_adapters.memory import SteppingClock
 from clico_adapters.passwords import Argon2Hasher
 from clico_adapters.sql import SqlDatabase
+from clico_adapters.sql.webhook_tables import webhook_endpoints
 from clico_adapters.webhooks import HttpxSender
 from clico_core.services import PostReply, RegisterWebhook, Viewer
 from clico_core.webhooks import DeliveryState, WebhookEvent
 
-from ..support import World
+from ..support import TEST_SECRET_KEY, World, sealing_box
 from .webhook_support import admin, customer_ticket, receiving, verify, webhook_world
 
 ALL = tuple(e.value for e in WebhookEvent)
@@ -209,3 +211,23 @@ def test_a_loopback_endpoint_is_never_called_unless_the_setting_allows_it(
         assert delivery.state is DeliveryState.PENDING
         assert "private" in delivery.last_error
 
+
+
+def test_the_secret_is_stored_sealed_and_survives_a_key_rotation(
+        database_url: str, hooked: Hooked) -> None:
+    world, db, clock = hooked
+    boss = admin(world)
+    hook = world.services.register_webhook(boss, RegisterWebhook(
+        "https://hooks.example.com/in", "", ALL))
+    customer_ticket(world, "jan", "Acme", "C-1")
+    with db.engine.connect() as connection:
+        stored = connection.execute(select(webhook_endpoints.c.sealed_secret)).scalar_one()
+    assert hook.secret not in stored
+    new_key = "webhook-rotation-key-0123456789abcdef"
+    rotating = SqlDatabase.from_url(database_url, box=sealing_box(new_key, TEST_SECRET_KEY))
+    assert rotating.reseal_secrets().webhook_secrets == 1
+    rotating.dispose()
+    rotated = SqlDatabase.from_url(database_url, box=sealing_box(new_key))
+    (claimed,) = rotated.webhook_queue.claim_due(clock.now(), 10, timedelta(minutes=1))
+    assert claimed.secret == hook.secret
+    rotated.dispose()
