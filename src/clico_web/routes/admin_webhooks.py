@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import attrs
@@ -29,7 +30,7 @@ EVENT_FIELDS = {
     "event_sla_warning": WebhookEvent.SLA_WARNING,
     "event_sla_breach": WebhookEvent.SLA_BREACH,
 }
-ID_CHARS = 64
+ID = re.compile(r"[A-Za-z0-9_-]{1,64}")  # what the portal's ids are made of
 
 
 def _box() -> Any:
@@ -94,8 +95,10 @@ async def register(request: Request) -> Response:
 
 
 def _id(request: Request, name: str) -> str:
+    """An id from the path; anything that cannot be one (too long, a NUL, spaces) is a 404
+    before the database sees it."""
     value = str(request.path_params[name])
-    if len(value) > ID_CHARS:
+    if not ID.fullmatch(value):
         raise HTTPException(404)
     return value
 
