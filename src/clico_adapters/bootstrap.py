@@ -41,6 +41,7 @@ def bootstrap(
     attachment_limits: AttachmentLimits | None = None,
     attachment_visible: AttachmentVisibility | None = None,
     sla: SlaSettings | None = None,
+    webhooks_allow_private: bool = False,
 ) -> Services:
     """Wire the core to adapters; anything not given gets the production default.
 
@@ -75,5 +76,6 @@ def bootstrap(
         # the conversation's rule unless a caller brings its own
         attachment_visible=attachment_visible or article_attachment_visible,
         sla=sla or SlaSettings(holidays=public_holidays),
+        webhooks_allow_private=webhooks_allow_private,
     )
     return Services(ports)

@@ -27,6 +27,7 @@ from clico_core.ports import (
     SecretBox,
     SecretGenerator,
     UnitOfWorkFactory,
+    WebhookQueue,
 )
 from clico_core.services import Services
 from clico_core.sla import SlaSettings
@@ -39,7 +40,7 @@ from .config import Settings, SettingsError
 from .files import private_directory
 from .html import html_sanitizer
 from .mail import MailRenderer, MailWorker, transport_from_url
-from .memory import SystemClock, SystemSecrets
+from .memory import MemoryUnitOfWorkFactory, MemoryWebhookQueue, SystemClock, SystemSecrets
 from .passwords import Argon2Hasher
 from .scheduled import ScheduledJob
 from .secretbox import AesGcmSecretBox
@@ -48,11 +49,12 @@ from .sql import SqlDatabase
 from .sql.engine import create_clico_engine
 from .sql.outage import DATABASE_ERRORS, Outage, outage_of
 from .sql.replica import ReplicaRouter
+from .webhooks import HttpxSender, WebhookWorker
 
 # the types of what build() hands out, for entry points that annotate them
 __all__ = ["DATABASE_ERRORS", "Backend", "MailWorker", "Outage", "Schema", "SqlDatabase",
-           "auto_closing", "blob_sweeping", "build", "hasher_for", "open_database",
-           "outage_of", "pruning", "secret_box", "system_secrets"]
+           "WebhookWorker", "auto_closing", "blob_sweeping", "build", "hasher_for",
+           "open_database", "outage_of", "pruning", "secret_box", "system_secrets"]
 
 log = logging.getLogger("clico.jobs")
 PRUNE_EVERY = timedelta(hours=1)
@@ -84,7 +86,8 @@ class Backend:
     database: SqlDatabase | None  # None when built over a given unit of work
     replica: ReplicaRouter | None = None  # CLICO_DATABASE_REPLICA_URL's reads
     _owned_hasher: Argon2Hasher | None = field(default=None, alias="owned_hasher")
-    _workers: list[MailWorker] = field(factory=list, init=False)
+    webhook_queue: WebhookQueue | None = None  # None: built over a unit of work it can't read
+    _workers: list[MailWorker | WebhookWorker] = field(factory=list, init=False)
 
     def mail_worker(self) -> MailWorker:
         """A new outbox delivery loop over this queue and the configured transport
@@ -102,6 +105,16 @@ class Backend:
                             transport_from_url(self.settings.effective_mail_url()),
                             renderer, self.clock, jobs=jobs,
                             lease=timedelta(seconds=self.settings.mail_lease_seconds))
+        self._workers.append(worker)
+        return worker
+
+    def webhook_worker(self) -> WebhookWorker | None:
+        """A new webhook delivery loop (httpx, ``CLICO_WEBHOOKS_ALLOW_PRIVATE``), or None
+        when this backend has no webhook queue."""
+        if self.webhook_queue is None:
+            return None
+        sender = HttpxSender(allow_private=self.settings.webhooks_allow_private)
+        worker = WebhookWorker(self.webhook_queue, sender, self.clock)
         self._workers.append(worker)
         return worker
 
@@ -252,9 +265,13 @@ def build(settings: Settings, *, schema: Schema = Schema.CHECK,
     if (uow is None) != (mail_queue is None):
         raise ValueError("uow and mail_queue are given together or not at all")
     database = replica = None
+    webhook_queue: WebhookQueue | None = None
+    if isinstance(uow, MemoryUnitOfWorkFactory):
+        webhook_queue = MemoryWebhookQueue(uow.store)
     if uow is None or mail_queue is None:
         database = open_database(settings)
         uow, mail_queue = database.uow_factory, database.mail_queue
+        webhook_queue = database.webhook_queue
         try:
             replica = replica_router(settings, database)  # refused before migrating
             _prepare(database, schema)
@@ -275,9 +292,10 @@ def build(settings: Settings, *, schema: Schema = Schema.CHECK,
                          status_rules=StatusRules(
                              auto_close_after=timedelta(days=settings.auto_close_days)),
                          sla=SlaSettings(default_level=settings.sla_default_level,
-                                         holidays=public_holidays))
+                                         holidays=public_holidays),
+                         webhooks_allow_private=settings.webhooks_allow_private)
     return Backend(settings, services, mail_queue, clock, database, replica,
-                   owned_hasher=owned)
+                   owned_hasher=owned, webhook_queue=webhook_queue)
 
 
 def _prepare(database: SqlDatabase, schema: Schema) -> None:

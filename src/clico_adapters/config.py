@@ -199,6 +199,10 @@ class Settings:
     # a resolved ticket closes by itself after this many days without public activity
     auto_close_days: int = environ.var(
         DEFAULT_AUTO_CLOSE_DAYS, converter=_whole(_variable("auto_close_days"), 3, 365))
+    # May a webhook point at a loopback, private or link-local address? Off: such endpoints
+    # are refused when registered and when delivered (docs/security.md, "Webhooks").
+    webhooks_allow_private: bool = environ.var(
+        False, converter=_switch(_variable("webhooks_allow_private")))
     # the SLA level of administrative tickets and of contracts naming an undefined level
     sla_default_level: str = environ.var("standard", converter=_stripped)
     # Keys replaced by ``secret_key``: what they sealed still opens until ``clico secrets

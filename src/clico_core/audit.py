@@ -52,6 +52,8 @@ class AuditKind(enum.StrEnum):
     CONTRACT_REVOKED = "contract_revoked"
     CONTRACT_IMPORTED = "contract_imported"
     TICKET_SLA = "ticket_sla"  # detail: "<event> [<clock>]", e.g. "breach first_response"
+    WEBHOOK_REGISTERED = "webhook_registered"  # detail: "<endpoint id> <url>", never the secret
+    WEBHOOK_REDELIVERED = "webhook_redelivered"  # detail: the delivery id
 
 
 @frozen

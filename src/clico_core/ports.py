@@ -36,6 +36,7 @@ from .repositories import (
     TicketRepository,
     TokenRepository,
 )
+from .webhook_ports import WebhookQueue, WebhookRepository
 
 # --- infrastructure ports ---------------------------------------------------------------
 
@@ -214,6 +215,8 @@ class UnitOfWork(Protocol):
     def reply_templates(self) -> ReplyTemplateRepository: ...
     @property
     def support_levels(self) -> SupportLevelRepository: ...
+    @property
+    def webhooks(self) -> WebhookRepository: ...
 
     def __enter__(self) -> Self: ...
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
@@ -263,4 +266,6 @@ __all__ = [
     "TypeSniffer",
     "UnitOfWork",
     "UnitOfWorkFactory",
+    "WebhookQueue",
+    "WebhookRepository",
 ]

@@ -138,6 +138,9 @@ def create_app(settings: Settings, services: Services | None = None) -> Starlett
             log_redaction.show_mail_log(settings)
             worker = backend.mail_worker()
             await run_in_threadpool(worker.start)
+            webhooks = backend.webhook_worker()  # stopped by backend.close() below
+            if webhooks is not None:
+                await run_in_threadpool(webhooks.start)
         app.state.portal.mail_worker = worker
         try:
             yield

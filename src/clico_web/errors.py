@@ -111,6 +111,9 @@ FIELD_ERRORS: dict[str, str] = {
     "invalid_dates": "Write one date per line as YYYY-MM-DD.",
     "invalid_target": "Enter hours greater than 0; the first response cannot come after the "
                       "resolution.",
+    "private_address": "This address is on a private or local network; webhooks may not "
+                       "call it.",
+    "unknown_company": "There is no company of this name.",
 }
 
 

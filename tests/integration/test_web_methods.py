@@ -29,12 +29,15 @@ from starlette.routing import Mount, Route
 
 from clico_adapters.sql.tables import metadata
 from clico_core.mail import MailTemplate
+from clico_core.policies import visible_scope
 from clico_core.services import (
     CreateStaff,
     IssuedContract,
     OpenTicket,
     PostReply,
+    RegisterWebhook,
     SaveReplyTemplate,
+    Viewer,
 )
 from clico_core.sessions import RESEND_INTERVAL
 from clico_core.values import Role
@@ -71,6 +74,8 @@ class Scene:
     company_id: str
     engineer_id: str
     recovery_codes: tuple[str, ...]
+    webhook_id: str = ""
+    delivery_id: str = ""
 
     def token(self, state: str) -> str:
         """The token of the form a browser in ``state`` would post from."""
@@ -109,6 +114,9 @@ def path_values(scene: Scene) -> dict[tuple[str, str], str]:
         ("static", "path"): "style.css",
         ("admin_staff_disable", "account_id"): scene.engineer_id,
         ("admin_staff_enable", "account_id"): scene.engineer_id,
+        ("webhook_log", "endpoint_id"): scene.webhook_id,
+        ("webhook_redeliver", "endpoint_id"): scene.webhook_id,
+        ("webhook_redeliver", "delivery_id"): scene.delivery_id,
     }
 
 
@@ -166,6 +174,9 @@ def forms(scene: Scene) -> dict[str, dict[str, str]]:
                   **{f"first_{p}": "4" for p in ("low", "normal", "high", "critical")},
                   **{f"resolution_{p}": "40" for p in ("low", "normal", "high", "critical")}},
         "admin_staff_enable": {},
+        "webhooks": {"url": "https://hooks.example.com/new", "company": "Acme",
+                     "event_created": "on", "event_sla_breach": "on"},
+        "webhook_redeliver": {},
     }
 
 
@@ -191,7 +202,7 @@ LIVE_POSTS = [
     ("admin_contracts", "admin"), ("admin_contract", "admin"),
     ("admin_contracts_import", "admin"),
     ("admin_staff", "admin"), ("admin_staff_disable", "admin"), ("admin_staff_enable", "admin"),
-    ("level", "admin"),
+    ("level", "admin"), ("webhooks", "admin"), ("webhook_redeliver", "admin"),
 ]
 ENROL_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 
@@ -216,6 +227,11 @@ def scene(client: TestClient, web_world: World) -> Iterator[Scene]:
     world = web_world
     first = world.issue("C-1", "Acme")
     second = world.issue("C-2", "Acme")
+    hooks, _ = world.services.create_staff_account(
+        CreateStaff("hooks@clico.pl", "Hugo", "Hooks", Role.ADMIN))
+    hooks_admin = Viewer(hooks, "session", (), visible_scope(hooks, ()))
+    webhook = world.services.register_webhook(hooks_admin, RegisterWebhook(
+        "https://hooks.example.com/acme", "Acme", ("ticket.created",)))
     for login in ("jan", "eva", "kim"):
         world.register(login, contract=first)
     world.register("ola", contract=first, confirm=False)
@@ -224,6 +240,7 @@ def scene(client: TestClient, web_world: World) -> Iterator[Scene]:
     reset_secret = world.secret_from(MailTemplate.PASSWORD_RESET, "kim@example.com")
     ticket = world.services.open_administrative_ticket(
         world.viewer("jan"), OpenTicket("Printer on fire", "<p>Smoke.</p>"))
+    (delivery,) = world.services.webhook_log(hooks_admin, webhook.endpoint.id).deliveries
     jan = world.viewer("jan")
     totp_secret = world.services.begin_totp(jan).secret
     upload = world.services.upload_attachment(jan, "log.txt", iter([b"tunnel down"]),
@@ -273,7 +290,7 @@ def scene(client: TestClient, web_world: World) -> Iterator[Scene]:
                             "staff": staff, "admin": admin},
                     second, first.contract.id, ticket.number, confirm_secret, reset_secret,
                     totp_secret, upload.id, template.id, first.contract.company_id,
-                    newcomer.id, codes)
+                    newcomer.id, codes, webhook.endpoint.id, delivery.id)
 
 
 def _url(route: Route | Mount, scene: Scene) -> str:

@@ -36,6 +36,7 @@ PARTS: dict[str, tuple[str, ...]] = {
     # AES-GCM for the secrets the database keeps: cryptography comes with the sql extra
     "clico_adapters/secretbox.py": ("sql",),
     "clico_adapters/mail": ("mail",),
+    "clico_adapters/webhooks": ("webhooks",),
     "clico_adapters/i18n": ("mail",),  # the catalogs of the mails and the portal
     "clico_adapters/passwords.py": ("adapters",),
     "clico_adapters/lowpriority.py": ("adapters",),

@@ -5,8 +5,17 @@ from .mail_queue import MemoryMailQueue
 from .secrets import SeededSecrets, SystemSecrets
 from .store import MemoryStore
 from .uow import MemoryUnitOfWork, MemoryUnitOfWorkFactory
+from .webhooks import MemoryWebhookQueue
 
 __all__ = [
-    "FixedClock", "MemoryMailQueue", "MemoryStore", "MemoryUnitOfWork",
-    "MemoryUnitOfWorkFactory", "SeededSecrets", "SteppingClock", "SystemClock", "SystemSecrets",
+    "FixedClock",
+    "MemoryMailQueue",
+    "MemoryStore",
+    "MemoryUnitOfWork",
+    "MemoryUnitOfWorkFactory",
+    "MemoryWebhookQueue",
+    "SeededSecrets",
+    "SteppingClock",
+    "SystemClock",
+    "SystemSecrets",
 ]

@@ -23,6 +23,7 @@ from clico_core.sessions import Session
 from clico_core.sla import LevelSpec
 from clico_core.tickets import Ticket
 from clico_core.tokens import Token
+from clico_core.webhooks import WebhookDelivery, WebhookEndpoint
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -50,6 +51,8 @@ class MemoryStore:
     reply_templates: dict[str, ReplyTemplate] = field(factory=dict)
     support_levels: dict[str, LevelSpec] = field(factory=dict)
     recovery_codes: dict[str, frozenset[str]] = field(factory=dict)  # account -> code hashes
+    webhook_endpoints: dict[str, WebhookEndpoint] = field(factory=dict)
+    webhook_deliveries: dict[str, WebhookDelivery] = field(factory=dict)  # recording order
     ticket_sequence: list[int] = field(factory=lambda: [0])
     # One writer at a time, like SQLite: a unit of work holds it from enter to exit.
     lock: threading.RLock = field(factory=threading.RLock)

@@ -22,6 +22,7 @@ from .repositories import (
 )
 from .sla import MemorySupportLevels
 from .store import MemoryStore, UndoLog
+from .webhooks import MemoryWebhooks
 
 
 def _uuid() -> str:
@@ -49,6 +50,7 @@ class MemoryUnitOfWork:
         self.presence = MemoryPresence(store, self._undo)
         self.reply_templates = MemoryReplyTemplates(store, self._undo)
         self.support_levels = MemorySupportLevels(store, self._undo)
+        self.webhooks = MemoryWebhooks(store, self._undo)
 
     def __enter__(self) -> Self:
         self.store.lock.acquire()

@@ -22,6 +22,7 @@ from .mail_queue import SqlMailQueue
 from .resealing import ResealReport, reseal
 from .sealing import KeylessBox
 from .uow import SqlUnitOfWork, SqlUnitOfWorkFactory, _uuid
+from .webhook_queue import SqlWebhookQueue
 
 T = TypeVar("T")
 
@@ -57,6 +58,7 @@ class SqlDatabase:
         self.uow_factory = SqlUnitOfWorkFactory(engine, new_id, self.box)
         self.mail_queue = SqlMailQueue(engine, self.box)
         self.job_claims = SqlJobClaims(engine)
+        self.webhook_queue = SqlWebhookQueue(engine, self.box)
 
     @classmethod
     def from_url(cls, url: str, *, new_id: Callable[[], str] = _uuid,

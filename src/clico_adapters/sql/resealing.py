@@ -14,8 +14,9 @@ from sqlalchemy.engine import Connection
 
 from clico_core.ports import SecretBox, SecretUnreadable
 
-from .sealing import OUTBOX_CONTEXT, TOTP_SECRET, needs_sealing, unseal
+from .sealing import OUTBOX_CONTEXT, TOTP_SECRET, WEBHOOK_SECRET, needs_sealing, unseal
 from .tables import accounts, outbox
+from .webhook_tables import webhook_endpoints
 
 
 @frozen
@@ -27,6 +28,7 @@ class ResealReport:
     totp_secrets: int
     mail_contexts: int
     unreadable: int = 0
+    webhook_secrets: int = 0
 
 
 def reseal(engine: Engine, box: SecretBox, batch: int) -> ResealReport:
@@ -36,7 +38,11 @@ def reseal(engine: Engine, box: SecretBox, batch: int) -> ResealReport:
                                            accounts.c.totp_secret, TOTP_SECRET)
     mail, mail_unreadable = _reseal_column(engine, box, batch, outbox, outbox.c.id,
                                            outbox.c.sealed_context, OUTBOX_CONTEXT)
-    return ResealReport(totp, mail, totp_unreadable + mail_unreadable)
+    hooks, hooks_unreadable = _reseal_column(engine, box, batch, webhook_endpoints,
+                                             webhook_endpoints.c.id,
+                                             webhook_endpoints.c.sealed_secret, WEBHOOK_SECRET)
+    return ResealReport(totp, mail, totp_unreadable + mail_unreadable + hooks_unreadable,
+                        hooks)
 
 
 def _reseal_column(engine: Engine, box: SecretBox, batch: int, table: Table,

@@ -17,6 +17,7 @@ from clico_core.ports import SecretBox, SecretUnreadable
 
 TOTP_SECRET = "totp-secret"
 OUTBOX_CONTEXT = "outbox-context"
+WEBHOOK_SECRET = "webhook-secret"  # webhook_endpoints.sealed_secret, bound to the endpoint
 LEGACY = "plain:"
 
 

@@ -418,3 +418,6 @@ QUEUE_INDEXES = (
     Index("ix_tickets_assignee_open_modified", tickets.c.assignee_id, tickets.c.modified_at,
           tickets.c.id, sqlite_where=text(OPEN_TICKET), postgresql_where=text(OPEN_TICKET)),
 )
+
+# kept in their own module; imported here so the one ``metadata`` holds every table
+from . import webhook_tables  # noqa: E402, F401

@@ -31,6 +31,7 @@ from .repositories import (
     SqlSupportLevels,
     SqlTickets,
     SqlTokens,
+    SqlWebhooks,
 )
 from .sealing import KeylessBox
 
@@ -70,6 +71,7 @@ class SqlUnitOfWork:
         self.presence = SqlPresence(self)
         self.reply_templates = SqlReplyTemplates(self)
         self.support_levels = SqlSupportLevels(self)
+        self.webhooks = SqlWebhooks(self)
 
     @property
     def dialect(self) -> str:

@@ -126,6 +126,16 @@ from .tickets import (
     ticket_detail,
 )
 from .totp import TotpSetup, begin_totp, disable_totp, enable_totp, reset_two_factor
+from .webhooks import (
+    NewWebhook,
+    RegisterWebhook,
+    WebhookLog,
+    WebhookRow,
+    list_webhooks,
+    redeliver_webhook,
+    register_webhook,
+    webhook_log,
+)
 
 __all__ = [
     "ORPHAN_AGE",
@@ -160,6 +170,7 @@ __all__ = [
     "IssuedContract",
     "Limits",
     "MigratedAccount",
+    "NewWebhook",
     "OpenTicket",
     "Ports",
     "PostReply",
@@ -167,6 +178,7 @@ __all__ = [
     "QueueChoices",
     "RateLimit",
     "RegisterAccount",
+    "RegisterWebhook",
     "ReplyOffer",
     "SaveReplyTemplate",
     "Services",
@@ -181,6 +193,8 @@ __all__ = [
     "SweepReport",
     "TotpSetup",
     "Viewer",
+    "WebhookLog",
+    "WebhookRow",
     "activate_contract",
     "add_contract_asset",
     "article_attachment_visible",
@@ -231,6 +245,7 @@ __all__ = [
     "list_support_levels",
     "list_tickets",
     "list_tickets_for_session",
+    "list_webhooks",
     "open_administrative_ticket",
     "open_technical_ticket",
     "open_ticket",
@@ -240,9 +255,11 @@ __all__ = [
     "queue_for_session",
     "record_presence",
     "recovery_codes_left",
+    "redeliver_webhook",
     "regenerate_contract_key",
     "regenerate_recovery_codes",
     "register_account",
+    "register_webhook",
     "remove_contract_asset",
     "reply_template",
     "reply_templates",
@@ -270,4 +287,5 @@ __all__ = [
     "upload_budget",
     "verify_code",
     "verify_recovery_code",
+    "webhook_log",
 ]

@@ -137,6 +137,8 @@ class Ports:
     # (the ticket's visibility). None: only the uploader, and only before it is linked.
     attachment_visible: AttachmentVisibility | None = None
     sla: SlaSettings = field(factory=SlaSettings)
+    # may a webhook point at a loopback or private address (docs/security.md, "Webhooks")?
+    webhooks_allow_private: bool = False
 
     def today(self) -> date:
         """The calendar day in the portal's time zone (contract dates are local days)."""

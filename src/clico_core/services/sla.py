@@ -7,9 +7,11 @@ from attrs import frozen
 from ..audit import AuditKind
 from ..mail import MailTemplate
 from ..sla import SlaEventKind, alerts_due
+from ..webhooks import WebhookEvent
 from .context import Ports, _zone
 from .sla_tracking import event_detail, store_due_times, support_level
 from .ticket_changes import TicketChanges
+from .webhook_events import record_event
 
 BATCH = 100
 
@@ -47,6 +49,10 @@ def send_sla_alerts(ports: Ports) -> SlaAlertReport:
                     MailTemplate.TICKET_SLA_ALERT, ticket, alert=event.kind.value,
                     clock=event.clock.value,
                     due=due.astimezone(_zone(ports.timezone)).strftime("%Y-%m-%d %H:%M"))
+                record_event(uow, ports.secrets, WebhookEvent.SLA_BREACH
+                             if event.kind is SlaEventKind.BREACH else WebhookEvent.SLA_WARNING,
+                             ticket, now, sla={"clock": event.clock.value,
+                                               "due": due.isoformat().replace("+00:00", "Z")})
                 if event.kind is SlaEventKind.BREACH:
                     breaches += 1
                 else:

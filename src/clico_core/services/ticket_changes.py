@@ -22,8 +22,10 @@ from ..mail import THREAD_KEY, MailTemplate, OutgoingMail
 from ..ports import UnitOfWork
 from ..tickets import Ticket, TicketStatus
 from ..values import lookup_text
+from ..webhooks import WebhookEvent
 from .context import Ports, Viewer
 from .sla_tracking import event_detail, follow_clocks
+from .webhook_events import record_event
 
 
 def visible_ticket(uow: UnitOfWork, viewer: Viewer, number: str) -> Ticket:
@@ -106,6 +108,8 @@ class TicketChanges:
         if ticket.status is not before:
             self.record(AuditKind.TICKET_STATUS_CHANGED, ticket,
                         f"{before.value} -> {ticket.status.value}")
+            record_event(self.uow, self.ports.secrets, WebhookEvent.STATUS_CHANGED, ticket,
+                         self.now, change={"from": before.value, "to": ticket.status.value})
 
     def _context(self, ticket: Ticket, name: str, **extra: str) -> dict[str, str]:
         return {"name": name, THREAD_KEY: ticket.id, "number": ticket.number,

@@ -45,6 +45,7 @@ from .attachments import link_attachments
 from .context import Ports, Viewer
 from .ticket_changes import TicketChanges, refuse_if_stale, visible_ticket
 from .tickets import MAX_IDEMPOTENCY_KEY, _has_text
+from .webhook_events import record_reply
 
 
 @frozen
@@ -179,6 +180,7 @@ def post_reply(viewer: Viewer, cmd: PostReply, ports: Ports) -> Posted:
                 changes.save(ticket, answered=public and role is AuthorRole.STAFF)
             # after the save: the history event carries the version the change made
             changes.record(AuditKind.ARTICLE_POSTED, ticket, f"{article.kind.value} {article.id}")
+            record_reply(uow, ports.secrets, ticket, article, now)  # never a note
             changes.status_changed(ticket, before)
             if public and role is AuthorRole.STAFF:
                 changes.mail_customers(MailTemplate.TICKET_REPLY, ticket,

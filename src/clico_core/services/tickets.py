@@ -28,10 +28,12 @@ from ..tickets import (
     format_ticket_number,
 )
 from ..values import CompanyId, clean_line, lookup_text
+from ..webhooks import WebhookEvent
 from .assets import coverage_of
 from .context import Ports, Viewer
 from .follow_ups import followed_ticket
 from .sla_tracking import event_detail, start_clocks, support_level
+from .webhook_events import record_event
 
 MAX_IDEMPOTENCY_KEY = 64
 
@@ -207,6 +209,7 @@ def open_ticket(viewer: Viewer, cmd: OpenTicket, ports: Ports) -> Ticket:
                                          "number": number, "subject": subject,
                                          "kind": kind.value, "link_path": f"/tickets/{number}"}),
                            now)
+            record_event(uow, ports.secrets, WebhookEvent.TICKET_CREATED, ticket, now)
             uow.commit()
             return ticket
     except ConcurrencyConflict:

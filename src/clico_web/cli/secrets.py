@@ -23,7 +23,8 @@ def rotate(runtime: Runtime, batch: int) -> None:
     runtime.services()  # refuses an outdated schema
     report = runtime.db.reseal_secrets(batch)
     console.print(f"sealed anew: {report.totp_secrets} authenticator secret(s), "
-                  f"{report.mail_contexts} queued mail(s)")
+                  f"{report.mail_contexts} queued mail(s), "
+                  f"{report.webhook_secrets} webhook secret(s)")
     if report.unreadable:
         raise click.ClickException(
             f"{report.unreadable} stored secret(s) could not be opened: put the key that "

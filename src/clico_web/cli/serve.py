@@ -82,19 +82,24 @@ def serve(runtime: Runtime, host: str, port: int, workers: int, migrate: bool,
 @pass_runtime
 @fail_cleanly
 def worker(runtime: Runtime, once: bool) -> None:
-    """Run the mail delivery loop on its own (for several server processes)."""
+    """Run the mail and webhook delivery loops on their own (for several server processes)."""
     runtime.services()  # refuses an outdated schema
     show_mail_log(runtime.settings)
     _show_job_log()
     mail_worker = runtime.backend.mail_worker()
+    webhook_worker = runtime.backend.webhook_worker()
     if once:
         sent = mail_worker.run_once()
         console.print(f"{sent} sent")
+        if webhook_worker is not None:
+            console.print(f"{webhook_worker.run_once()} webhook deliveries delivered")
         return
     stop = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: stop.set())
     console.print("mail worker running; Ctrl+C stops it")
+    if webhook_worker is not None:
+        webhook_worker.start()  # its own thread: a slow endpoint never holds up mail
     mail_worker.run_forever(stop)
 
 

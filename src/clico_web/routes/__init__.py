@@ -14,6 +14,7 @@ from . import (
     admin_contracts,
     admin_levels,
     admin_staff,
+    admin_webhooks,
     assets,
     companies,
     contracts,
@@ -60,5 +61,6 @@ def routes() -> list[BaseRoute]:
         *reply_templates.routes,
         *staff_sla.routes,
         *admin_levels.routes,
+        *admin_webhooks.routes,
         Mount(STATIC_PREFIX.rstrip("/"), app=StaticFiles(directory=STATIC), name="static"),
     ]

@@ -9,9 +9,10 @@ from .outbox import SqlOutbox
 from .security import SqlAttempts, SqlAudit, SqlSessions, SqlTokens
 from .sla import SqlSupportLevels
 from .tickets import SqlTickets
+from .webhooks import SqlWebhooks
 
 __all__ = [
     "SqlAccounts", "SqlArticles", "SqlAssets", "SqlAttachments", "SqlAttempts", "SqlAudit",
     "SqlCompanies", "SqlContracts", "SqlOutbox", "SqlPresence", "SqlReplyTemplates",
-    "SqlSessions", "SqlSupportLevels", "SqlTickets", "SqlTokens",
+    "SqlSessions", "SqlSupportLevels", "SqlTickets", "SqlTokens", "SqlWebhooks",
 ]
