@@ -1,7 +1,7 @@
 """Webhooks: the endpoints administrators register, and the outbox of their deliveries.
 
 Revision ID: 0020
-Revises: 0012
+Revises: 0021
 """
 
 from __future__ import annotations
