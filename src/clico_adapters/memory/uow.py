@@ -7,6 +7,7 @@ from collections.abc import Callable
 from types import TracebackType
 from typing import Self
 
+from .api_tokens import MemoryApiTokens
 from .articles import MemoryArticles
 from .attachments import MemoryAttachments
 from .collaboration import MemoryPresence, MemoryReplyTemplates
@@ -49,6 +50,7 @@ class MemoryUnitOfWork:
         self.presence = MemoryPresence(store, self._undo)
         self.reply_templates = MemoryReplyTemplates(store, self._undo)
         self.support_levels = MemorySupportLevels(store, self._undo)
+        self.api_tokens = MemoryApiTokens(store, self._undo)
 
     def __enter__(self) -> Self:
         self.store.lock.acquire()

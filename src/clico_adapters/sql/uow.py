@@ -17,6 +17,7 @@ from .engine import AUTOCOMMIT_READS, READONLY
 from .errors import RetryableConflict, is_retryable, violated_constraint
 from .repositories import (
     SqlAccounts,
+    SqlApiTokens,
     SqlArticles,
     SqlAssets,
     SqlAttachments,
@@ -70,6 +71,7 @@ class SqlUnitOfWork:
         self.presence = SqlPresence(self)
         self.reply_templates = SqlReplyTemplates(self)
         self.support_levels = SqlSupportLevels(self)
+        self.api_tokens = SqlApiTokens(self)
 
     @property
     def dialect(self) -> str:
