@@ -18,6 +18,7 @@ from clico_core.errors import ClicoError
 from clico_core.services import Services
 
 from . import i18n, log_redaction
+from .api import API_PREFIX, api_mount
 from .log_redaction import redact_path
 from .portal import Portal
 from .rendering import Renderer, failure, render
@@ -101,13 +102,14 @@ def create_app(settings: Settings, services: Services | None = None) -> Starlett
             if backend is not None:
                 await run_in_threadpool(backend.close)  # stops the worker too
 
+    api = api_mount()
     app = Starlette(
         debug=False,
-        routes=routes(),
+        routes=[api, *routes()],
         middleware=[
             Middleware(SecurityHeadersMiddleware, https=settings.https),
             Middleware(CsrfMiddleware, settings=settings, refuse=error_page,
-                       upload_paths=UPLOAD_PATHS),
+                       upload_paths=UPLOAD_PATHS, exempt_prefix=API_PREFIX),
         ],
         exception_handlers={
             HTTPException: _http_error,
@@ -117,6 +119,7 @@ def create_app(settings: Settings, services: Services | None = None) -> Starlett
         lifespan=lifespan,
     )
     app.state.portal = Portal(settings, services, translations)
+    api.app.state.portal = app.state.portal  # type: ignore[attr-defined]  # the API's handlers
     app.state.renderer = renderer
     app.state.devices = DeviceCookies(settings)
     return app
