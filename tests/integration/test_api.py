@@ -6,6 +6,8 @@ from __future__ import annotations
 import pytest
 from starlette.testclient import TestClient
 
+from clico_core.api_tokens import ApiScope
+from clico_web.api.operations import OPERATIONS
 from clico_web.api.problems import problem_type
 
 from ..support import PALO_ALTO_ANSWERS, World
@@ -167,3 +169,27 @@ def test_the_account_page_shows_a_new_token_once(client: TestClient, acme: World
     assert api_get(client, "/me", secret).status_code == 200
     again = client.get("/account/password")
     assert "CI" in again.text and secret not in again.text
+
+
+def test_no_scope_reaches_beyond_its_grant(client: TestClient, acme: World) -> None:
+    """Every operation of the table: a read token is refused each write before anything is
+    read, and never refused a read; a write token is refused nothing for its scope."""
+    read, write = token_for(acme, "jan", "read"), token_for(acme, "jan", "write")
+    for op in OPERATIONS:
+        path = op.path.replace("{number}", "T-0").replace("{asset_id}", "x").replace(
+            "{attachment_id}", "x")
+        for token in (read, write):
+            response = client.request(op.method, f"/api/v1{path}", headers=bearer(token))
+            refused = response.status_code == 403
+            assert refused is (op.scope is ApiScope.WRITE and token == read), (op.name, token)
+
+
+def test_another_companys_asset_and_file_are_404s(client: TestClient, acme: World) -> None:
+    jan = token_for(acme, "jan")
+    asset = _asset(client, jan)
+    upload = client.post("/api/v1/attachments?name=a.txt", content=b"secret",
+                         headers=bearer(jan))
+    ola = token_for(acme, "ola")
+    assert api_get(client, f"/assets/{asset}", ola).status_code == 404
+    assert api_get(client, f"/attachments/{upload.json()['id']}", ola).status_code == 404
+    assert asset not in {a["id"] for a in api_get(client, "/assets", ola).json()["items"]}

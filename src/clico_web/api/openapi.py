@@ -85,8 +85,8 @@ def _parameter(param: Any) -> dict[str, Any]:
 def _operation(op: Operation, schemas: dict[str, Any]) -> dict[str, Any]:
     success: dict[str, Any] = {"description": op.summary}
     if op.response is None:
-        success["content"] = {"application/octet-stream": {
-            "schema": {"type": "string", "contentMediaType": "application/octet-stream"}}}
+        # the file's own sniffed type (text/plain, image/png, …)
+        success["content"] = {"*/*": {"schema": {"type": "string"}}}
     else:
         success["content"] = {"application/json": {"schema": schema_of(op.response, schemas)}}
     responses: dict[str, Any] = {str(op.status): success}
@@ -97,6 +97,9 @@ def _operation(op: Operation, schemas: dict[str, Any]) -> dict[str, Any]:
             continue
         responses[status] = {"description": text,
                              "content": {"application/problem+json": {"schema": PROBLEM_REF}}}
+    responses["default"] = {"description": "Any other problem (409 conflict, 413 too large, "
+                                           "415 refused file type, …).",
+                            "content": {"application/problem+json": {"schema": PROBLEM_REF}}}
     out: dict[str, Any] = {
         "operationId": op.name, "summary": op.summary,
         "security": [{"token": [op.scope.value]}],

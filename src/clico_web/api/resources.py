@@ -6,7 +6,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from clico_core.api_tokens import ApiScope
-from clico_core.errors import AttachmentTooLarge, ValidationFailed
+from clico_core.errors import AssetNotCovered, AttachmentTooLarge, NotFound, ValidationFailed
 from clico_core.services import Viewer
 
 from ..attachments.download import attachment_response
@@ -61,8 +61,11 @@ async def list_assets(request: Request, viewer: Viewer) -> Response:
 @operation(ApiScope.READ)
 async def get_asset(request: Request, viewer: Viewer) -> Response:
     portal = portal_of(request)
-    covered = await portal.call(portal.services.covered_asset, viewer,
-                                str(request.path_params["asset_id"])[:64])
+    try:
+        covered = await portal.call(portal.services.covered_asset, viewer,
+                                    str(request.path_params["asset_id"])[:64])
+    except AssetNotCovered:  # unknown, another company's, or out of support alike
+        raise NotFound() from None
     language = viewer.account.language.value
     questions = [QuestionOut(q.id, q.kind.value, q.label(language),
                              [c.value for c in q.choices])
