@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import tempfile
+
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -23,6 +25,9 @@ from .models import (
 )
 from .responses import idempotency_key, json_response
 from .tickets import attachment_out
+
+SPOOL = 1 << 20
+CHUNK = 64 << 10
 
 
 @operation(ApiScope.READ)
@@ -95,13 +100,17 @@ async def upload(request: Request, viewer: Viewer) -> Response:
     portal = portal_of(request)
     budget = portal.services.upload_budget()
     limit = budget.limits.per_file
-    data = bytearray()
-    async for chunk in request.stream():
-        data += chunk
-        if len(data) > limit:
-            raise AttachmentTooLarge(name, limit)
-    stored = await portal.call(portal.services.upload_attachment, viewer, name,
-                               iter([bytes(data)]), budget)
+    # spooled: memory stays bounded (1 MiB), the rest waits on disk for the core to stream
+    with tempfile.SpooledTemporaryFile(max_size=SPOOL) as spool:
+        size = 0
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > limit:
+                raise AttachmentTooLarge(name, limit)
+            spool.write(chunk)
+        spool.seek(0)
+        stored = await portal.call(portal.services.upload_attachment, viewer, name,
+                                   iter(lambda: spool.read(CHUNK), b""), budget)
     return json_response(attachment_out(stored), 201,
                          {"Location": f"/api/v1/attachments/{stored.id}"})
 
