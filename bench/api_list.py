@@ -63,12 +63,15 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=20.0, help="per route")
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--rounds", type=int, default=4)
+    parser.add_argument("--engine", action="append", help="only these (default: all)")
     args = parser.parse_args()
     databases = Databases()
     hashed = password_hash()
     out = []
     try:
         for engine in databases.engines():
+            if args.engine and engine not in args.engine:
+                continue
             seeded = seed(engine, databases.new(engine, f"api_{args.size}"), args.size, hashed)
             print(f"{engine}: seeded {args.size} tickets in {seeded.seconds} s",
                   file=sys.stderr, flush=True)

@@ -107,6 +107,8 @@ def path_values(scene: Scene) -> dict[tuple[str, str], str]:
         ("admin_contract", "number"): "C-1",
         ("level", "name"): "standard",
         ("static", "path"): "style.css",
+        # the JSON API (its own walk: tests/integration/test_api.py); cookies open nothing
+        ("api", "path"): "tickets",
         ("admin_staff_disable", "account_id"): scene.engineer_id,
         ("admin_staff_enable", "account_id"): scene.engineer_id,
     }

@@ -123,6 +123,7 @@ from .ticket_list import (
     filter_choices,
     list_tickets,
     list_tickets_for_session,
+    list_tickets_for_token,
 )
 from .ticket_workflow import (
     assign_ticket,
@@ -252,6 +253,7 @@ __all__ = [
     "list_support_levels",
     "list_tickets",
     "list_tickets_for_session",
+    "list_tickets_for_token",
     "open_administrative_ticket",
     "open_technical_ticket",
     "open_ticket",

@@ -31,6 +31,7 @@ from ..errors import (
     ValidationFailed,
 )
 from ..policies import visible_scope
+from ..ports import UnitOfWork
 from ..tokens import hash_secret
 from .context import Ports, Viewer
 from .lookup import find_account
@@ -169,26 +170,43 @@ def revoke_api_token_of(login: str, token_id: str, ports: Ports) -> None:
     _revoke(_account(login, ports).id, token_id, ports, "cli")
 
 
-def authenticate_api_token(secret: str, ports: Ports, client: str = "") -> Viewer | None:
-    """The viewer behind a bearer token, or None: unknown, revoked, expired, or its account
-    is not active. Records the token's last use (time and address) at most once a minute."""
+def token_viewer_in(uow: UnitOfWork, secret: str, ports: Ports
+                    ) -> tuple[Viewer, ApiToken] | None:
+    """``authenticate_api_token``'s lookup inside a unit of work the caller holds (so that a
+    read can share it), with the token for ``touch_token_if_due``."""
     if not secret.startswith(TOKEN_PREFIX) or len(secret) > 200:
         return None
+    token = uow.api_tokens.get_by_hash(hash_secret(API_TOKEN_PURPOSE, secret))
+    if token is None or not token.usable(at=ports.clock.now()):
+        return None
+    account = uow.accounts.get(token.account_id)
+    if account is None or account.state is not AccountState.ACTIVE:
+        return None
+    contracts = tuple(uow.contracts.active_for_account(account.id, ports.today()))
+    return Viewer(account, "", contracts, visible_scope(account, contracts),
+                  api_scope=token.scope), token
+
+
+def touch_token_if_due(token: ApiToken, client: str, ports: Ports) -> None:
+    """Record the token's last use (time and address), at most once a minute, in a write
+    unit of work of its own after the read."""
     now = ports.clock.now()
-    with ports.uow(readonly=True) as uow:
-        token = uow.api_tokens.get_by_hash(hash_secret(API_TOKEN_PURPOSE, secret))
-        if token is None or not token.usable(at=now):
-            return None
-        account = uow.accounts.get(token.account_id)
-        if account is None or account.state is not AccountState.ACTIVE:
-            return None
-        contracts = tuple(uow.contracts.active_for_account(account.id, ports.today()))
     if token.touch_due(at=now, client=client):
         with ports.uow() as uow:
             uow.api_tokens.touch(token.id, now, client[:128])
             uow.commit()
-    return Viewer(account, "", contracts, visible_scope(account, contracts),
-                  api_scope=token.scope)
+
+
+def authenticate_api_token(secret: str, ports: Ports, client: str = "") -> Viewer | None:
+    """The viewer behind a bearer token, or None: unknown, revoked, expired, or its account
+    is not active. Records the token's last use (time and address) at most once a minute."""
+    with ports.uow(readonly=True) as uow:
+        found = token_viewer_in(uow, secret, ports)
+    if found is None:
+        return None
+    viewer, token = found
+    touch_token_if_due(token, client, ports)
+    return viewer
 
 
 def require_api_scope(viewer: Viewer, needed: ApiScope) -> None:

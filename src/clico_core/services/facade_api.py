@@ -3,7 +3,8 @@ facade stays one file per concern; ``tests/unit/test_facade.py`` checks them lik
 
 from __future__ import annotations
 
-from . import api_tokens
+from ..tickets import TicketPage, TicketQuery
+from . import api_tokens, ticket_list
 from .context import Ports, Viewer
 
 
@@ -34,3 +35,7 @@ class ApiTokenServices:
 
     def authenticate_api_token(self, secret: str, client: str = "") -> Viewer | None:
         return api_tokens.authenticate_api_token(secret, self.ports, client)
+
+    def list_tickets_for_token(self, secret: str, query: TicketQuery, client: str = ""
+                               ) -> TicketPage | None:
+        return ticket_list.list_tickets_for_token(secret, query, self.ports, client)

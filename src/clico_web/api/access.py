@@ -13,6 +13,7 @@ import hashlib
 import threading
 import time
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 from attrs import define, field
 from starlette.requests import Request
@@ -26,6 +27,8 @@ from ..portal import client_address, portal_of
 from .problems import from_error, problem, unauthenticated
 
 ApiHandler = Callable[[Request, Viewer], Awaitable[Response]]
+# a handler that authenticates the token itself, inside its own read (the busy list)
+TokenHandler = Callable[[Request, str], Awaitable[Response]]
 Handler = Callable[[Request], Awaitable[Response]]
 
 
@@ -88,8 +91,27 @@ def bearer(request: Request) -> str | None:
 def operation(scope: ApiScope) -> Callable[[ApiHandler], Handler]:
     """Run ``handler`` for a caller with a valid token whose scope covers ``scope``, within
     its rate limit; core errors become problem details."""
+    return _limited(scope, _run)
 
-    def decorate(handler: ApiHandler) -> Handler:
+
+def read_operation(handler: TokenHandler) -> Handler:
+    """Like ``operation(ApiScope.READ)`` for a handler that hands the token to one use case
+    which authenticates it in the same read (every scope reads): it answers None for a
+    token that opens nothing, and the handler returns ``unauthenticated()``."""
+
+    async def run(inner: TokenHandler, request: Request, secret: str,
+                  scope: ApiScope) -> Response:
+        try:
+            return await inner(request, secret)
+        except ClicoError as error:
+            return from_error(error)
+
+    return _limited(ApiScope.READ, run)(handler)
+
+
+def _limited(scope: ApiScope, run: Callable[..., Awaitable[Response]]
+             ) -> Callable[[Any], Handler]:
+    def decorate(handler: Any) -> Handler:
         @functools.wraps(handler)
         async def wrapper(request: Request) -> Response:
             secret = bearer(request)
@@ -104,7 +126,7 @@ def operation(scope: ApiScope) -> Callable[[ApiHandler], Handler]:
             if secret is None:
                 response = unauthenticated()
             else:
-                response = await _run(handler, request, secret, scope)
+                response = await run(handler, request, secret, scope)
             response.headers.update(headers)
             return response
 

@@ -13,9 +13,9 @@ from clico_core.services.ticket_conversation import Conversation
 from clico_core.ticket_query import encode_cursor, read_query
 from clico_core.tickets import TicketDetail, TicketStatus
 
-from ..portal import portal_of
+from ..portal import client_address, portal_of
 from ..routes.ticket_query import list_params
-from .access import operation
+from .access import operation, read_operation
 from .models import (
     ArticleOut,
     ArticlePageOut,
@@ -28,6 +28,7 @@ from .models import (
     TicketOut,
     TicketRowOut,
 )
+from .problems import unauthenticated
 from .responses import check_version, etag, idempotency_key, if_match, json_body, json_response
 
 KINDS = ("administrative", "technical")
@@ -51,11 +52,14 @@ def _number(request: Request) -> str:
     return str(request.path_params["number"])[:64]
 
 
-@operation(ApiScope.READ)
-async def list_tickets(request: Request, viewer: Viewer) -> Response:
+@read_operation
+async def list_tickets(request: Request, secret: str) -> Response:
     query = read_query(list_params(request.query_params))
     portal = portal_of(request)
-    page = await portal.call(portal.services.list_tickets, viewer, query)
+    page = await portal.call(portal.services.list_tickets_for_token, secret, query,
+                             client_address(request))
+    if page is None:
+        return unauthenticated()
     rows = [TicketRowOut(r.number, r.subject, r.status.value, r.priority.value, r.kind.value,
                          r.company_name, r.created_at, r.modified_at, r.assignee_name)
             for r in page.rows]
