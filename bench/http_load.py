@@ -120,12 +120,15 @@ class Server:
 
 
 def start_wrk(url: str, seconds: float, connections: int, cookie: str = "",
-              body: str | None = None, expect: int = 200) -> subprocess.Popen[str]:
+              body: str | None = None, expect: int = 200, header: str = ""
+              ) -> subprocess.Popen[str]:
     # wrk takes whole seconds
     command = ["wrk", "-t1", f"-c{connections}", f"-d{max(1, round(seconds))}s", "--timeout", "10s",
                "-s", str(LUA)]
     if cookie:
         command += ["-H", f"Cookie: {cookie}"]
+    if header:  # e.g. the API's "Authorization: Bearer …"
+        command += ["-H", header]
     env = {**os.environ, "BENCH_EXPECT": str(expect), "BENCH_BODY": body or ""}
     return subprocess.Popen(pinned(CLIENT_CPU, [*command, url]), stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True, env=env)
@@ -148,8 +151,8 @@ def finish_wrk(process: subprocess.Popen[str]) -> dict[str, Any]:
 
 
 def wrk(url: str, seconds: float, connections: int, cookie: str = "",
-        body: str | None = None, expect: int = 200) -> dict[str, Any]:
-    return finish_wrk(start_wrk(url, seconds, connections, cookie, body, expect))
+        body: str | None = None, expect: int = 200, header: str = "") -> dict[str, Any]:
+    return finish_wrk(start_wrk(url, seconds, connections, cookie, body, expect, header))
 
 
 def percentile_us(histogram: list[tuple[int, int]], fraction: float) -> int:

@@ -36,6 +36,8 @@ class AuditKind(enum.StrEnum):
     RECOVERY_CODE_USED = "recovery_code_used"
     STAFF_INVITED = "staff_invited"  # account_id: the invitee; detail: the inviting admin
     ACCOUNT_ENABLED = "account_enabled"  # detail: the admin who did it, when one did
+    API_TOKEN_CREATED = "api_token_created"  # detail: "<token id> <scope>", never the secret
+    API_TOKEN_REVOKED = "api_token_revoked"  # detail: the token's id
     # a ticket's history (its ``ticket_id`` is set; staff see it on the ticket page)
     TICKET_OPENED = "ticket_opened"
     ARTICLE_POSTED = "article_posted"  # detail: the article's kind and id, never its text

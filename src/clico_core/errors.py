@@ -109,6 +109,12 @@ class PermissionDenied(ClicoError):
     code = "permission_denied"
 
 
+class InsufficientScope(PermissionDenied):
+    """An API token's scope does not cover the request (a ``read`` token writing)."""
+
+    code = "insufficient_scope"
+
+
 class AdminOnly(PermissionDenied):
     """A staff member who is not an administrator tried an administrator's action."""
 

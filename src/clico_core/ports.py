@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from types import TracebackType
 from typing import Protocol, Self
 
+from .api_tokens import ApiToken
 from .attachments import BlobRef
 from .mail import OutboxMessage, OutboxStats
 from .repositories import (
@@ -181,6 +182,25 @@ class MailQueue(Protocol):
     def get(self, message_id: str) -> OutboxMessage | None: ...
 
 
+class ApiTokenRepository(Protocol):
+    """Personal access tokens of the JSON API (``clico_core.api_tokens``)."""
+
+    def add(self, token: ApiToken) -> None: ...
+    def get(self, token_id: str) -> ApiToken | None: ...
+    def get_by_hash(self, token_hash: str) -> ApiToken | None: ...
+    def list_for(self, account_id: str) -> list[ApiToken]:
+        """The account's tokens, newest first (revoked and expired ones included)."""
+        ...
+
+    def revoke(self, token_id: str, at: datetime) -> bool:
+        """Mark the token revoked; False when there is none or it was revoked already."""
+        ...
+
+    def touch(self, token_id: str, at: datetime, client: str) -> None:
+        """Record the token's last use: its time and the client's address."""
+        ...
+
+
 class UnitOfWork(Protocol):
     """One transaction: ``with uow:`` rolls back unless ``uow.commit()`` ran."""
 
@@ -217,6 +237,8 @@ class UnitOfWork(Protocol):
     def support_levels(self) -> SupportLevelRepository: ...
     @property
     def webhooks(self) -> WebhookRepository: ...
+    @property
+    def api_tokens(self) -> ApiTokenRepository: ...
 
     def __enter__(self) -> Self: ...
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
@@ -235,6 +257,7 @@ SanitizeHtml = Callable[[str], str]
 
 __all__ = [
     "AccountRepository",
+    "ApiTokenRepository",
     "ArticleRepository",
     "AssetPage",
     "AssetRepository",

@@ -26,6 +26,7 @@ from clico_core.errors import ClicoError
 from clico_core.services import Services
 
 from . import i18n, log_redaction
+from .api import API_PREFIX, api_mount
 from .log_redaction import redact_path
 from .portal import Portal
 from .read_your_writes import ReadYourWritesMiddleware
@@ -152,14 +153,15 @@ def create_app(settings: Settings, services: Services | None = None) -> Starlett
     middleware = [
         Middleware(SecurityHeadersMiddleware, https=settings.https),
         Middleware(CsrfMiddleware, settings=settings, refuse=error_page,
-                   upload_paths=UPLOAD_PATHS),
+                   upload_paths=UPLOAD_PATHS, exempt_prefix=API_PREFIX),
     ]
     if settings.database_replica_url:  # a session's reads follow its writes (the cookie)
         middleware.insert(0, Middleware(ReadYourWritesMiddleware, https=settings.https,
                                         sticky_seconds=settings.replica_sticky_seconds))
+    api = api_mount()
     app = Starlette(
         debug=False,
-        routes=routes(),
+        routes=[api, *routes()],
         middleware=middleware,
         exception_handlers={
             HTTPException: _http_error,
@@ -170,6 +172,7 @@ def create_app(settings: Settings, services: Services | None = None) -> Starlett
         lifespan=lifespan,
     )
     app.state.portal = Portal(settings, services, translations)
+    api.app.state.portal = app.state.portal  # type: ignore[attr-defined]  # the API's handlers
     app.state.renderer = renderer
     app.state.devices = DeviceCookies(settings)
     return app

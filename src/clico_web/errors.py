@@ -42,6 +42,8 @@ ERRORS: dict[str, ErrorInfo] = {
     "not_authenticated": ErrorInfo(401, "Please sign in."),
     "permission_denied": ErrorInfo(404, "Page not found."),
     "admin_only": ErrorInfo(403, "Only an administrator can do this."),
+    "insufficient_scope": ErrorInfo(403, "This API token's scope does not allow this."),
+    "api_token_limit": ErrorInfo(409, "You have too many active API tokens: revoke one first."),
     "staff_need_totp": ErrorInfo(403, "Staff accounts always sign in with an authenticator "
                                       "app."),
     "cannot_disable_self": ErrorInfo(409, "You cannot disable your own account."),

@@ -112,6 +112,8 @@ def path_values(scene: Scene) -> dict[tuple[str, str], str]:
         ("admin_contract", "number"): "C-1",
         ("level", "name"): "standard",
         ("static", "path"): "style.css",
+        # the JSON API (its own walk: tests/integration/test_api.py); cookies open nothing
+        ("api", "path"): "tickets",
         ("admin_staff_disable", "account_id"): scene.engineer_id,
         ("admin_staff_enable", "account_id"): scene.engineer_id,
         ("webhook_log", "endpoint_id"): scene.webhook_id,
@@ -141,6 +143,9 @@ def forms(scene: Scene) -> dict[str, dict[str, str]]:
         "change_password": {"current_password": PASSWORD, "password": NEW_PASSWORD,
                             "password_confirm": NEW_PASSWORD},
         "account_notifications": {"notify_company_tickets": "1"},
+        "create_api_token": {"name": "ci", "scope": "read", "expires": "30"},
+        "revoke_api_token": {"token_id": next(
+            (t.token.id for t in scene.world.services.api_tokens_of("jan")), "none")},
         "new_ticket": {"subject": "VPN tunnel drops", "description": "Every hour.",
                        "format": "text", "priority": "high", "relation_type": "incident"},
         "ticket_reply": {"body": "Any news?", "format": "text"},
@@ -195,7 +200,8 @@ LIVE_POSTS = [
     ("two_factor_enable", "signed_in"), ("recovery_codes", "signed_in"),
     ("two_factor_disable", "signed_in"), ("signin_recovery", "pending_app"),
     ("signin_enrol", "enrolling"),
-    ("account_notifications", "signed_in"), ("change_password", "signed_in"),
+    ("account_notifications", "signed_in"), ("create_api_token", "signed_in"),
+    ("revoke_api_token", "signed_in"), ("change_password", "signed_in"),
     ("signout", "signed_in"),
     ("ticket_presence", "staff"), ("reply_templates", "staff"), ("reply_template", "staff"),
     ("reply_template_delete", "staff"),

@@ -11,6 +11,7 @@ from typing import TypeVar
 from attrs import define, field
 
 from clico_core.accounts import Account
+from clico_core.api_tokens import ApiToken
 from clico_core.articles import Article
 from clico_core.assets import Asset
 from clico_core.attachments import Attachment
@@ -50,6 +51,7 @@ class MemoryStore:
     presence: dict[tuple[str, str], datetime] = field(factory=dict)  # (ticket, account)
     reply_templates: dict[str, ReplyTemplate] = field(factory=dict)
     support_levels: dict[str, LevelSpec] = field(factory=dict)
+    api_tokens: dict[str, ApiToken] = field(factory=dict)
     recovery_codes: dict[str, frozenset[str]] = field(factory=dict)  # account -> code hashes
     webhook_endpoints: dict[str, WebhookEndpoint] = field(factory=dict)
     webhook_deliveries: dict[str, WebhookDelivery] = field(factory=dict)  # recording order

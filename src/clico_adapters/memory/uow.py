@@ -7,6 +7,7 @@ from collections.abc import Callable
 from types import TracebackType
 from typing import Self
 
+from .api_tokens import MemoryApiTokens
 from .articles import MemoryArticles
 from .attachments import MemoryAttachments
 from .collaboration import MemoryPresence, MemoryReplyTemplates
@@ -51,6 +52,7 @@ class MemoryUnitOfWork:
         self.reply_templates = MemoryReplyTemplates(store, self._undo)
         self.support_levels = MemorySupportLevels(store, self._undo)
         self.webhooks = MemoryWebhooks(store, self._undo)
+        self.api_tokens = MemoryApiTokens(store, self._undo)
 
     def __enter__(self) -> Self:
         self.store.lock.acquire()

@@ -230,6 +230,21 @@ tokens = Table(
     Index(None, "expires_at"),  # pruning
 )
 
+# Personal access tokens of the JSON API (migration 0019): only the secret's hash is kept.
+api_tokens = Table(
+    "api_tokens", metadata,
+    _id(primary_key=True),
+    _id("account_id", "accounts.id", nullable=False, index=True),
+    Column("name", String(100), nullable=False),
+    Column("token_hash", String(128), nullable=False, unique=True),
+    Column("scope", String(16), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("expires_at", UtcDateTime),
+    Column("revoked_at", UtcDateTime),
+    Column("last_used_at", UtcDateTime),
+    Column("last_used_from", String(128), nullable=False),
+)
+
 # Recovery codes of an account's second sign-in step, hashed; a used one is deleted
 # (migration 0012).
 recovery_codes = Table(

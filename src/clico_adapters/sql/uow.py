@@ -17,6 +17,7 @@ from .engine import AUTOCOMMIT_READS, READONLY
 from .errors import RetryableConflict, is_retryable, violated_constraint
 from .repositories import (
     SqlAccounts,
+    SqlApiTokens,
     SqlArticles,
     SqlAssets,
     SqlAttachments,
@@ -72,6 +73,7 @@ class SqlUnitOfWork:
         self.reply_templates = SqlReplyTemplates(self)
         self.support_levels = SqlSupportLevels(self)
         self.webhooks = SqlWebhooks(self)
+        self.api_tokens = SqlApiTokens(self)
 
     @property
     def dialect(self) -> str:

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from attrs import field, frozen
 
 from ..accounts import Account
+from ..api_tokens import ApiScope
 from ..attachments import Attachment, AttachmentLimits
 from ..contracts import Contract
 from ..ports import (
@@ -153,6 +154,8 @@ class Viewer:
     session_hash: str
     active_contracts: tuple[Contract, ...]
     scope: TicketScope
+    # None for a browser session; the token's grant when the viewer came with an API token
+    api_scope: ApiScope | None = None
 
 
 AttachmentVisibility = Callable[[UnitOfWork, Viewer, Attachment], bool]

@@ -58,6 +58,7 @@ from . import (
 )
 from . import sla_report as sla_reporting
 from .context import Ports, Viewer
+from .facade_api import ApiTokenServices
 from .facade_webhooks import WebhookMethods
 from .reply_templates import SaveReplyTemplate
 from .ticket_history import HistoryEntry
@@ -78,7 +79,7 @@ def _again(use_case: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
 
 
 @frozen
-class Services(WebhookMethods):
+class Services(WebhookMethods, ApiTokenServices):
     """The public face of the core. Methods mirror the use-case functions of the same name.
 
     Each method is written out, not generated, so that mypy checks every call through the

@@ -12,6 +12,7 @@ from ..companies import Company
 from ..ports import UnitOfWork
 from ..ticket_query import check_query
 from ..tickets import COUNT_CAP, TicketPage, TicketQuery
+from .api_tokens import token_viewer_in, touch_token_if_due
 from .context import Ports, Viewer
 from .signin import touch_if_due, viewer_in
 
@@ -62,6 +63,22 @@ def list_tickets_for_session(session_token: str, query: TicketQuery, ports: Port
         page = _page(uow, viewer, query)
     touch_if_due(viewer, last_seen_at, ports)
     return SignedInPage(viewer, page, ports.clock.now())
+
+
+def list_tickets_for_token(secret: str, query: TicketQuery, ports: Ports, client: str = ""
+                           ) -> TicketPage | None:
+    """The API's list: ``authenticate_api_token`` and ``list_tickets`` in one read-only unit
+    of work, like ``list_tickets_for_session`` for the page. None for a token that opens
+    nothing (every scope may read)."""
+    check_query(query)
+    with ports.uow(readonly=True) as uow:
+        found = token_viewer_in(uow, secret, ports)
+        if found is None:
+            return None
+        viewer, token = found
+        page = _page(uow, viewer, query)
+    touch_token_if_due(token, client, ports)
+    return page
 
 
 @frozen

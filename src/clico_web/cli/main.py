@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from .accounts import accounts, staff
+from .api_tokens import tokens as api_tokens
 from .blobs import blobs
 from .context import Runtime, environment, load_settings
 from .contracts import contracts
@@ -28,5 +29,5 @@ def main(ctx: click.Context) -> None:
 
 
 for command in (serve, worker, db, config, demo, contracts, accounts, staff, outbox, secrets,
-                blobs, tickets, sla):
+                blobs, tickets, sla, api_tokens):
     main.add_command(command)

@@ -15,6 +15,7 @@ from ..forms import read_form
 from ..portal import portal_of
 from ..rendering import failure, render, renderer_of
 from ..sessions import signed_in, viewer_of
+from .api_tokens import tokens_context
 from .form_route import form_route
 
 
@@ -42,7 +43,8 @@ def _notify(request: Request) -> dict[str, object]:
 async def password_page(request: Request) -> Response:
     changed = bool(request.query_params.get("changed"))
     return render(request, "portal/password.html", {"section": "account", "changed": changed,
-                                                    **_notify(request)})
+                                                    **_notify(request),
+                                                    **await tokens_context(request)})
 
 
 @signed_in
@@ -70,12 +72,14 @@ async def change_password(request: Request) -> Response:
         wrong = renderer_of(request).gettext(request, "The current password is wrong.")
         return render(request, "portal/password.html",
                       {"section": "account", "changed": False, **_notify(request),
+                       **await tokens_context(request),
                        "errors": {"current_password": wrong}}, status=400)
     except ClicoError as error:
         shown = failure(request, error)
         return render(request, "portal/password.html",
                       {"section": "account", "changed": False, "message": shown.message,
-                       "errors": shown.fields, **_notify(request)},
+                       "errors": shown.fields, **_notify(request),
+                       **await tokens_context(request)},
                       status=shown.status, headers=shown.headers)
     return RedirectResponse("/account/password?changed=1", status_code=303)
 

@@ -60,8 +60,11 @@ def csrf_token(key: bytes, anon_id: str, session_token: str) -> str:
 
 class CsrfMiddleware:
     def __init__(self, app: ASGIApp, *, settings: Settings, refuse: Refuse,
-                 upload_paths: Sequence[re.Pattern[str]] = ()) -> None:
+                 upload_paths: Sequence[re.Pattern[str]] = (),
+                 exempt_prefix: str | None = None) -> None:
         self.app = app
+        # The JSON API reads no cookie (bearer tokens only): nothing there to forge.
+        self.exempt_prefix = exempt_prefix
         self.upload_paths = tuple(upload_paths)
         self.settings = settings
         self.key = settings.effective_secret_key()
@@ -86,7 +89,8 @@ class CsrfMiddleware:
         return origin in (self.settings.origin, own)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] != "http" or (
+                self.exempt_prefix and scope["path"].startswith(self.exempt_prefix)):
             await self.app(scope, receive, send)
             return
         headers = Headers(scope=scope)

@@ -1,6 +1,7 @@
 """SQL repositories, one module per concept; each runs in a ``SqlUnitOfWork``."""
 
 from .accounts import SqlAccounts, SqlCompanies
+from .api_tokens import SqlApiTokens
 from .articles import SqlArticles
 from .attachments import SqlAttachments
 from .collaboration import SqlPresence, SqlReplyTemplates
@@ -12,7 +13,8 @@ from .tickets import SqlTickets
 from .webhooks import SqlWebhooks
 
 __all__ = [
-    "SqlAccounts", "SqlArticles", "SqlAssets", "SqlAttachments", "SqlAttempts", "SqlAudit",
+    "SqlAccounts", "SqlApiTokens", "SqlArticles", "SqlAssets", "SqlAttachments", "SqlAttempts",
+    "SqlAudit",
     "SqlCompanies", "SqlContracts", "SqlOutbox", "SqlPresence", "SqlReplyTemplates",
     "SqlSessions", "SqlSupportLevels", "SqlTickets", "SqlTokens", "SqlWebhooks",
 ]

@@ -1,0 +1,41 @@
+"""The ``Services`` methods of the JSON API's personal access tokens (a mixin, so that the
+facade stays one file per concern; ``tests/unit/test_facade.py`` checks them like the rest)."""
+
+from __future__ import annotations
+
+from ..tickets import TicketPage, TicketQuery
+from . import api_tokens, ticket_list
+from .context import Ports, Viewer
+
+
+class ApiTokenServices:
+    """Mixed into ``Services``: personal access tokens (``Tokeny API``)."""
+
+    ports: Ports
+
+    def create_api_token(self, viewer: Viewer, cmd: api_tokens.CreateApiToken,
+                         client: str = "") -> api_tokens.IssuedApiToken:
+        return api_tokens.create_api_token(viewer, cmd, self.ports, client)
+
+    def list_api_tokens(self, viewer: Viewer) -> list[api_tokens.ListedApiToken]:
+        return api_tokens.list_api_tokens(viewer, self.ports)
+
+    def revoke_api_token(self, viewer: Viewer, token_id: str, client: str = "") -> None:
+        api_tokens.revoke_api_token(viewer, token_id, self.ports, client)
+
+    def issue_api_token(self, login: str, cmd: api_tokens.CreateApiToken
+                        ) -> api_tokens.IssuedApiToken:
+        return api_tokens.issue_api_token(login, cmd, self.ports)
+
+    def api_tokens_of(self, login: str) -> list[api_tokens.ListedApiToken]:
+        return api_tokens.api_tokens_of(login, self.ports)
+
+    def revoke_api_token_of(self, login: str, token_id: str) -> None:
+        api_tokens.revoke_api_token_of(login, token_id, self.ports)
+
+    def authenticate_api_token(self, secret: str, client: str = "") -> Viewer | None:
+        return api_tokens.authenticate_api_token(secret, self.ports, client)
+
+    def list_tickets_for_token(self, secret: str, query: TicketQuery, client: str = ""
+                               ) -> TicketPage | None:
+        return ticket_list.list_tickets_for_token(secret, query, self.ports, client)

@@ -1,0 +1,116 @@
+"""The API's operations as one table: the routes are made from it, and so is the OpenAPI
+document (``openapi.py``), so neither can list what the other does not."""
+
+from __future__ import annotations
+
+from attrs import frozen
+
+from clico_core.api_tokens import ApiScope
+
+from . import resources, tickets
+from .access import Handler
+from .models import (
+    AccountOut,
+    ArticlePageOut,
+    AssetDetailOut,
+    AssetListOut,
+    AttachmentOut,
+    ContractListOut,
+    NewTicketIn,
+    PostedOut,
+    ReplyIn,
+    TicketListOut,
+    TicketOut,
+)
+
+
+@frozen
+class Param:
+    name: str
+    where: str  # "query", "path" or "header"
+    description: str
+    example: str = ""
+    repeated: bool = False
+    required: bool = False
+
+
+@frozen
+class Operation:
+    method: str
+    path: str  # under /api/v1
+    name: str  # the operationId
+    handler: Handler
+    summary: str
+    response: type | None  # None: a file
+    status: int = 200
+    request: type | None = None
+    upload: bool = False  # the body is a file
+    params: tuple[Param, ...] = ()
+
+    @property
+    def scope(self) -> ApiScope:
+        scope: ApiScope = self.handler.api_scope  # type: ignore[attr-defined]
+        return scope
+
+
+NUMBER = Param("number", "path", "The ticket's number.", "T-2026-000001", required=True)
+IF_MATCH = Param("If-Match", "header", "The ETag of the ticket as read; a stale one is 412.",
+                 '"v1"')
+IDEMPOTENCY = Param("Idempotency-Key", "header",
+                    "A key of the client's choosing: a repeated POST with it does the work "
+                    "once and answers the same.", "6f1c2a7e-2b0e-4a8e-9d7a-1f0c3b5e8a90")
+LIST = (
+    Param("q", "query", "Text in the subject, number or description.", "VPN"),
+    Param("status", "query", "A status (repeat for several); default every open one.",
+          "new", repeated=True),
+    Param("priority", "query", "low, normal, high or critical.", "high"),
+    Param("company", "query", "A company's id (staff, or customers of several).", "c1"),
+    Param("asset", "query", "An asset's id.", "a1"),
+    Param("from", "query", "Modified on or after (ISO date).", "2026-11-01"),
+    Param("to", "query", "Modified on or before (ISO date).", "2026-11-30"),
+    Param("closed", "query", "1: closed tickets too.", "1"),
+    Param("sort", "query", "modified, created, number, subject, company or status.",
+          "modified"),
+    Param("dir", "query", "asc or desc.", "desc"),
+    Param("size", "query", "Page size: 10, 25, 50 or 100.", "25"),
+    Param("cursor", "query", "next_cursor or previous_cursor of the page before.", ""),
+)
+
+OPERATIONS = (
+    Operation("GET", "/me", "getAccount", resources.me, "The caller's account.", AccountOut),
+    Operation("GET", "/tickets", "listTickets", tickets.list_tickets,
+              "Tickets the caller may see: the web list's filters, sort and keyset pages.",
+              TicketListOut, params=LIST),
+    Operation("POST", "/tickets", "createTicket", tickets.create_ticket,
+              "Open an administrative or a technical ticket (with the vendor's questions "
+              "answered).", TicketOut, 201, NewTicketIn, params=(IDEMPOTENCY,)),
+    Operation("GET", "/tickets/{number}", "getTicket", tickets.get_ticket,
+              "One ticket; its ETag is its version.", TicketOut, params=(NUMBER,)),
+    Operation("GET", "/tickets/{number}/articles", "listArticles", tickets.list_articles,
+              "The conversation, oldest first (internal notes only for staff).",
+              ArticlePageOut, params=(NUMBER, Param("cursor", "query", "next_cursor.", ""))),
+    Operation("POST", "/tickets/{number}/replies", "replyToTicket", tickets.reply,
+              "Reply (staff: or an internal note), optionally with files and a new status.",
+              PostedOut, 201, ReplyIn, params=(NUMBER, IF_MATCH, IDEMPOTENCY)),
+    Operation("POST", "/tickets/{number}/close", "closeTicket", tickets.close,
+              "Close the ticket.", TicketOut, params=(NUMBER, IF_MATCH, IDEMPOTENCY)),
+    Operation("POST", "/attachments", "uploadAttachment", resources.upload,
+              "Upload a file (the body) for a later reply's attachment_ids.", AttachmentOut,
+              201, upload=True,
+              params=(Param("name", "query", "The file name.", "log.txt", required=True),
+                      IDEMPOTENCY)),
+    Operation("GET", "/attachments/{attachment_id}", "downloadAttachment",
+              resources.download, "Download a file the caller may see.", None,
+              params=(Param("attachment_id", "path", "The attachment's id.", "f1",
+                            required=True),)),
+    Operation("GET", "/assets", "listAssets", resources.list_assets,
+              "Assets under support for the caller today.", AssetListOut,
+              params=(Param("category", "query", "A category.", "PALO_ALTO"),
+                      Param("page", "query", "Page number from 1.", "1"),
+                      Param("size", "query", "Page size up to 100.", "25"))),
+    Operation("GET", "/assets/{asset_id}", "getAsset", resources.get_asset,
+              "An asset with its contract and the vendor's questions.", AssetDetailOut,
+              params=(Param("asset_id", "path", "The asset's id.", "a1", required=True),)),
+    Operation("GET", "/contracts", "listContracts", resources.list_contracts,
+              "Contracts activated on the caller's account.", ContractListOut),
+)
