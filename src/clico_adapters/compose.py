@@ -13,7 +13,11 @@ from __future__ import annotations
 
 import contextlib
 import enum
+import functools
 import logging
+import os
+import socket
+from collections.abc import Callable
 from datetime import timedelta
 from types import TracebackType
 
@@ -37,6 +41,7 @@ from .attachments import FilesystemBlobStore
 from .bootstrap import bootstrap
 from .config import Settings, SettingsError
 from .files import private_directory
+from .health import Readiness, ReadinessReport, always_ready
 from .html import html_sanitizer
 from .mail import MailRenderer, MailWorker, transport_from_url
 from .memory import SystemClock, SystemSecrets
@@ -90,11 +95,20 @@ class Backend:
         renderer = MailRenderer(self.settings.base_url, self.settings.mail_from)
         jobs = [pruning(self.settings, self.services), blob_sweeping(self.services),
                 auto_closing(self.services), sla_alerting(self.services)]
+        heartbeat = (None if self.database is None else
+                     functools.partial(self.database.operations.beat, worker_name()))
         worker = MailWorker(self.mail_queue,
                             transport_from_url(self.settings.effective_mail_url()),
-                            renderer, self.clock, jobs=jobs)
+                            renderer, self.clock, jobs=jobs, heartbeat=heartbeat)
         self._workers.append(worker)
         return worker
+
+    def readiness(self) -> Callable[[], ReadinessReport]:
+        """The check behind /readyz (always ready without a database of ours)."""
+        if self.database is None:
+            return always_ready
+        return Readiness(self.database.operations.last_beat,
+                         self.database.pending_migrations, self.clock).check
 
     def require_current_schema(self) -> None:
         """SettingsError unless the database is at the code's newest migration."""
@@ -121,6 +135,11 @@ class Backend:
     def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
                  traceback: TracebackType | None) -> None:
         self.close()
+
+
+def worker_name() -> str:
+    """This process's name in the heartbeat table: host and process id."""
+    return f"{socket.gethostname()}:{os.getpid()}"[:200]
 
 
 def hasher_for(settings: Settings) -> Argon2Hasher:

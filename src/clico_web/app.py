@@ -19,6 +19,8 @@ from clico_core.services import Services
 
 from . import i18n, log_redaction
 from .log_redaction import redact_path
+from .metrics import DatabaseGauges
+from .observability import ObservabilityMiddleware, RouteTemplates, request_id_of
 from .portal import Portal
 from .rendering import Renderer, failure, render
 from .routes import UPLOAD_PATHS, routes
@@ -43,7 +45,8 @@ ERROR_TITLES = {
 async def error_page(request: Request, status: int, message: str = "") -> Response:
     text = message or request.app.state.renderer.gettext(
         request, ERROR_TITLES.get(status, ERROR_TITLES[400]))
-    return render(request, "errors/error.html", {"status": status, "message": text},
+    return render(request, "errors/error.html", {"status": status, "message": text,
+                                                  "request_id": request_id_of(request.scope)},
                   status=status)
 
 
@@ -61,16 +64,29 @@ async def _core_error(request: Request, exc: Exception) -> Response:
 
 
 async def _server_error(request: Request, exc: Exception) -> Response:
+    request_id = request_id_of(request.scope)
     log.error("unhandled error on %s %s: %s", request.method, redact_path(request.url.path),
-              type(exc).__name__)
+              type(exc).__name__, extra={"request_id": request_id})
     # Starlette answers this outside the middleware stack: add the headers here.
     headers = security_headers(https=request.app.state.portal.settings.https)
+    if request_id:
+        headers["X-Request-Id"] = request_id
     try:
         response = await error_page(request, 500)
     except Exception:  # the error page itself failed: say nothing more
         response = Response("500", status_code=500, media_type="text/plain")
     response.headers.update(headers)
     return response
+
+
+def database_gauges(backend: Backend) -> DatabaseGauges:
+    """The outbox and SLA gauges of /metrics over the backend's database."""
+    database = backend.database
+
+    def overdue() -> int:
+        return 0 if database is None else database.operations.sla_overdue(backend.clock.now())
+
+    return DatabaseGauges(backend.mail_queue.stats, overdue, backend.clock.now)
 
 
 def create_app(settings: Settings, services: Services | None = None) -> Starlette:
@@ -101,10 +117,12 @@ def create_app(settings: Settings, services: Services | None = None) -> Starlett
             if backend is not None:
                 await run_in_threadpool(backend.close)  # stops the worker too
 
+    templates = RouteTemplates(lambda: app.routes)
     app = Starlette(
         debug=False,
         routes=routes(),
         middleware=[
+            Middleware(ObservabilityMiddleware, templates=templates),
             Middleware(SecurityHeadersMiddleware, https=settings.https),
             Middleware(CsrfMiddleware, settings=settings, refuse=error_page,
                        upload_paths=UPLOAD_PATHS),
@@ -117,6 +135,9 @@ def create_app(settings: Settings, services: Services | None = None) -> Starlett
         lifespan=lifespan,
     )
     app.state.portal = Portal(settings, services, translations)
+    if backend is not None:
+        app.state.portal.readiness = backend.readiness()
+        app.state.portal.gauges = database_gauges(backend)
     app.state.renderer = renderer
     app.state.devices = DeviceCookies(settings)
     return app

@@ -18,6 +18,7 @@ from clico_core.ports import SecretBox
 from .engine import create_clico_engine
 from .errors import MAX_ATTEMPTS, retrying
 from .mail_queue import SqlMailQueue
+from .operations import SqlOperations
 from .resealing import ResealReport, reseal
 from .sealing import KeylessBox
 from .uow import SqlUnitOfWork, SqlUnitOfWorkFactory, _uuid
@@ -55,6 +56,7 @@ class SqlDatabase:
         self.box: SecretBox = box or KeylessBox()
         self.uow_factory = SqlUnitOfWorkFactory(engine, new_id, self.box)
         self.mail_queue = SqlMailQueue(engine, self.box)
+        self.operations = SqlOperations(engine)
 
     @classmethod
     def from_url(cls, url: str, *, new_id: Callable[[], str] = _uuid,

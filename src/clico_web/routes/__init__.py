@@ -19,6 +19,7 @@ from . import (
     contracts,
     enrolment,
     language,
+    operations,
     pages,
     passwords,
     reply_templates,
@@ -60,5 +61,6 @@ def routes() -> list[BaseRoute]:
         *reply_templates.routes,
         *staff_sla.routes,
         *admin_levels.routes,
+        *operations.routes,
         Mount(STATIC_PREFIX.rstrip("/"), app=StaticFiles(directory=STATIC), name="static"),
     ]
