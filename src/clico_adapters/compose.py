@@ -19,6 +19,7 @@ import os
 import socket
 from collections.abc import Callable
 from datetime import timedelta
+from pathlib import Path
 from types import TracebackType
 
 from attrs import define, field
@@ -43,17 +44,20 @@ from .config import Settings, SettingsError
 from .files import private_directory
 from .health import Readiness, ReadinessReport, always_ready
 from .html import html_sanitizer
-from .mail import MailRenderer, MailWorker, transport_from_url
+from .mail import MailRenderer, MailWorker, probe, transport_from_url
 from .memory import SystemClock, SystemSecrets
 from .passwords import Argon2Hasher
 from .scheduled import ScheduledJob
 from .secretbox import AesGcmSecretBox
 from .sla_holidays import public_holidays
 from .sql import SqlDatabase
+from .sql import backup as sql_backup
+from .sql.backup import BackupRefused
 
 # the types of what build() hands out, for entry points that annotate them
-__all__ = ["Backend", "MailWorker", "Schema", "SqlDatabase", "auto_closing", "blob_sweeping",
-           "build", "hasher_for", "open_database", "pruning", "secret_box", "system_secrets"]
+__all__ = ["Backend", "BackupRefused", "MailWorker", "Schema", "SqlDatabase", "auto_closing",
+           "backup_database", "blob_sweeping", "build", "hasher_for", "open_database",
+           "probe_mail", "pruning", "restore_database", "secret_box", "system_secrets"]
 
 log = logging.getLogger("clico.jobs")
 PRUNE_EVERY = timedelta(hours=1)
@@ -165,6 +169,25 @@ def open_database(settings: Settings) -> SqlDatabase:
     if not settings.database_url:
         private_directory(settings.data_dir)
     return SqlDatabase.from_url(settings.effective_database_url(), box=secret_box(settings))
+
+
+def probe_mail(settings: Settings) -> None:
+    """Reach the configured mail transport as a delivery would, sending nothing (a
+    ``DeliveryError`` or a ``ValueError`` for a bad ``CLICO_MAIL_URL``)."""
+    probe(transport_from_url(settings.effective_mail_url()))
+
+
+def backup_database(settings: Settings, destination: Path) -> int:
+    """``clico db backup``: SQLite's online backup into a new file; ``BackupRefused``
+    (with the pg_dump invocation) for PostgreSQL."""
+    return sql_backup.backup(settings.effective_database_url(), destination)
+
+
+def restore_database(settings: Settings, origin: Path, *, replace: bool = False) -> None:
+    """``clico db restore``: a checked backup into the configured SQLite database."""
+    if not settings.database_url:
+        private_directory(settings.data_dir)
+    sql_backup.restore(settings.effective_database_url(), origin, replace=replace)
 
 
 def pruning(settings: Settings, services: Services) -> ScheduledJob:

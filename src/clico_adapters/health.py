@@ -45,14 +45,19 @@ class Readiness:
         try:
             beat = self.last_beat()
         except Exception as error:  # down, refusing, timing out: not ready, say which
+            migrations = self._migrations_state(fresh=True)
+            if migrations.startswith("pending"):  # an old schema has no heartbeat table
+                return ReadinessReport({"database": OK, "migrations": migrations,
+                                        "worker": "unknown"})
             return ReadinessReport({"database": f"unreachable ({type(error).__name__})",
                                     "migrations": "unknown", "worker": "unknown"})
         return ReadinessReport({"database": OK, "migrations": self._migrations_state(),
                                 "worker": self._worker_state(beat)})
 
-    def _migrations_state(self) -> str:
+    def _migrations_state(self, *, fresh: bool = False) -> str:
         now = self.monotonic()
-        if self._migrations is None or now - self._migrations[0] > MIGRATIONS_CACHED:
+        if (fresh or self._migrations is None
+                or now - self._migrations[0] > MIGRATIONS_CACHED):
             try:
                 self._migrations = (now, self.pending_migrations())
             except Exception as error:
