@@ -166,9 +166,10 @@ def test_a_mail_carries_the_id_of_the_request_that_queued_it(
 
 
 def test_readyz_reports_pending_migrations(tmp_path: Path,
-                                          _migrated_sqlite_template: Path) -> None:
+                                          request: pytest.FixtureRequest) -> None:
     """SQLite only: downgrading the shared PostgreSQL schema would disturb other tests."""
-    shutil.copyfile(_migrated_sqlite_template, tmp_path / "clico.db")
+    shutil.copyfile(request.getfixturevalue("_migrated_sqlite_template"),
+                    tmp_path / "clico.db")
     database_url = sqlite_url(tmp_path / "clico.db")
     settings = Settings(base_url=BASE_URL, secret_key="k" * 40, database_url=database_url,
                         data_dir=tmp_path / "var", mail_url="memory://",
