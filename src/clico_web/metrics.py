@@ -19,6 +19,7 @@ from prometheus_client import (
     Counter,
     Gauge,
     Histogram,
+    disable_created_metrics,
     generate_latest,
 )
 from prometheus_client.core import GaugeMetricFamily, Metric
@@ -28,6 +29,8 @@ from prometheus_client.registry import Collector
 from clico_core.errors import ClicoError, InvalidCode, InvalidCredentials, TooManyAttempts
 from clico_core.mail import OutboxStats
 
+# no ``_created`` series beside each counter: Prometheus does not need them
+disable_created_metrics()  # type: ignore[no-untyped-call]
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 MULTIPROCESS_VARIABLE = "PROMETHEUS_MULTIPROC_DIR"
 

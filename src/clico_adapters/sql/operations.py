@@ -6,6 +6,8 @@ the database's clock with ours, /metrics reads two gauges at scrape time.
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Engine, delete, func, insert, select, text, update
@@ -13,10 +15,18 @@ from sqlalchemy.engine import Connection
 
 from clico_core.tickets import TicketStatus
 
+from .engine import READONLY
 from .errors import retrying
 from .tables import tickets, worker_heartbeats
 
 HEARTBEAT_KEPT = timedelta(days=1)  # a worker gone this long leaves no row behind
+
+
+@contextlib.contextmanager
+def _reading(engine: Engine) -> Iterator[Connection]:
+    """A read: on SQLite a deferred transaction, never the write lock /readyz must not take."""
+    with engine.connect() as connection:
+        yield connection.execution_options(**{READONLY: True})
 
 
 class SqlOperations:
@@ -40,7 +50,7 @@ class SqlOperations:
 
     def last_beat(self) -> datetime | None:
         """The newest heartbeat of any worker (one indexed statement: /readyz polls it)."""
-        with self.engine.connect() as connection:
+        with _reading(self.engine) as connection:
             newest: datetime | None = connection.execute(
                 select(func.max(worker_heartbeats.c.beat_at))).scalar_one_or_none()
             connection.commit()
@@ -48,7 +58,7 @@ class SqlOperations:
 
     def database_now(self) -> datetime:
         """The database server's clock, UTC."""
-        with self.engine.connect() as connection:
+        with _reading(self.engine) as connection:
             value = connection.execute(text(_NOW[self.engine.dialect.name])).scalar_one()
             connection.commit()
         if isinstance(value, str):  # SQLite answers text
@@ -62,7 +72,7 @@ class SqlOperations:
         query = (select(func.count()).select_from(tickets)
                  .where(tickets.c.sla_due < now, tickets.c.sla_paused.is_(False),
                         tickets.c.status != TicketStatus.CLOSED.value))
-        with self.engine.connect() as connection:
+        with _reading(self.engine) as connection:
             return _count(connection, query)
 
 
