@@ -18,6 +18,8 @@ from ..log_redaction import show_mail_log
 from ..metrics import MULTIPROCESS_VARIABLE
 from .context import Runtime, console, fail_cleanly, pass_runtime
 
+WORKER_STARTUP_SECONDS = 60
+
 
 @click.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
@@ -61,7 +63,10 @@ def serve(runtime: Runtime, host: str, port: int, workers: int, migrate: bool,
         functools.partial(create_app, settings), factory=True, host=host, port=port,
         workers=workers, proxy_headers=bool(forwarded_allow_ips),
         forwarded_allow_ips=forwarded_allow_ips or None, server_header=False,
-        log_level="info", log_config=log_config(), access_log=False)
+        log_level="info", log_config=log_config(), access_log=False,
+        # a new server process imports the whole portal before it answers the supervisor's
+        # health ping; on a busy host that takes longer than uvicorn's 5 s default
+        timeout_worker_healthcheck=WORKER_STARTUP_SECONDS)
     # uvicorn.run accepts only an import string with several workers; its supervisor does not
     with contextlib.suppress(KeyboardInterrupt):
         if workers > 1:
