@@ -83,7 +83,7 @@ def test_a_backup_taken_under_writes_restores_into_a_portal_that_serves_it(
                     written["tickets"] += 1
 
             def ask_for_resets() -> None:  # the served portal writes tokens and mails
-                with httpx.Client(base_url=served.base, timeout=10) as client:
+                with httpx.Client(base_url=served.base, timeout=60) as client:
                     while not stop.is_set():
                         _post(client, "/password/forgot", {"login_or_email": "jan"})
                         written["requests"] += 1
@@ -111,7 +111,7 @@ def test_a_backup_taken_under_writes_restores_into_a_portal_that_serves_it(
     assert (tmp_path / "restored" / "clico.db").stat().st_mode & 0o077 == 0
     codes_before = len(smtp_server.received)
     with serving(fresh, tmp_path / "restored.log") as restored, \
-            httpx.Client(base_url=restored.base, timeout=10) as client:
+            httpx.Client(base_url=restored.base, timeout=60) as client:
         step = _post(client, "/signin", {"login": "jan", "password": PASSWORD})
         assert step.status_code == 303 and step.headers["location"] == "/signin/code"
         mail = _next_code_mail(smtp_server, after=codes_before)
