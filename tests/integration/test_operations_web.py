@@ -187,3 +187,23 @@ def test_readyz_reports_pending_migrations(tmp_path: Path,
         assert answer.json()["checks"]["database"] == "ok"
         assert answer.json()["checks"]["worker"] == "unknown"
         made.database.upgrade()
+
+
+def test_an_unexpected_error_page_shows_the_request_id_it_was_logged_under(
+        ops_settings: Settings, backend: Backend, caplog: pytest.LogCaptureFixture) -> None:
+    app = create_app(ops_settings)
+
+    def broken() -> None:
+        raise RuntimeError("the readiness check broke")
+
+    with TestClient(app, base_url=BASE_URL, raise_server_exceptions=False) as client:
+        app.state.portal.readiness = broken
+        with caplog.at_level(logging.INFO):
+            answer = client.get("/readyz")
+    assert answer.status_code == 500
+    request_id = answer.headers["x-request-id"]
+    assert "Kod błędu" in answer.text and request_id in answer.text
+    assert "the readiness check broke" not in answer.text
+    logged = [r for r in caplog.records if getattr(r, "request_id", None) == request_id]
+    assert {r.name for r in logged} == {"clico_web", "clico.request"}
+    assert [getattr(r, "status", None) for r in logged if r.name == "clico.request"] == [500]
