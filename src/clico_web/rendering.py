@@ -25,7 +25,7 @@ from clico_core.errors import ClicoError
 from .errors import field_message, info_for, message_args, retry_after_header
 from .i18n import LANGUAGE_NAMES, LANGUAGES, choose_language
 from .metrics import count_failure
-from .observability import route_of
+from .observability import request_id_of, route_of
 from .portal import portal_of
 
 
@@ -109,6 +109,7 @@ class Renderer:
             "values": {},
             "message": "",
             "notice": "",
+            "request_id": request_id_of(request.scope),  # `Kod błędu` on error pages
         }
         full.update(context or {})
         return self.templates[language].TemplateResponse(
