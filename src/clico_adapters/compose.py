@@ -13,8 +13,13 @@ from __future__ import annotations
 
 import contextlib
 import enum
+import functools
 import logging
+import os
+import socket
+from collections.abc import Callable
 from datetime import timedelta
+from pathlib import Path
 from types import TracebackType
 
 from attrs import define, field
@@ -38,23 +43,27 @@ from .attachments import FilesystemBlobStore
 from .bootstrap import bootstrap
 from .config import Settings, SettingsError
 from .files import private_directory
+from .health import Readiness, ReadinessReport, always_ready
 from .html import html_sanitizer
-from .mail import MailRenderer, MailWorker, transport_from_url
+from .mail import MailRenderer, MailWorker, probe, transport_from_url
 from .memory import MemoryUnitOfWorkFactory, MemoryWebhookQueue, SystemClock, SystemSecrets
 from .passwords import Argon2Hasher
 from .scheduled import ScheduledJob
 from .secretbox import AesGcmSecretBox
 from .sla_holidays import public_holidays
 from .sql import SqlDatabase
+from .sql import backup as sql_backup
+from .sql.backup import BackupRefused
 from .sql.engine import create_clico_engine
 from .sql.outage import DATABASE_ERRORS, Outage, outage_of
 from .sql.replica import ReplicaRouter
 from .webhooks import HttpxSender, WebhookWorker
 
 # the types of what build() hands out, for entry points that annotate them
-__all__ = ["DATABASE_ERRORS", "Backend", "MailWorker", "Outage", "Schema", "SqlDatabase",
-           "WebhookWorker", "auto_closing", "blob_sweeping", "build", "hasher_for",
-           "open_database", "outage_of", "pruning", "secret_box", "system_secrets"]
+__all__ = ["DATABASE_ERRORS", "Backend", "BackupRefused", "MailWorker", "Outage", "Schema",
+           "SqlDatabase", "WebhookWorker", "auto_closing", "backup_database",
+           "blob_sweeping", "build", "hasher_for", "open_database", "outage_of",
+           "probe_mail", "pruning", "restore_database", "secret_box", "system_secrets"]
 
 log = logging.getLogger("clico.jobs")
 PRUNE_EVERY = timedelta(hours=1)
@@ -101,9 +110,11 @@ class Backend:
         if self.database is not None:  # once per interval across processes, not per process
             for job in jobs:
                 job.claims = self.database.job_claims
+        heartbeat = (None if self.database is None else
+                     functools.partial(self.database.operations.beat, worker_name()))
         worker = MailWorker(self.mail_queue,
                             transport_from_url(self.settings.effective_mail_url()),
-                            renderer, self.clock, jobs=jobs,
+                            renderer, self.clock, jobs=jobs, heartbeat=heartbeat,
                             lease=timedelta(seconds=self.settings.mail_lease_seconds))
         self._workers.append(worker)
         return worker
@@ -117,6 +128,13 @@ class Backend:
         worker = WebhookWorker(self.webhook_queue, sender, self.clock)
         self._workers.append(worker)
         return worker
+
+    def readiness(self) -> Callable[[], ReadinessReport]:
+        """The check behind /readyz (always ready without a database of ours)."""
+        if self.database is None:
+            return always_ready
+        return Readiness(self.database.operations.last_beat,
+                         self.database.pending_migrations, self.clock).check
 
     def require_current_schema(self) -> None:
         """SettingsError unless the database is at the code's newest migration."""
@@ -145,6 +163,11 @@ class Backend:
     def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
                  traceback: TracebackType | None) -> None:
         self.close()
+
+
+def worker_name() -> str:
+    """This process's name in the heartbeat table: host and process id."""
+    return f"{socket.gethostname()}:{os.getpid()}"[:200]
 
 
 def hasher_for(settings: Settings) -> Argon2Hasher:
@@ -193,6 +216,23 @@ def replica_router(settings: Settings, database: SqlDatabase) -> ReplicaRouter |
     return ReplicaRouter(database.uow_factory, engine,
                          sticky_seconds=settings.replica_sticky_seconds,
                          max_lag_bytes=settings.replica_max_lag_mb * 1024 * 1024)
+def probe_mail(settings: Settings) -> None:
+    """Reach the configured mail transport as a delivery would, sending nothing (a
+    ``DeliveryError`` or a ``ValueError`` for a bad ``CLICO_MAIL_URL``)."""
+    probe(transport_from_url(settings.effective_mail_url()))
+
+
+def backup_database(settings: Settings, destination: Path) -> int:
+    """``clico db backup``: SQLite's online backup into a new file; ``BackupRefused``
+    (with the pg_dump invocation) for PostgreSQL."""
+    return sql_backup.backup(settings.effective_database_url(), destination)
+
+
+def restore_database(settings: Settings, origin: Path, *, replace: bool = False) -> None:
+    """``clico db restore``: a checked backup into the configured SQLite database."""
+    if not settings.database_url:
+        private_directory(settings.data_dir)
+    sql_backup.restore(settings.effective_database_url(), origin, replace=replace)
 
 
 def pruning(settings: Settings, services: Services) -> ScheduledJob:

@@ -136,6 +136,19 @@ def _switch(name: str) -> Callable[[bool | str], bool]:
     return convert
 
 
+MIN_METRICS_TOKEN_LENGTH = 24
+
+
+def _metrics_token(value: str) -> str:
+    token = value.strip()
+    if token and (len(token) < MIN_METRICS_TOKEN_LENGTH or not token.isascii()
+                  or not token.isprintable() or " " in token):
+        raise SettingsError(f"CLICO_METRICS_TOKEN must be at least {MIN_METRICS_TOKEN_LENGTH} "
+                            f"printable ASCII characters without spaces (or empty: no "
+                            f"/metrics)")
+    return token
+
+
 def _keys(value: tuple[str, ...] | str) -> tuple[str, ...]:
     """Comma-separated keys (blanks dropped), or the tuple given in code."""
     parts = value.split(",") if isinstance(value, str) else value
@@ -220,6 +233,8 @@ class Settings:
                                              converter=_days("retention_tokens_days"))
     retention_sent_mail_days: int = environ.var(_RETENTION.sent_mail.days,
                                                 converter=_days("retention_sent_mail_days"))
+    # the bearer token of /metrics and of /readyz's details ("": /metrics is not served)
+    metrics_token: str = environ.var("", converter=_metrics_token)
     max_form_bytes: int = attrs.field(default=256 * 1024)
     # rows deleted per transaction when pruning
     retention_batch: int = attrs.field(default=_RETENTION.batch, validator=attrs.validators.ge(1))

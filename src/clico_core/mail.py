@@ -71,6 +71,9 @@ class OutboxMessage:
     next_attempt_at: datetime | None = None
     last_error: str = ""
     sent_at: datetime | None = None
+    # the web request that queued it ("" for jobs and commands): the mail carries it in a
+    # header, so an operator finds the request's log line from a mail a customer forwards
+    request_id: str = ""
 
 
 @frozen

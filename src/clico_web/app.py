@@ -28,6 +28,8 @@ from clico_core.services import Services
 from . import i18n, log_redaction
 from .api import API_PREFIX, api_mount
 from .log_redaction import redact_path
+from .metrics import DatabaseGauges
+from .observability import ObservabilityMiddleware, RouteTemplates, request_id_of
 from .portal import Portal
 from .read_your_writes import ReadYourWritesMiddleware
 from .rendering import Renderer, failure, render
@@ -61,7 +63,8 @@ RETRY_AFTER_SECONDS = 10
 async def error_page(request: Request, status: int, message: str = "") -> Response:
     text = message or request.app.state.renderer.gettext(
         request, ERROR_TITLES.get(status, ERROR_TITLES[400]))
-    return render(request, "errors/error.html", {"status": status, "message": text},
+    return render(request, "errors/error.html", {"status": status, "message": text,
+                                                  "request_id": request_id_of(request.scope)},
                   status=status)
 
 
@@ -82,10 +85,13 @@ async def _server_error(request: Request, exc: Exception) -> Response:
     outage = outage_of(exc)
     if outage is not None:
         return await _outage_page(request, outage)
+    request_id = request_id_of(request.scope)
     log.error("unhandled error on %s %s: %s", request.method, redact_path(request.url.path),
-              type(exc).__name__)
+              type(exc).__name__, extra={"request_id": request_id})
     # Starlette answers this outside the middleware stack: add the headers here.
     headers = security_headers(https=request.app.state.portal.settings.https)
+    if request_id:
+        headers["X-Request-Id"] = request_id
     try:
         response = await error_page(request, 500)
     except Exception:  # the error page itself failed: say nothing more
@@ -117,6 +123,14 @@ async def _outage_page(request: Request, outage: Outage) -> Response:
                             media_type="text/plain")
     response.headers.update(headers)
     return response
+def database_gauges(backend: Backend) -> DatabaseGauges:
+    """The outbox and SLA gauges of /metrics over the backend's database."""
+    database = backend.database
+
+    def overdue() -> int:
+        return 0 if database is None else database.operations.sla_overdue(backend.clock.now())
+
+    return DatabaseGauges(backend.mail_queue.stats, overdue, backend.clock.now)
 
 
 def create_app(settings: Settings, services: Services | None = None) -> Starlette:
@@ -150,13 +164,15 @@ def create_app(settings: Settings, services: Services | None = None) -> Starlett
             if backend is not None:
                 await run_in_threadpool(backend.close)  # stops the worker too
 
+    templates = RouteTemplates(lambda: app.routes)
     middleware = [
+        Middleware(ObservabilityMiddleware, templates=templates),
         Middleware(SecurityHeadersMiddleware, https=settings.https),
         Middleware(CsrfMiddleware, settings=settings, refuse=error_page,
                    upload_paths=UPLOAD_PATHS, exempt_prefix=API_PREFIX),
     ]
     if settings.database_replica_url:  # a session's reads follow its writes (the cookie)
-        middleware.insert(0, Middleware(ReadYourWritesMiddleware, https=settings.https,
+        middleware.insert(1, Middleware(ReadYourWritesMiddleware, https=settings.https,
                                         sticky_seconds=settings.replica_sticky_seconds))
     api = api_mount()
     app = Starlette(
@@ -173,6 +189,9 @@ def create_app(settings: Settings, services: Services | None = None) -> Starlett
     )
     app.state.portal = Portal(settings, services, translations)
     api.app.state.portal = app.state.portal  # type: ignore[attr-defined]  # the API's handlers
+    if backend is not None:
+        app.state.portal.readiness = backend.readiness()
+        app.state.portal.gauges = database_gauges(backend)
     app.state.renderer = renderer
     app.state.devices = DeviceCookies(settings)
     return app

@@ -48,6 +48,8 @@ def show_mail_log(settings: Settings) -> None:
     """
     if settings.mode is not Mode.DEMO or settings.mail_url:
         return
+    if logging.getLogger("clico").handlers:  # `clico serve` logs JSON: the line is there
+        return
     logger = logging.getLogger("clico.mail")
     if any(h.get_name() == DEMO_LOG_HANDLER for h in logger.handlers):
         return

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -10,12 +9,15 @@ import anyio.to_thread
 from anyio import CapacityLimiter
 from attrs import define, field
 from babel.support import Translations
+from prometheus_client.registry import Collector
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 
 from clico_adapters.compose import MailWorker
+from clico_adapters.health import ReadinessReport, always_ready
 from clico_core.services import FilterChoices, QueueChoices, Services
 
+from . import metrics
 from .choices import ChoiceCache
 from .settings import Settings
 
@@ -33,6 +35,9 @@ class Portal:
     mail_worker: MailWorker | None = None
     choices: ChoiceCache[FilterChoices] = field(factory=ChoiceCache)
     queue_choices: ChoiceCache[QueueChoices] = field(factory=ChoiceCache)
+    # /readyz's check and /metrics' database gauges (from the composition root's backend)
+    readiness: Callable[[], ReadinessReport] = always_ready
+    gauges: Collector | None = None
 
     def _wake_mail(self) -> None:
         if self.mail_worker is not None:
@@ -54,10 +59,20 @@ class Portal:
         """
         if self._limiter is None:
             self._limiter = CapacityLimiter(self.settings.argon2_concurrency)
-        bound = functools.partial(function, *args, **kwargs)
+        waiting = True
+        metrics.ARGON2_QUEUE.inc()
+
+        def bound() -> T:
+            nonlocal waiting
+            waiting = False
+            metrics.ARGON2_QUEUE.dec()  # the limiter let it through: no longer queued
+            return function(*args, **kwargs)
+
         try:
             return await anyio.to_thread.run_sync(bound, limiter=self._limiter)
         finally:
+            if waiting:  # cancelled while queued
+                metrics.ARGON2_QUEUE.dec()
             self._wake_mail()
 
 

@@ -24,6 +24,8 @@ from clico_core.errors import ClicoError
 
 from .errors import field_message, info_for, message_args, retry_after_header
 from .i18n import LANGUAGE_NAMES, LANGUAGES, choose_language
+from .metrics import count_failure
+from .observability import request_id_of, route_of
 from .portal import portal_of
 
 
@@ -107,6 +109,7 @@ class Renderer:
             "values": {},
             "message": "",
             "notice": "",
+            "request_id": request_id_of(request.scope),  # `Kod błędu` on error pages
         }
         full.update(context or {})
         return self.templates[language].TemplateResponse(
@@ -116,6 +119,7 @@ class Renderer:
 def failure(request: Request, error: ClicoError) -> Feedback:
     """How to show a core error: status, translated message, per-field messages, headers."""
     renderer = renderer_of(request)
+    count_failure(route_of(request.scope), error)
     info = info_for(error)
     fields = getattr(error, "fields", None) or {}
     return Feedback(

@@ -51,7 +51,8 @@ def test_every_command_has_help(clico) -> None:  # type: ignore[no-untyped-def]
                  ["demo", "--help"], ["contracts", "issue", "--help"], ["accounts", "import",
                  "--help"], ["staff", "create", "--help"], ["outbox", "status", "--help"],
                  ["config", "--help"], ["blobs", "sweep", "--help"],
-                 ["tickets", "auto-close", "--help"]):
+                 ["tickets", "auto-close", "--help"], ["doctor", "--help"],
+                 ["db", "backup", "--help"], ["db", "restore", "--help"]):
         assert "Usage:" in _ok(clico(*args))
 
 

@@ -12,12 +12,12 @@ from .memory import MemoryTransport
 from .renderer import MailRenderer, RenderedMail
 from .settings import DEFAULT_SENDER, MAINTENANCE_ADDRESS, default_mail_url
 from .smtp import SmtpTransport, StartTls
-from .transport import Transport, transport_from_url
+from .transport import Transport, probe, transport_from_url
 from .worker import MailWorker
 
 __all__ = [
     "DEFAULT_SENDER", "MAINTENANCE_ADDRESS", "DeliveryError", "MailRenderer", "MailWorker",
     "MaildirTransport", "MemoryTransport", "PermanentDeliveryError", "RenderedMail",
     "SmtpTransport", "StartTls", "TemporaryDeliveryError", "Transport", "backoff_delay",
-    "default_mail_url", "transport_from_url",
+    "default_mail_url", "probe", "transport_from_url",
 ]

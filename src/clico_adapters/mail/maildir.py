@@ -31,6 +31,17 @@ class MaildirTransport:
     def __repr__(self) -> str:
         return f"<MaildirTransport {self.path}>"
 
+    def probe(self) -> None:
+        """The Maildir exists (or is made) and is writable by us (``clico doctor``)."""
+        try:
+            mailbox.Maildir(self.path, create=True)
+        except OSError as error:
+            raise TemporaryDeliveryError(f"cannot create the Maildir: {error}",
+                                         unavailable=True) from None
+        if not os.access(os.path.join(self.path, "tmp"), os.W_OK):
+            raise TemporaryDeliveryError(f"the Maildir {self.path} is not writable",
+                                         unavailable=True)
+
     def send(self, message: EmailMessage, source: OutboxMessage | None = None) -> None:
         try:
             with self._lock:

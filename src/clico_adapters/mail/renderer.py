@@ -38,6 +38,7 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
 _ID_UNSAFE = re.compile(r"[^A-Za-z0-9._-]")
 _MESSAGE_IDS = re.compile(r"<[A-Za-z0-9._-]+@[A-Za-z0-9._-]+>( <[A-Za-z0-9._-]+@[A-Za-z0-9._-]+>)*")
 _ID_HEADERS = frozenset({"message-id", "in-reply-to", "references"})
+REQUEST_ID_HEADER = "X-Clico-Request-Id"
 MAX_LINE = 998  # RFC 5322 2.1.1: no line of a message may be longer
 PRODUCT_NAME = "CLICO Support System"
 MAIL_CATALOGS = (CatalogFile(Path(__file__).parent / "locale", "mail"), LABELS)
@@ -157,6 +158,9 @@ class MailRenderer:
         email["Date"] = format_datetime(now)
         self._set_ids(email, message)
         email["Auto-Submitted"] = "auto-generated"  # RFC 3834: no vacation replies, please
+        if _ID_UNSAFE.search(message.request_id) is None and message.request_id:
+            # the web request that queued it: its log line has the same id (operations.md)
+            email[REQUEST_ID_HEADER] = message.request_id
         # quoted-printable keeps Polish letters intact through relays without 8BITMIME
         email.set_content(parts.text, cte="quoted-printable")
         email.add_alternative(parts.html, subtype="html", cte="quoted-printable")

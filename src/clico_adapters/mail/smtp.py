@@ -9,6 +9,7 @@ from __future__ import annotations
 import enum
 import smtplib
 import ssl
+from collections.abc import Callable
 from email.message import EmailMessage
 
 from clico_core.mail import OutboxMessage
@@ -43,10 +44,18 @@ class SmtpTransport:
         return f"<SmtpTransport {scheme}://{self.host}:{self.port}>"
 
     def send(self, message: EmailMessage, source: OutboxMessage | None = None) -> None:
+        self._session(lambda client: client.send_message(message))
+
+    def probe(self) -> None:
+        """Connect, greet, secure and log in as ``send`` does, then QUIT: no mail is sent
+        (``clico doctor``). Raises the ``DeliveryError`` a send would."""
+        self._session(lambda client: None)
+
+    def _session(self, action: Callable[[smtplib.SMTP], object]) -> None:
         try:
             with self._connect() as client:
                 self._secure_and_log_in(client)
-                client.send_message(message)
+                action(client)
         except DeliveryError:
             raise
         except smtplib.SMTPRecipientsRefused as error:

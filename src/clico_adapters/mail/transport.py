@@ -24,6 +24,14 @@ class Transport(Protocol):
         ...
 
 
+def probe(transport: Transport) -> None:
+    """Check that ``transport`` could deliver, without delivering anything (SMTP: connect,
+    secure, log in, QUIT; Maildir: writable); a transport without a probe passes."""
+    check = getattr(transport, "probe", None)
+    if check is not None:
+        check()
+
+
 def transport_from_url(url: str) -> Transport:
     """Build a transport from a mail URL.
 

@@ -6,7 +6,7 @@ import logging
 import random
 import threading
 from collections.abc import Callable, Sequence
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from clico_core.mail import OutboxMessage
 from clico_core.ports import Clock, MailQueue
@@ -18,6 +18,7 @@ from .renderer import MailRenderer, header_text
 from .transport import Transport
 
 log = logging.getLogger("clico.mail")
+HEARTBEAT_EVERY = timedelta(seconds=10)
 
 
 class MailWorker:
@@ -33,7 +34,9 @@ class MailWorker:
                  backoff_cap: timedelta = timedelta(minutes=30),
                  lease: timedelta = timedelta(minutes=10), poll_interval: float = 3.0,
                  rand: Callable[[], float] | None = None,
-                 jobs: Sequence[ScheduledJob] = ()) -> None:
+                 jobs: Sequence[ScheduledJob] = (),
+                 heartbeat: Callable[[datetime], None] | None = None,
+                 heartbeat_every: timedelta = HEARTBEAT_EVERY) -> None:
         if max_attempts < 1 or batch < 1 or poll_interval <= 0:
             raise ValueError("max_attempts, batch and poll_interval must be positive")
         self.queue = queue
@@ -48,6 +51,10 @@ class MailWorker:
         self.poll_interval = poll_interval
         self.rand = rand or random.SystemRandom().random
         self.jobs = tuple(jobs)  # housekeeping between rounds (pruning), each when due
+        # the loop's sign of life for /readyz, written at most every ``heartbeat_every``
+        self.heartbeat = heartbeat
+        self.heartbeat_every = heartbeat_every
+        self._last_beat: datetime | None = None
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -121,6 +128,20 @@ class MailWorker:
                   message.mail.template, message.attempts, error)
         self.queue.mark_failed(message.id, _short(error), self.clock.now())
 
+    def beat(self) -> None:
+        """Write the heartbeat if the last one is ``heartbeat_every`` old (a failure is
+        logged: /readyz then reports the worker as stale, which is the truth)."""
+        now = self.clock.now()
+        if self.heartbeat is None or (self._last_beat is not None
+                                      and now - self._last_beat < self.heartbeat_every):
+            return
+        try:
+            self.heartbeat(now)
+        except Exception:
+            log.exception("mail worker heartbeat failed")
+            return
+        self._last_beat = now
+
     def run_due_jobs(self) -> int:
         """Run the scheduled jobs that are due; return how many ran."""
         now = self.clock.now()
@@ -135,6 +156,7 @@ class MailWorker:
     def run_forever(self, stop_event: threading.Event) -> None:
         """Deliver until ``stop_event`` is set (checked at least every ``poll_interval``)."""
         while not stop_event.is_set():
+            self.beat()
             try:
                 sent_full_batch = self.run_once(stop_event) >= self.batch
             except Exception:  # the database may be briefly away: log and keep going

@@ -32,6 +32,7 @@ from clico_core.tickets import (
 from clico_core.tokens import Token, TokenPurpose
 from clico_core.values import Role, email_key, login_key
 
+from ..request_context import current_request_id
 from .contracts import MemoryContracts
 from .store import MemoryStore, UndoLog, fresh
 
@@ -408,7 +409,8 @@ class MemoryOutbox(_Repo):
     def add(self, mail: OutgoingMail, at: datetime) -> str:
         message_id = self.new_id()
         self.undo.put(self.store.outbox, message_id,
-                      OutboxMessage(message_id, mail, at, next_attempt_at=at))
+                      OutboxMessage(message_id, mail, at, next_attempt_at=at,
+                                    request_id=current_request_id()))
         return message_id
 
     def delete_older_than(self, cutoff: datetime, limit: int) -> int:

@@ -19,6 +19,7 @@ from .engine import create_clico_engine
 from .errors import MAX_ATTEMPTS, retrying
 from .job_claims import SqlJobClaims
 from .mail_queue import SqlMailQueue
+from .operations import SqlOperations
 from .resealing import ResealReport, reseal
 from .sealing import KeylessBox
 from .uow import SqlUnitOfWork, SqlUnitOfWorkFactory, _uuid
@@ -59,6 +60,7 @@ class SqlDatabase:
         self.mail_queue = SqlMailQueue(engine, self.box)
         self.job_claims = SqlJobClaims(engine)
         self.webhook_queue = SqlWebhookQueue(engine, self.box)
+        self.operations = SqlOperations(engine)
 
     @classmethod
     def from_url(cls, url: str, *, new_id: Callable[[], str] = _uuid,

@@ -11,6 +11,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DisconnectionError
 
 from ..files import private_directory, private_file
+from ..request_context import count_statement
 
 BUSY_TIMEOUT_MS = 10_000
 PING_AFTER_IDLE_SECONDS = 5.0
@@ -25,6 +26,21 @@ AUTOCOMMIT_READS = "clico_autocommit_reads"
 
 def create_clico_engine(url: str, **kwargs: Any) -> Engine:
     """An engine for ``sqlite:///…`` (sqlite3) or ``postgresql+psycopg://…`` (psycopg 3)."""
+    engine = _create(url, **kwargs)
+    _count_statements(engine)
+    return engine
+
+
+def _count_statements(engine: Engine) -> None:
+    """Each statement counts for the web request being served (the metric
+    ``clico_sql_statements_per_request``), SQLite's explicit BEGIN included."""
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _counted(*_args: Any) -> None:
+        count_statement()
+
+
+def _create(url: str, **kwargs: Any) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.get_driver_name() != "pysqlite":

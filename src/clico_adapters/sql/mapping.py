@@ -221,7 +221,7 @@ def outbox_values(message: OutboxMessage, box: SecretBox) -> dict[str, Any]:
         "sealed_context": seal(box, secret, OUTBOX_CONTEXT, message.id),
         "state": message.state.value, "attempts": message.attempts,
         "next_attempt_at": message.next_attempt_at, "last_error": message.last_error,
-        "sent_at": message.sent_at,
+        "sent_at": message.sent_at, "request_id": message.request_id or None,
     }
 
 
@@ -231,4 +231,4 @@ def outbox_from(row: Row, box: SecretBox) -> OutboxMessage:
                         Language(row["language"]), join_context(row["context"], secret))
     return OutboxMessage(row["id"], mail, row["created_at"], DeliveryState(row["state"]),
                          row["attempts"], row["next_attempt_at"], row["last_error"],
-                         row["sent_at"])
+                         row["sent_at"], row["request_id"] or "")

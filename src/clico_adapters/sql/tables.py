@@ -340,9 +340,19 @@ outbox = Table(
     Column("next_attempt_at", UtcDateTime),
     Column("last_error", Text, nullable=False),
     Column("sent_at", UtcDateTime),
+    # the web request that queued it (migration 0022): the mail's X-Clico-Request-Id
+    Column("request_id", String(64)),
     UniqueConstraint("id"),
     Index(None, "state", "next_attempt_at"),
     Index(None, "sent_at"),  # pruning
+)
+
+# Each mail worker's last sign of life (migration 0022), for /readyz: one row per worker
+# process, written at most every HEARTBEAT_EVERY; rows a day old are dropped as it writes.
+worker_heartbeats = Table(
+    "worker_heartbeats", metadata,
+    Column("worker", String(200), primary_key=True),
+    Column("beat_at", UtcDateTime, nullable=False),
 )
 
 # Uploaded files (migration 0008): the bytes live in the blob store under ``digest``;

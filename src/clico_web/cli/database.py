@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import click
 from rich.table import Table
+
+from clico_adapters.compose import BackupRefused, backup_database, restore_database
 
 from .context import Runtime, console, fail_cleanly, pass_runtime
 
@@ -32,6 +35,36 @@ def current(runtime: Runtime) -> None:
     revision = runtime.db.current_revision() or "none (empty database)"
     state = "migrations pending" if runtime.db.pending_migrations() else "up to date"
     console.print(f"{revision} ({state})")
+
+
+@db.command()
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@pass_runtime
+def backup(runtime: Runtime, path: Path) -> None:
+    """Copy the SQLite database to a new file PATH while the portal keeps serving
+    (PostgreSQL: prints the pg_dump invocation and refuses)."""
+    try:
+        size = backup_database(runtime.settings, path)
+    except BackupRefused as refused:
+        raise click.ClickException(str(refused)) from None
+    console.print(f"backed up to {path} ({size} bytes); also keep the secret key and "
+                  f"{runtime.settings.data_dir / 'blobs'} (docs/operations.md)")
+
+
+@db.command()
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--replace", is_flag=True,
+              help="Overwrite a database that has tables (stop every portal process first).")
+@pass_runtime
+def restore(runtime: Runtime, path: Path, replace: bool) -> None:
+    """Copy the backup PATH into the configured SQLite database (an empty data directory,
+    or --replace)."""
+    try:
+        restore_database(runtime.settings, path, replace=replace)
+    except BackupRefused as refused:
+        raise click.ClickException(str(refused)) from None
+    console.print(f"restored {path} into {mask_url(runtime.database_url)}; run "
+                  f"`clico db upgrade` if this version is newer than the backup")
 
 
 def mask_url(url: str) -> str:
@@ -74,6 +107,7 @@ def config(runtime: Runtime) -> None:
         "CLICO_RETENTION_SENT_MAIL_DAYS": str(s.retention_sent_mail_days),
         "CLICO_SUPPORT_INBOX": s.support_inbox or "(not set)",
         "CLICO_AUTO_CLOSE_DAYS": str(s.auto_close_days),
+        "CLICO_METRICS_TOKEN": "****" if s.metrics_token else "(not set: no /metrics)",
     }
     for key, value in rows.items():
         table.add_row(key, value)

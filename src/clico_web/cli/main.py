@@ -11,6 +11,7 @@ from .context import Runtime, environment, load_settings
 from .contracts import contracts
 from .database import config, db
 from .demo import demo
+from .doctor import doctor
 from .outbox import outbox
 from .secrets import secrets
 from .serve import serve, worker
@@ -29,5 +30,5 @@ def main(ctx: click.Context) -> None:
 
 
 for command in (serve, worker, db, config, demo, contracts, accounts, staff, outbox, secrets,
-                blobs, tickets, sla, api_tokens):
+                blobs, tickets, sla, api_tokens, doctor):
     main.add_command(command)

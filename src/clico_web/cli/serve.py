@@ -5,13 +5,18 @@ from __future__ import annotations
 import contextlib
 import functools
 import logging
+import logging.config
+import os
 import signal
 import threading
+from pathlib import Path
 
 import click
 from attrs import evolve
 
+from ..json_logs import log_config
 from ..log_redaction import show_mail_log
+from ..metrics import MULTIPROCESS_VARIABLE
 from .context import Runtime, console, fail_cleanly, pass_runtime
 
 # SIGTERM: stop accepting, let requests in flight finish for at most this long, then exit
@@ -49,6 +54,7 @@ def serve(runtime: Runtime, host: str, port: int, workers: int, migrate: bool,
                 "migrations are pending: run `clico db upgrade` (or `clico serve --migrate`)")
         runtime.db.upgrade()
     settings = runtime.settings
+    prepare_metrics_directory(workers, bool(settings.metrics_token))
     if no_mail_worker:
         settings = evolve(settings, start_mail_worker=False)
     if "CLICO_BASE_URL" not in runtime.variables:  # links in mails should point here
@@ -65,7 +71,7 @@ def serve(runtime: Runtime, host: str, port: int, workers: int, migrate: bool,
         forwarded_allow_ips=forwarded_allow_ips or None, server_header=False,
         timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
         timeout_worker_healthcheck=WORKER_HEALTHCHECK_SECONDS,
-        log_level="info")
+        log_level="info", log_config=log_config(), access_log=False)
     # uvicorn.run accepts only an import string with several workers; its supervisor does not
     with contextlib.suppress(KeyboardInterrupt):
         if workers > 1:
@@ -77,6 +83,24 @@ def serve(runtime: Runtime, host: str, port: int, workers: int, migrate: bool,
             raise SystemExit(STARTUP_FAILURE)
 
 
+def prepare_metrics_directory(workers: int, metrics: bool) -> None:
+    """With several server processes each keeps its own metrics; Prometheus' multi-process
+    mode sums them from files in ``PROMETHEUS_MULTIPROC_DIR``, which must be set before the
+    processes start (prometheus-client reads it when imported) and emptied at each start
+    (the files of a previous run would be counted again)."""
+    directory = os.environ.get(MULTIPROCESS_VARIABLE, "")
+    if not directory:
+        if workers > 1 and metrics:
+            raise click.ClickException(
+                f"--workers {workers} with CLICO_METRICS_TOKEN needs {MULTIPROCESS_VARIABLE} "
+                f"set to a directory of its own (else each scrape sees one process)")
+        return
+    path = Path(directory)
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    for stale in path.glob("*.db"):
+        stale.unlink()
+
+
 @click.command()
 @click.option("--once", is_flag=True, help="Deliver what is due now and exit.")
 @pass_runtime
@@ -84,6 +108,7 @@ def serve(runtime: Runtime, host: str, port: int, workers: int, migrate: bool,
 def worker(runtime: Runtime, once: bool) -> None:
     """Run the mail and webhook delivery loops on their own (for several server processes)."""
     runtime.services()  # refuses an outdated schema
+    logging.config.dictConfig(log_config())
     show_mail_log(runtime.settings)
     _show_job_log()
     mail_worker = runtime.backend.mail_worker()

@@ -21,6 +21,7 @@ from . import (
     contracts,
     enrolment,
     language,
+    operations,
     pages,
     passwords,
     reply_templates,
@@ -64,5 +65,6 @@ def routes() -> list[BaseRoute]:
         *staff_sla.routes,
         *admin_levels.routes,
         *admin_webhooks.routes,
+        *operations.routes,
         Mount(STATIC_PREFIX.rstrip("/"), app=StaticFiles(directory=STATIC), name="static"),
     ]

@@ -10,6 +10,7 @@ from sqlalchemy import insert
 
 from clico_core.mail import DeliveryState, OutboxMessage, OutgoingMail
 
+from ...request_context import current_request_id
 from ..mapping import outbox_values
 from ..tables import outbox
 from .base import SqlRepository
@@ -25,7 +26,8 @@ class SqlOutbox(SqlRepository):
 
     def add(self, mail: OutgoingMail, at: datetime) -> str:
         message_id = self.new_id()
-        message = OutboxMessage(message_id, mail, at, next_attempt_at=at)
+        message = OutboxMessage(message_id, mail, at, next_attempt_at=at,
+                                request_id=current_request_id())
         self.uow.execute(insert(outbox).values(outbox_values(message, self.uow.box)))
         return message_id
 
