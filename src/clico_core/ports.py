@@ -13,6 +13,7 @@ from types import TracebackType
 from typing import Protocol, Self
 
 from .attachments import BlobRef
+from .kb.ports import KbRepository, KbSearchIndex
 from .mail import OutboxMessage, OutboxStats
 from .repositories import (
     AccountRepository,
@@ -214,6 +215,10 @@ class UnitOfWork(Protocol):
     def reply_templates(self) -> ReplyTemplateRepository: ...
     @property
     def support_levels(self) -> SupportLevelRepository: ...
+    @property
+    def kb(self) -> KbRepository: ...
+    @property
+    def kb_search(self) -> KbSearchIndex: ...
 
     def __enter__(self) -> Self: ...
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,

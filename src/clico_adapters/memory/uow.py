@@ -11,6 +11,7 @@ from .articles import MemoryArticles
 from .attachments import MemoryAttachments
 from .collaboration import MemoryPresence, MemoryReplyTemplates
 from .contracts import MemoryAssets, MemoryCompanies, MemoryContracts
+from .kb import MemoryKb, MemoryKbSearch
 from .repositories import (
     MemoryAccounts,
     MemoryAttempts,
@@ -49,6 +50,8 @@ class MemoryUnitOfWork:
         self.presence = MemoryPresence(store, self._undo)
         self.reply_templates = MemoryReplyTemplates(store, self._undo)
         self.support_levels = MemorySupportLevels(store, self._undo)
+        self.kb = MemoryKb(store, self._undo)
+        self.kb_search = MemoryKbSearch(store)
 
     def __enter__(self) -> Self:
         self.store.lock.acquire()

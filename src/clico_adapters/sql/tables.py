@@ -408,3 +408,6 @@ QUEUE_INDEXES = (
     Index("ix_tickets_assignee_open_modified", tickets.c.assignee_id, tickets.c.modified_at,
           tickets.c.id, sqlite_where=text(OPEN_TICKET), postgresql_where=text(OPEN_TICKET)),
 )
+
+# ``Baza Wiedzy`` (migration 0018), in a module of its own; imported so the metadata has it
+from . import tables_kb  # noqa: E402, F401

@@ -24,6 +24,8 @@ from .repositories import (
     SqlAudit,
     SqlCompanies,
     SqlContracts,
+    SqlKb,
+    SqlKbSearch,
     SqlOutbox,
     SqlPresence,
     SqlReplyTemplates,
@@ -70,6 +72,8 @@ class SqlUnitOfWork:
         self.presence = SqlPresence(self)
         self.reply_templates = SqlReplyTemplates(self)
         self.support_levels = SqlSupportLevels(self)
+        self.kb = SqlKb(self)
+        self.kb_search = SqlKbSearch(self)
 
     @property
     def dialect(self) -> str:

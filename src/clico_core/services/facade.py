@@ -58,6 +58,7 @@ from . import (
 )
 from . import sla_report as sla_reporting
 from .context import Ports, Viewer
+from .facade_kb import KnowledgeBaseMethods
 from .reply_templates import SaveReplyTemplate
 from .ticket_history import HistoryEntry
 
@@ -77,7 +78,7 @@ def _again(use_case: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
 
 
 @frozen
-class Services:
+class Services(KnowledgeBaseMethods):
     """The public face of the core. Methods mirror the use-case functions of the same name.
 
     Each method is written out, not generated, so that mypy checks every call through the

@@ -5,6 +5,7 @@ from .articles import SqlArticles
 from .attachments import SqlAttachments
 from .collaboration import SqlPresence, SqlReplyTemplates
 from .contracts import SqlAssets, SqlContracts
+from .kb import SqlKb, SqlKbSearch
 from .outbox import SqlOutbox
 from .security import SqlAttempts, SqlAudit, SqlSessions, SqlTokens
 from .sla import SqlSupportLevels
@@ -12,6 +13,7 @@ from .tickets import SqlTickets
 
 __all__ = [
     "SqlAccounts", "SqlArticles", "SqlAssets", "SqlAttachments", "SqlAttempts", "SqlAudit",
-    "SqlCompanies", "SqlContracts", "SqlOutbox", "SqlPresence", "SqlReplyTemplates",
+    "SqlCompanies", "SqlContracts", "SqlKb", "SqlKbSearch", "SqlOutbox", "SqlPresence",
+    "SqlReplyTemplates",
     "SqlSessions", "SqlSupportLevels", "SqlTickets", "SqlTokens",
 ]
