@@ -22,7 +22,6 @@ from ..kb import (
     audience_of,
 )
 from ..kb.model import MAX_CATEGORY, MAX_TITLE, MAX_VENDORS, VENDOR_CODE, ordered_texts
-from ..ports import UnitOfWork
 from ..roles import require_staff
 from ..tickets import TicketStatus
 from ..values import Language, lookup_text
@@ -130,25 +129,28 @@ def save_kb_article(viewer: Viewer, cmd: SaveKbArticle, ports: Ports) -> KbArtic
             article = KbArticle(old.id, category, vendors, visibility, old.status, texts,
                                 old.author_id, old.created_at, now, old.version,
                                 old.source_ticket)
+        version = None
         if cmd.publish:
-            article = _published(article, viewer, uow)
+            article, version = _published(article, viewer)
         elif article.published:
             raise ValidationFailed({"status": "published"})  # a change is published
         if old is None:
             uow.kb.add(article)
         else:
             uow.kb.update(article)
+        if version is not None:
+            uow.kb.add_version(version)
         uow.commit()
     return article
 
 
-def _published(article: KbArticle, viewer: Viewer, uow: UnitOfWork) -> KbArticle:
+def _published(article: KbArticle, viewer: Viewer) -> tuple[KbArticle, KbVersion]:
+    """The article as its next published version, and that version for the history."""
     number = article.version + 1
     version = KbVersion(article.id, number, article.category, article.vendors,
                         article.visibility, article.texts, viewer.account.id,
                         viewer.account.full_name, article.updated_at)
-    uow.kb.add_version(version)
-    return evolve(article, status=KbStatus.PUBLISHED, version=number)
+    return evolve(article, status=KbStatus.PUBLISHED, version=number), version
 
 
 def kb_article(viewer: Viewer | None, article_id: str, ports: Ports) -> KbArticle:
@@ -186,8 +188,9 @@ def restore_kb_version(viewer: Viewer, article_id: str, number: int, ports: Port
             raise NotFound()
         restored = evolve(article, category=old.category, vendors=old.vendors,
                           visibility=old.visibility, texts=old.texts, updated_at=now)
-        restored = _published(restored, viewer, uow)
+        restored, version = _published(restored, viewer)
         uow.kb.update(restored)
+        uow.kb.add_version(version)
         uow.commit()
     return restored
 
