@@ -7,6 +7,7 @@ so ``zrywa sie`` matches ``Zrywa się`` and ``PA-450`` is the words ``pa`` and `
 
 from __future__ import annotations
 
+import functools
 import re
 
 from .model import fold
@@ -17,9 +18,14 @@ TITLE_WEIGHT = 4.0
 _WORD = re.compile(r"[^\W_]+")
 
 
+@functools.lru_cache(maxsize=65_536)
+def _folded_word(word: str) -> str:
+    return word.lower() if word.isascii() else fold(word)
+
+
 def tokens(text: str) -> list[tuple[str, int, int]]:
     """(folded word, start, end) for every word of ``text``."""
-    return [(fold(m.group()), m.start(), m.end()) for m in _WORD.finditer(text)]
+    return [(_folded_word(m.group()), m.start(), m.end()) for m in _WORD.finditer(text)]
 
 
 def _word_matches(word: str, token: str, prefix: bool) -> bool:
@@ -29,12 +35,17 @@ def _word_matches(word: str, token: str, prefix: bool) -> bool:
 def occurrences(term: Term, words: list[str]) -> list[int]:
     """Where in ``words`` the term starts (a phrase: its words one after another)."""
     size = len(term.words)
-    found = []
-    for start in range(len(words) - size + 1):
-        if all(_word_matches(w, words[start + k], term.prefix and k == size - 1)
-               for k, w in enumerate(term.words)):
-            found.append(start)
-    return found
+    last = size - 1
+    first = term.words[0]
+    if size == 1 and term.prefix:
+        starts = [i for i, w in enumerate(words) if w.startswith(first)]
+    else:
+        starts = [i for i, w in enumerate(words[:len(words) - last]) if w == first]
+    if size == 1:
+        return starts
+    return [start for start in starts
+            if all(_word_matches(w, words[start + k], term.prefix and k == last)
+                   for k, w in enumerate(term.words[1:], 1))]
 
 
 def score(title: str, plain: str, terms: Terms) -> float | None:

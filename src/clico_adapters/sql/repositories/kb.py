@@ -209,15 +209,21 @@ class SqlKbSearch(SqlRepository):
             where.append("kb_fts MATCH :q")
             params["q"] = fts5_match(query.terms)
         # only fixed fragments are joined here; every value is a bound parameter
-        inner = (f"SELECT {_COLUMNS}, {score} AS score FROM {source} "  # noqa: S608
-                 f"WHERE {' AND '.join(where)}")
-        outer = f"SELECT * FROM ({inner}) AS hits"  # noqa: S608
+        # Rank with the narrow columns only, then read the page's texts: the sort never
+        # carries a body. Only fixed fragments are joined here; every value is a bound
+        # parameter.
+        ranked = (f"SELECT t.id, t.article_id, {score} AS score FROM {source} "  # noqa: S608
+                  f"WHERE {' AND '.join(where)}")
+        keyset = ""
         if query.after is not None:
-            outer += (" WHERE score < :after_score OR (score = :after_score"
+            keyset = (" WHERE score < :after_score OR (score = :after_score"
                       " AND article_id > :after_id)")
             params["after_score"] = query.after.score
             params["after_id"] = query.after.article_id
-        outer += " ORDER BY score DESC, article_id LIMIT :limit"
+        page = (f"SELECT id, score FROM ({ranked}) AS ranked{keyset} "  # noqa: S608
+                "ORDER BY score DESC, article_id LIMIT :limit")
+        outer = (f"SELECT {_COLUMNS}, hits.score FROM ({page}) AS hits "  # noqa: S608
+                 "JOIN kb_texts t ON t.id = hits.id ORDER BY hits.score DESC, t.article_id")
         params["limit"] = query.limit
         rows = self.uow.execute(text(outer).bindparams(**params)).mappings()
         return [KbMatch(r["article_id"], Language(r["language"]), r["title"], r["plain"],
