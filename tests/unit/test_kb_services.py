@@ -111,3 +111,27 @@ def test_suggestions_follow_the_vendor_and_events_feed_the_report(
     internal = _save(world, staff, visibility=Visibility.INTERNAL.value)
     with pytest.raises(NotFound):
         services.record_kb_event(customer, internal.id, KbEventKind.SOLVED)
+
+
+def test_a_resolved_tickets_answer_becomes_an_internal_draft(
+        world: World, staff: Viewer, customer: Viewer) -> None:
+    from clico_core.services import OpenTicket, PostReply
+
+    from ..support import PALO_ALTO_ANSWERS
+
+    services = world.services
+    asset_id = services.list_covered_assets(customer).rows[0].id
+    ticket = services.open_ticket(customer, OpenTicket(
+        "Tunel VPN zrywa się", "<p>Od wczoraj.</p>", asset_id=asset_id,
+        answers=PALO_ALTO_ANSWERS))
+    with pytest.raises(ValidationFailed):
+        services.draft_kb_from_ticket(staff, ticket.number)  # not resolved yet
+    services.post_reply(staff, PostReply(ticket.number, "<p>Zmień czas życia IKE.</p>",
+                                         new_status="resolved"))
+    draft = services.draft_kb_from_ticket(staff, ticket.number)
+    assert (draft.status, draft.visibility, draft.vendors, draft.source_ticket) == (
+        KbStatus.DRAFT, Visibility.INTERNAL, ("PALO_ALTO",), ticket.number)
+    assert draft.text_in(PL).title == "Tunel VPN zrywa się"
+    assert draft.text_in(PL).body == "<p>Zmień czas życia IKE.</p>"
+    with pytest.raises(NotFound):
+        services.draft_kb_from_ticket(customer, ticket.number)
