@@ -14,6 +14,7 @@ from typing import Protocol, Self
 
 from .api_tokens import ApiToken
 from .attachments import BlobRef
+from .kb.ports import KbRepository, KbSearchIndex
 from .mail import OutboxMessage, OutboxStats
 from .repositories import (
     AccountRepository,
@@ -239,6 +240,10 @@ class UnitOfWork(Protocol):
     def webhooks(self) -> WebhookRepository: ...
     @property
     def api_tokens(self) -> ApiTokenRepository: ...
+    @property
+    def kb(self) -> KbRepository: ...
+    @property
+    def kb_search(self) -> KbSearchIndex: ...
 
     def __enter__(self) -> Self: ...
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,

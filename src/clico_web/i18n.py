@@ -23,7 +23,7 @@ LOCALE_DIR = Path(__file__).parent / "locale"
 
 # the portal's own; later catalogs merge into the first
 CATALOGS = ("messages", "tickets", "attachments", "collaboration", "companies", "queue",
-            "sla", "access", "reliability", "webhooks")
+            "sla", "access", "reliability", "webhooks", "kb")
 CATALOG_FILES = (*(CatalogFile(LOCALE_DIR, domain) for domain in CATALOGS), LABELS)
 
 

@@ -21,6 +21,7 @@ from starlette.templating import Jinja2Templates
 
 from clico_adapters.i18n.labels import TICKET_KIND_LABELS, TICKET_STATUS_LABELS
 from clico_core.errors import ClicoError
+from clico_core.kb import slugify
 
 from .errors import field_message, info_for, message_args, retry_after_header
 from .i18n import LANGUAGE_NAMES, LANGUAGES, choose_language
@@ -67,6 +68,7 @@ def _environment(language: str, translations: Translations) -> jinja2.Environmen
     env.filters["age"] = lambda delta: format_timedelta(delta, locale=language)
     env.filters["moment"] = lambda value: _moment(value, language)
     env.filters["business_time"] = business_time
+    env.filters["kb_slug"] = slugify
     return env
 
 

@@ -12,6 +12,7 @@ from .articles import MemoryArticles
 from .attachments import MemoryAttachments
 from .collaboration import MemoryPresence, MemoryReplyTemplates
 from .contracts import MemoryAssets, MemoryCompanies, MemoryContracts
+from .kb import MemoryKb, MemoryKbSearch
 from .repositories import (
     MemoryAccounts,
     MemoryAttempts,
@@ -53,6 +54,8 @@ class MemoryUnitOfWork:
         self.support_levels = MemorySupportLevels(store, self._undo)
         self.webhooks = MemoryWebhooks(store, self._undo)
         self.api_tokens = MemoryApiTokens(store, self._undo)
+        self.kb = MemoryKb(store, self._undo)
+        self.kb_search = MemoryKbSearch(store)
 
     def __enter__(self) -> Self:
         self.store.lock.acquire()

@@ -444,5 +444,6 @@ QUEUE_INDEXES = (
           tickets.c.id, sqlite_where=text(OPEN_TICKET), postgresql_where=text(OPEN_TICKET)),
 )
 
-# kept in their own module; imported here so the one ``metadata`` holds every table
-from . import webhook_tables  # noqa: E402, F401
+# webhooks and ``Baza Wiedzy`` live in modules of their own; imported here so the one
+# ``metadata`` holds every table
+from . import tables_kb, webhook_tables  # noqa: E402, F401

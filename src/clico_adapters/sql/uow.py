@@ -25,6 +25,8 @@ from .repositories import (
     SqlAudit,
     SqlCompanies,
     SqlContracts,
+    SqlKb,
+    SqlKbSearch,
     SqlOutbox,
     SqlPresence,
     SqlReplyTemplates,
@@ -74,6 +76,8 @@ class SqlUnitOfWork:
         self.support_levels = SqlSupportLevels(self)
         self.webhooks = SqlWebhooks(self)
         self.api_tokens = SqlApiTokens(self)
+        self.kb = SqlKb(self)
+        self.kb_search = SqlKbSearch(self)
 
     @property
     def dialect(self) -> str:

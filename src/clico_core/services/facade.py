@@ -59,6 +59,7 @@ from . import (
 from . import sla_report as sla_reporting
 from .context import Ports, Viewer
 from .facade_api import ApiTokenServices
+from .facade_kb import KnowledgeBaseMethods
 from .facade_webhooks import WebhookMethods
 from .reply_templates import SaveReplyTemplate
 from .ticket_history import HistoryEntry
@@ -79,7 +80,7 @@ def _again(use_case: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
 
 
 @frozen
-class Services(WebhookMethods, ApiTokenServices):
+class Services(WebhookMethods, ApiTokenServices, KnowledgeBaseMethods):
     """The public face of the core. Methods mirror the use-case functions of the same name.
 
     Each method is written out, not generated, so that mypy checks every call through the

@@ -1,4 +1,5 @@
-"""The portal's simple pages: home, customer, knowledge (the tickets are in ``tickets.py``)."""
+"""The portal's simple pages: home, customer (the tickets are in ``tickets.py``, ``Baza
+Wiedzy`` in ``kb.py``)."""
 
 from __future__ import annotations
 
@@ -26,13 +27,7 @@ async def customer(request: Request) -> Response:
     return render(request, "portal/customer.html", {"overview": overview, "section": "customer"})
 
 
-@signed_in
-async def knowledge(request: Request) -> Response:
-    return render(request, "portal/knowledge.html", {"section": "knowledge"})
-
-
 routes = [
     Route("/", home, name="home"),
     Route("/customer", customer, name="customer"),
-    Route("/knowledge", knowledge, name="knowledge"),
 ]

@@ -21,7 +21,7 @@ MAX_FIELDS = 60
 MAX_FIELD_CHARS = 10_000
 MAX_DESCRIPTION_CHARS = 250_000  # above the core's 100 kB so it can say "too long" itself
 FIELDS = ("subject", "description", "format", "priority", "relation_type", "asset_id",
-          "idempotency_key", "remove_asset", "follows")
+          "idempotency_key", "remove_asset", "follows", "check_kb")
 FORMATS = ("text", "html")
 _BLANK_LINES = re.compile(r"\n[ \t]*\n+")
 
@@ -38,6 +38,7 @@ class TicketForm:
     remove_asset: bool
     answers: dict[str, str]
     follows: str = ""  # the number of the closed ticket a follow-up links
+    check_kb: bool = False  # ``Sprawdź w bazie wiedzy``: show suggestions, create nothing
 
 
 async def read_ticket_form(request: Request) -> TicketForm:
@@ -68,7 +69,7 @@ async def read_ticket_form(request: Request) -> TicketForm:
         priority=data.get("priority", ""), relation_type=data.get("relation_type", ""),
         asset_id=data.get("asset_id", "")[:64], idempotency_key=data.get("idempotency_key", ""),
         remove_asset=bool(data.get("remove_asset")), answers=answers,
-        follows=data.get("follows", "")[:32])
+        follows=data.get("follows", "")[:32], check_kb=bool(data.get("check_kb")))
 
 
 def text_to_html(text: str) -> str:

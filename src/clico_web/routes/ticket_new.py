@@ -17,6 +17,7 @@ from clico_core.errors import (
     NotFound,
     ValidationFailed,
 )
+from clico_core.kb import KbHit
 from clico_core.services import CoveredAsset, FollowUpDraft, OpenTicket
 from clico_core.tickets import Priority, RelationType
 
@@ -25,8 +26,11 @@ from ..rendering import failure, render, renderer_of
 from ..sessions import signed_in, viewer_of
 from .assets import covered_assets_context
 from .form_route import form_route
+from .kb import reader_language
 from .ticket_form import ANSWER_PREFIX, TicketForm, read_ticket_form, text_to_html
 from .ticket_labels import ASSET_NOT_COVERED, PRIORITY_LABELS, RELATION_LABELS, field_errors
+
+MAX_SUBJECT_CHARS = 500
 
 
 def _questions(request: Request, covered: CoveredAsset | None) -> list[dict[str, Any]]:
@@ -40,7 +44,7 @@ def _questions(request: Request, covered: CoveredAsset | None) -> list[dict[str,
 
 def _form_page(request: Request, covered: CoveredAsset | None, *, values: dict[str, str],
                errors: dict[str, str] | None = None, message: str = "",
-               status: int = 200) -> Response:
+               status: int = 200, suggestions: tuple[KbHit, ...] | None = None) -> Response:
     values.setdefault("idempotency_key", secrets.token_urlsafe(18))
     values.setdefault("format", "text")
     values.setdefault("priority", Priority.NORMAL.value)
@@ -51,6 +55,7 @@ def _form_page(request: Request, covered: CoveredAsset | None, *, values: dict[s
         "values": values, "errors": errors or {}, "message": message,
         "priorities": list(Priority), "relations": list(RelationType),
         "priority_labels": PRIORITY_LABELS, "relation_labels": RELATION_LABELS,
+        "suggestions": suggestions,
     }, status=status)
 
 
@@ -126,6 +131,8 @@ async def create_ticket(request: Request) -> Response:
     form = await read_ticket_form(request)
     if form.remove_asset:
         return _form_page(request, None, values=_kept(request, form))
+    if form.check_kb:  # without JavaScript: the suggestions, the form kept as typed
+        return await _with_suggestions(request, form)
     description = form.description if form.format == "html" else text_to_html(form.description)
     command = OpenTicket(
         subject=form.subject, description=description, priority=form.priority,
@@ -160,6 +167,38 @@ async def _refused(request: Request, form: TicketForm, error: ClicoError) -> Res
                       errors=field_errors(request, fields, prefix), status=shown.status)
 
 
+async def _suggested(request: Request, subject: str, asset_id: str
+                     ) -> tuple[KbHit, ...]:
+    portal = portal_of(request)
+    vendor = None
+    if asset_id:
+        try:
+            vendor = (await _covered(request, asset_id)).asset.vendor
+        except (AssetNotCovered, NotFound):
+            vendor = None
+    return await portal.call(portal.services.suggest_kb, viewer_of(request),
+                             subject[:MAX_SUBJECT_CHARS], vendor, reader_language(request))
+
+
+async def _with_suggestions(request: Request, form: TicketForm) -> Response:
+    covered = None
+    if form.asset_id:
+        try:
+            covered = await _covered(request, form.asset_id)
+        except AssetNotCovered:
+            return _not_covered(request, _kept(request, form))
+    hits = await _suggested(request, form.subject, form.asset_id)
+    return _form_page(request, covered, values=_kept(request, form), suggestions=hits)
+
+
+@signed_in
+async def suggestions(request: Request) -> Response:
+    """The articles beside the form, as a fragment the page's script puts in place."""
+    hits = await _suggested(request, request.query_params.get("subject", "")[:500],
+                            request.query_params.get("asset", "")[:64])
+    return render(request, "kb/suggestions.html", {"suggestions": hits})
+
+
 @signed_in
 async def asset_picker(request: Request) -> Response:
     return render(request, "tickets/picker.html",
@@ -169,4 +208,5 @@ async def asset_picker(request: Request) -> Response:
 routes = [
     form_route("/tickets/new", show=new_ticket, submit=create_ticket, name="new_ticket"),
     Route("/tickets/new/assets", asset_picker, name="ticket_asset_picker"),
+    Route("/tickets/new/suggestions", suggestions, name="ticket_kb_suggestions"),
 ]

@@ -6,6 +6,7 @@ from .articles import SqlArticles
 from .attachments import SqlAttachments
 from .collaboration import SqlPresence, SqlReplyTemplates
 from .contracts import SqlAssets, SqlContracts
+from .kb import SqlKb, SqlKbSearch
 from .outbox import SqlOutbox
 from .security import SqlAttempts, SqlAudit, SqlSessions, SqlTokens
 from .sla import SqlSupportLevels
@@ -14,7 +15,7 @@ from .webhooks import SqlWebhooks
 
 __all__ = [
     "SqlAccounts", "SqlApiTokens", "SqlArticles", "SqlAssets", "SqlAttachments", "SqlAttempts",
-    "SqlAudit",
-    "SqlCompanies", "SqlContracts", "SqlOutbox", "SqlPresence", "SqlReplyTemplates",
-    "SqlSessions", "SqlSupportLevels", "SqlTickets", "SqlTokens", "SqlWebhooks",
+    "SqlAudit", "SqlCompanies", "SqlContracts", "SqlKb", "SqlKbSearch", "SqlOutbox",
+    "SqlPresence", "SqlReplyTemplates", "SqlSessions", "SqlSupportLevels", "SqlTickets",
+    "SqlTokens", "SqlWebhooks",
 ]

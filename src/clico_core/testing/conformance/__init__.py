@@ -20,6 +20,7 @@ from .attachments import AttachmentRepositoryConformance
 from .blobs import BlobStoreConformance
 from .collaboration import CollaborationConformance
 from .companies import CompanyConformance
+from .kb import KbConformance
 from .mail import MailQueueConformance
 from .notifications import NotificationConformance
 from .queue import QueueConformance
@@ -34,14 +35,15 @@ class UnitOfWorkConformance(RepositoryConformance, SessionHolderConformance,
                             TicketListConformance, MailQueueConformance, RetentionConformance,
                             AttachmentRepositoryConformance, ArticleConformance,
                             CollaborationConformance, CompanyConformance,
-                            NotificationConformance, QueueConformance, SlaConformance):
+                            NotificationConformance, QueueConformance, SlaConformance,
+                            KbConformance):
     """Everything at once."""
 
 
 __all__ = [
     "ArticleConformance", "AttachmentRepositoryConformance", "BlobStoreConformance",
     "CollaborationConformance",
-    "CompanyConformance",
+    "CompanyConformance", "KbConformance",
     "MailQueueConformance", "NotificationConformance",
     "QueueConformance",
     "RepositoryConformance", "RetentionConformance", "SessionHolderConformance",

@@ -1,0 +1,104 @@
+"""Searching ``Baza Wiedzy``, suggestions beside a new ticket, and what readers did with
+them (views, ``To rozwiązało mój problem``) for the deflection report.
+
+The audience is applied inside the engine's query and every hit is checked against the
+policy once more before it leaves the core, so a draft or internal article never reaches a
+customer or an anonymous reader, not even as a snippet (docs/security.md).
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from attrs import frozen
+
+from ..kb import (
+    KbCursor,
+    KbEventKind,
+    KbHit,
+    KbHitPage,
+    KbQuery,
+    audience_of,
+    make_snippet,
+    parse_terms,
+)
+from ..kb.search import MAX_PAGE_SIZE, PAGE_SIZE, SUGGESTIONS
+from ..roles import require_staff
+from ..values import Language, lookup_text
+from .context import Ports, Viewer
+from .knowledge_base import _article_id, kb_article, reader_of
+
+
+def _filter(raw: str | None, size: int) -> str | None:
+    return lookup_text(raw or "", size)
+
+
+def search_kb(viewer: Viewer | None, typed: str, language: Language, ports: Ports, *,
+              vendor: str | None = None, category: str | None = None,
+              after: str | None = None, limit: int = PAGE_SIZE) -> KbHitPage:
+    """One page of the articles the reader may read that match ``typed``, best first, each
+    with a highlighted snippet. Any text is accepted: nothing typed is passed to an engine
+    as syntax (``clico_core.kb.search``); no words at all find nothing."""
+    terms = parse_terms(typed)
+    if terms.empty:
+        return KbHitPage((), None)
+    audience = audience_of(reader_of(viewer))
+    size = max(1, min(limit, MAX_PAGE_SIZE))
+    query = KbQuery(terms, audience, language, vendor=_filter(vendor, 40),
+                    category=_filter(category, 80), after=KbCursor.decode(after),
+                    limit=size + 1)
+    with ports.uow(readonly=True) as uow:
+        matches = [m for m in uow.kb_search.search(query)
+                   if m.visibility in audience.visibilities and (m.published or audience.drafts)]
+    hits = tuple(KbHit(m.article_id, m.language, m.title, make_snippet(m.plain, terms),
+                       m.score, m.vendors, m.category, m.updated_at)
+                 for m in matches[:size])
+    last = hits[-1] if len(matches) > size else None
+    return KbHitPage(hits, KbCursor(last.score, last.article_id) if last else None)
+
+
+def suggest_kb(viewer: Viewer, subject: str, vendor: str | None, language: Language,
+               ports: Ports) -> tuple[KbHit, ...]:
+    """Up to five articles for the subject of a ticket being written, for the chosen
+    asset's vendor (any vendor when none is chosen)."""
+    page = search_kb(viewer, subject, language, ports, vendor=vendor, limit=SUGGESTIONS)
+    if page.hits or vendor is None:
+        return page.hits
+    return ()
+
+
+def record_kb_event(viewer: Viewer | None, article_id: str, kind: KbEventKind,
+                    ports: Ports) -> None:
+    """Count a view (plain or from a suggestion) or a ``To rozwiązało mój problem`` click
+    on an article the reader may read (``NotFound`` otherwise)."""
+    article = kb_article(viewer, article_id, ports)
+    with ports.uow() as uow:
+        uow.kb.record(article.id, kind, viewer.account.id if viewer else None,
+                      ports.clock.now())
+        uow.commit()
+
+
+@frozen
+class DeflectionRow:
+    article_id: str
+    title: str
+    views: int
+    suggested_views: int
+    solved: int
+
+
+def kb_deflection_report(viewer: Viewer, days: int, ports: Ports) -> list[DeflectionRow]:
+    """Per article over the last ``days`` days: views, views from suggestions beside a new
+    ticket and ``To rozwiązało mój problem`` clicks (tickets not opened), most solved first."""
+    require_staff(viewer.account)
+    since = ports.clock.now() - timedelta(days=max(1, min(days, 3660)))
+    with ports.uow(readonly=True) as uow:
+        counts = uow.kb.event_counts(since)
+        rows = []
+        for article_id, by_kind in counts.items():
+            article = uow.kb.get(_article_id(article_id))
+            title = article.text_in(viewer.account.language).title if article else article_id
+            rows.append(DeflectionRow(article_id, title, by_kind.get(KbEventKind.VIEW, 0),
+                                      by_kind.get(KbEventKind.SUGGESTED_VIEW, 0),
+                                      by_kind.get(KbEventKind.SOLVED, 0)))
+    return sorted(rows, key=lambda r: (-r.solved, -r.suggested_views, -r.views, r.article_id))
