@@ -24,6 +24,7 @@ from clico_core.ticket_query import encode_cursor
 from clico_core.tickets import (
     Cursor,
     Priority,
+    SortColumn,
     TicketQuery,
     TicketScope,
     TicketStatus,
@@ -58,9 +59,16 @@ def scope_of(seeded: Seeded, staff: bool) -> TicketScope:
             else TicketScope(frozenset({seeded.big_company})))
 
 
+# the time sorts the benches page through, as the list orders them (due: never NULL)
+_SORT_COLUMNS = {SortColumn.MODIFIED: tickets.c.modified_at,
+                 SortColumn.CREATED: tickets.c.created_at, SortColumn.DUE: tickets.c.sla_order}
+
+
 def _ordered(scope: TicketScope, query: TicketQuery) -> Any:
-    return (select(tickets.c.modified_at, tickets.c.id).where(*filters(scope, query))
-            .order_by(tickets.c.modified_at.desc(), tickets.c.id.desc()))
+    column = _SORT_COLUMNS[query.sort]
+    order = ([column.desc(), tickets.c.id.desc()] if query.descending
+             else [column, tickets.c.id])
+    return select(column, tickets.c.id).where(*filters(scope, query)).order_by(*order)
 
 
 def matching(db: SqlDatabase, scope: TicketScope, query: TicketQuery) -> int:
@@ -72,7 +80,8 @@ def matching(db: SqlDatabase, scope: TicketScope, query: TicketQuery) -> int:
 
 def cursor_at(db: SqlDatabase, scope: TicketScope, query: TicketQuery, depth: int
               ) -> Cursor | None:
-    """The keyset cursor a reader holds after paging past ``depth`` rows (modified, desc).
+    """The keyset cursor a reader holds after paging past ``depth`` rows in the query's
+    order (a time sort: modified, created or due).
 
     Found once with OFFSET, in set-up; the measured requests use only the cursor.
     """

@@ -30,6 +30,7 @@ from clico_core.accounts import Account, AccountState
 from clico_core.assets import Asset
 from clico_core.companies import Company
 from clico_core.contracts import Activation, Contract, hash_contract_key
+from clico_core.tickets import due_order
 from clico_core.values import Role
 
 from .databases import bench_box
@@ -55,6 +56,13 @@ _STATUS_BY_AGE = (  # (max age in days, [(status, weight), ...])
 )
 _ASSIGNED_SHARE = {"new": 0.2, "open": 0.95, "waiting_for_customer": 0.95, "resolved": 1.0,
                    "closed": 1.0}
+# The bench engineer (``Moje``) handles a quarter of the handled tickets, the 12 others share
+# the rest: at 10^3 that is ~50 open tickets, a full first page (not 16 rows against 25)
+_STAFF_WEIGHT = ENGINEERS / 3
+# SLA targets in hours per priority (first response, resolution), the premium level's;
+# running clocks only: new tickets run both, open ones (answered) the resolution clock,
+# waiting ones are paused and resolved or closed ones stopped (no due time: sorted last)
+_TARGET_HOURS = {"critical": (1, 4), "high": (2, 12), "normal": (4, 48), "low": (8, 120)}
 _PRIORITIES = [("low", 20), ("normal", 55), ("high", 20), ("critical", 5)]
 _TOPICS = ["VPN tunnel drops", "HA failover after upgrade", "Licence renewal",
            "High CPU on dataplane", "GlobalProtect login fails", "RMA request",
@@ -170,6 +178,7 @@ def ticket_rows(size: int, anchor: datetime, world: dict[str, dict[str, list[str
     # who handles each: its own draws, so the other columns are what they always were
     handlers = random.Random(seed * 7 + size)
     engineers = [f"ac-{STAFF}", *(f"ac-eng-{e}" for e in range(ENGINEERS))]
+    weights = [_STAFF_WEIGHT, *([1.0] * ENGINEERS)]
     for number, age in enumerate(ages, start=1):
         company = _pick(rng, companies)
         ids = world[company]
@@ -185,23 +194,35 @@ def ticket_rows(size: int, anchor: datetime, world: dict[str, dict[str, list[str
             "kind": "technical" if technical else "administrative",
             "subject": subject, "subject_folded": subject.casefold(),
             "description": _DESCRIPTIONS[topic],
-            "priority": _pick(rng, priorities), "relation_type": "incident",
+            "priority": (priority := _pick(rng, priorities)), "relation_type": "incident",
             "company_id": company, "reporter_id": rng.choice(ids["accounts"]),
             "created_at": created, "modified_at": modified, "status": status,
             "contract_id": rng.choice(ids["contracts"]) if technical else None,
             "questionnaire_id": "PALO_ALTO" if technical else None, "idempotency_key": None,
             # new tickets wait in the queue (``Nieprzypisane``), taken ones have an engineer
-            "assignee_id": (handlers.choice(engineers)
+            "assignee_id": (handlers.choices(engineers, weights)[0]
                             if handlers.random() < _ASSIGNED_SHARE[status] else None),
             "resolved_at": None, "closed_at": None, "close_reminded_at": None,
             "follows_id": None, "version": 0,
-            # no SLA clocks: the list and the queue are measured without them
-            "sla_state": None, "first_response_due": None, "resolution_due": None,
-            "sla_due": None, "sla_paused": False, "sla_alert_at": None,
+            # the due times the clocks would store (the state itself is not read by lists)
+            "sla_state": None, "sla_paused": status == "waiting_for_customer",
+            "sla_alert_at": None, **_due_times(status, priority, created),
         }
         link = ({"ticket_id": ticket_id, "position": 0, "asset_id": rng.choice(ids["assets"])}
                 if technical else None)
         yield row, link
+
+
+def _due_times(status: str, priority: str, created: datetime) -> dict[str, Any]:
+    """The SLA columns of a seeded ticket (24×7 business time: wall-clock hours)."""
+    first_hours, resolution_hours = _TARGET_HOURS[priority]
+    running = {"new": (first_hours, resolution_hours), "open": (None, resolution_hours)}.get(
+        status, (None, None))
+    dues = [None if h is None else created + timedelta(hours=h) for h in running]
+    warnings = [created + timedelta(hours=0.75 * h) for h in running if h is not None]
+    nearest = min((d for d in dues if d is not None), default=None)
+    return {"first_response_due": dues[0], "resolution_due": dues[1], "sla_due": nearest,
+            "sla_order": due_order(nearest, created), "sla_warning_at": min(warnings, default=None)}
 
 
 def _chunks(rows: Iterator[tuple[dict[str, Any], dict[str, Any] | None]]

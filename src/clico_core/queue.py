@@ -15,10 +15,32 @@ from datetime import datetime, timedelta
 from attrs import evolve, field, frozen
 
 from .ticket_query import MAX_ID, MAX_VENDOR, ListParams, read_query
-from .tickets import TicketQuery, TicketStatus
+from .tickets import SortColumn, TicketQuery, TicketRow, TicketStatus
 from .values import AccountId
 
 AGE_CHOICES = (1, 3, 7, 30)  # ``Wiek``: tickets older than this many days
+# The queue's order unless its link names another: the nearest SLA due time first, tickets
+# with no running clock after every due one, oldest first (``tickets.due_order``)
+DEFAULT_SORT = SortColumn.DUE
+
+
+class DueMark(enum.StrEnum):
+    """A queue row's SLA mark: a running clock past 75 % of its target, or past 100 %."""
+
+    WARNING = "warning"
+    BREACH = "breach"
+
+
+def due_mark(row: TicketRow, now: datetime) -> DueMark | None:
+    """The row's mark at ``now``, from what the row stores (the nearest due time and the
+    nearest 75 % instant of the running clocks): a breach from the due time on, a warning
+    from the 75 % instant on (exactly 75 % is a warning), none for a ticket whose clocks
+    are paused or stopped (nothing is running towards a target)."""
+    if row.sla_due is not None and now >= row.sla_due:
+        return DueMark.BREACH
+    if row.sla_warning_at is not None and now >= row.sla_warning_at:
+        return DueMark.WARNING
+    return None
 
 
 class QueueView(enum.StrEnum):
@@ -76,7 +98,7 @@ def _text(raw: str | None, limit: int) -> str | None:
 
 def read_queue(params: QueueParams) -> QueueQuery:
     """The queue a link asks for; a cursor that does not decode is ``ValidationFailed``."""
-    query = read_query(params.list)
+    query = read_query(params.list, DEFAULT_SORT)
     vendor = _text(params.vendor, MAX_VENDOR)
     query = evolve(query, assignee_id=_text(params.engineer, MAX_ID),
                    vendor=vendor.lower() if vendor else None)

@@ -20,6 +20,7 @@ from attrs import frozen
 
 from .errors import ValidationFailed
 from .tickets import (
+    DESCENDING_SORTS,
     PAGE_SIZES,
     TIME_SORTS,
     Cursor,
@@ -67,12 +68,15 @@ class ListParams:
     cursor: str | None = None  # a token from ``encode_cursor``
 
 
-def read_query(params: ListParams) -> TicketQuery:
-    """The query a list link asks for. Filters that do not read are left out; a cursor
-    that does not decode for the link's sort is ``ValidationFailed`` on ``cursor``."""
-    sort = _SORTS.get(params.sort or "", SortColumn.MODIFIED)
+def read_query(params: ListParams, default_sort: SortColumn = SortColumn.MODIFIED
+               ) -> TicketQuery:
+    """The query a list link asks for. Filters that do not read are left out (a sort that
+    does not read is ``default_sort``); a cursor that does not decode for the link's sort is
+    ``ValidationFailed`` on ``cursor``."""
+    sort = _SORTS.get(params.sort or "", default_sort)
     direction = params.direction
-    descending = direction != "asc" if direction in ("asc", "desc") else sort in TIME_SORTS
+    descending = (direction != "asc" if direction in ("asc", "desc")
+                  else sort in DESCENDING_SORTS)
     # looked up as text: int() would take "²" for a digit and refuse 5000 digits
     page_size = _PAGE_SIZES.get((params.page_size or "").lstrip("0"), DEFAULT_PAGE_SIZE)
     return TicketQuery(

@@ -92,6 +92,8 @@ class Ticket:
     resolution_due: datetime | None = None
     sla_paused: bool = False
     sla_alert_at: datetime | None = None
+    # the nearest moment a running clock passes 75 % of its target: the queue's warning mark
+    sla_warning_at: datetime | None = None
 
     @property
     def sla_due(self) -> datetime | None:
@@ -107,9 +109,27 @@ class SortColumn(enum.StrEnum):
     COMPANY = "company"
     CREATED = "created"  # the ``Wiek`` (age) column sorts by creation time
     STATUS = "status"
+    DUE = "due"  # ``Termin``: the nearest SLA due time, none last (``due_order``)
 
 
-TIME_SORTS = frozenset({SortColumn.MODIFIED, SortColumn.CREATED})
+# sorts whose values are instants (cursors carry them as ISO text with their offset)
+TIME_SORTS = frozenset({SortColumn.MODIFIED, SortColumn.CREATED, SortColumn.DUE})
+# sorts whose natural direction is newest first; the others (the due time too) ascend
+DESCENDING_SORTS = frozenset({SortColumn.MODIFIED, SortColumn.CREATED})
+# A ticket with no running clock (none applied, paused, stopped) sorts by due time as if due
+# exactly 4,000 years after its creation: after every real due time, oldest first. 4,000
+# years are 10 Gregorian cycles of 146,097 days, so the shifted instant is the same calendar
+# date and time (the SQL migration shifts the year). Distinct values rather than one
+# sentinel: a view of tickets none of which has a due time (``Oczekuje na klienta``: every
+# clock paused) still pages along an index by a value the planner can estimate.
+NO_DUE_SHIFT = timedelta(days=10 * 146_097)
+
+
+def due_order(sla_due: datetime | None, created_at: datetime) -> datetime:
+    """A ticket's key in the due order: its nearest due time, else its creation shifted
+    past every due time (never None: the SQL adapter stores it in a non-null column, so
+    keyset pages never meet a NULL)."""
+    return sla_due if sla_due is not None else created_at + NO_DUE_SHIFT
 
 PAGE_SIZES = (10, 25, 50, 100)
 COUNT_CAP = 1000
@@ -181,7 +201,8 @@ class TicketRow:
     priority: Priority
     kind: TicketKind
     assignee_name: str = ""  # ``Przypisany``: filled for staff (the queue), else empty
-    sla_due: datetime | None = None  # the nearest SLA due time: filled for staff, like it
+    sla_due: datetime | None = None  # the nearest SLA due time (None: no running clock)
+    sla_warning_at: datetime | None = None  # when the nearest running clock passes 75 %
 
 
 @frozen
@@ -199,6 +220,8 @@ def row_sort_value(row: TicketRow, column: SortColumn) -> str | datetime:
         return row.modified_at
     if column is SortColumn.CREATED:
         return row.created_at
+    if column is SortColumn.DUE:
+        return due_order(row.sla_due, row.created_at)
     return {
         SortColumn.NUMBER: row.number,
         SortColumn.SUBJECT: row.subject,

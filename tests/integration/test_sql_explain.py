@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import random
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
@@ -16,7 +16,7 @@ from sqlalchemy import Engine, event, insert, text
 from clico_adapters.sql import SqlDatabase
 from clico_adapters.sql.tables import accounts, companies, tickets
 from clico_core.testing import builders as b
-from clico_core.tickets import SortColumn, TicketQuery, TicketScope, TicketStatus
+from clico_core.tickets import NO_DUE_SHIFT, SortColumn, TicketQuery, TicketScope, TicketStatus
 from clico_core.values import Role
 
 from .sql_support import PostgresDatabases
@@ -47,6 +47,7 @@ def _seed(db: SqlDatabase) -> None:
             account_rows.append(values)
         connection.execute(insert(accounts), account_rows)
         handler = random.Random(5)  # its own draws: the other columns stay as they were
+        dues = random.Random(7)  # the SLA due times' own draws, likewise
         rows = []
         for i in range(TICKETS):
             company = BIG if rng.random() < 0.2 else rng.choice(company_ids[1:])
@@ -62,12 +63,24 @@ def _seed(db: SqlDatabase) -> None:
                 "assignee_id": (handler.choice(ENGINEERS) if handler.random() < 0.6
                                 else None),
             })
+            rows[-1].update(_due_times(rows[-1]["status"], rows[-1]["created_at"], dues))
         for start in range(0, TICKETS, 10_000):
             connection.execute(insert(tickets), rows[start:start + 10_000])
         if db.dialect == "postgresql":
             # autovacuum would do this soon; SQLite is left without statistics on purpose
             # (nothing refreshes them in production), and must still plan well
             connection.execute(text("ANALYZE"))
+
+
+def _due_times(status: str, created: datetime, rng: random.Random) -> dict[str, Any]:
+    """A running clock's due time for new and open tickets; none for the rest, which sort
+    after them (``tickets.due_order``)."""
+    if status not in ("new", "open"):
+        return {"sla_due": None, "resolution_due": None, "sla_order": created + NO_DUE_SHIFT,
+                "sla_warning_at": None}
+    due = created + timedelta(hours=rng.choice([1, 4, 12, 48, 120]))
+    return {"sla_due": due, "resolution_due": due, "sla_order": due,
+            "sla_warning_at": due - timedelta(minutes=15)}
 
 
 def _account_values(account: Any) -> dict[str, Any]:
@@ -175,6 +188,21 @@ QUEUE_CASES = {
     "queue, waiting for customer": (TicketQuery(
         page_size=100, statuses=frozenset({TicketStatus.WAITING_FOR_CUSTOMER})),
         ("ix_tickets_status_modified",)),
+    # the queue's default order, the nearest due time first (migration 0017)
+    "queue by due, all open": (TicketQuery(page_size=25, sort=SortColumn.DUE,
+                                           descending=False), ("ix_tickets_open_due",)),
+    "queue by due, unassigned": (TicketQuery(page_size=25, sort=SortColumn.DUE,
+                                             descending=False, unassigned=True),
+                                 ("ix_tickets_unassigned_open_due",
+                                  "ix_tickets_assignee_open_due")),
+    "queue by due, mine": (TicketQuery(page_size=25, sort=SortColumn.DUE, descending=False,
+                                       assignee_id=ENGINEERS[1]),
+                           ("ix_tickets_assignee_open_due",)),
+    "queue by due, waiting for customer": (TicketQuery(
+        page_size=25, sort=SortColumn.DUE, descending=False,
+        statuses=frozenset({TicketStatus.WAITING_FOR_CUSTOMER})), ("ix_tickets_status_due",)),
+    "queue by due, with closed, latest due first": (TicketQuery(
+        page_size=25, sort=SortColumn.DUE, show_closed=True), ("ix_tickets_due",)),
 }
 
 

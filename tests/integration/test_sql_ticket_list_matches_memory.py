@@ -10,12 +10,14 @@ from attrs import evolve
 
 from clico_adapters.memory import MemoryUnitOfWorkFactory
 from clico_adapters.sql import SqlDatabase
+from clico_core.accounts import Account
 from clico_core.ports import UnitOfWorkFactory
 from clico_core.testing import builders as b
 from clico_core.tickets import (
     PAGE_SIZES,
     Priority,
     SortColumn,
+    Ticket,
     TicketPage,
     TicketQuery,
     TicketScope,
@@ -41,6 +43,7 @@ def _fill(factories: list[UnitOfWorkFactory], rng: random.Random) -> list[str]:
             asset_ids=[assets[owner].id] if rng.random() < 0.3 else None,
             # few distinct instants: many ties on the date columns, broken by id
             minutes=rng.choice([0, 1, 60 * 24, 60 * 47, 60 * 24 * 3]) + rng.choice([0, 0, 7])))
+        _due(tickets[-1], rng, reporters)
     for factory in factories:
         with factory() as uow:
             for c in companies:
@@ -52,11 +55,26 @@ def _fill(factories: list[UnitOfWorkFactory], rng: random.Random) -> list[str]:
             for t in tickets:
                 uow.tickets.add(t)
             uow.commit()
-    return [c.id for c in companies] + [a.id for a in assets]
+    return [c.id for c in companies] + [a.id for a in assets] + [r.id for r in reporters]
+
+
+DUE_MINUTES = [None, None, None, 30, 60, 60, 60 * 8, 60 * 24 * 2]  # ties and no due at all
+
+
+def _due(ticket: Ticket, rng: random.Random, handlers: list[Account]) -> None:
+    """Due times as the clocks store them: few distinct instants (ties broken by id), a
+    third with no running clock (sorted after every due one), some handled by someone."""
+    first, resolution = (rng.choice(DUE_MINUTES), rng.choice(DUE_MINUTES))
+    ticket.first_response_due = None if first is None else b.T0 + timedelta(minutes=first)
+    ticket.resolution_due = (None if resolution is None
+                             else b.T0 + timedelta(minutes=resolution))
+    if ticket.sla_due is not None:
+        ticket.sla_warning_at = ticket.sla_due - timedelta(minutes=rng.choice([0, 15]))
+    ticket.assignee_id = rng.choice([None, None, *(h.id for h in handlers)])
 
 
 def _random_query(rng: random.Random, ids: list[str]) -> tuple[TicketScope, TicketQuery]:
-    companies, assets = ids[:4], ids[4:]
+    companies, assets, reporters = ids[:4], ids[4:8], ids[8:]
     scope = (TicketScope(frozenset(), everything=True) if rng.random() < 0.3
              else TicketScope(frozenset(rng.sample(companies, rng.randint(1, 3)))))
     statuses = frozenset(rng.sample(list(TicketStatus), rng.choice([0, 0, 0, 1, 2, 3])))
@@ -69,8 +87,11 @@ def _random_query(rng: random.Random, ids: list[str]) -> tuple[TicketScope, Tick
         text=rng.choice(TEXTS) if rng.random() < 0.3 else "",
         modified_from=rng.choice([None, None, None, day]),
         modified_to=rng.choice([None, None, None, day + timedelta(days=rng.randint(0, 2))]),
-        sort=rng.choice(list(SortColumn)), descending=rng.random() < 0.5,
+        sort=rng.choice([*SortColumn, SortColumn.DUE]), descending=rng.random() < 0.5,
         page_size=rng.choice(PAGE_SIZES[:2]))
+    if scope.everything:  # the staff queue's own filters
+        query = evolve(query, unassigned=rng.random() < 0.2,
+                       assignee_id=rng.choice([None, None, None, *reporters]))
     return scope, query
 
 

@@ -22,7 +22,7 @@ from clico_core.errors import BulkRefused, NotFound, ValidationFailed
 from clico_core.queue import QueueParams, QueueQuery, QueueView, read_queue
 from clico_core.services import CreateStaff, OpenTicket, Viewer
 from clico_core.ticket_query import ListParams
-from clico_core.tickets import TicketStatus
+from clico_core.tickets import SortColumn, TicketQuery, TicketStatus
 
 from ..support import PASSWORD, World
 
@@ -99,7 +99,8 @@ def test_the_saved_views(desk: Desk) -> None:
 
 
 def test_a_view_reads_leniently() -> None:
-    assert read_queue(QueueParams(view="everything", age="5")) == QueueQuery(QueueView.UNASSIGNED)
+    assert read_queue(QueueParams(view="everything", age="5")) == QueueQuery(
+        QueueView.UNASSIGNED, TicketQuery(sort=SortColumn.DUE, descending=False))
     with pytest.raises(ValidationFailed):
         read_queue(QueueParams(list=ListParams(cursor="not-a-cursor")))
 

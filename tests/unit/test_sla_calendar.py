@@ -170,3 +170,12 @@ def test_default_levels_have_a_target_for_every_priority():
     from clico_core.tickets import Priority
     assert levels["premium"].target(Priority.CRITICAL).first_response == timedelta(hours=1)
     assert levels["premium"].target(Priority.CRITICAL).resolution == timedelta(hours=4)
+
+
+def test_a_sparse_calendar_reaches_a_target_years_away():
+    # found by Hypothesis: 12 minutes on Sundays need 174 weeks for 2,081 minutes; the
+    # search used to stop after 3 years of days instead of 3 years of closed days
+    sparse = BusinessCalendar("sparse", ((), (), (), (), (), (), (Shift(292, 304),)))
+    start = datetime(2025, 3, 28, 1, tzinfo=UTC)
+    due = sparse.add(start, timedelta(minutes=2081))
+    assert due.year == 2028 and sparse.between(start, due) == timedelta(minutes=2081)

@@ -39,7 +39,7 @@ from .store import MemoryStore, UndoLog, fresh
 # what ``TicketRepository.update_state`` writes (the rest of a ticket never changes)
 STATE_FIELDS = ("status", "modified_at", "priority", "assignee_id", "resolved_at",
                 "closed_at", "close_reminded_at", "version", "sla", "first_response_due",
-                "resolution_due", "sla_paused", "sla_alert_at")
+                "resolution_due", "sla_paused", "sla_alert_at", "sla_warning_at")
 
 
 class _Repo:
@@ -227,7 +227,7 @@ class MemoryTickets(_Repo):
             rows.append(TicketRow(t.id, t.number, t.subject, t.modified_at, t.created_at,
                                   company.name if company else "", t.status, t.priority, t.kind,
                                   assignee.full_name if assignee else "",
-                                  t.sla_due if scope.everything else None))
+                                  t.sla_due, t.sla_warning_at))
         return rows
 
     def _queue_matches(self, t: Ticket, query: TicketQuery) -> bool:

@@ -16,7 +16,14 @@ from clico_core.contracts import Activation, Contract
 from clico_core.mail import DeliveryState, MailTemplate, OutboxMessage, OutgoingMail
 from clico_core.ports import SecretBox
 from clico_core.sessions import SecondFactor, Session, SessionLevel
-from clico_core.tickets import Priority, RelationType, Ticket, TicketKind, TicketStatus
+from clico_core.tickets import (
+    Priority,
+    RelationType,
+    Ticket,
+    TicketKind,
+    TicketStatus,
+    due_order,
+)
 from clico_core.tokens import Token, TokenPurpose
 from clico_core.values import Language, Role, email_key, login_key
 
@@ -124,6 +131,8 @@ def ticket_state_values(ticket: Ticket) -> dict[str, Any]:
         "close_reminded_at": ticket.close_reminded_at, "version": ticket.version,
         "sla_state": sla_to_json(ticket.sla), "first_response_due": ticket.first_response_due,
         "resolution_due": ticket.resolution_due, "sla_due": ticket.sla_due,
+        "sla_order": due_order(ticket.sla_due, ticket.created_at),
+        "sla_warning_at": ticket.sla_warning_at,
         "sla_paused": ticket.sla_paused, "sla_alert_at": ticket.sla_alert_at,
     }
 
@@ -143,7 +152,7 @@ def ticket_from(row: Row, asset_ids: list[str], answers: dict[str, str]) -> Tick
         follows_id=row["follows_id"], version=row["version"],
         sla=sla_from_json(row["sla_state"]), first_response_due=row["first_response_due"],
         resolution_due=row["resolution_due"], sla_paused=bool(row["sla_paused"]),
-        sla_alert_at=row["sla_alert_at"],
+        sla_alert_at=row["sla_alert_at"], sla_warning_at=row["sla_warning_at"],
     )
 
 

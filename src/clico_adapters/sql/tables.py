@@ -30,6 +30,11 @@ from sqlalchemy import (
 
 from .types import SortableText, UtcDateTime
 
+# ``sla_order``'s server default, only for migration 0017's ADD COLUMN (which then writes
+# every row's ``due_order``; the adapter always writes it): text SQLite stores as
+# ``UtcDateTime`` does and PostgreSQL reads as a ``timestamptz``
+SLA_ORDER_DEFAULT = "9999-01-01T00:00:00.000000+00:00"
+
 metadata = MetaData(naming_convention={
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
     "uq": "uq_%(table_name)s_%(column_0_N_name)s",
@@ -168,8 +173,14 @@ tickets = Table(
     Column("sla_due", UtcDateTime),
     Column("sla_paused", Boolean, nullable=False, server_default=false()),
     Column("sla_alert_at", UtcDateTime),
+    # the queue's due order (migration 0017): ``tickets.due_order``, ``sla_due`` or, when no
+    # clock runs, the creation shifted past every due time; never NULL so that keyset pages
+    # compare plain values on both engines. And the nearest 75 % instant of the running
+    # clocks, for the queue's warning mark
+    Column("sla_order", UtcDateTime, nullable=False,
+           server_default=text(f"'{SLA_ORDER_DEFAULT}'")),
+    Column("sla_warning_at", UtcDateTime),
     Index("ix_tickets_sla_alert_at", "sla_alert_at", "id"),
-    Index("ix_tickets_sla_due", "sla_due", "id"),
     UniqueConstraint("number"),
     # NULL keys never clash on either engine, so tickets without a key are unconstrained
     UniqueConstraint("reporter_id", "idempotency_key"),
@@ -441,6 +452,22 @@ QUEUE_INDEXES = (
           sqlite_where=text(UNASSIGNED_OPEN_TICKET),
           postgresql_where=text(UNASSIGNED_OPEN_TICKET)),
     Index("ix_tickets_assignee_open_modified", tickets.c.assignee_id, tickets.c.modified_at,
+          tickets.c.id, sqlite_where=text(OPEN_TICKET), postgresql_where=text(OPEN_TICKET)),
+)
+
+# The staff queue by due time (migration 0017), the queue's default order: each view walks
+# its own index in ``(sla_order, id)`` order like the modified-time ones above
+# (``Wszystkie otwarte``, ``Nieprzypisane``, ``Moje`` and the engineer filter, ``Oczekuje na
+# klienta`` and any one status, and every ticket with the closed ones shown).
+DUE_INDEXES = (
+    Index("ix_tickets_due", tickets.c.sla_order, tickets.c.id),
+    Index("ix_tickets_status_due", tickets.c.status, tickets.c.sla_order, tickets.c.id),
+    Index("ix_tickets_open_due", tickets.c.sla_order, tickets.c.id,
+          sqlite_where=text(OPEN_TICKET), postgresql_where=text(OPEN_TICKET)),
+    Index("ix_tickets_unassigned_open_due", tickets.c.sla_order, tickets.c.id,
+          sqlite_where=text(UNASSIGNED_OPEN_TICKET),
+          postgresql_where=text(UNASSIGNED_OPEN_TICKET)),
+    Index("ix_tickets_assignee_open_due", tickets.c.assignee_id, tickets.c.sla_order,
           tickets.c.id, sqlite_where=text(OPEN_TICKET), postgresql_where=text(OPEN_TICKET)),
 )
 

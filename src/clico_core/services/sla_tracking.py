@@ -45,6 +45,7 @@ def store_due_times(ticket: Ticket, level: SupportLevel, now: datetime) -> None:
     ticket.first_response_due = dues.first_response_due
     ticket.resolution_due = dues.resolution_due
     ticket.sla_paused = dues.paused
+    ticket.sla_warning_at = dues.warning_at
     alert_at = ticket.sla.next_alert_at(level)
     if alert_at is not None and alert_at <= now and not level.calendar.is_open(now):
         alert_at = level.calendar.next_open(now)  # no alert at night on 8×5

@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from attrs import field, frozen
 
 MINUTES_PER_DAY = 24 * 60
-_SEARCH_LIMIT_DAYS = 3 * 366  # a calendar with no open minute for 3 years is a mistake
+_SEARCH_LIMIT_DAYS = 3 * 366  # a calendar closed 3 years in a row is a mistake
 _WINDOW = timedelta(hours=14)  # no zone is further than 14 h from UTC
 
 
@@ -161,9 +161,16 @@ class BusinessCalendar:
         return total
 
     def _intervals_from(self, start: datetime) -> Iterator[tuple[datetime, datetime]]:
+        """Open intervals from the local day before ``start`` on, for as long as the calendar
+        opens at all: a sparse calendar (minutes a week) may need years for a long target;
+        the search gives up only after ``_SEARCH_LIMIT_DAYS`` closed days in a row."""
         day = start.astimezone(self.zone).date() - timedelta(days=1)
-        for offset in range(_SEARCH_LIMIT_DAYS):
-            yield from self.open_intervals(day + timedelta(days=offset))
+        closed = 0
+        while closed < _SEARCH_LIMIT_DAYS and day < date.max:
+            intervals = self.open_intervals(day)
+            closed = 0 if intervals else closed + 1
+            yield from intervals
+            day += timedelta(days=1)
 
 
 def _merged(intervals: list[tuple[datetime, datetime]]) -> list[tuple[datetime, datetime]]:

@@ -60,6 +60,7 @@ class DueTimes:
     first_response_due: datetime | None
     resolution_due: datetime | None
     paused: bool
+    warning_at: datetime | None = None  # the nearest running clock's 75 % instant
 
     @property
     def nearest(self) -> datetime | None:
@@ -86,10 +87,13 @@ class TicketSla:
 
     def due_times(self, level: SupportLevel) -> DueTimes:
         calendar = level.calendar
+        warnings = [moment for _, clock in self.clocks()
+                    if (moment := clock.warn_at(calendar, WARNING_SHARE)) is not None]
         return DueTimes(
             self.first_response.due(calendar),
             self.resolution.due(calendar),
             paused=any(clock.paused for _, clock in self.clocks()),
+            warning_at=min(warnings) if warnings else None,
         )
 
     def next_alert_at(self, level: SupportLevel) -> datetime | None:

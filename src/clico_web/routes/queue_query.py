@@ -7,7 +7,7 @@ from __future__ import annotations
 from attrs import frozen
 from starlette.datastructures import QueryParams
 
-from clico_core.queue import QueueParams, QueueQuery, QueueView, read_queue
+from clico_core.queue import DEFAULT_SORT, QueueParams, QueueQuery, QueueView, read_queue
 
 from .ticket_query import FILTER_KEYS, ListView, list_params, normal_params
 
@@ -39,7 +39,7 @@ def parse_queue_view(params: QueryParams) -> QueueLinks:
         view=params.get("view"), list=list_params(params), engineer=params.get("engineer"),
         vendor=params.get("vendor"), age=params.get("age")))
     query = queue.query
-    normal = [("view", queue.view.value), *normal_params(query)]
+    normal = [("view", queue.view.value), *normal_params(query, DEFAULT_SORT)]
     for key, value in (("engineer", query.assignee_id), ("vendor", query.vendor),
                        ("age", str(queue.age_days) if queue.age_days else None)):
         if value:

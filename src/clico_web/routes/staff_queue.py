@@ -11,10 +11,10 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from clico_core.errors import ClicoError, NotFound
-from clico_core.queue import AGE_CHOICES, QueueView
+from clico_core.queue import AGE_CHOICES, DueMark, QueueView, due_mark
 from clico_core.services import Viewer
 from clico_core.services.ticket_bulk import MAX_BULK
-from clico_core.tickets import PAGE_SIZES, Priority, TicketPage, TicketStatus
+from clico_core.tickets import PAGE_SIZES, Priority, SortColumn, TicketPage, TicketStatus
 
 from ..forms import BadForm
 from ..portal import portal_of
@@ -29,6 +29,8 @@ from .tickets import LIST_COLUMNS
 QUEUE_CHOICES_KEY = "queue"
 EMPTY_PAGE = TicketPage((), 0, False, None, None)
 MAX_BACK = 4000  # a queue link to come back to after an action
+# the SLA marks of the ``Termin`` column (msgids): words, not a colour alone
+MARK_LABELS = {DueMark.WARNING: "Due soon", DueMark.BREACH: "Breached"}
 
 
 def _not_found(request: Request) -> Response:
@@ -84,7 +86,8 @@ async def _queue_page(request: Request, params: QueryParams, message: str = "",
         "priority_labels": PRIORITY_LABELS, "companies": choices.companies,
         "engineers": choices.engineers, "ages": AGE_CHOICES, "message": message,
         "errors": errors, "back": links.list.url(), "max_bulk": MAX_BULK,
-        "QueueView": QueueView,
+        "QueueView": QueueView, "due_column": SortColumn.DUE, "due_mark": due_mark,
+        "mark_labels": MARK_LABELS,
     }, status=status)
 
 

@@ -15,7 +15,13 @@ from attrs import frozen
 from starlette.datastructures import QueryParams
 
 from clico_core.ticket_query import DEFAULT_PAGE_SIZE, ListParams, encode_cursor, read_query
-from clico_core.tickets import TIME_SORTS, Cursor, SortColumn, TicketQuery, TicketStatus
+from clico_core.tickets import (
+    DESCENDING_SORTS,
+    Cursor,
+    SortColumn,
+    TicketQuery,
+    TicketStatus,
+)
 
 # the parameters that make up a view (the cursor is added by the pager only)
 VIEW_KEYS = ("q", "status", "priority", "company", "asset", "from", "to", "closed", "sort",
@@ -39,11 +45,12 @@ class ListView:
         return f"{self.path}?" + urlencode(kept) if kept else self.path
 
     def sort_url(self, column: SortColumn) -> str:
-        """Clicking a header: same column flips the direction, another starts descending."""
+        """Clicking a header: same column flips the direction, another starts in its natural
+        direction (newest first for the times, nearest first for the due time)."""
         if column is self.query.sort:
             direction = "asc" if self.query.descending else "desc"
         else:
-            direction = "desc" if column in TIME_SORTS else "asc"
+            direction = "desc" if column in DESCENDING_SORTS else "asc"
         return self.url(sort=column.value, dir=direction, cursor=None)
 
     def clear_filters_url(self) -> str:
@@ -84,8 +91,10 @@ def parse_list_view(params: QueryParams) -> ListView:
     return ListView(query, tuple(normal), filters_open)
 
 
-def normal_params(query: TicketQuery) -> list[tuple[str, str]]:
-    """The list link's parameters for ``query``, each once, defaults left out."""
+def normal_params(query: TicketQuery, default_sort: SortColumn = SortColumn.MODIFIED
+                  ) -> list[tuple[str, str]]:
+    """The list link's parameters for ``query``, each once, defaults left out (the sort
+    when it is ``default_sort`` in its natural direction)."""
     normal: list[tuple[str, str]] = []
     if query.text:
         normal.append(("q", query.text))
@@ -97,7 +106,8 @@ def normal_params(query: TicketQuery) -> list[tuple[str, str]]:
                        ("closed", "1" if query.show_closed else None)):
         if value:
             normal.append((key, value))
-    if query.sort is not SortColumn.MODIFIED or not query.descending:
+    if query.sort is not default_sort or query.descending != (
+            default_sort in DESCENDING_SORTS):
         normal += [("sort", query.sort.value), ("dir", "desc" if query.descending else "asc")]
     if query.page_size != DEFAULT_PAGE_SIZE:
         normal.append(("size", str(query.page_size)))

@@ -5,11 +5,14 @@ nothing; customers get a 404 and no link."""
 from __future__ import annotations
 
 import re
+from datetime import time, timedelta
 from html import unescape
+from zoneinfo import ZoneInfo
 
 from ..ticket_fixtures import post_ticket
 from ..web_fixtures import csrf_of
 
+WARSAW = ZoneInfo("Europe/Warsaw")
 _ROW = re.compile(r'name="ticket" value="([A-Z]+-\d+)"')
 
 
@@ -135,7 +138,49 @@ def test_the_queue_shows_each_tickets_nearest_sla_due_time(engineer, jan, number
     row = re.search(rf"<tr>(?:(?!</tr>).)*{number}(?:(?!</tr>).)*</tr>", page, re.DOTALL)
     assert row is not None
     assert re.search(r'<td class="due"><time>25\.11\.2026, 14:00</time></td>', row.group(0))
-    assert "<th scope=\"col\">Termin</th>" in page
+    # the queue's default order, shown on its header; a click asks for the latest first
+    assert re.search(r'<th scope="col" aria-sort="ascending">\s*<a href="/staff/queue\?'
+                     r'view=open&amp;sort=due&amp;dir=desc">Termin <span', page)
     engineer.cookies.set("clico_lang", "en")
-    assert '<th scope="col">Due</th>' in engineer.get("/staff/queue?view=open").text
+    assert re.search(r'>Due <span aria-hidden="true">▲</span></a></th>',
+                     engineer.get("/staff/queue?view=open").text)
     assert 'class="due' not in jan.get("/tickets").text  # the customer's list has no such column
+
+
+def _due_cell(client, number: str) -> str:  # type: ignore[no-untyped-def]
+    page = client.get("/staff/queue?view=open").text
+    row = re.search(rf"<tr>(?:(?!</tr>).)*{number}(?:(?!</tr>).)*</tr>", page, re.DOTALL)
+    assert row is not None
+    cell = re.search(r'<td class="due[^"]*">.*?</td>', row.group(0), re.DOTALL)
+    assert cell is not None
+    return cell.group(0)
+
+
+def test_the_queue_marks_tickets_past_75_and_100_percent_in_words(
+        engineer, ticket_world, number) -> None:
+    # High on the standard level: 4 business hours from 10:00, so 75 % at 13:00, due 14:00
+    step = timedelta(minutes=20)  # the session stays alive (idle 30 minutes at most)
+    while ticket_world.clock.now().astimezone(WARSAW).time() < time(12, 40):
+        ticket_world.clock.advance(step)
+        assert "sla-" not in _due_cell(engineer, number)
+    ticket_world.clock.advance(step)  # 13:00 and a few steps' seconds
+    cell = _due_cell(engineer, number)
+    assert 'class="due sla-warning"' in cell
+    assert '<span class="sla-mark">Blisko terminu</span>' in cell
+    engineer.cookies.set("clico_lang", "en")
+    assert ">Due soon</span>" in _due_cell(engineer, number)
+    for _ in range(3):
+        ticket_world.clock.advance(step)
+        assert "sla-" in _due_cell(engineer, number)
+    cell = _due_cell(engineer, number)
+    assert 'class="due sla-breach"' in cell and ">Breached</span>" in cell
+    engineer.cookies.set("clico_lang", "pl")
+    assert ">Przekroczony</span>" in _due_cell(engineer, number)
+
+
+def test_the_queue_keeps_its_other_sorts_in_the_link(engineer, jan, number) -> None:
+    second = post_ticket(jan).headers["location"].rsplit("/", 1)[1]
+    assert queued(engineer, "/staff/queue?view=open&sort=number&dir=asc") == [number, second]
+    assert queued(engineer, "/staff/queue?view=open&sort=number&dir=desc") == [second, number]
+    page = engineer.get("/staff/queue?view=open&sort=modified&dir=desc").text
+    assert 'aria-sort="descending"' in page and ">Termin</a></th>" in page

@@ -57,18 +57,19 @@ _SORT: dict[SortColumn, ColumnElement[Any]] = {
     SortColumn.COMPANY: _COMPANY_NAME,
     SortColumn.CREATED: tickets.c.created_at,
     SortColumn.STATUS: tickets.c.status,
+    SortColumn.DUE: tickets.c.sla_order,  # tickets.due_order: never NULL
 }
 _WITH_COMPANY: FromClause = tickets.outerjoin(companies, companies.c.id == tickets.c.company_id)
 _ROW_COLUMNS = (tickets.c.id, tickets.c.number, tickets.c.subject, tickets.c.modified_at,
                 tickets.c.created_at, _COMPANY_NAME.label("company_name"), tickets.c.status,
-                tickets.c.priority, tickets.c.kind)
+                tickets.c.priority, tickets.c.kind, tickets.c.sla_due, tickets.c.sla_warning_at)
 # staff (the queue) also see who handles each ticket, ``Przypisany``: one lookup by key a row
 _ASSIGNEE = accounts.alias("assignee")
 _WITH_ASSIGNEE: FromClause = _WITH_COMPANY.outerjoin(_ASSIGNEE,
                                                      _ASSIGNEE.c.id == tickets.c.assignee_id)
 _STAFF_ROW_COLUMNS = (*_ROW_COLUMNS, func.trim(
     func.coalesce(_ASSIGNEE.c.first_name, "") + " " + func.coalesce(_ASSIGNEE.c.last_name, "")
-).label("assignee_name"), tickets.c.sla_due)
+).label("assignee_name"))
 
 
 def _columns(scope: TicketScope) -> tuple[Any, ...]:
@@ -200,6 +201,12 @@ def _keyset(sort: ColumnElement[Any], cursor: Cursor, column: SortColumn, op: st
 
 # sorts every scope has an index for (ending in id): walking them in order is cheap
 _INDEXED_SORTS = frozenset({SortColumn.MODIFIED, SortColumn.CREATED, SortColumn.NUMBER})
+# and those only staff have one for (tables.DUE_INDEXES: no company leads them)
+_STAFF_INDEXED_SORTS = frozenset({SortColumn.DUE})
+
+
+def _indexed(scope: TicketScope, column: SortColumn) -> bool:
+    return column in _INDEXED_SORTS or (scope.everything and column in _STAFF_INDEXED_SORTS)
 
 
 def _source(column: SortColumn) -> FromClause:
@@ -295,7 +302,7 @@ def _build(scope: TicketScope, query: TicketQuery, dialect: str
         # numbers are unique, so "id" never breaks a tie; naming it anyway makes PostgreSQL
         # add an (incremental) sort on top of the number index
         del order[1]
-    indexed = column in _INDEXED_SORTS
+    indexed = _indexed(scope, column)
     capped = select(literal(1)).select_from(tickets).where(*conditions)
     if indexed:
         # Walk the page's own index in the page's order and stop at the cap: at most
@@ -335,8 +342,8 @@ _KINDS = {k.value: k for k in TicketKind}
 
 def _row(row: Sequence[Any], width: int) -> TicketRow:
     # positional, in _columns' order: the hot path skips building a mapping per row
-    ticket_id, number, subject, modified_at, created_at, company, status, priority, kind = (
-        row[:9])
+    (ticket_id, number, subject, modified_at, created_at, company, status, priority, kind,
+     due, warning_at) = row[:11]
     return TicketRow(ticket_id, number, subject, modified_at, created_at, company,
                      _STATUSES[status], _PRIORITIES[priority], _KINDS[kind],
-                     row[9] if width > 9 else "", row[10] if width > 10 else None)
+                     row[11] if width > 11 else "", due, warning_at)

@@ -18,8 +18,10 @@ from ...tickets import (
     Ticket,
     TicketPage,
     TicketQuery,
+    TicketRow,
     TicketScope,
     TicketStatus,
+    due_order,
 )
 from .. import builders as b
 
@@ -170,6 +172,8 @@ _ATTRIBUTE = {
 }
 
 
-def _value(row: object, column: SortColumn) -> object:
+def _value(row: TicketRow, column: SortColumn) -> object:
+    if column is SortColumn.DUE:  # the nearest due time, none after every due one
+        return due_order(row.sla_due, row.created_at)
     value = getattr(row, _ATTRIBUTE[column])
     return value.value if column is SortColumn.STATUS else value
