@@ -31,6 +31,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from clico_adapters import compose
 from clico_adapters.compose import hasher_for
+from clico_adapters.config import Mode
 from clico_adapters.lowpriority import lower_this_thread
 from clico_adapters.passwords import Argon2Hasher
 from clico_core.services import Services, Viewer
@@ -150,8 +151,11 @@ async def _respond(send: Send, status: int, body: bytes, content_type: bytes) ->
 def build(database_url: str, secret_key: str, data_dir: Path) -> ASGIApp:
     """The portal over ``database_url`` with the bench routes in front of it."""
     # the seeded rows were sealed under the bench's database key: opened as a previous key
+    # demo mode: a deployed portal's template handling (no re-reading of edited templates,
+    # which development mode does), and, unlike production, no https base URL to meet
     settings = Settings(database_url=database_url, secret_key=secret_key, data_dir=data_dir,
-                        start_mail_worker=False, previous_secret_keys=(BENCH_SECRET_KEY,))
+                        mode=Mode.DEMO, start_mail_worker=False,
+                        previous_secret_keys=(BENCH_SECRET_KEY,))
     hasher = CountingHasher(settings)
     backend = compose.build(settings, hasher=hasher)
     services = backend.services
