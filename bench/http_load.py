@@ -98,6 +98,10 @@ class Server:
         fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
         return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
 
+    def hasher(self) -> dict[str, Any]:
+        """The server's hasher: calls, nice, cpus, budget_percent, within_budget."""
+        return dict(json.loads(fetch(self.port, "/_bench/hasher")[1]))
+
     def hasher_calls(self) -> int:
         return int(json.loads(fetch(self.port, "/_bench/hasher")[1])["calls"])
 
