@@ -16,10 +16,8 @@ Nothing here is part of the product; the product app is built by ``create_app`` 
 from __future__ import annotations
 
 import json
-import os
 import threading
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from contextvars import ContextVar
 from pathlib import Path
 from typing import Any, TypeVar
@@ -31,7 +29,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from clico_adapters import compose
 from clico_adapters.compose import hasher_for
-from clico_adapters.lowpriority import lower_this_thread
+from clico_adapters.config import Mode
 from clico_adapters.passwords import Argon2Hasher
 from clico_core.services import Services, Viewer
 from clico_web import Settings, create_app
@@ -46,38 +44,34 @@ class CountingHasher:
 
     ``nice`` (set through ``/_bench/hasher?nice=N``) switches to the same hasher at another
     CPU priority; the flood phase compares the product's setting with hashing at nice 0.
-    ``cpus`` (``?cpus=1``) runs the hashing on one thread bound to those CPUs instead of the
-    server's, at ``nice``: the flood of a server with a core to spare for hashing.
+    ``cpus`` (``?cpus=1``) is ``CLICO_HASHING_CPUS``: the hashing on those CPUs instead of
+    the server's, the flood of a server with a core to spare for hashing.
     """
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.calls = 0
         self.nice = settings.hashing_nice
-        self.cpus: frozenset[int] = frozenset()
+        self.cpus: frozenset[int] = settings.hashing_cpus
         self._lock = threading.Lock()
-        self._hashers: dict[int, Argon2Hasher] = {}
-        self._elsewhere: dict[tuple[frozenset[int], int], ThreadPoolExecutor] = {}
+        self._hashers: dict[tuple[int, frozenset[int]], Argon2Hasher] = {}
 
-    def _hasher(self, nice: int) -> Argon2Hasher:
-        if nice not in self._hashers:
-            self._hashers[nice] = hasher_for(evolve(self.settings, hashing_nice=nice))
-        return self._hashers[nice]
+    def _hasher(self) -> Argon2Hasher:
+        key = (self.nice, self.cpus)
+        if key not in self._hashers:
+            self._hashers[key] = hasher_for(evolve(self.settings, hashing_nice=self.nice,
+                                                   hashing_cpus=self.cpus))
+        return self._hashers[key]
+
+    def within_budget(self) -> int:
+        """Hashes run at the pages' priority (within CLICO_HASHING_BUDGET_PERCENT)."""
+        return sum(h.within_budget for h in self._hashers.values())
 
     def _run(self, method: str, *args: str) -> Any:
         with self._lock:
             self.calls += 1
-            nice, cpus = self.nice, self.cpus
-            if not cpus:
-                hasher, pool = self._hasher(nice), None
-            else:  # nice 0 here: the pool's thread has the priority and runs the hash itself
-                hasher, pool = self._hasher(0), self._elsewhere.get((cpus, nice))
-                if pool is None:
-                    pool = self._elsewhere[(cpus, nice)] = ThreadPoolExecutor(
-                        1, thread_name_prefix="bench-hashing-elsewhere",
-                        initializer=_bind_this_thread, initargs=(cpus, nice))
-        call = getattr(hasher, method)
-        return call(*args) if pool is None else pool.submit(call, *args).result()
+            hasher = self._hasher()
+        return getattr(hasher, method)(*args)
 
     def hash(self, password: str) -> str:
         return str(self._run("hash", password))
@@ -86,15 +80,10 @@ class CountingHasher:
         return bool(self._run("verify", stored_hash, password))
 
     def needs_rehash(self, stored_hash: str) -> bool:
-        return self._hasher(self.nice).needs_rehash(stored_hash)
+        return self._hasher().needs_rehash(stored_hash)
 
     def dummy_verify(self, password: str) -> None:
         self._run("dummy_verify", password)
-
-
-def _bind_this_thread(cpus: frozenset[int], nice: int) -> None:
-    os.sched_setaffinity(0, cpus)  # 0: the calling thread alone
-    lower_this_thread(nice)
 
 
 # every service call GET /tickets makes (its session lookup shares the list's call)
@@ -150,8 +139,11 @@ async def _respond(send: Send, status: int, body: bytes, content_type: bytes) ->
 def build(database_url: str, secret_key: str, data_dir: Path) -> ASGIApp:
     """The portal over ``database_url`` with the bench routes in front of it."""
     # the seeded rows were sealed under the bench's database key: opened as a previous key
+    # demo mode: a deployed portal's template handling (no re-reading of edited templates,
+    # which development mode does), and, unlike production, no https base URL to meet
     settings = Settings(database_url=database_url, secret_key=secret_key, data_dir=data_dir,
-                        start_mail_worker=False, previous_secret_keys=(BENCH_SECRET_KEY,))
+                        mode=Mode.DEMO, start_mail_worker=False,
+                        previous_secret_keys=(BENCH_SECRET_KEY,))
     hasher = CountingHasher(settings)
     backend = compose.build(settings, hasher=hasher)
     services = backend.services
@@ -183,7 +175,9 @@ def build(database_url: str, secret_key: str, data_dir: Path) -> ASGIApp:
                 if "cpus" in query:
                     hasher.cpus = frozenset(int(c) for c in query["cpus"][0].split(",") if c)
                 await _json(send, {"calls": hasher.calls, "nice": hasher.nice,
-                                   "cpus": sorted(hasher.cpus)})
+                                   "cpus": sorted(hasher.cpus),
+                                   "budget_percent": settings.hashing_budget_percent,
+                                   "within_budget": hasher.within_budget()})
                 return
             if path == "/_bench/stats":
                 await _json(send, counted)

@@ -24,6 +24,7 @@ LUA = Path(__file__).resolve().parent / "wrk" / "report.lua"
 HOST = "127.0.0.1"
 SERVER_CPU, CLIENT_CPU = "0", "1"
 ROUNDS = 2  # each route's time is split into this many interleaved slices
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")  # the unit of /proc/<pid>/stat's CPU times
 
 
 def pinned(cpu: str, command: list[str]) -> list[str]:
@@ -91,6 +92,15 @@ class Server:
         status = Path(f"/proc/{self.process.pid}/status").read_text()
         line = next(x for x in status.splitlines() if x.startswith("VmHWM:"))
         return round(int(line.split()[1]) / 1024, 1)
+
+    def cpu_seconds(self) -> float:
+        """User + system CPU time the server process (all its threads) has used so far."""
+        fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+
+    def hasher(self) -> dict[str, Any]:
+        """The server's hasher: calls, nice, cpus, budget_percent, within_budget."""
+        return dict(json.loads(fetch(self.port, "/_bench/hasher")[1]))
 
     def hasher_calls(self) -> int:
         return int(json.loads(fetch(self.port, "/_bench/hasher")[1])["calls"])
@@ -204,13 +214,25 @@ def measure(server: Server, viewer_cookie: str, deep_path: str | None, seconds: 
     # The routes take turns in short slices, so a burst of load from elsewhere on the
     # machine lands on all of them alike rather than on whichever ran at that moment.
     slices: dict[str, list[dict[str, Any]]] = {name: [] for name, *_ in routes}
+    # The server's CPU time per slice: on a shared machine its wall-clock rate depends on
+    # what else runs on its core, its CPU time per request much less.
+    cpu: dict[str, float] = {name: 0.0 for name, *_ in routes}
     for _ in range(ROUNDS):
         for name, path, cookie, _marker in routes:
+            started = server.cpu_seconds()
             slices[name].append(wrk(server.url(path), seconds / ROUNDS, connections, cookie))
+            cpu[name] += server.cpu_seconds() - started
     results: dict[str, Any] = {}
     for name, path, *_ in routes:
-        results[name] = {"path": path, "connections": connections, **merge(slices[name])}
+        merged = merge(slices[name])
+        per_request = cpu[name] / merged["requests"] if merged["requests"] else 0.0
+        results[name] = {"path": path, "connections": connections, **merged,
+                         "cpu_s": round(cpu[name], 2),
+                         "cpu_ms_per_request": round(per_request * 1000, 3),
+                         "rps_one_core": round(1 / per_request, 1) if per_request else 0.0}
         log(f"  {name:<21} {results[name]['rps']:>8.1f} req/s  "
+            f"{results[name]['cpu_ms_per_request']:.3f} ms CPU each "
+            f"({results[name]['rps_one_core']:.0f}/s on one core)  "
             f"p50 {results[name]['p50_ms']:.1f} ms  p99 {results[name]['p99_ms']:.1f} ms  "
             f"errors {results[name]['errors']}")
     after = server.stats()

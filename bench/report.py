@@ -13,9 +13,11 @@ MAX_GROWTH = 1.5  # first page at the largest size / at the smallest
 MAX_DEPTH_RATIO = 1.5  # last page / first page, at the largest size
 MAX_STATEMENTS = 3
 MIN_LIST_VS_MEMORY = 0.75
+MIN_MEMORY_PAGE_RPS = 1000  # the list page from memory, per second of the server's CPU
 MIN_LIST_KEPT = 0.60  # list throughput during the flood / alone
 MAX_P99_GROWTH = 3.0
-MIN_SIGN_IN_VS_ARGON2 = 0.70
+MIN_SIGN_IN_ONE_CORE = 0.25  # sign-ins / argon2's rate, hashing on the server's only core
+MIN_SIGN_IN_VS_ARGON2 = 0.70  # the same with a core to spare for hashing
 MIN_WRITES_VS_RAW = 0.40
 MIN_UPLOAD_VS_RAW = 0.5  # the streaming upload route / a raw copy through the same route
 MAX_UPLOAD_RSS_GROWTH_MB = 10.0  # server resident memory during a 50 MB upload
@@ -110,18 +112,34 @@ def _http_checks(engine: str, http: dict[str, Any], flood: dict[str, Any]) -> li
     limited = flood["rate_limit"]
     solo_p99 = flood["list_solo"]["p99_ms"]
     memory_statements = runs["list, in-memory"].get("statements")
-    compared = [
-        Check(engine, f"flood with hashing at nice {other['nice']}"
-              + (" on the generator's core" if other.get("cpus") else "")
-              + " instead: list kept; p99 growth; sign-ins / argon2",
-              f"{_ratio(other['list_during_flood']['rps'], flood['list_solo']['rps']):.2f}; "
-              f"{_ratio(other['list_during_flood']['p99_ms'], solo_p99):.1f}×; "
-              f"{_ratio(other['sign_ins']['rps'], flood['argon2']['verifies_per_s']):.2f}",
-              f"≥ {MIN_LIST_KEPT}; ≤ {MAX_P99_GROWTH}×; ≥ {MIN_SIGN_IN_VS_ARGON2}", None)
-        for other in flood.get("compared", [])]
+    compared = []
+    for other in flood.get("compared", []):
+        other_kept = _ratio(other["list_during_flood"]["rps"], flood["list_solo"]["rps"])
+        other_p99 = _ratio(other["list_during_flood"]["p99_ms"], solo_p99)
+        other_sign_ins = _ratio(other["sign_ins"]["rps"], flood["argon2"]["verifies_per_s"])
+        spare = bool(other.get("cpus"))  # CLICO_HASHING_CPUS: the target with a core to spare
+        compared.append(Check(
+            engine, (f"flood, hashing on a core to spare (CLICO_HASHING_CPUS={other['cpus']}, "
+                     f"nice {other['nice']}): list kept; p99 growth; sign-ins / argon2"
+                     if spare else f"flood with hashing at nice {other['nice']} instead: "
+                     "list kept; p99 growth; sign-ins / argon2"),
+            f"{other_kept:.2f}; {other_p99:.1f}×; {other_sign_ins:.2f}",
+            f"≥ {MIN_LIST_KEPT}; ≤ {MAX_P99_GROWTH}×; ≥ {MIN_SIGN_IN_VS_ARGON2}",
+            (other_kept >= MIN_LIST_KEPT and other_p99 <= MAX_P99_GROWTH
+             and other_sign_ins >= MIN_SIGN_IN_VS_ARGON2) if spare else None))
+    memory, real = runs["list, in-memory"], runs["list"]
+    ceiling = memory.get("rps_one_core", 0.0)
+    cpu_share = _ratio(real.get("rps_one_core", 0.0), ceiling)
     return [
-        Check(engine, "HTTP: real list page / same page from memory",
-              f"{share:.2f} ({runs['list']['rps']:.0f} / {runs['list, in-memory']['rps']:.0f}"
+        Check(engine, "HTTP: list page from memory, per core (1 / server CPU per request)",
+              f"{ceiling:.0f} req/s ({memory.get('cpu_ms_per_request', 0):.2f} ms CPU each; "
+              f"wall {memory['rps']:.0f} req/s)", f"≥ {MIN_MEMORY_PAGE_RPS}",
+              ceiling >= MIN_MEMORY_PAGE_RPS),
+        Check(engine, "HTTP: real list page / same page from memory, per core (server CPU)",
+              f"{cpu_share:.2f} ({real.get('rps_one_core', 0):.0f} / {ceiling:.0f} req/s)",
+              f"≥ {MIN_LIST_VS_MEMORY}", cpu_share >= MIN_LIST_VS_MEMORY),
+        Check(engine, "HTTP: real list page / same page from memory, wall clock",
+              f"{share:.2f} ({real['rps']:.0f} / {memory['rps']:.0f}"
               " req/s)", f"≥ {MIN_LIST_VS_MEMORY}", share >= MIN_LIST_VS_MEMORY),
         Check(engine, "HTTP: errors over every load run", str(errors), "0", errors == 0),
         Check(engine, "HTTP: SQL statements of the in-memory page (the ceiling) while timed",
@@ -135,10 +153,13 @@ def _http_checks(engine: str, http: dict[str, Any], flood: dict[str, Any]) -> li
               f"{p99:.1f}× ({flood['list_during_flood']['p99_ms']:.0f} / "
               f"{flood['list_solo']['p99_ms']:.0f} ms)", f"≤ {MAX_P99_GROWTH}×",
               p99 <= MAX_P99_GROWTH),
-        Check(engine, "flood: sign-ins / argon2 verifications per second",
+        Check(engine, "flood: sign-ins / argon2 verifications per second (one core; "
+              f"{flood.get('within_budget', '?')} of "
+              f"{flood.get('argon2_calls_during_flood', '?')} hashes within the "
+              f"{flood.get('budget_percent', '?')}% budget)",
               f"{sign_ins:.2f} ({flood['sign_ins']['rps']:.2f} / "
-              f"{flood['argon2']['verifies_per_s']:.2f} per s)", f"≥ {MIN_SIGN_IN_VS_ARGON2}",
-              sign_ins >= MIN_SIGN_IN_VS_ARGON2),
+              f"{flood['argon2']['verifies_per_s']:.2f} per s)", f"≥ {MIN_SIGN_IN_ONE_CORE}",
+              sign_ins >= MIN_SIGN_IN_ONE_CORE),
         Check(engine, "flood: list kept + sign-ins / argon2 (shares of one core)",
               f"{kept + sign_ins:.2f} at nice {flood.get('hashing_nice', 0)}", "-", None),
         *compared,
@@ -213,6 +234,8 @@ def _figures(results: dict[str, Any]) -> list[list[str]]:
             if isinstance(run, dict):
                 rows.append([engine, f"HTTP {name} ({run['path'][:40]})",
                              f"{run['rps']:.1f} req/s",
+                             f"{run.get('cpu_ms_per_request', 0):.3f} ms server CPU each "
+                             f"({run.get('rps_one_core', 0):.0f}/s on one core), "
                              f"p50 {run['p50_ms']:.1f} ms, p99 {run['p99_ms']:.1f} ms, "
                              f"{run['errors']} errors"])
         forgot = data.get("forgot")
@@ -229,6 +252,8 @@ def _figures(results: dict[str, Any]) -> list[list[str]]:
                 run = flood[name]
                 rows.append([engine, f"flood {name.replace('_', ' ')}",
                              f"{run['rps']:.1f} req/s",
+                             f"{run.get('cpu_ms_per_request', 0):.3f} ms server CPU each "
+                             f"({run.get('rps_one_core', 0):.0f}/s on one core), "
                              f"p50 {run['p50_ms']:.1f} ms, p99 {run['p99_ms']:.1f} ms, "
                              f"{run['errors']} errors"])
             rows.append([engine, "argon2 verify (server's core)",

@@ -102,9 +102,10 @@ def measure(server: Server, viewer_cookie: str, secret_key: str, flooder: str, p
     list_url = server.url("/tickets")
     wrk(list_url, 1, 1, viewer_cookie)  # warm-up
     before = wrk(list_url, seconds / 2, 1, viewer_cookie)
-    hashes_before = server.hasher_calls()
+    hashes_before, within_before = server.hasher_calls(), server.hasher()["within_budget"]
     reader, flood = _flood(server, viewer_cookie, secret_key, flooder, password, seconds)
     hashes = server.hasher_calls() - hashes_before
+    within = server.hasher()["within_budget"] - within_before
     # the list alone is read half before and half after the flood (load elsewhere drifts)
     solo = merge([before, wrk(list_url, seconds / 2, 1, viewer_cookie)])
     log(f"  list alone: {solo['rps']} req/s, p99 {solo['p99_ms']:.1f} ms")
@@ -147,6 +148,7 @@ def measure(server: Server, viewer_cookie: str, secret_key: str, flooder: str, p
         f"argon2 calls (p50 {limited['refused_p50_ms']} ms vs {limited['answered_p50_ms']} ms)")
     return {"argon2": argon2, "list_solo": solo, "list_during_flood": reader,
             "sign_ins": flood, "argon2_calls_during_flood": hashes, "rate_limit": limited,
+            "within_budget": within, "budget_percent": server.hasher()["budget_percent"],
             "peak_rss_mb": peak, "hashing_nice": product_nice, "compared": compared}
 
 

@@ -43,6 +43,7 @@ from .attachments import FilesystemBlobStore
 from .bootstrap import bootstrap
 from .config import Settings, SettingsError
 from .files import private_directory
+from .hashing_budget import TimeBudget
 from .health import Readiness, ReadinessReport, always_ready
 from .html import html_sanitizer
 from .mail import MailRenderer, MailWorker, probe, transport_from_url
@@ -172,8 +173,12 @@ def worker_name() -> str:
 
 def hasher_for(settings: Settings) -> Argon2Hasher:
     """The portal's argon2id: at ``CLICO_HASHING_NICE`` on ``CLICO_ARGON2_CONCURRENCY``
-    threads (the benchmarks' counting hasher wraps it)."""
-    return Argon2Hasher(nice=settings.hashing_nice, threads=settings.argon2_concurrency)
+    threads, at the pages' priority within ``CLICO_HASHING_BUDGET_PERCENT`` of the time, on
+    ``CLICO_HASHING_CPUS`` when set (the benchmarks' counting hasher wraps it)."""
+    share = settings.hashing_budget_percent / 100
+    return Argon2Hasher(nice=settings.hashing_nice, threads=settings.argon2_concurrency,
+                        budget=TimeBudget(share) if share else None,
+                        cpus=settings.hashing_cpus)
 
 
 def system_secrets() -> SecretGenerator:

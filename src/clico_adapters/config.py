@@ -40,6 +40,10 @@ DEFAULT_HASHING_NICE = 15
 # one core two hashes at once verify fewer per second (docs/performance.md). Each running
 # hash holds 64 MiB, which bounds the useful maximum.
 DEFAULT_ARGON2_CONCURRENCY = 1
+# The share of the time hashing may run at the pages' priority before it drops to
+# CLICO_HASHING_NICE (hashing_budget.TimeBudget): during a flood sign-ins keep about a
+# quarter of argon2's rate and the pages about two thirds of their throughput on one core.
+DEFAULT_HASHING_BUDGET_PERCENT = 50
 MAX_ARGON2_CONCURRENCY = 64
 # the quiet period of a resolved ticket (its reporter is reminded two days before it ends)
 DEFAULT_AUTO_CLOSE_DAYS = 7
@@ -149,6 +153,19 @@ def _metrics_token(value: str) -> str:
     return token
 
 
+def _cpus(value: frozenset[int] | str) -> frozenset[int]:
+    """CLICO_HASHING_CPUS: comma-separated CPU numbers, or the set given in code."""
+    if not isinstance(value, str):
+        return frozenset(value)
+    try:
+        cpus = frozenset(int(part) for part in value.split(",") if part.strip())
+    except ValueError:
+        raise SettingsError("CLICO_HASHING_CPUS must be CPU numbers such as 1 or 2,3") from None
+    if any(cpu < 0 for cpu in cpus):
+        raise SettingsError("CLICO_HASHING_CPUS must be CPU numbers such as 1 or 2,3")
+    return cpus
+
+
 def _keys(value: tuple[str, ...] | str) -> tuple[str, ...]:
     """Comma-separated keys (blanks dropped), or the tuple given in code."""
     parts = value.split(",") if isinstance(value, str) else value
@@ -207,6 +224,11 @@ class Settings:
     # a mail claimed by a worker that died is sent again after this long (docs/mail.md)
     mail_lease_seconds: int = environ.var(
         600, converter=_whole(_variable("mail_lease_seconds"), 5, 86_400))
+    hashing_budget_percent: int = environ.var(  # 0: no budget, every hash at hashing_nice
+        DEFAULT_HASHING_BUDGET_PERCENT,
+        converter=_whole(_variable("hashing_budget_percent"), 0, 100))
+    # CPUs set aside for hashing ("1" or "2,3"; empty: the process's own)
+    hashing_cpus: frozenset[int] = environ.var(frozenset(), converter=_cpus)
     # a customer's reply to a ticket nobody is assigned to is mailed here ("": not mailed)
     support_inbox: str = environ.var("", converter=_inbox)
     # a resolved ticket closes by itself after this many days without public activity

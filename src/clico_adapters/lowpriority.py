@@ -34,18 +34,38 @@ def lower_this_thread(nice: int) -> bool:
     return True
 
 
-class LowPriorityRunner:
-    """Runs calls on ``threads`` threads at ``nice``; the caller blocks for the result.
+def bind_this_thread(cpus: frozenset[int]) -> bool:
+    """Keep the calling thread (and the threads it starts) on ``cpus``; False where the
+    platform cannot (then nothing changes)."""
+    if not cpus or not hasattr(os, "sched_setaffinity"):
+        return False
+    try:
+        os.sched_setaffinity(0, cpus)  # 0: the calling thread alone
+    except OSError:
+        return False
+    return True
 
-    With ``nice`` 0 calls run on the caller's thread (no pool, no hop).
+
+def _prepare_thread(nice: int, cpus: frozenset[int]) -> None:
+    bind_this_thread(cpus)
+    lower_this_thread(nice)
+
+
+class LowPriorityRunner:
+    """Runs calls on ``threads`` threads at ``nice`` (and on ``cpus``, when given: a core
+    set aside for the work); the caller blocks for the result.
+
+    With ``nice`` 0 and no ``cpus`` calls run on the caller's thread (no pool, no hop).
     """
 
-    def __init__(self, nice: int, threads: int, name: str = "low-priority") -> None:
+    def __init__(self, nice: int, threads: int, name: str = "low-priority",
+                 cpus: frozenset[int] = frozenset()) -> None:
         if not 0 <= nice <= MAX_NICE:
             raise ValueError(f"nice must be between 0 and {MAX_NICE}")
         if threads < 1:
             raise ValueError("threads must be at least 1")
         self.nice, self.threads, self._name = nice, threads, name
+        self.cpus = frozenset(cpus)
         self._pool: ThreadPoolExecutor | None = None
         self._lock = threading.Lock()
 
@@ -53,12 +73,12 @@ class LowPriorityRunner:
         with self._lock:
             if self._pool is None:
                 self._pool = ThreadPoolExecutor(self.threads, thread_name_prefix=self._name,
-                                                initializer=lower_this_thread,
-                                                initargs=(self.nice,))
+                                                initializer=_prepare_thread,
+                                                initargs=(self.nice, self.cpus))
             return self._pool
 
     def run(self, function: Callable[[*Ts], T], *args: *Ts) -> T:
-        if not self.nice:
+        if not self.nice and not self.cpus:
             return function(*args)
         return self._executor().submit(function, *args).result()
 

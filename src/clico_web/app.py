@@ -144,7 +144,7 @@ def create_app(settings: Settings, services: Services | None = None) -> Starlett
         services = backend.services
     log_redaction.install()
     translations = i18n.load_all()
-    renderer = Renderer(translations)
+    renderer = Renderer(translations, auto_reload=settings.mode is Mode.DEVELOPMENT)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:

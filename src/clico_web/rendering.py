@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 import jinja2
 from attrs import frozen
-from babel.dates import format_date, format_datetime, format_timedelta
+from babel.dates import format_datetime
 from babel.support import Translations
 from starlette.requests import Request
 from starlette.responses import Response
@@ -28,6 +28,7 @@ from .i18n import LANGUAGE_NAMES, LANGUAGES, choose_language
 from .metrics import count_failure
 from .observability import request_id_of, route_of
 from .portal import portal_of
+from .template_text import Ages, Dates, Messages
 
 
 @frozen
@@ -53,19 +54,23 @@ def business_time(delta: timedelta) -> str:
     return f"{hours} h {minutes:02d} min" if hours else f"{minutes} min"
 
 
-def _environment(language: str, translations: Translations) -> jinja2.Environment:
+def _environment(language: str, translations: Translations, *, auto_reload: bool
+                 ) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES),
         autoescape=True,
         extensions=["jinja2.ext.i18n"],
         undefined=jinja2.StrictUndefined,
+        # re-reading a changed template costs a stat of each template on every render
+        auto_reload=auto_reload,
     )
     # the i18n extension adds this method to the environment at run time
     env.install_gettext_translations(translations, newstyle=True)  # type: ignore[attr-defined]
+    env.globals["_"] = Messages(translations.gettext)  # the same text, remembered
     env.globals["STATUS_LABELS"] = STATUS_LABELS
     env.globals["KIND_LABELS"] = KIND_LABELS
-    env.filters["date"] = lambda value: format_date(value, "medium", locale=language)
-    env.filters["age"] = lambda delta: format_timedelta(delta, locale=language)
+    env.filters["date"] = Dates(language)
+    env.filters["age"] = Ages(language)
     env.filters["moment"] = lambda value: _moment(value, language)
     env.filters["business_time"] = business_time
     env.filters["kb_slug"] = slugify
@@ -78,10 +83,14 @@ def _moment(value: datetime, language: str) -> str:
 
 
 class Renderer:
-    def __init__(self, translations: Mapping[str, Translations]) -> None:
+    def __init__(self, translations: Mapping[str, Translations], *,
+                 auto_reload: bool = False) -> None:
+        """``auto_reload``: pick up edited templates without a restart (development)."""
         self.translations = dict(translations)
-        self.templates = {language: Jinja2Templates(env=_environment(language, catalog))
-                          for language, catalog in translations.items()}
+        self.templates = {
+            language: Jinja2Templates(env=_environment(language, catalog,
+                                                       auto_reload=auto_reload))
+            for language, catalog in translations.items()}
 
     def language(self, request: Request) -> str:
         cached = getattr(request.state, "language", None)

@@ -19,7 +19,8 @@ from clico_web.cli.context import Runtime
 
 from ..support import World
 
-HASHING = {"CLICO_HASHING_NICE": "7", "CLICO_ARGON2_CONCURRENCY": "3"}
+HASHING = {"CLICO_HASHING_NICE": "7", "CLICO_ARGON2_CONCURRENCY": "3",
+           "CLICO_HASHING_BUDGET_PERCENT": "40", "CLICO_HASHING_CPUS": "0"}
 
 
 def _hasher_of(services: object) -> Argon2Hasher:
@@ -32,7 +33,8 @@ def test_argon2_runs_at_the_configured_priority_and_concurrency(tmp_path: Path) 
     settings = Settings.from_env({"CLICO_DATA_DIR": str(tmp_path), **HASHING})
     with build(settings, schema=Schema.UPGRADE) as backend:
         hasher = _hasher_of(backend.services)
-        assert (hasher.nice, hasher.threads) == (7, 3)
+        assert (hasher.nice, hasher.threads, hasher.budget_share, hasher.cpus) == (
+            7, 3, 0.4, frozenset({0}))
 
 
 def test_the_cli_hashes_as_configured_too(tmp_path: Path) -> None:
@@ -40,7 +42,8 @@ def test_the_cli_hashes_as_configured_too(tmp_path: Path) -> None:
     try:
         runtime.db.upgrade()
         hasher = _hasher_of(runtime.services())
-        assert (hasher.nice, hasher.threads) == (7, 3)
+        assert (hasher.nice, hasher.threads, hasher.budget_share, hasher.cpus) == (
+            7, 3, 0.4, frozenset({0}))
     finally:
         runtime.close()
 

@@ -97,6 +97,8 @@ def config(runtime: Runtime) -> None:
         "CLICO_MAIL_WORKER": "1" if s.start_mail_worker else "0",
         "CLICO_HASHING_NICE": str(s.hashing_nice),
         "CLICO_ARGON2_CONCURRENCY": str(s.argon2_concurrency),
+        "CLICO_HASHING_BUDGET_PERCENT": str(s.hashing_budget_percent),
+        "CLICO_HASHING_CPUS": ",".join(map(str, sorted(s.hashing_cpus))) or "(the server's)",
         "CLICO_SECRET_KEY": "****" if s.secret_key
                             else f"(not set: kept in {s.data_dir / 'secret_key'})",
         "CLICO_SECRET_KEY_PREVIOUS": f"{len(s.previous_secret_keys)} key(s)",

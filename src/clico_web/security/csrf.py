@@ -18,11 +18,10 @@ import hmac
 import re
 import secrets
 from collections.abc import Awaitable, Callable, Sequence
-from http.cookies import SimpleCookie
 from urllib.parse import parse_qsl
 
 from starlette.datastructures import Headers, MutableHeaders
-from starlette.requests import Request
+from starlette.requests import Request, cookie_parser
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -73,13 +72,9 @@ class CsrfMiddleware:
         self.session_name = session_cookie_name(settings)
 
     def _cookies(self, headers: Headers) -> dict[str, str]:
-        jar: SimpleCookie = SimpleCookie()
-        for raw in headers.getlist("cookie"):
-            try:
-                jar.load(raw)
-            except Exception:  # noqa: S112 - a malformed cookie header is just ignored
-                continue
-        return {name: morsel.value for name, morsel in jar.items()}
+        """The cookies as the handlers read them (``request.cookies``: Starlette's parser,
+        a tenth of ``http.cookies``' cost), so the token binds the session they will see."""
+        return cookie_parser("; ".join(headers.getlist("cookie")))
 
     def _origin_ok(self, scope: Scope, headers: Headers) -> bool:
         origin = headers.get("origin")
