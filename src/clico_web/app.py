@@ -26,7 +26,7 @@ from clico_core.errors import ClicoError
 from clico_core.services import Services
 
 from . import i18n, log_redaction
-from .api import API_PREFIX, api_mount
+from .api import API_PREFIX, api_mount, http_problem
 from .log_redaction import redact_path
 from .metrics import DatabaseGauges
 from .observability import ObservabilityMiddleware, RouteTemplates, request_id_of
@@ -69,6 +69,8 @@ async def error_page(request: Request, status: int, message: str = "") -> Respon
 
 
 async def _http_error(request: Request, exc: Exception) -> Response:
+    if request.url.path.startswith(API_PREFIX):  # never an HTML page under /api
+        return await http_problem(request, exc)
     status = exc.status_code if isinstance(exc, HTTPException) else 500
     return await error_page(request, status if status >= 400 else 400)
 

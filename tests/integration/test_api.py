@@ -193,3 +193,14 @@ def test_another_companys_asset_and_file_are_404s(client: TestClient, acme: Worl
     assert api_get(client, f"/assets/{asset}", ola).status_code == 404
     assert api_get(client, f"/attachments/{upload.json()['id']}", ola).status_code == 404
     assert asset not in {a["id"] for a in api_get(client, "/assets", ola).json()["items"]}
+
+
+@pytest.mark.parametrize("path", ["/api/v1/tickets/CSS%0A1/replies", "/api/v1/no-such-thing",
+                                  "/api/v2/tickets", "/api/v1/tickets/%0A"])
+def test_a_path_nothing_answers_is_a_problem_never_an_html_page(client: TestClient,
+                                                                 path: str) -> None:
+    # a newline in the path is beyond what the mount matches: the portal hands it back
+    response = client.post(path, json={})
+    assert response.status_code in (404, 405)
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.json()["status"] == response.status_code

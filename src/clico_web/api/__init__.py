@@ -20,7 +20,9 @@ API_PREFIX = "/api/"
 TITLES = {404: "No such resource.", 405: "Method not allowed.", 400: "Bad request."}
 
 
-async def _http_error(request: Request, exc: Exception) -> Response:
+async def http_problem(request: Request, exc: Exception) -> Response:
+    """An HTTP error under /api as problem details: also for paths the mount itself cannot
+    match (a newline in the path), which the portal's handler hands over."""
     status = exc.status_code if isinstance(exc, HTTPException) else 500
     status = status if status >= 400 else 400
     code = {404: "not_found", 405: "method_not_allowed"}.get(status, "error")
@@ -36,7 +38,7 @@ def api_app(limiter: RateLimiter | None = None) -> Starlette:
     routes = [Route(op.path, op.handler, methods=[op.method], name=f"api_{op.name}")
               for op in OPERATIONS]
     routes.append(Route("/openapi.json", spec, methods=["GET"], name="api_openapi"))
-    app = Starlette(routes=routes, exception_handlers={HTTPException: _http_error})
+    app = Starlette(routes=routes, exception_handlers={HTTPException: http_problem})
     app.state.api_limiter = limiter or RateLimiter()
     return app
 
