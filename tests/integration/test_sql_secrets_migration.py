@@ -117,7 +117,9 @@ def test_a_downgrade_keeps_plain_values_and_drops_what_it_cannot_open(
 
 
 def _raw_0005(db: SqlDatabase) -> tuple[dict[str, str | None], dict[str, dict[str, Any]]]:
-    columns = [c for c in outbox.c if c.name != "sealed_context"]
+    # the outbox as migration 0005 left it: without the columns later migrations added
+    later = {"sealed_context", "request_id"}  # 0006, 0022
+    columns = [c for c in outbox.c if c.name not in later]
     with db.engine.connect() as connection:
         secrets = dict(connection.execute(select(accounts.c.login, accounts.c.totp_secret)).all())
         mails = {r["id"]: dict(r) for r in connection.execute(select(*columns)).mappings()}
