@@ -135,7 +135,7 @@ def filters(scope: TicketScope, query: TicketQuery, dialect: str = "postgresql"
     statuses = sorted(s.value for s in wanted)
     if wanted == OPEN_STATUSES:
         # the same rows as "IN (every status but closed)", spelt as the predicate of the
-        # partial indexes (tables.OPEN_TICKET_INDEXES) so that both planners use them: with
+        # partial indexes (ticket_indexes.OPEN_TICKET_INDEXES) so that both planners use them: with
         # a bound parameter instead of the literal, SQLite would not
         conditions.append(tickets.c.status != literal_column(f"'{TicketStatus.CLOSED.value}'"))
     elif len(statuses) == 1:
@@ -201,7 +201,7 @@ def _keyset(sort: ColumnElement[Any], cursor: Cursor, column: SortColumn, op: st
 
 # sorts every scope has an index for (ending in id): walking them in order is cheap
 _INDEXED_SORTS = frozenset({SortColumn.MODIFIED, SortColumn.CREATED, SortColumn.NUMBER})
-# and those only staff have one for (tables.DUE_INDEXES: no company leads them)
+# and those only staff have one for (ticket_indexes.DUE_INDEXES: no company leads them)
 _STAFF_INDEXED_SORTS = frozenset({SortColumn.DUE})
 
 
