@@ -49,15 +49,15 @@ def api_contracts(viewer: Viewer, ports: Ports, company_id: str | None = None,
                     if not contract.revoked:
                         found[contract.id] = contract
             for activation in uow.contracts.activations_for_account(viewer.account.id):
-                contract = uow.contracts.get(activation.contract_id)
-                if contract is not None and (not company_id
-                                             or contract.company_id == company_id):
-                    found[contract.id] = contract
+                activated = uow.contracts.get(activation.contract_id)
+                if activated is not None and (not company_id
+                                              or activated.company_id == company_id):
+                    found[activated.id] = activated
         names: dict[str, str] = {}
-        for contract in found.values():
-            if contract.company_id not in names:
-                company = uow.companies.get(contract.company_id)
-                names[contract.company_id] = company.name if company else ""
+        for listed in found.values():
+            if listed.company_id not in names:
+                owner = uow.companies.get(listed.company_id)
+                names[listed.company_id] = owner.name if owner else ""
     rows = sorted((ListedContract(c, names[c.company_id],
                                    c.is_valid_on(today) and not c.revoked)
                    for c in found.values()),
