@@ -3,7 +3,7 @@ companies' (a property over random companies, contracts, revocations and filters
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -19,9 +19,9 @@ from clico_adapters.memory import (
 from clico_adapters.passwords import Argon2Hasher
 
 from ..support import World
-from .conftest import START
 from .contract_admin_support import admin
 
+START = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
 COMPANIES = st.lists(st.tuples(st.integers(1, 3), st.sets(st.integers(0, 2), max_size=2)),
                      min_size=2, max_size=3)
 
