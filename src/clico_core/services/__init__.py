@@ -31,6 +31,7 @@ from .attachments import (
     ORPHAN_AGE,
     AttachmentDownload,
     SweepReport,
+    attachment_by_key,
     attachment_for_download,
     discard_uploads,
     link_attachments,
@@ -54,6 +55,7 @@ from .contract_changes import (
     revoke_contract,
 )
 from .contract_import import ContractRow, ImportedContract, import_contracts
+from .contract_listing import ListedContract, ListedContractPage, api_contracts
 from .contracts import (
     AssetSpec,
     ContractView,
@@ -206,6 +208,8 @@ __all__ = [
     "KbTextInput",
     "Limits",
     "ListedApiToken",
+    "ListedContract",
+    "ListedContractPage",
     "MigratedAccount",
     "NewWebhook",
     "OpenTicket",
@@ -235,9 +239,11 @@ __all__ = [
     "WebhookRow",
     "activate_contract",
     "add_contract_asset",
+    "api_contracts",
     "api_tokens_of",
     "article_attachment_visible",
     "assign_ticket",
+    "attachment_by_key",
     "attachment_for_download",
     "authenticate",
     "authenticate_api_token",

@@ -9,6 +9,7 @@ removes whatever is left after ``ORPHAN_AGE``.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import timedelta
 
@@ -27,6 +28,7 @@ from ..attachments import (
 from ..errors import (
     AttachmentMissing,
     AttachmentsTooLarge,
+    ConcurrencyConflict,
     NotFound,
     TooManyAttachments,
     TransientConflict,
@@ -67,22 +69,46 @@ def upload_budget(ports: Ports) -> UploadBudget:
     return UploadBudget(ports.attachment_limits)
 
 
+def _keyed_id(viewer: Viewer, idempotency_key: str) -> AttachmentId:
+    """The id an upload with this key gets: the same for the same account and key, so a
+    repeated request finds the first upload (and two at once collide on the primary key)."""
+    seed = f"{viewer.account.id}\0{idempotency_key}".encode()
+    return "up-" + hashlib.sha256(seed).hexdigest()[:48]
+
+
+def attachment_by_key(viewer: Viewer, idempotency_key: str, ports: Ports
+                      ) -> Attachment | None:
+    """The viewer's upload sent with this ``Idempotency-Key`` (None: none yet, or swept)."""
+    with ports.uow(readonly=True) as uow:
+        found = uow.attachments.get(_keyed_id(viewer, idempotency_key))
+    return found if found is not None and found.uploaded_by == viewer.account.id else None
+
+
 def upload_attachment(viewer: Viewer, file_name: str, chunks: Iterable[bytes],
-                      budget: UploadBudget, ports: Ports) -> Attachment:
+                      budget: UploadBudget, ports: Ports,
+                      idempotency_key: str | None = None) -> Attachment:
     """Store one file as it streams in and record it, unlinked, for ``viewer``.
 
     Refused before anything is written when the form has too many files or the first bytes
     or the name say executable; refused mid-stream, leaving nothing stored, as soon as the
     file or the form passes its size limit. ``chunks`` is read once, so this use case is
     never run again as a whole; only the short insert at the end is retried.
+    With an ``idempotency_key``, the same key again answers with the first upload (checked
+    first by ``attachment_by_key``; two at once: the loser's bytes are left to the sweep).
     """
+    if idempotency_key is not None:
+        first = attachment_by_key(viewer, idempotency_key, ports)
+        if first is not None:
+            return first
     name = clean_file_name(file_name)
     budget.admit()
     head, stream = peek(chunks)
     sniffed = ports.sniff(head)
     check_type(name, sniffed)
     ref = _blobs(ports).put(budget.metered(name, stream))
-    attachment = Attachment(ports.secrets.new_id(), ref.digest, name, ref.size,
+    attachment_id = (_keyed_id(viewer, idempotency_key) if idempotency_key is not None
+                     else ports.secrets.new_id())
+    attachment = Attachment(attachment_id, ref.digest, name, ref.size,
                             media_type_for(sniffed, head), ports.clock.now(),
                             viewer.account.id)
     for attempt in range(_RECORD_ATTEMPTS):
@@ -94,6 +120,12 @@ def upload_attachment(viewer: Viewer, file_name: str, chunks: Iterable[bytes],
         except TransientConflict:
             if attempt == _RECORD_ATTEMPTS - 1:
                 raise  # the blob stays unreferenced: the sweep removes it
+        except ConcurrencyConflict:  # the same key's other request recorded it first
+            first = (attachment_by_key(viewer, idempotency_key, ports)
+                     if idempotency_key is not None else None)
+            if first is None:
+                raise
+            return first
     return attachment
 
 

@@ -85,8 +85,7 @@ class Services(WebhookMethods, ApiTokenServices, KnowledgeBaseMethods):
 
     Each method is written out, not generated, so that mypy checks every call through the
     facade; ``tests/unit/test_facade.py`` proves the list is complete: one method per use
-    case exported by ``clico_core.services``, with its signature minus ``ports``.
-    """
+    case exported by ``clico_core.services``, with its signature minus ``ports``."""
 
     ports: Ports
 
@@ -240,8 +239,9 @@ class Services(WebhookMethods, ApiTokenServices, KnowledgeBaseMethods):
         return _again(ticket_workflow.change_status, viewer, number, status, self.ports,
                       expected_version)
 
-    def close_ticket(self, viewer: Viewer, number: str) -> TicketStatus:
-        return _again(ticket_workflow.close_ticket, viewer, number, self.ports)
+    def close_ticket(self, viewer: Viewer, number: str, expected_version: int | None = None
+                     ) -> TicketStatus:
+        return _again(ticket_workflow.close_ticket, viewer, number, self.ports, expected_version)
 
     def change_priority(self, viewer: Viewer, number: str, priority: str,
                         expected_version: int | None = None) -> Priority:
@@ -315,10 +315,10 @@ class Services(WebhookMethods, ApiTokenServices, KnowledgeBaseMethods):
         return attachments.upload_budget(self.ports)
 
     def upload_attachment(self, viewer: Viewer, file_name: str, chunks: Iterable[bytes],
-                          budget: UploadBudget) -> Attachment:
-        # not run again on a conflict: the chunks are read once (the use case retries its
-        # own insert)
-        return attachments.upload_attachment(viewer, file_name, chunks, budget, self.ports)
+                          budget: UploadBudget, idempotency_key: str | None = None) -> Attachment:
+        # not run again on a conflict: the chunks are read once (it retries its own insert)
+        return attachments.upload_attachment(viewer, file_name, chunks, budget, self.ports,
+                                             idempotency_key)
 
     def discard_uploads(self, viewer: Viewer, attachment_ids: Sequence[str]) -> int:
         return _again(attachments.discard_uploads, viewer, attachment_ids, self.ports)

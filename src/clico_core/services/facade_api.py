@@ -3,8 +3,9 @@ facade stays one file per concern; ``tests/unit/test_facade.py`` checks them lik
 
 from __future__ import annotations
 
+from ..attachments import Attachment
 from ..tickets import TicketPage, TicketQuery
-from . import api_tokens, ticket_list
+from . import api_tokens, attachments, contract_listing, ticket_list
 from .context import Ports, Viewer
 
 
@@ -39,3 +40,10 @@ class ApiTokenServices:
     def list_tickets_for_token(self, secret: str, query: TicketQuery, client: str = ""
                                ) -> TicketPage | None:
         return ticket_list.list_tickets_for_token(secret, query, self.ports, client)
+
+    def api_contracts(self, viewer: Viewer, company_id: str | None = None, page: int = 1,
+                      page_size: int = 25) -> contract_listing.ListedContractPage:
+        return contract_listing.api_contracts(viewer, self.ports, company_id, page, page_size)
+
+    def attachment_by_key(self, viewer: Viewer, idempotency_key: str) -> Attachment | None:
+        return attachments.attachment_by_key(viewer, idempotency_key, self.ports)

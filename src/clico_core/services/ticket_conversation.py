@@ -63,6 +63,9 @@ class PostReply:
     # the ticket's version the form was rendered from: a status change chosen on an older
     # version is refused (``StaleTicket``); a reply alone is appended whatever the version
     expected_version: int | None = None
+    # the API's ``If-Match``: any reply (not only a status change) is refused on a version
+    # other than ``expected_version``, checked in the unit of work that writes it
+    every_change: bool = False
 
 
 @frozen
@@ -151,7 +154,7 @@ def post_reply(viewer: Viewer, cmd: PostReply, ports: Ports) -> Posted:
                 if existing.ticket_id != ticket.id:
                     raise ValidationFailed({"idempotency_key": "invalid"})
                 return Posted(existing, ticket.status)
-            if target is not None and target is not ticket.status:
+            if cmd.every_change or (target is not None and target is not ticket.status):
                 refuse_if_stale(uow, ticket, cmd.expected_version)
             now = ports.clock.now()
             public = not cmd.internal

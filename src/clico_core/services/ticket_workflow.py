@@ -52,10 +52,12 @@ def change_status(viewer: Viewer, number: str, status: str, ports: Ports,
         return target
 
 
-def close_ticket(viewer: Viewer, number: str, ports: Ports) -> TicketStatus:
+def close_ticket(viewer: Viewer, number: str, ports: Ports,
+                 expected_version: int | None = None) -> TicketStatus:
     """``Zamknij zgłoszenie``: the customer's people (or staff) close the ticket; closing a
-    closed ticket again changes nothing."""
-    return change_status(viewer, number, TicketStatus.CLOSED.value, ports)
+    closed ticket again changes nothing. ``StaleTicket`` when it changed since
+    ``expected_version`` (checked in the unit of work that closes it)."""
+    return change_status(viewer, number, TicketStatus.CLOSED.value, ports, expected_version)
 
 
 def change_priority(viewer: Viewer, number: str, priority: str, ports: Ports,

@@ -165,6 +165,7 @@ class AssetListOut:
 @frozen
 class ContractOut:
     number: str = doc("Contract number.", "C-1")
+    company_id: str = doc("The customer company's id (the ``company`` filter).", "c1")
     company_name: str = doc("The customer company.", "Acme")
     support_level: str = doc("Support level.", "standard")
     valid_from: str = doc("First day (ISO date).", "2026-01-01")
@@ -175,7 +176,10 @@ class ContractOut:
 
 @frozen
 class ContractListOut:
-    items: list[ContractOut] = doc("Contracts activated on the account.")
+    items: list[ContractOut] = doc("Contracts the caller may see: staff every company's, "
+                                   "a customer its companies'.")
+    total: int = doc("How many contracts match, on every page.", 1)
+    page: int = doc("This page's number, from 1.", 1)
 
 
 @frozen

@@ -112,5 +112,9 @@ OPERATIONS = (
               "An asset with its contract and the vendor's questions.", AssetDetailOut,
               params=(Param("asset_id", "path", "The asset's id.", "a1", required=True),)),
     Operation("GET", "/contracts", "listContracts", resources.list_contracts,
-              "Contracts activated on the caller's account.", ContractListOut),
+              "Contracts: staff every company's, a customer its companies' (never a "
+              "revoked one it did not activate itself).", ContractListOut,
+              params=(Param("company", "query", "A company's id.", "c1"),
+                      Param("page", "query", "Page number from 1.", "1"),
+                      Param("size", "query", "Page size up to 100.", "25"))),
 )

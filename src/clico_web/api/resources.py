@@ -81,23 +81,33 @@ async def get_asset(request: Request, viewer: Viewer) -> Response:
 
 @operation(ApiScope.READ)
 async def list_contracts(request: Request, viewer: Viewer) -> Response:
+    page_number = _int(request, "page", 1, 100_000)
+    size = _int(request, "size", 25, 100)
+    company = request.query_params.get("company") or None
     portal = portal_of(request)
-    views = await portal.call(portal.services.list_contracts, viewer)
+    page = await portal.call(portal.services.api_contracts, viewer,
+                             company[:64] if company else None, page_number, size)
     return json_response(ContractListOut([
-        ContractOut(v.contract.number, v.company_name, v.contract.support_level,
-                    v.contract.valid_from.isoformat(), v.contract.valid_until.isoformat(),
-                    v.active and not v.contract.revoked, [a.id for a in v.assets])
-        for v in views]))
+        ContractOut(r.contract.number, r.contract.company_id, r.company_name,
+                    r.contract.support_level, r.contract.valid_from.isoformat(),
+                    r.contract.valid_until.isoformat(), r.active,
+                    list(r.contract.asset_ids))
+        for r in page.rows], page.total, page_number))
 
 
 @operation(ApiScope.WRITE)
 async def upload(request: Request, viewer: Viewer) -> Response:
     """The request body is the file; ``?name=`` its file name."""
-    idempotency_key(request)  # checked like on every POST; an upload is safe to repeat
+    key = idempotency_key(request)
     name = request.query_params.get("name", "")[:255]
     if not name.strip():
         raise ValidationFailed({"name": "required"})
     portal = portal_of(request)
+    if key is not None:  # the same key again: the first upload, without reading the body
+        first = await portal.call(portal.services.attachment_by_key, viewer, key)
+        if first is not None:
+            return json_response(attachment_out(first), 201,
+                                 {"Location": f"/api/v1/attachments/{first.id}"})
     budget = portal.services.upload_budget()
     limit = budget.limits.per_file
     # spooled: memory stays bounded (1 MiB), the rest waits on disk for the core to stream
@@ -110,7 +120,7 @@ async def upload(request: Request, viewer: Viewer) -> Response:
             spool.write(chunk)
         spool.seek(0)
         stored = await portal.call(portal.services.upload_attachment, viewer, name,
-                                   iter(lambda: spool.read(CHUNK), b""), budget)
+                                   iter(lambda: spool.read(CHUNK), b""), budget, key)
     return json_response(attachment_out(stored), 201,
                          {"Location": f"/api/v1/attachments/{stored.id}"})
 

@@ -9,7 +9,7 @@ from typing import TypeVar
 from starlette.requests import Request
 from starlette.responses import Response
 
-from clico_core.errors import StaleTicket, ValidationFailed
+from clico_core.errors import ValidationFailed
 
 from .models import read_body, to_json
 
@@ -53,12 +53,6 @@ def if_match(request: Request) -> int | None:
     if not tag.startswith("v") or not tag[1:].isdigit() or len(tag) > 12:
         raise ValidationFailed({"If-Match": "invalid"})
     return int(tag[1:])
-
-
-def check_version(expected: int | None, current: int) -> None:
-    """A change based on an older read is refused (412 through the problem table)."""
-    if expected is not None and expected != current:
-        raise StaleTicket(())
 
 
 def idempotency_key(request: Request) -> str | None:

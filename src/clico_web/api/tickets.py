@@ -11,7 +11,7 @@ from clico_core.errors import ValidationFailed
 from clico_core.services import OpenTicket, PostReply, Viewer
 from clico_core.services.ticket_conversation import Conversation
 from clico_core.ticket_query import encode_cursor, read_query
-from clico_core.tickets import TicketDetail, TicketStatus
+from clico_core.tickets import TicketDetail
 
 from ..portal import client_address, portal_of
 from ..routes.ticket_query import list_params
@@ -29,7 +29,7 @@ from .models import (
     TicketRowOut,
 )
 from .problems import unauthenticated
-from .responses import check_version, etag, idempotency_key, if_match, json_body, json_response
+from .responses import etag, idempotency_key, if_match, json_body, json_response
 
 KINDS = ("administrative", "technical")
 
@@ -129,10 +129,10 @@ async def reply(request: Request, viewer: Viewer) -> Response:
     expected = if_match(request)
     body = await json_body(request, ReplyIn)
     number = _number(request)
-    if expected is not None:
-        check_version(expected, (await _detail(request, viewer, number)).ticket.version)
+    # the version is compared in the unit of work that writes the reply, never before it
     command = PostReply(number, body.body, body.internal, body.new_status or None,
-                        body.reopen, key, tuple(body.attachment_ids[:50]), expected)
+                        body.reopen, key, tuple(body.attachment_ids[:50]), expected,
+                        every_change=expected is not None)
     portal = portal_of(request)
     posted = await portal.call(portal.services.post_reply, viewer, command)
     page = await portal.call(portal.services.conversation, viewer, number)
@@ -147,13 +147,10 @@ async def reply(request: Request, viewer: Viewer) -> Response:
 
 @operation(ApiScope.WRITE)
 async def close(request: Request, viewer: Viewer) -> Response:
-    key = idempotency_key(request)
+    idempotency_key(request)  # checked like on every POST; closing twice changes nothing
     expected = if_match(request)
     number = _number(request)
-    detail = await _detail(request, viewer, number)
-    if key is not None and detail.ticket.status is TicketStatus.CLOSED:
-        return await _ticket_response(request, viewer, number)  # a repeated close
-    check_version(expected, detail.ticket.version)
     portal = portal_of(request)
-    await portal.call(portal.services.close_ticket, viewer, number)
+    # compared in the unit of work that closes it; a closed ticket stays closed (200)
+    await portal.call(portal.services.close_ticket, viewer, number, expected)
     return await _ticket_response(request, viewer, number)
