@@ -90,7 +90,8 @@ async def _page(request: Request, values: dict[str, str], status: int = 200,
         raise
     return render(request, "admin/webhooks.html", {
         "section": "webhooks", "rows": rows, "values": values,
-        "event_fields": EVENT_FIELDS, "errors": {}, "created": None, **extra}, status=status)
+        "event_fields": EVENT_FIELDS, "errors": {}, "created": None, "deleted": "", **extra},
+        status=status)
 
 
 @admin_only

@@ -141,3 +141,47 @@ class WebhookConformance:
         with uow_factory(readonly=True) as uow:
             assert {d.id for d in uow.webhooks.deliveries(endpoint.id, 10)} == {
                 d.id for d in deliveries[4:]}
+
+    def test_a_disabled_endpoint_is_not_matched_and_its_deliveries_wait(
+            self, uow_factory: UnitOfWorkFactory, webhook_queue: WebhookQueue) -> None:
+        endpoint = _setup(uow_factory)
+        delivery = _delivery(endpoint.id)
+        with uow_factory() as uow:
+            uow.webhooks.enqueue(delivery)
+            assert uow.webhooks.change_endpoint(endpoint.id, frozenset({REPLY}), False)
+            assert not uow.webhooks.change_endpoint("nope", frozenset({REPLY}), False)
+            uow.commit()
+        with uow_factory(readonly=True) as uow:
+            changed = uow.webhooks.get_endpoint(endpoint.id)
+            assert changed is not None and not changed.enabled
+            assert changed.events == frozenset({REPLY})
+            assert uow.webhooks.matching(REPLY, "any-company") == []
+        assert webhook_queue.claim_due(T0 + HOUR, 10, LEASE) == []
+        with uow_factory() as uow:
+            assert uow.webhooks.change_endpoint(endpoint.id, frozenset({REPLY}), True)
+            uow.commit()
+        (claimed,) = webhook_queue.claim_due(T0 + HOUR, 10, LEASE)
+        assert claimed.delivery.id == delivery.id and claimed.secret == endpoint.secret
+        with uow_factory(readonly=True) as uow:
+            assert [e.id for e in uow.webhooks.matching(REPLY, "any-company")] == [endpoint.id]
+
+    def test_deleting_an_endpoint_deletes_its_deliveries_only(
+            self, uow_factory: UnitOfWorkFactory, webhook_queue: WebhookQueue) -> None:
+        doomed, kept = _setup(uow_factory), _setup(uow_factory)
+        mine = [_delivery(doomed.id, f"t{i}") for i in range(2)]
+        other = _delivery(kept.id)
+        with uow_factory() as uow:
+            for delivery in (*mine, other):
+                uow.webhooks.enqueue(delivery)
+            uow.commit()
+        with uow_factory() as uow:  # rolled back: both stay
+            assert uow.webhooks.delete_endpoint(doomed.id) == 2
+        with uow_factory() as uow:
+            assert uow.webhooks.delete_endpoint(doomed.id) == 2
+            assert uow.webhooks.delete_endpoint("nope") is None
+            uow.commit()
+        with uow_factory(readonly=True) as uow:
+            assert uow.webhooks.get_endpoint(doomed.id) is None
+            assert [e.id for e in uow.webhooks.endpoints()] == [kept.id]
+        assert [webhook_queue.get(d.id) for d in mine] == [None, None]
+        assert [c.delivery.id for c in webhook_queue.claim_due(T0, 10, LEASE)] == [other.id]
