@@ -247,8 +247,9 @@ def pruning(settings: Settings, services: Services) -> ScheduledJob:
         report = services.prune(settings.retention, max_batches=PRUNE_BATCHES_PER_ROUND)
         if report.total:
             log.info("pruned %d attempts, %d sessions, %d tokens, %d sent mails, "
-                     "%d audit events", report.attempts, report.sessions, report.tokens,
-                     report.sent_mail, report.audit)
+                     "%d webhook deliveries, %d audit events", report.attempts,
+                     report.sessions, report.tokens, report.sent_mail,
+                     report.webhook_deliveries, report.audit)
         return report.complete
 
     return ScheduledJob("prune", PRUNE_EVERY, prune)

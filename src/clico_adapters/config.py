@@ -255,6 +255,8 @@ class Settings:
                                              converter=_days("retention_tokens_days"))
     retention_sent_mail_days: int = environ.var(_RETENTION.sent_mail.days,
                                                 converter=_days("retention_sent_mail_days"))
+    retention_webhook_days: int = environ.var(
+        _RETENTION.webhook_deliveries.days, converter=_days("retention_webhook_days"))
     # the bearer token of /metrics and of /readyz's details ("": /metrics is not served)
     metrics_token: str = environ.var("", converter=_metrics_token)
     max_form_bytes: int = attrs.field(default=256 * 1024)
@@ -295,6 +297,7 @@ class Settings:
                          sessions=timedelta(days=self.retention_sessions_days),
                          tokens=timedelta(days=self.retention_tokens_days),
                          sent_mail=timedelta(days=self.retention_sent_mail_days),
+                         webhook_deliveries=timedelta(days=self.retention_webhook_days),
                          batch=self.retention_batch)
 
     def effective_database_url(self) -> str:

@@ -56,6 +56,9 @@ class AuditKind(enum.StrEnum):
     TICKET_SLA = "ticket_sla"  # detail: "<event> [<clock>]", e.g. "breach first_response"
     WEBHOOK_REGISTERED = "webhook_registered"  # detail: "<endpoint id> <url>", never the secret
     WEBHOOK_REDELIVERED = "webhook_redelivered"  # detail: the delivery id
+    # detail: "<endpoint id> enabled|disabled <events, comma-separated>"
+    WEBHOOK_CHANGED = "webhook_changed"
+    WEBHOOK_DELETED = "webhook_deleted"  # detail: "<endpoint id> <url> <n> deliveries"
 
 
 @frozen

@@ -1,7 +1,7 @@
 """How long the records nobody needs forever are kept before the worker prunes them.
 
 docs/security.md: audit events a little over a year, rate-limit attempts a month, dead
-sessions and used-up tokens a week, delivered mail a month.
+sessions and used-up tokens a week, delivered mail a month, finished webhook deliveries a month.
 """
 
 from __future__ import annotations
@@ -40,6 +40,10 @@ class Retention:
     sent_mail: timedelta = field(default=timedelta(days=30), validator=_at_least_a_day)
     # who had a ticket open: only the last minute is ever shown
     presence: timedelta = field(default=timedelta(days=1), validator=_at_least_a_day)
+    # webhook deliveries, counted from delivery (a failed one: from the end of its tries);
+    # a pending delivery is never pruned
+    webhook_deliveries: timedelta = field(default=timedelta(days=30),
+                                          validator=_at_least_a_day)
     batch: int = field(default=1000, validator=_positive)
 
 
@@ -53,9 +57,10 @@ class PruneReport:
     tokens: int = 0
     sent_mail: int = 0
     presence: int = 0
+    webhook_deliveries: int = 0
     complete: bool = True
 
     @property
     def total(self) -> int:
         return (self.audit + self.attempts + self.sessions + self.tokens + self.sent_mail
-                + self.presence)
+                + self.presence + self.webhook_deliveries)

@@ -39,12 +39,30 @@ class WebhookRepository(Protocol):
         endpoint holds no such delivery."""
         ...
 
+    def change_endpoint(self, endpoint_id: str, events: frozenset[WebhookEvent],
+                        enabled: bool) -> bool:
+        """Set the endpoint's events and whether it is enabled; False when there is no
+        such endpoint."""
+        ...
+
+    def delete_endpoint(self, endpoint_id: str) -> int | None:
+        """Delete the endpoint and every delivery of it; the number of deliveries deleted,
+        or None when there is no such endpoint."""
+        ...
+
+    def delete_older_than(self, cutoff: datetime, limit: int) -> int:
+        """Delete at most ``limit`` finished deliveries: delivered before ``cutoff``, or
+        failed with their last try period (``give_up_at``) ended before it. A pending
+        delivery is never deleted. Return how many went."""
+        ...
+
 
 class WebhookQueue(Protocol):
     """The delivery side, for the worker (each call its own transaction). ``claim_due``
     never hands one delivery to two workers at once, and never a delivery while an earlier
     one of the same endpoint and ticket is still pending (order per ticket); a claim is a
-    lease that expires if the worker dies."""
+    lease that expires if the worker dies. A disabled endpoint's deliveries are not claimed:
+    they wait until it is enabled again."""
 
     def claim_due(self, now: datetime, limit: int, lease: timedelta) -> list[ClaimedDelivery]: ...
     def mark_delivered(self, delivery_id: str, status: int, at: datetime) -> None: ...

@@ -49,9 +49,12 @@ class WebhookEndpoint:
     events: frozenset[WebhookEvent]
     created_at: datetime
     secret: str  # HMAC key; shown once, kept sealed by the SQL adapter
+    # a disabled endpoint records no new deliveries; its pending ones wait until enabled
+    enabled: bool = True
 
     def wants(self, event: WebhookEvent, company_id: str) -> bool:
-        return event in self.events and self.company_id in (None, company_id)
+        return (self.enabled and event in self.events
+                and self.company_id in (None, company_id))
 
 
 @frozen

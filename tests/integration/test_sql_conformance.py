@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from clico_adapters.sql import SqlDatabase, SqlMailQueue, SqlUnitOfWorkFactory
+from clico_adapters.sql.webhook_queue import SqlWebhookQueue
 from clico_core.testing.conformance import UnitOfWorkConformance
 
 
@@ -16,3 +17,7 @@ class TestSqlConformance(UnitOfWorkConformance):
     @pytest.fixture
     def mail_queue(self, sql_database: SqlDatabase) -> SqlMailQueue:
         return sql_database.mail_queue
+
+    @pytest.fixture
+    def webhook_queue(self, sql_database: SqlDatabase) -> SqlWebhookQueue:
+        return sql_database.webhook_queue

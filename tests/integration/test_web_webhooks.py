@@ -114,3 +114,72 @@ def test_engineers_get_a_403_and_customers_a_404(client: TestClient, web_world: 
     assert client.get("/admin/webhooks").status_code == 403
     assert form_post(client, "/admin/webhooks", {"url": "https://x.example.com/"},
                      token_from="/account/password").status_code == 403
+
+
+def _endpoint_paths(admin: TestClient) -> list[str]:
+    return [f"/admin/webhooks/{i}" for i in LOG_LINK.findall(admin.get("/admin/webhooks").text)]
+
+
+def test_disabling_changing_and_deleting_an_endpoint(admin: TestClient,
+                                                     web_world: World) -> None:
+    _register(admin, company="Acme", url="https://a.example.com/in")
+    _register(admin, company="Acme", url="https://b.example.com/in")
+    first, second = _endpoint_paths(admin)
+    web_world.register("jan", contract=web_world.issue("C-2", "Acme"))
+    jan = web_world.viewer("jan")
+    web_world.services.open_ticket(jan, OpenTicket("VPN down", "<p>It drops.</p>"))
+
+    off = form_post(admin, f"{first}/disable", {}, token_from=first)
+    assert off.status_code == 303 and off.headers["location"] == f"{first}?done=disabled"
+    page = admin.get(off.headers["location"])
+    assert "Punkt odbioru wyłączony" in page.text and "Włącz punkt odbioru" in page.text
+    assert "nowe dostarczenia nie są zapisywane" in page.text
+    assert "(Punkt odbioru wyłączony)" in admin.get("/admin/webhooks").text
+    web_world.services.open_ticket(jan, OpenTicket("Second", "<p>Again.</p>"))
+    assert admin.get(first).text.count("/redeliver") == 1  # none recorded while disabled
+    assert admin.get(second).text.count("/redeliver") == 2
+    on = form_post(admin, f"{first}/enable", {}, token_from=first)
+    assert on.status_code == 303 and on.headers["location"] == f"{first}?done=enabled"
+    assert "Punkt odbioru włączony" in admin.get(first).text
+
+    events = form_post(admin, f"{first}/events", {"event_reply": "on", "event_status": "on"},
+                       token_from=first)
+    assert events.status_code == 303 and events.headers["location"] == f"{first}?done=events"
+    page = admin.get(events.headers["location"]).text
+    assert "Zdarzenia zostały zapisane." in page
+    assert re.search(r'name="event_reply" value="on" checked', page)
+    assert not re.search(r'name="event_created" value="on" checked', page)
+    web_world.services.open_ticket(jan, OpenTicket("Third", "<p>More.</p>"))
+    assert admin.get(first).text.count("/redeliver") == 1  # ticket.created no longer chosen
+    for bad in ({}, {"event_reply": "x" * 20}, {"unknown": "on"}):
+        refused = form_post(admin, f"{first}/events", bad, token_from=first)
+        assert refused.status_code == 400, refused.text
+    assert re.search(r'name="event_reply" value="on" checked', admin.get(first).text)
+
+    gone = form_post(admin, f"{first}/delete", {}, token_from=first)
+    assert gone.status_code == 303 and gone.headers["location"] == "/admin/webhooks?deleted=1"
+    assert "zostały usunięte" in admin.get(gone.headers["location"]).text
+    assert _endpoint_paths(admin) == [second]
+    assert admin.get(first).status_code == 404
+    for action in ("disable", "enable", "delete", "events"):
+        assert form_post(admin, f"{first}/{action}", {"event_reply": "on"} if action == "events"
+                         else {}, token_from=second).status_code == 404
+        assert admin.post(f"{second}/{action}").status_code == 403  # no CSRF token
+    with web_world.services.ports.uow(readonly=True) as uow:
+        details = {e.kind.value: e.detail for e in uow.audit.recent()}
+    endpoint_id = first.rsplit("/", 1)[-1]
+    assert details["webhook_deleted"] == f"{endpoint_id} https://a.example.com/in 1 deliveries"
+    assert details["webhook_changed"].startswith(endpoint_id)
+    assert admin.get(second).text.count("/redeliver") == 3  # the other endpoint's log stays
+
+
+def test_engineers_cannot_change_or_delete_endpoints(client: TestClient,
+                                                     web_world: World) -> None:
+    _staff(client, web_world, Role.ADMIN, "admin@clico.pl")
+    _register(client)
+    (path,) = _endpoint_paths(client)
+    client.cookies.clear()
+    _staff(client, web_world, Role.ENGINEER, "eng@clico.pl")
+    for action in ("disable", "enable", "delete", "events"):
+        assert form_post(client, f"{path}/{action}", {},
+                         token_from="/account/password").status_code == 403

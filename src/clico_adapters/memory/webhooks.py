@@ -58,6 +58,38 @@ class MemoryWebhooks:
             give_up_at=give_up_at))
         return True
 
+    def change_endpoint(self, endpoint_id: str, events: frozenset[WebhookEvent],
+                        enabled: bool) -> bool:
+        endpoint = self.store.webhook_endpoints.get(endpoint_id)
+        if endpoint is None:
+            return False
+        self.undo.put(self.store.webhook_endpoints, endpoint_id,
+                      evolve(endpoint, events=events, enabled=enabled))
+        return True
+
+    def delete_endpoint(self, endpoint_id: str) -> int | None:
+        if endpoint_id not in self.store.webhook_endpoints:
+            return None
+        doomed = [d.id for d in self.store.webhook_deliveries.values()
+                  if d.endpoint_id == endpoint_id]
+        for delivery_id in doomed:
+            self.undo.delete(self.store.webhook_deliveries, delivery_id)
+        self.undo.delete(self.store.webhook_endpoints, endpoint_id)
+        return len(doomed)
+
+    def delete_older_than(self, cutoff: datetime, limit: int) -> int:
+        doomed = [d.id for d in self.store.webhook_deliveries.values() if _finished_before(
+            d, cutoff)][:limit]
+        for delivery_id in doomed:
+            self.undo.delete(self.store.webhook_deliveries, delivery_id)
+        return len(doomed)
+
+
+def _finished_before(delivery: WebhookDelivery, cutoff: datetime) -> bool:
+    if delivery.state is DeliveryState.DELIVERED:
+        return delivery.delivered_at is not None and delivery.delivered_at < cutoff
+    return delivery.state is DeliveryState.FAILED and delivery.give_up_at < cutoff
+
 
 class MemoryWebhookQueue:
     """Claims under the store's lock: one worker at a time, as SQLite's write lock does."""
@@ -78,7 +110,8 @@ class MemoryWebhookQueue:
                 blocked.add(key)
                 due = d.next_attempt_at is None or d.next_attempt_at <= now
                 endpoint = self.store.webhook_endpoints.get(d.endpoint_id)
-                if due and endpoint is not None and len(claimed) < limit:
+                ready = endpoint is not None and endpoint.enabled
+                if due and ready and endpoint is not None and len(claimed) < limit:
                     d = evolve(d, attempts=d.attempts + 1, next_attempt_at=now + lease)
                     self.store.webhook_deliveries[d.id] = d
                     claimed.append(ClaimedDelivery(d, endpoint.url, endpoint.secret))

@@ -46,6 +46,8 @@ class SqlWebhookQueue:
         due = (select(d.c.seq)
                .where(d.c.state == _PENDING,
                       or_(d.c.next_attempt_at.is_(None), d.c.next_attempt_at <= now),
+                      # a disabled endpoint's deliveries wait until it is enabled again
+                      d.c.endpoint_id.in_(select(endpoints.c.id).where(endpoints.c.enabled)),
                       ~exists().where(earlier.c.endpoint_id == d.c.endpoint_id,
                                       earlier.c.ticket_id == d.c.ticket_id,
                                       earlier.c.state == _PENDING,

@@ -1,9 +1,10 @@
-"""The webhook tables (migration 0020), on the schema's one ``metadata`` (tables.py)."""
+"""The webhook tables (migrations 0020, 0026), on the schema's one ``metadata`` (tables.py)."""
 
 from __future__ import annotations
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     Column,
     ForeignKey,
     Index,
@@ -12,6 +13,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    true,
 )
 
 from .tables import ID, Serial, metadata
@@ -26,6 +28,8 @@ webhook_endpoints = Table(
     # the HMAC key, sealed with the SecretBox bound to the endpoint (docs/security.md)
     Column("sealed_secret", Text, nullable=False),
     Column("created_at", UtcDateTime, nullable=False),
+    # false: no new deliveries, the pending ones wait (migration 0026)
+    Column("enabled", Boolean, nullable=False, server_default=true()),
     Index(None, "company_id"),
 )
 

@@ -161,10 +161,13 @@ from .tickets import (
 )
 from .totp import TotpSetup, begin_totp, disable_totp, enable_totp, reset_two_factor
 from .webhooks import (
+    ChangeWebhook,
     NewWebhook,
     RegisterWebhook,
     WebhookLog,
     WebhookRow,
+    change_webhook,
+    delete_webhook,
     list_webhooks,
     redeliver_webhook,
     register_webhook,
@@ -178,6 +181,7 @@ __all__ = [
     "AssetSpec",
     "AttachmentDownload",
     "AutoCloseReport",
+    "ChangeWebhook",
     "CompanyAsset",
     "CompanyContract",
     "CompanyView",
@@ -256,6 +260,7 @@ __all__ = [
     "change_password",
     "change_priority",
     "change_status",
+    "change_webhook",
     "check_reset_token",
     "close_ticket",
     "company_view",
@@ -269,6 +274,7 @@ __all__ = [
     "create_staff_account",
     "customer_overview",
     "delete_reply_template",
+    "delete_webhook",
     "disable_account",
     "disable_totp",
     "discard_uploads",

@@ -35,5 +35,12 @@ class WebhookMethods:
     def webhook_log(self, viewer: Viewer, endpoint_id: str) -> webhooks.WebhookLog:
         return self._rerun(webhooks.webhook_log, viewer, endpoint_id, self.ports)
 
+    def change_webhook(self, viewer: Viewer, endpoint_id: str, cmd: webhooks.ChangeWebhook
+                       ) -> None:
+        self._rerun(webhooks.change_webhook, viewer, endpoint_id, cmd, self.ports)
+
+    def delete_webhook(self, viewer: Viewer, endpoint_id: str) -> int:
+        return self._rerun(webhooks.delete_webhook, viewer, endpoint_id, self.ports)
+
     def redeliver_webhook(self, viewer: Viewer, endpoint_id: str, delivery_id: str) -> None:
         self._rerun(webhooks.redeliver_webhook, viewer, endpoint_id, delivery_id, self.ports)

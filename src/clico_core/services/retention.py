@@ -23,6 +23,7 @@ _STORES: tuple[tuple[str, Callable[[Retention], timedelta],
     ("sessions", lambda r: r.sessions, lambda uow: uow.sessions),
     ("tokens", lambda r: r.tokens, lambda uow: uow.tokens),
     ("sent_mail", lambda r: r.sent_mail, lambda uow: uow.outbox),
+    ("webhook_deliveries", lambda r: r.webhook_deliveries, lambda uow: uow.webhooks),
     ("audit", lambda r: r.audit, lambda uow: uow.audit),
 )
 

@@ -1,4 +1,5 @@
-"""Administrators' webhooks: register an endpoint, read its delivery log, resend one."""
+"""Administrators' webhooks: register, change, disable or delete an endpoint, read its
+delivery log, resend one."""
 
 from __future__ import annotations
 
@@ -120,3 +121,50 @@ def redeliver_webhook(viewer: Viewer, endpoint_id: str, delivery_id: str,
         uow.audit.record(AuditEvent(AuditKind.WEBHOOK_REDELIVERED, now, viewer.account.id,
                                     detail=delivery_id))
         uow.commit()
+
+
+@frozen
+class ChangeWebhook:
+    """An endpoint's events and whether it is enabled (its address and company stay);
+    None leaves that part as it is."""
+
+    events: tuple[str, ...] | None = None
+    enabled: bool | None = None
+
+
+def change_webhook(viewer: Viewer, endpoint_id: str, cmd: ChangeWebhook, ports: Ports) -> None:
+    """Set an endpoint's events and enable or disable it. A disabled endpoint records no
+    new deliveries; its pending ones wait (they are not cancelled) and go out, in order, once
+    it is enabled again. No event chosen is ``ValidationFailed`` on ``events``."""
+    require_admin(viewer.account)
+    chosen = None if cmd.events is None else read_events(list(cmd.events))
+    now = ports.clock.now()
+    with ports.uow() as uow:
+        endpoint = uow.webhooks.get_endpoint(endpoint_id)
+        if endpoint is None:
+            raise NotFound()
+        events = endpoint.events if chosen is None else chosen
+        enabled = endpoint.enabled if cmd.enabled is None else cmd.enabled
+        if not uow.webhooks.change_endpoint(endpoint_id, events, enabled):
+            raise NotFound()
+        state = "enabled" if enabled else "disabled"
+        uow.audit.record(AuditEvent(
+            AuditKind.WEBHOOK_CHANGED, now, viewer.account.id,
+            detail=f"{endpoint_id} {state} {','.join(sorted(e.value for e in events))}"))
+        uow.commit()
+
+
+def delete_webhook(viewer: Viewer, endpoint_id: str, ports: Ports) -> int:
+    """Delete an endpoint with every delivery of it (pending ones are never sent); the
+    number of deliveries deleted. Audited with the endpoint's address."""
+    require_admin(viewer.account)
+    now = ports.clock.now()
+    with ports.uow() as uow:
+        endpoint = uow.webhooks.get_endpoint(endpoint_id)
+        gone = uow.webhooks.delete_endpoint(endpoint_id) if endpoint else None
+        if endpoint is None or gone is None:
+            raise NotFound()
+        uow.audit.record(AuditEvent(AuditKind.WEBHOOK_DELETED, now, viewer.account.id,
+                                    detail=f"{endpoint_id} {endpoint.url} {gone} deliveries"))
+        uow.commit()
+    return gone

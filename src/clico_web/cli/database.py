@@ -107,6 +107,7 @@ def config(runtime: Runtime) -> None:
         "CLICO_RETENTION_SESSIONS_DAYS": str(s.retention_sessions_days),
         "CLICO_RETENTION_TOKENS_DAYS": str(s.retention_tokens_days),
         "CLICO_RETENTION_SENT_MAIL_DAYS": str(s.retention_sent_mail_days),
+        "CLICO_RETENTION_WEBHOOK_DAYS": str(s.retention_webhook_days),
         "CLICO_SUPPORT_INBOX": s.support_inbox or "(not set)",
         "CLICO_AUTO_CLOSE_DAYS": str(s.auto_close_days),
         "CLICO_METRICS_TOKEN": "****" if s.metrics_token else "(not set: no /metrics)",

@@ -1,4 +1,5 @@
-"""``Webhooki`` for administrators: register an endpoint, its delivery log, resend one."""
+"""``Webhooki`` for administrators: register an endpoint, its delivery log, resend one;
+change its events, disable or enable it, delete it."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from clico_core.errors import ClicoError
-from clico_core.services import RegisterWebhook
+from clico_core.services import ChangeWebhook, RegisterWebhook
 from clico_core.webhooks import WebhookEvent
 
 from ..forms import limited, read_form
@@ -54,6 +55,25 @@ class WebhookForm:
             event.value for name, event in EVENT_FIELDS.items() if values[name]))
 
 
+@frozen
+class EventsForm:
+    event_created: str = _box()
+    event_reply: str = _box()
+    event_status: str = _box()
+    event_sla_warning: str = _box()
+    event_sla_breach: str = _box()
+
+    def command(self) -> ChangeWebhook:
+        values = asdict(self)
+        return ChangeWebhook(events=tuple(
+            event.value for name, event in EVENT_FIELDS.items() if values[name]))
+
+
+@frozen
+class EmptyForm:
+    """Only the CSRF token."""
+
+
 def _refuse(request: Request, error: ClicoError) -> None:
     shown = failure(request, error)
     if shown.status in (403, 404):
@@ -70,12 +90,14 @@ async def _page(request: Request, values: dict[str, str], status: int = 200,
         raise
     return render(request, "admin/webhooks.html", {
         "section": "webhooks", "rows": rows, "values": values,
-        "event_fields": EVENT_FIELDS, "errors": {}, "created": None, **extra}, status=status)
+        "event_fields": EVENT_FIELDS, "errors": {}, "created": None, "deleted": "", **extra},
+        status=status)
 
 
 @admin_only
 async def webhooks_page(request: Request) -> Response:
-    return await _page(request, {"url": "", "company": ""})
+    return await _page(request, {"url": "", "company": ""},
+                       deleted=request.query_params.get("deleted", ""))
 
 
 @admin_only
@@ -103,8 +125,7 @@ def _id(request: Request, name: str) -> str:
     return value
 
 
-@admin_only
-async def delivery_log(request: Request) -> Response:
+async def _log_page(request: Request, status: int = 200, **extra: object) -> Response:
     portal = portal_of(request)
     try:
         log = await portal.call(portal.services.webhook_log, viewer_of(request),
@@ -113,7 +134,58 @@ async def delivery_log(request: Request) -> Response:
         _refuse(request, error)
         raise
     return render(request, "admin/webhook_log.html", {
-        "section": "webhooks", "log": log, "resent": request.query_params.get("resent", "")})
+        "section": "webhooks", "log": log, "event_fields": EVENT_FIELDS, "errors": {},
+        "done": request.query_params.get("done", ""),
+        "resent": request.query_params.get("resent", ""), **extra}, status=status)
+
+
+@admin_only
+async def delivery_log(request: Request) -> Response:
+    return await _log_page(request)
+
+
+async def _change(request: Request, cmd: ChangeWebhook, done: str) -> Response:
+    portal = portal_of(request)
+    endpoint_id = _id(request, "endpoint_id")
+    try:
+        await portal.call(portal.services.change_webhook, viewer_of(request), endpoint_id, cmd)
+    except ClicoError as error:
+        _refuse(request, error)
+        shown = failure(request, error)
+        return await _log_page(request, status=shown.status, message=shown.message,
+                               errors=shown.fields)
+    return RedirectResponse(f"/admin/webhooks/{endpoint_id}?done={done}", status_code=303)
+
+
+@admin_only
+async def change_events(request: Request) -> Response:
+    form = await read_form(request, EventsForm)
+    return await _change(request, form.command(), "events")
+
+
+@admin_only
+async def disable(request: Request) -> Response:
+    await read_form(request, EmptyForm)
+    return await _change(request, ChangeWebhook(enabled=False), "disabled")
+
+
+@admin_only
+async def enable(request: Request) -> Response:
+    await read_form(request, EmptyForm)
+    return await _change(request, ChangeWebhook(enabled=True), "enabled")
+
+
+@admin_only
+async def delete(request: Request) -> Response:
+    await read_form(request, EmptyForm)
+    portal = portal_of(request)
+    try:
+        await portal.call(portal.services.delete_webhook, viewer_of(request),
+                          _id(request, "endpoint_id"))
+    except ClicoError as error:
+        _refuse(request, error)
+        raise
+    return RedirectResponse("/admin/webhooks?deleted=1", status_code=303)
 
 
 @admin_only
@@ -135,4 +207,12 @@ routes = [
           name="webhook_log"),
     Route("/admin/webhooks/{endpoint_id}/deliveries/{delivery_id}/redeliver", redeliver,
           methods=["POST"], name="webhook_redeliver"),
+    Route("/admin/webhooks/{endpoint_id}/events", change_events, methods=["POST"],
+          name="webhook_events"),
+    Route("/admin/webhooks/{endpoint_id}/disable", disable, methods=["POST"],
+          name="webhook_disable"),
+    Route("/admin/webhooks/{endpoint_id}/enable", enable, methods=["POST"],
+          name="webhook_enable"),
+    Route("/admin/webhooks/{endpoint_id}/delete", delete, methods=["POST"],
+          name="webhook_delete"),
 ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import and_, delete, insert, or_, select, update
 from sqlalchemy.engine import RowMapping
 
 from clico_core.webhooks import DeliveryState, WebhookDelivery, WebhookEndpoint, WebhookEvent
@@ -16,13 +16,14 @@ from ..webhook_tables import webhook_endpoints as endpoints
 from .base import SqlRepository
 
 _PUBLIC = (endpoints.c.id, endpoints.c.url, endpoints.c.company_id, endpoints.c.events,
-           endpoints.c.created_at)
+           endpoints.c.created_at, endpoints.c.enabled)
 
 
 def endpoint_from(row: RowMapping, secret: str = "") -> WebhookEndpoint:
     return WebhookEndpoint(id=row["id"], url=row["url"], company_id=row["company_id"],
                            events=frozenset(WebhookEvent(e) for e in row["events"]),
-                           created_at=row["created_at"], secret=secret)
+                           created_at=row["created_at"], secret=secret,
+                           enabled=bool(row["enabled"]))
 
 
 def delivery_from(row: RowMapping) -> WebhookDelivery:
@@ -50,6 +51,7 @@ class SqlWebhooks(SqlRepository):
         self.uow.execute(insert(endpoints).values(
             id=endpoint.id, url=endpoint.url, company_id=endpoint.company_id,
             events=sorted(e.value for e in endpoint.events), created_at=endpoint.created_at,
+            enabled=endpoint.enabled,
             sealed_secret=seal(self.uow.box, endpoint.secret, WEBHOOK_SECRET, endpoint.id)))
 
     def endpoints(self) -> list[WebhookEndpoint]:
@@ -65,7 +67,8 @@ class SqlWebhooks(SqlRepository):
     def matching(self, event: WebhookEvent, company_id: str) -> list[WebhookEndpoint]:
         # few endpoints exist: the event filter runs here rather than on a JSON column
         rows = self.uow.execute(select(*_PUBLIC).where(
-            (endpoints.c.company_id == company_id) | endpoints.c.company_id.is_(None))
+            (endpoints.c.company_id == company_id) | endpoints.c.company_id.is_(None),
+            endpoints.c.enabled)
             .order_by(endpoints.c.created_at, endpoints.c.id)).mappings()
         return [e for e in map(endpoint_from, rows) if e.wants(event, company_id)]
 
@@ -83,3 +86,26 @@ class SqlWebhooks(SqlRepository):
             deliveries.c.id == delivery_id, deliveries.c.endpoint_id == endpoint_id).values(
             state=DeliveryState.PENDING.value, next_attempt_at=now, give_up_at=give_up_at))
         return int(result.rowcount) == 1
+
+    def change_endpoint(self, endpoint_id: str, events: frozenset[WebhookEvent],
+                        enabled: bool) -> bool:
+        result = self.uow.execute(update(endpoints).where(endpoints.c.id == endpoint_id).values(
+            events=sorted(e.value for e in events), enabled=enabled))
+        return int(result.rowcount) == 1
+
+    def delete_endpoint(self, endpoint_id: str) -> int | None:
+        found = self.uow.execute(select(endpoints.c.id).where(endpoints.c.id == endpoint_id)
+                                 .with_for_update()).first()
+        if found is None:
+            return None
+        gone = self.uow.execute(delete(deliveries).where(
+            deliveries.c.endpoint_id == endpoint_id)).rowcount
+        self.uow.execute(delete(endpoints).where(endpoints.c.id == endpoint_id))
+        return int(gone)
+
+    def delete_older_than(self, cutoff: datetime, limit: int) -> int:
+        return self.delete_batch(deliveries, or_(
+            and_(deliveries.c.state == DeliveryState.DELIVERED.value,
+                 deliveries.c.delivered_at < cutoff),
+            and_(deliveries.c.state == DeliveryState.FAILED.value,
+                 deliveries.c.give_up_at < cutoff)), limit)

@@ -11,6 +11,10 @@ Subclass ``UnitOfWorkConformance`` in your tests and provide two fixtures::
         def mail_queue(self, uow_factory):   # the MailQueue over the same database
             return MyMailQueue(...)
 
+        @pytest.fixture
+        def webhook_queue(self, uow_factory):   # the WebhookQueue over the same database
+            return MyWebhookQueue(...)
+
 The same tests run against the in-memory, SQLite and PostgreSQL adapters. A blob store
 (``BlobStoreConformance``) needs one fixture, ``blob_store``.
 """
@@ -29,6 +33,7 @@ from .retention import RetentionConformance
 from .session_holder import SessionHolderConformance
 from .sla import SlaConformance
 from .ticket_list import TicketListConformance
+from .webhooks import WebhookConformance
 
 
 class UnitOfWorkConformance(RepositoryConformance, SessionHolderConformance,
@@ -36,7 +41,7 @@ class UnitOfWorkConformance(RepositoryConformance, SessionHolderConformance,
                             AttachmentRepositoryConformance, ArticleConformance,
                             CollaborationConformance, CompanyConformance,
                             NotificationConformance, QueueConformance, SlaConformance,
-                            KbConformance):
+                            KbConformance, WebhookConformance):
     """Everything at once."""
 
 
@@ -49,5 +54,5 @@ __all__ = [
     "RepositoryConformance", "RetentionConformance", "SessionHolderConformance",
     "SlaConformance",
     "TicketListConformance",
-    "UnitOfWorkConformance",
+    "UnitOfWorkConformance", "WebhookConformance",
 ]
