@@ -135,3 +135,17 @@ def test_a_resolved_tickets_answer_becomes_an_internal_draft(
     assert draft.text_in(PL).body == "<p>Zmień czas życia IKE.</p>"
     with pytest.raises(NotFound):
         services.draft_kb_from_ticket(customer, ticket.number)
+
+
+def test_suggestions_match_titles_only_and_a_short_last_word_whole(
+        world: World, staff: Viewer, customer: Viewer) -> None:
+    article = _save(world, staff)
+    services = world.services
+    body_only = services.search_kb(customer, "aktualizacji ", PL).hits
+    assert [h.article_id for h in body_only] == [article.id]  # a body word: found by search
+    assert services.suggest_kb(customer, "aktualizacji", None, PL) == ()  # not suggested
+    assert [h.article_id for h in services.suggest_kb(customer, "vpn zry", None, PL)] \
+        == [article.id]
+    assert [h.article_id for h in services.search_kb(customer, "vpn zr", PL).hits] \
+        == [article.id]
+    assert services.suggest_kb(customer, "vpn zr", None, PL) == ()  # "zr" is a whole word

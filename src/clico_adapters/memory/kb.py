@@ -99,7 +99,7 @@ class MemoryKbSearch:
                 continue
             text = article.text_in(query.language)
             plain = text.plain
-            found = score(text.title, plain, query.terms)
+            found = score(text.title, "" if query.titles else plain, query.terms)
             if found is None:
                 continue
             matches.append(KbMatch(article.id, text.language, text.title, plain, found,

@@ -2,7 +2,8 @@
 article and language with the audience columns copied beside it; it is what search reads.
 
 The full-text index is not in this metadata, because it differs per engine (docs/kb.md):
-PostgreSQL adds a generated ``tsvector`` column ``search`` with a GIN index, SQLite a
+PostgreSQL adds generated ``tsvector`` columns ``search`` (title and body) and
+``title_search`` (title only, for suggestions; migration 0024), each with a GIN index, SQLite a
 contentless FTS5 table ``kb_fts`` kept in sync by triggers. ``SEARCH_OBJECTS`` names them
 for schema comparisons.
 """
@@ -81,7 +82,8 @@ kb_events = Table(
 )
 
 SEARCH_OBJECTS = frozenset({"kb_fts", "kb_fts_data", "kb_fts_idx", "kb_fts_docsize",
-                            "kb_fts_config", "kb_fts_content", "search", "ix_kb_texts_search"})
+                            "kb_fts_config", "kb_fts_content", "search", "ix_kb_texts_search",
+                            "title_search", "ix_kb_texts_title_search"})
 
 
 def include_object(obj: object, name: str | None, type_: str, reflected: bool,

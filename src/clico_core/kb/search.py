@@ -26,6 +26,7 @@ MAX_WORD = 60
 PAGE_SIZE = 20
 MAX_PAGE_SIZE = 50
 SUGGESTIONS = 5
+MIN_PREFIX = 3  # suggestions: a shorter last word is matched whole, not as a prefix
 MARK_START = "\x02"
 MARK_END = "\x03"
 _WORD = re.compile(r"[^\W_]+")
@@ -114,6 +115,7 @@ class KbQuery:
     category: str | None = None
     after: KbCursor | None = None
     limit: int = PAGE_SIZE
+    titles: bool = False  # match titles only (suggestions beside a new ticket)
 
 
 @frozen

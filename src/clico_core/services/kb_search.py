@@ -22,7 +22,8 @@ from ..kb import (
     make_snippet,
     parse_terms,
 )
-from ..kb.search import MAX_PAGE_SIZE, PAGE_SIZE, SUGGESTIONS
+from ..kb.ports import KbMatch
+from ..kb.search import MAX_PAGE_SIZE, MIN_PREFIX, PAGE_SIZE, SUGGESTIONS, Term, Terms
 from ..roles import require_staff
 from ..values import Language, lookup_text
 from .context import Ports, Viewer
@@ -42,29 +43,45 @@ def search_kb(viewer: Viewer | None, typed: str, language: Language, ports: Port
     terms = parse_terms(typed)
     if terms.empty:
         return KbHitPage((), None)
-    audience = audience_of(reader_of(viewer))
     size = max(1, min(limit, MAX_PAGE_SIZE))
-    query = KbQuery(terms, audience, language, vendor=_filter(vendor, 40),
-                    category=_filter(category, 80), after=KbCursor.decode(after),
-                    limit=size + 1)
-    with ports.uow(readonly=True) as uow:
-        matches = [m for m in uow.kb_search.search(query)
-                   if m.visibility in audience.visibilities and (m.published or audience.drafts)]
-    hits = tuple(KbHit(m.article_id, m.language, m.title, make_snippet(m.plain, terms),
-                       m.score, m.vendors, m.category, m.updated_at)
-                 for m in matches[:size])
+    query = KbQuery(terms, audience_of(reader_of(viewer)), language,
+                    vendor=_filter(vendor, 40), category=_filter(category, 80),
+                    after=KbCursor.decode(after), limit=size + 1)
+    matches = _matches(query, ports)
+    hits = tuple(_hit(m, terms) for m in matches[:size])
     last = hits[-1] if len(matches) > size else None
     return KbHitPage(hits, KbCursor(last.score, last.article_id) if last else None)
 
 
+def _matches(query: KbQuery, ports: Ports) -> list[KbMatch]:
+    """The engine's matches, each checked against the policy once more."""
+    audience = query.audience
+    with ports.uow(readonly=True) as uow:
+        return [m for m in uow.kb_search.search(query)
+                if m.visibility in audience.visibilities and (m.published or audience.drafts)]
+
+
+def _hit(match: KbMatch, terms: Terms) -> KbHit:
+    return KbHit(match.article_id, match.language, match.title,
+                 make_snippet(match.plain, terms), match.score, match.vendors, match.category,
+                 match.updated_at)
+
+
 def suggest_kb(viewer: Viewer, subject: str, vendor: str | None, language: Language,
                ports: Ports) -> tuple[KbHit, ...]:
-    """Up to five articles for the subject of a ticket being written, for the chosen
-    asset's vendor (any vendor when none is chosen)."""
-    page = search_kb(viewer, subject, language, ports, vendor=vendor, limit=SUGGESTIONS)
-    if page.hits or vendor is None:
-        return page.hits
-    return ()
+    """Up to five articles whose title matches the subject of a ticket being written, for
+    the chosen asset's vendor (any vendor when none is chosen). Titles only and a last word
+    of fewer than ``MIN_PREFIX`` letters matched whole keep this cheap enough to run as the
+    subject is typed (docs/kb.md, "Suggestions and deflection")."""
+    terms = parse_terms(subject)
+    if terms.empty:
+        return ()
+    last = terms.terms[-1]
+    if last.prefix and len(last.words[-1]) < MIN_PREFIX:
+        terms = Terms((*terms.terms[:-1], Term(last.words)))
+    query = KbQuery(terms, audience_of(reader_of(viewer)), language,
+                    vendor=_filter(vendor, 40), limit=SUGGESTIONS, titles=True)
+    return tuple(_hit(m, terms) for m in _matches(query, ports))
 
 
 def record_kb_event(viewer: Viewer | None, article_id: str, kind: KbEventKind,

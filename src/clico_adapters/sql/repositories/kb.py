@@ -199,16 +199,18 @@ class SqlKbSearch(SqlRepository):
             where.append("t.category = :category")
             params["category"] = query.category
         if self.uow.dialect == "postgresql":
-            score = "ts_rank(t.search, to_tsquery('clico_kb', :q))::float8"
+            # titles only: their own small tsvector and GIN index (migration 0024)
+            vector = "t.title_search" if query.titles else "t.search"
+            score = f"ts_rank({vector}, to_tsquery('clico_kb', :q))::float8"
             source = "kb_texts t"
-            where.append("t.search @@ to_tsquery('clico_kb', :q)")
+            where.append(f"{vector} @@ to_tsquery('clico_kb', :q)")
             params["q"] = tsquery(query.terms)
         else:
             score = "-bm25(kb_fts, 4.0, 1.0)"
             source = "kb_fts JOIN kb_texts t ON t.id = kb_fts.rowid"
             where.append("kb_fts MATCH :q")
-            params["q"] = fts5_match(query.terms)
-        # only fixed fragments are joined here; every value is a bound parameter
+            match = fts5_match(query.terms)
+            params["q"] = f"title : ({match})" if query.titles else match
         # Rank with the narrow columns only, then read the page's texts: the sort never
         # carries a body. Only fixed fragments are joined here; every value is a bound
         # parameter.

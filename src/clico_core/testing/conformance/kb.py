@@ -45,9 +45,10 @@ _ENGINE = settings(max_examples=25, deadline=None,
 
 def _search(uow_factory: UnitOfWorkFactory, reader: Reader, language: Language, typed: str,
             vendor: str | None = None, category: str | None = None,
-            after: KbCursor | None = None, limit: int = 20) -> list[tuple[str, float]]:
+            after: KbCursor | None = None, limit: int = 20,
+            titles: bool = False) -> list[tuple[str, float]]:
     query = KbQuery(parse_terms(typed), audience_of(reader), language, vendor=vendor,
-                    category=category, after=after, limit=limit)
+                    category=category, after=after, limit=limit, titles=titles)
     if query.terms.empty:
         return []
     with uow_factory(readonly=True) as uow:
@@ -109,6 +110,19 @@ class KbConformance:
             walked += page
             after = KbCursor(page[-1][1], page[-1][0])
         assert [a for a, _ in walked] == [a for a, _ in whole]
+
+    def test_titles_only_matches_titles_and_keeps_the_audience(
+            self, uow_factory: UnitOfWorkFactory, articles: dict[str, KbArticle]) -> None:
+        def found(reader: Reader, typed: str, *, titles: bool) -> set[str]:
+            return {a for a, _ in _search(uow_factory, reader, Language.PL, typed,
+                                          titles=titles)}
+
+        vpn, nat, internal = articles["vpn"].id, articles["nat"].id, articles["internal"].id
+        assert found(Reader.STAFF, "tunel", titles=False) == {vpn, nat, internal}
+        assert found(Reader.STAFF, "tunel", titles=True) == {vpn}
+        assert found(Reader.STAFF, "vpn", titles=True) == {vpn, internal}
+        assert found(Reader.CUSTOMER, "vpn", titles=True) == {vpn}
+        assert found(Reader.STAFF, "aktywacja licen", titles=True) == {articles["licence"].id}
 
     def test_a_change_reindexes_and_unpublishing_hides(
             self, uow_factory: UnitOfWorkFactory, articles: dict[str, KbArticle]) -> None:
