@@ -11,7 +11,7 @@
   are: they name the table, not its options).
 
 Revision ID: 0024
-Revises: 0023
+Revises: 0026
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from __future__ import annotations
 from alembic import op
 
 revision = "0024"
-down_revision = "0023"
+down_revision = "0026"
 branch_labels = None
 depends_on = None
 
