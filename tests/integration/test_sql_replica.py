@@ -67,10 +67,12 @@ def _add_account(backend: Backend) -> str:
 
 
 def _caught_up(cluster: Cluster, backend: Backend) -> None:
-    """Wait until the replica has replayed everything the primary wrote so far."""
+    """Wait until the replica has replayed everything the primary wrote so far: up to the
+    insert position, as the router's marks (the write position may be behind it until the
+    WAL writer catches up, and a mark above it would send the read to the primary)."""
     assert backend.database is not None
     with backend.database.engine.connect() as connection:
-        lsn = connection.execute(text("SELECT pg_current_wal_lsn()::text")).scalar()
+        lsn = connection.execute(text("SELECT pg_current_wal_insert_lsn()::text")).scalar()
     deadline = time.monotonic() + 30
     while not cluster.on_replica(f"SELECT pg_last_wal_replay_lsn() >= '{lsn}'::pg_lsn"):
         assert time.monotonic() < deadline, "the replica did not catch up"

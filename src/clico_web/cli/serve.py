@@ -110,7 +110,6 @@ def worker(runtime: Runtime, once: bool) -> None:
     runtime.services()  # refuses an outdated schema
     logging.config.dictConfig(log_config())
     show_mail_log(runtime.settings)
-    _show_job_log()
     mail_worker = runtime.backend.mail_worker()
     webhook_worker = runtime.backend.webhook_worker()
     if once:
@@ -127,13 +126,3 @@ def worker(runtime: Runtime, once: bool) -> None:
         webhook_worker.start()  # its own thread: a slow endpoint never holds up mail
     mail_worker.run_forever(stop)
 
-
-def _show_job_log() -> None:
-    """The worker says on stderr when it runs a scheduled job: with several processes the
-    operator sees which one ran it (each runs once per interval, whichever claims it)."""
-    logger = logging.getLogger("clico.jobs")
-    if not logger.handlers:
-        handler = logging.StreamHandler()
-        handler.setFormatter(logging.Formatter("%(levelname)s:     %(message)s"))
-        logger.addHandler(handler)
-        logger.setLevel(logging.INFO)
