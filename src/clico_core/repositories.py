@@ -128,6 +128,19 @@ class ContractRepository(Protocol):
         """How many accounts activated each of the contracts (0 for none), at once."""
         ...
 
+    def page_by_company_name(self, company_id: CompanyId | None, offset: int, limit: int
+                             ) -> NamedContractPage:
+        """Contracts of every company (or of one), ordered by the company's name then the
+        contract's number (code point order), ``limit`` of them from ``offset``, each with
+        its company's name, and how many there are in all. Reads the page, not the table."""
+        ...
+
+
+@frozen
+class NamedContractPage:
+    rows: tuple[tuple[Contract, str], ...]  # (contract, its company's name)
+    total: int
+
 
 @frozen
 class AssetPage:

@@ -9,7 +9,7 @@ from clico_core.assets import Asset
 from clico_core.companies import Company
 from clico_core.contracts import Activation, Contract
 from clico_core.errors import DuplicateContractNumber
-from clico_core.ports import AssetPage
+from clico_core.ports import AssetPage, NamedContractPage
 from clico_core.values import company_key, email_key
 
 from .store import MemoryStore, UndoLog, fresh
@@ -66,6 +66,19 @@ class MemoryContracts(_Repo):
         rows = [c for c in self.store.contracts.values()
                 if company_id is None or c.company_id == company_id]
         return fresh(sorted(rows, key=lambda c: c.number))
+
+    def page_by_company_name(self, company_id: str | None, offset: int, limit: int
+                             ) -> NamedContractPage:
+        def name(contract: Contract) -> str:
+            owner = self.store.companies.get(contract.company_id)
+            return owner.name if owner else ""
+
+        rows = sorted(((c, name(c)) for c in self.store.contracts.values()
+                       if company_id is None or c.company_id == company_id),
+                      key=lambda row: (row[1], row[0].number))
+        start = max(0, offset)
+        return NamedContractPage(tuple((fresh(c), n) for c, n in
+                                       rows[start:start + max(0, limit)]), len(rows))
 
     def activate(self, activation: Activation) -> bool:
         key = (activation.contract_id, activation.account_id)

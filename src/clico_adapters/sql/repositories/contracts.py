@@ -11,7 +11,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from clico_core.assets import Asset
 from clico_core.contracts import Activation, Contract
 from clico_core.errors import ConcurrencyConflict, DuplicateContractNumber
-from clico_core.ports import AssetPage
+from clico_core.ports import AssetPage, NamedContractPage
 
 from ..mapping import (
     activation_from,
@@ -21,7 +21,7 @@ from ..mapping import (
     contract_from,
     contract_values,
 )
-from ..tables import activations, assets, contract_assets, contracts
+from ..tables import activations, assets, companies, contract_assets, contracts
 from .base import SqlRepository
 
 
@@ -86,6 +86,23 @@ class SqlContracts(SqlRepository):
             activations.c.account_id == account_id)
         return self._load(contracts.c.id.in_(activated) & (contracts.c.valid_from <= on)
                           & (contracts.c.valid_until >= on))
+
+    def page_by_company_name(self, company_id: str | None, offset: int, limit: int
+                             ) -> NamedContractPage:
+        condition = contracts.c.company_id == company_id if company_id is not None else true()
+        total = self.uow.execute(
+            select(func.count()).select_from(contracts).where(condition)).scalar_one()
+        name = func.coalesce(companies.c.name, "")
+        page = list(self.uow.execute(
+            select(contracts.c.id, name)
+            .select_from(contracts.outerjoin(companies,
+                                             companies.c.id == contracts.c.company_id))
+            .where(condition).order_by(name, contracts.c.number)
+            .offset(max(0, offset)).limit(max(0, limit))))
+        if not page:
+            return NamedContractPage((), int(total))
+        loaded = {c.id: c for c in self._load(contracts.c.id.in_([r[0] for r in page]))}
+        return NamedContractPage(tuple((loaded[i], n) for i, n in page), int(total))
 
     def update(self, contract: Contract) -> None:
         values = contract_values(contract)

@@ -60,16 +60,31 @@ _SORT: dict[SortColumn, ColumnElement[Any]] = {
     SortColumn.DUE: tickets.c.sla_order,  # tickets.due_order: never NULL
 }
 _WITH_COMPANY: FromClause = tickets.outerjoin(companies, companies.c.id == tickets.c.company_id)
-_ROW_COLUMNS = (tickets.c.id, tickets.c.number, tickets.c.subject, tickets.c.modified_at,
-                tickets.c.created_at, _COMPANY_NAME.label("company_name"), tickets.c.status,
-                tickets.c.priority, tickets.c.kind, tickets.c.sla_due, tickets.c.sla_warning_at)
-# staff (the queue) also see who handles each ticket, ``Przypisany``: one lookup by key a row
+
+
+def _row_columns(company_name: ColumnElement[Any]) -> tuple[ColumnElement[Any], ...]:
+    return (tickets.c.id, tickets.c.number, tickets.c.subject, tickets.c.modified_at,
+            tickets.c.created_at, company_name.label("company_name"), tickets.c.status,
+            tickets.c.priority, tickets.c.kind, tickets.c.sla_due, tickets.c.sla_warning_at)
+
+
+_ROW_COLUMNS = _row_columns(_COMPANY_NAME)
+# Staff (the queue) see every company's tickets and who handles each (``Przypisany``). The
+# two names are looked up per row of the page by key (correlated scalar subqueries), not
+# joined: a join lets PostgreSQL pick hash joins where it expects few rows (a queue's last
+# page), which do not keep the index's order, and sort again; a lookup per row keeps the
+# page in index order on both engines. Aliases, so that a page sorted by company (which
+# joins ``companies`` for its ORDER BY) does not correlate the lookup with that join.
+_NAMED_COMPANY = companies.alias("named_company")
 _ASSIGNEE = accounts.alias("assignee")
-_WITH_ASSIGNEE: FromClause = _WITH_COMPANY.outerjoin(_ASSIGNEE,
-                                                     _ASSIGNEE.c.id == tickets.c.assignee_id)
-_STAFF_ROW_COLUMNS = (*_ROW_COLUMNS, func.trim(
-    func.coalesce(_ASSIGNEE.c.first_name, "") + " " + func.coalesce(_ASSIGNEE.c.last_name, "")
-).label("assignee_name"))
+_COMPANY_LOOKUP = func.coalesce(
+    select(_NAMED_COMPANY.c.name).where(_NAMED_COMPANY.c.id == tickets.c.company_id)
+    .correlate(tickets).scalar_subquery(), "")
+_ASSIGNEE_LOOKUP = func.coalesce(
+    select(func.trim(func.coalesce(_ASSIGNEE.c.first_name, "") + " "
+                     + func.coalesce(_ASSIGNEE.c.last_name, "")))
+    .where(_ASSIGNEE.c.id == tickets.c.assignee_id).correlate(tickets).scalar_subquery(), "")
+_STAFF_ROW_COLUMNS = (*_row_columns(_COMPANY_LOOKUP), _ASSIGNEE_LOOKUP.label("assignee_name"))
 
 
 def _columns(scope: TicketScope) -> tuple[Any, ...]:
@@ -311,7 +326,7 @@ def _build(scope: TicketScope, query: TicketQuery, dialect: str
         capped = capped.order_by(*order)
     capped = capped.limit(_fixed(COUNT_CAP + 1))
     counted: list[Any] = [select(func.count()).select_from(capped.subquery()).scalar_subquery()]
-    source = _WITH_ASSIGNEE if scope.everything else _WITH_COMPANY
+    source = _source(column) if scope.everything else _WITH_COMPANY
     page_query: Select[Any] = select(*_columns(scope)).select_from(source).where(*conditions)
     if cursor is not None:
         page_query = page_query.where(_keyset(sort, cursor, column, towards))

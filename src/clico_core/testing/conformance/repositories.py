@@ -212,6 +212,42 @@ class RepositoryConformance:
             assert [c.id for c in uow.contracts.list_for_company(company.id)] == [contract.id]
             assert uow.contracts.get("missing") is None
 
+    def test_contract_pages_by_company_name(self, uow_factory: UnitOfWorkFactory) -> None:
+        """Code point order on every engine: "Zeta" < "alfa" < "Żaba"."""
+        owners = [b.company(b.new_id(name)) for name in ("Żaba ", "alfa ", "Zeta ")]
+        made: dict[str, list[Contract]] = {}
+        with uow_factory() as uow:
+            for owner in owners:
+                uow.companies.add(owner)
+                made[owner.id] = [b.contract(owner.id, number=b.new_id(f"N-{i}-"))
+                                  for i in (2, 1)]
+                for contract in made[owner.id]:
+                    uow.contracts.add(contract)
+            uow.commit()
+        with uow_factory() as uow:
+            one = uow.contracts.page_by_company_name(owners[0].id, 0, 10)
+            assert one.total == 2
+            assert [(c.number, name) for c, name in one.rows] == sorted(
+                (c.number, owners[0].name) for c in made[owners[0].id])
+            assert [(c.id, name) for c, name in uow.contracts.page_by_company_name(
+                owners[0].id, 1, 10).rows] == [(c.id, name) for c, name in one.rows[1:]]
+            assert uow.contracts.page_by_company_name(owners[0].id, 5, 10).rows == ()
+            # every company's, two at a time: each row once, in (name, number) order
+            first = uow.contracts.page_by_company_name(None, 0, 2)
+            walked: list[tuple[str, str]] = []
+            for start in range(0, first.total, 2):
+                page = uow.contracts.page_by_company_name(None, start, 2)
+                assert page.total == first.total and len(page.rows) <= 2
+                walked += [(name, c.number) for c, name in page.rows]
+            assert walked == sorted(walked) and len(set(walked)) == first.total
+            ours = [row for row in walked if row[0] in {o.name for o in owners}]
+            assert [name for name, _ in ours] == [owners[2].name] * 2 + [
+                owners[1].name] * 2 + [owners[0].name] * 2
+            loaded = uow.contracts.page_by_company_name(owners[1].id, 0, 1).rows[0][0]
+            wanted = next(c for c in made[owners[1].id] if c.number == loaded.number)
+            assert (loaded.id, loaded.company_id, loaded.key_hash, loaded.valid_until) == (
+                wanted.id, wanted.company_id, wanted.key_hash, wanted.valid_until)
+
     def test_contract_numbers_are_unique(self, uow_factory: UnitOfWorkFactory) -> None:
         company, *_ = self._contract_world(uow_factory)
         with pytest.raises(DuplicateContractNumber), uow_factory() as uow:
