@@ -156,21 +156,15 @@ def kb_article(viewer: Viewer | None, article_id: str, ports: Ports) -> KbArticl
 def kb_history(viewer: Viewer, article_id: str, ports: Ports) -> list[KbVersion]:
     """Every published version, newest first; staff only."""
     require_staff(viewer.account)
-    wanted = article_id_of(article_id)
     with ports.uow(readonly=True) as uow:
-        if uow.kb.get(wanted) is None:
-            raise NotFound()
-        return uow.kb.versions(wanted)
+        return uow.kb.versions(readable_article(uow, viewer, article_id).id)
 
 
 def kb_changes(viewer: Viewer, article_id: str, ports: Ports) -> list[KbChange]:
     """Unpublishings and file changes, newest first; staff only (``NotFound`` otherwise)."""
     require_staff(viewer.account)
-    wanted = article_id_of(article_id)
     with ports.uow(readonly=True) as uow:
-        if uow.kb.get(wanted) is None:
-            raise NotFound()
-        return uow.kb.changes(wanted)
+        return uow.kb.changes(readable_article(uow, viewer, article_id).id)
 
 
 def unpublish_kb_article(viewer: Viewer, article_id: str, ports: Ports) -> KbArticle:
