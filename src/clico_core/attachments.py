@@ -75,7 +75,8 @@ class BlobRef:
 
 @frozen
 class Attachment:
-    """A stored file; ``owner_id`` is the article it belongs to, None until linked."""
+    """A stored file; ``owner_id`` is the article it belongs to (a reply or note of a
+    ticket, or a ``Baza Wiedzy`` article: ids are unique across both), None until linked."""
 
     id: AttachmentId
     digest: str

@@ -289,6 +289,11 @@ class AttachmentRepository(Protocol):
         ``uploaded_by`` uploaded); a linked one is never deleted. Return how many."""
         ...
 
+    def delete_owned(self, attachment_id: AttachmentId, owner_id: str) -> bool:
+        """Delete the attachment if ``owner_id`` owns it (a file removed from a
+        ``Baza Wiedzy`` article); False otherwise. Its blob is left to the sweep."""
+        ...
+
     def referenced(self, digests: Sequence[str]) -> set[str]:
         """Those of ``digests`` that some attachment still stores its bytes under."""
         ...

@@ -6,6 +6,7 @@ is a 400; the core still validates every value.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any, TypeVar
 
 import attrs
@@ -43,9 +44,15 @@ async def read_form(request: Request, cls: type[T]) -> T:
         form = await request.form(max_files=0, max_fields=MAX_FIELDS)
     except Exception as error:  # multipart errors: too many fields, files, bad encoding
         raise BadForm() from error
+    return fields_as(form.multi_items(), cls)
+
+
+def fields_as(pairs: Iterable[tuple[str, object]], cls: type[T]) -> T:
+    """Form fields already read (an upload form's text fields) as ``cls``, by the rules of
+    ``read_form``: the CSRF token skipped, anything else that does not fit is ``BadForm``."""
     data: dict[str, str] = {}
     limits = _limits(cls)
-    for key, value in form.multi_items():
+    for key, value in pairs:
         if key == CSRF_FIELD:
             continue
         if (not isinstance(value, str) or key in data

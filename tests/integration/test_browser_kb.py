@@ -3,11 +3,14 @@ article in Polish and English (``Nowy artykuł``, ``Tytuł``, ``Treść``, ``Wid
 ``Opublikuj``); an anonymous reader goes from the sign-in page to ``Baza Wiedzy`` and finds
 it by typing ``zrywa sie`` into ``Szukaj``; a customer typing a ticket's subject sees it
 suggested for their asset's vendor; an internal article never appears to the customer and
-is a 404. Screenshots go to ``docs/screenshots/``."""
+is a 404. The engineer attaches a file to the public article (``Dołącz pliki``) and the
+anonymous reader downloads it from the article's page. Screenshots go to
+``docs/screenshots/``."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from attrs import frozen
@@ -53,8 +56,11 @@ def portal(database_url: str, live_server: LiveServer, web_hasher: Argon2Hasher
     database.dispose()
 
 
-def test_publish_find_suggest_and_hide(portal: Portal, browser_page) -> None:  # type: ignore[no-untyped-def]
+def test_publish_find_suggest_and_hide(portal: Portal, browser_page,  # type: ignore[no-untyped-def]
+                                       tmp_path: Path) -> None:
     world = portal.world
+    config = tmp_path / "pan-os-ipsec.txt"
+    config.write_text("set network ike gateway gw1 protocol ikev2 dpd enable yes\n")
     internal = world.services.save_kb_article(world.viewer("ewa@clico.pl"), SaveKbArticle(
         (KbTextInput("pl", "Procedura eskalacji: tunel zrywa się",
                      "<p>Tylko dla zespołu wsparcia.</p>"),), "wewnętrzny",
@@ -74,13 +80,16 @@ def test_publish_find_suggest_and_hide(portal: Portal, browser_page) -> None:  #
     staff.get_by_label("Widoczność").select_option("publiczny")
     staff.get_by_label("Kategoria").fill("VPN")
     staff.get_by_label("Producenci (np. PALO_ALTO FORTINET)").fill("PALO_ALTO")
+    staff.get_by_label("Dołącz pliki").set_input_files(str(config))
     screenshot(staff, "kb-new-article")
     staff.get_by_role("button", name="Opublikuj").click()
     staff.wait_for_url("**/kb/*-tunel-vpn-zrywa-sie-po-aktualizacji")
     expect(staff.locator("#page-heading")).to_have_text("Tunel VPN zrywa się po aktualizacji")
     screenshot(staff, "kb-article")
     staff.get_by_role("link", name="Historia").click()
-    expect(staff.get_by_role("cell", name="Ewa Inżynier")).to_be_visible()
+    expect(staff.locator("table.kb-history").first.get_by_role(
+        "cell", name="Ewa Inżynier")).to_be_visible()
+    expect(staff.get_by_role("cell", name="Dołączono plik: pan-os-ipsec.txt")).to_be_visible()
 
     reader = browser_page.open(portal.url)
     reader.goto("/signin")
@@ -94,6 +103,11 @@ def test_publish_find_suggest_and_hide(portal: Portal, browser_page) -> None:  #
     screenshot(reader, "kb-search")
     results.first.get_by_role("link").click()
     expect(reader).to_have_title("Tunel VPN zrywa się po aktualizacji · CLICO Support System")
+    with reader.expect_download() as downloading:
+        reader.get_by_role("link", name="pan-os-ipsec.txt").click()
+    download = downloading.value
+    assert download.suggested_filename == "pan-os-ipsec.txt"
+    assert Path(download.path()).read_text() == config.read_text()
 
     customer = browser_page.open(portal.url)
     sign_in_through_pages(customer, world, "jan", "jan@example.com", password=PASSWORD)

@@ -81,6 +81,7 @@ class Scene:
     webhook_id: str = ""
     delivery_id: str = ""
     kb_article_id: str = ""
+    kb_file_id: str = ""
 
     def token(self, state: str) -> str:
         """The token of the form a browser in ``state`` would post from."""
@@ -134,6 +135,11 @@ def path_values(scene: Scene) -> dict[tuple[str, str], str]:
         ("kb_history", "article_id"): scene.kb_article_id,
         ("kb_restore", "article_id"): scene.kb_article_id,
         ("kb_restore", "number"): "1",
+        ("kb_unpublish", "article_id"): scene.kb_article_id,
+        ("kb_file", "article_id"): scene.kb_article_id,
+        ("kb_file", "attachment_id"): scene.kb_file_id,
+        ("kb_file_remove", "article_id"): scene.kb_article_id,
+        ("kb_file_remove", "attachment_id"): scene.kb_file_id,
         ("kb_from_ticket", "number"): scene.ticket_number,
     }
 
@@ -208,6 +214,8 @@ def forms(scene: Scene) -> dict[str, dict[str, str]]:
                     "format": "text"},
         "kb_solved": {},
         "kb_restore": {},
+        "kb_unpublish": {},
+        "kb_file_remove": {},
         "kb_from_ticket": {},
     }
 
@@ -238,7 +246,8 @@ LIVE_POSTS = [
     ("level", "admin"), ("webhooks", "admin"), ("webhook_redeliver", "admin"),
     ("webhook_events", "admin"), ("webhook_disable", "admin"), ("webhook_enable", "admin"),
     ("webhook_delete", "admin"),
-    ("kb_new", "staff"), ("kb_edit", "staff"), ("kb_restore", "staff"),
+    ("kb_new", "staff"), ("kb_edit", "staff"), ("kb_file_remove", "staff"),
+    ("kb_unpublish", "staff"), ("kb_restore", "staff"),
     ("kb_solved", "anonymous"), ("kb_from_ticket", "staff"),
 ]
 ENROL_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
@@ -288,8 +297,12 @@ def scene(client: TestClient, web_world: World) -> Iterator[Scene]:
     world.services.reset_password(path.rsplit("/", 1)[1], PASSWORD, PASSWORD)
     template = world.services.save_reply_template(world.viewer("eng@clico.pl"),
                                                   SaveReplyTemplate("Hej", "<p>Hej</p>"))
-    kb_article = world.services.save_kb_article(world.viewer("eng@clico.pl"), SaveKbArticle(
-        (KbTextInput("pl", "Tunel VPN", "<p>Zrywa się.</p>"),), "publiczny"))
+    engineer = world.viewer("eng@clico.pl")
+    kb_upload = world.services.upload_attachment(engineer, "config.txt", iter([b"set vpn"]),
+                                                 world.services.upload_budget())
+    kb_article = world.services.save_kb_article(engineer, SaveKbArticle(
+        (KbTextInput("pl", "Tunel VPN", "<p>Zrywa się.</p>"),), "publiczny",
+        attachment_ids=(kb_upload.id,)))
 
     _, invitation = world.services.create_staff_account(
         CreateStaff("admin@clico.pl", "Ada", "Admin", Role.ADMIN))
@@ -329,7 +342,8 @@ def scene(client: TestClient, web_world: World) -> Iterator[Scene]:
                             "staff": staff, "admin": admin},
                     second, first.contract.id, ticket.number, confirm_secret, reset_secret,
                     totp_secret, upload.id, template.id, first.contract.company_id,
-                    newcomer.id, codes, webhook.endpoint.id, delivery.id, kb_article.id)
+                    newcomer.id, codes, webhook.endpoint.id, delivery.id, kb_article.id,
+                    kb_upload.id)
 
 
 def _url(route: Route | Mount, scene: Scene) -> str:

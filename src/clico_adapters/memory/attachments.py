@@ -59,6 +59,13 @@ class MemoryAttachments:
             deleted += 1
         return deleted
 
+    def delete_owned(self, attachment_id: str, owner_id: str) -> bool:
+        found = self.store.attachments.get(attachment_id)
+        if found is None or found.owner_id is None or found.owner_id != owner_id:
+            return False
+        self.undo.delete(self.store.attachments, attachment_id)
+        return True
+
     def referenced(self, digests: Sequence[str]) -> set[str]:
         wanted = set(digests)
         return {a.digest for a in self.store.attachments.values() if a.digest in wanted}

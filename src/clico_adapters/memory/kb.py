@@ -12,6 +12,7 @@ from clico_core.errors import ConcurrencyConflict
 from clico_core.kb import (
     Audience,
     KbArticle,
+    KbChange,
     KbEventKind,
     KbListing,
     KbMatch,
@@ -54,6 +55,14 @@ class MemoryKb:
     def versions(self, article_id: str) -> list[KbVersion]:
         rows = [v for (a, _), v in self.store.kb_versions.items() if a == article_id]
         return fresh(sorted(rows, key=lambda v: -v.number))
+
+    def add_change(self, change: KbChange) -> None:
+        self.undo.append(self.store.kb_changes, change)
+
+    def changes(self, article_id: str) -> list[KbChange]:
+        rows = [(c.at, n, c) for n, c in enumerate(self.store.kb_changes)
+                if c.article_id == article_id]  # ties: the one written last first
+        return fresh([c for _, _, c in sorted(rows, key=lambda r: (r[0], r[1]), reverse=True)])
 
     def _readable(self, audience: Audience) -> list[KbArticle]:
         return [a for a in self.store.kb_articles.values() if audience.admits(a)]

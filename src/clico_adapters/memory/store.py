@@ -18,7 +18,7 @@ from clico_core.attachments import Attachment
 from clico_core.audit import AuditEvent
 from clico_core.companies import Company
 from clico_core.contracts import Activation, Contract
-from clico_core.kb import KbArticle, KbEventKind, KbVersion
+from clico_core.kb import KbArticle, KbChange, KbEventKind, KbVersion
 from clico_core.mail import OutboxMessage
 from clico_core.reply_templates import ReplyTemplate
 from clico_core.sessions import Session
@@ -59,6 +59,7 @@ class MemoryStore:
     kb_articles: dict[str, KbArticle] = field(factory=dict)
     kb_versions: dict[tuple[str, int], KbVersion] = field(factory=dict)
     kb_events: list[tuple[str, KbEventKind, str | None, datetime]] = field(factory=list)
+    kb_changes: list[KbChange] = field(factory=list)
     ticket_sequence: list[int] = field(factory=lambda: [0])
     # One writer at a time, like SQLite: a unit of work holds it from enter to exit.
     lock: threading.RLock = field(factory=threading.RLock)

@@ -367,7 +367,8 @@ worker_heartbeats = Table(
 )
 
 # Uploaded files (migration 0008): the bytes live in the blob store under ``digest``;
-# ``owner_id`` is the article, NULL until the article's transaction links the upload.
+# ``owner_id`` is the article (of a ticket, or of ``Baza Wiedzy``), NULL until the
+# article's transaction links the upload.
 attachments = Table(
     "attachments", metadata,
     _id(primary_key=True),

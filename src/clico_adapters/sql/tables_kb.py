@@ -81,6 +81,20 @@ kb_events = Table(
     Index(None, "at"),
 )
 
+# What happened besides publications (migration 0027): unpublished, a file attached or
+# removed; read newest first per article (``id`` breaks ties in the order of writing).
+kb_changes = Table(
+    "kb_changes", metadata,
+    Column("id", Serial, primary_key=True, autoincrement=True),
+    _id("article_id", "kb_articles.id", nullable=False),
+    Column("kind", String(16), nullable=False),
+    _id("by_id", "accounts.id", nullable=False),
+    Column("by_name", SortableText(200), nullable=False),
+    Column("at", UtcDateTime, nullable=False),
+    Column("detail", Text, nullable=False),
+    Index(None, "article_id", "at"),
+)
+
 SEARCH_OBJECTS = frozenset({"kb_fts", "kb_fts_data", "kb_fts_idx", "kb_fts_docsize",
                             "kb_fts_config", "kb_fts_content", "search", "ix_kb_texts_search",
                             "title_search", "ix_kb_texts_title_search"})

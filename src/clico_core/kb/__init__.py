@@ -1,5 +1,6 @@
 """``Baza Wiedzy``: articles, who may read them, and searching them (docs/kb.md)."""
 
+from .changes import KbChange, KbChangeKind
 from .model import KbArticle, KbStatus, KbText, KbVersion, Visibility, fold, plain_text, slugify
 from .policy import Audience, Reader, audience_of, may_read
 from .ports import KbEventKind, KbListing, KbMatch, KbRepository, KbSearchIndex
@@ -16,7 +17,8 @@ from .search import (
 from .snippets import make_snippet
 
 __all__ = [
-    "Audience", "KbArticle", "KbCursor", "KbEventKind", "KbHit", "KbHitPage", "KbListing",
+    "Audience", "KbArticle", "KbChange", "KbChangeKind", "KbCursor", "KbEventKind", "KbHit",
+    "KbHitPage", "KbListing",
     "KbMatch", "KbQuery", "KbRepository", "KbSearchIndex", "KbStatus", "KbText", "KbVersion",
     "Reader", "Snippet", "Term", "Terms", "Visibility", "audience_of", "fold", "make_snippet",
     "may_read", "parse_terms", "plain_text", "slugify",

@@ -11,6 +11,7 @@ from typing import Protocol
 from attrs import frozen
 
 from ..values import AccountId, Language
+from .changes import KbChange
 from .model import KbArticle, KbVersion, Visibility
 from .policy import Audience
 from .search import KbQuery
@@ -60,6 +61,11 @@ class KbRepository(Protocol):
     def add_version(self, version: KbVersion) -> None: ...
     def versions(self, article_id: str) -> list[KbVersion]:
         """Every published version, newest first."""
+        ...
+
+    def add_change(self, change: KbChange) -> None: ...
+    def changes(self, article_id: str) -> list[KbChange]:
+        """Its unpublishings and file changes, newest first (ties: the last added first)."""
         ...
 
     def listing(self, audience: Audience, language: Language, *, category: str | None = None,

@@ -196,7 +196,9 @@ def attachment_for_download(viewer: Viewer, attachment_id: str,
 
 def sweep_orphan_blobs(ports: Ports, older_than: timedelta = ORPHAN_AGE) -> SweepReport:
     """Delete uploads nobody linked within ``older_than``, then the blobs no attachment
-    stores its bytes under any more that are as old, and unfinished uploads (the worker)."""
+    stores its bytes under any more that are as old, and unfinished uploads (the worker).
+    A ``Baza Wiedzy`` article's files are attachments it owns, so their blobs are kept
+    for as long as the article has them (``remove_kb_file`` deletes the row)."""
     if older_than < timedelta(0):
         raise ValueError("older_than must not be negative")
     blobs = _blobs(ports)

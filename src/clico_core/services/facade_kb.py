@@ -6,11 +6,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import ParamSpec, TypeVar
 
+from ..attachments import Attachment
 from ..errors import TransientConflict
-from ..kb import KbArticle, KbEventKind, KbHit, KbHitPage, KbListing, KbVersion
+from ..kb import KbArticle, KbChange, KbEventKind, KbHit, KbHitPage, KbListing, KbVersion
 from ..kb.search import PAGE_SIZE
 from ..values import Language
-from . import kb_search, knowledge_base
+from . import kb_files, kb_search, knowledge_base
+from .attachments import AttachmentDownload
 from .context import Ports, Viewer
 
 T = TypeVar("T")
@@ -43,6 +45,24 @@ class KnowledgeBaseMethods:
     def restore_kb_version(self, viewer: Viewer, article_id: str, number: int) -> KbArticle:
         return _again(knowledge_base.restore_kb_version, viewer, article_id, number,
                       self.ports)
+
+    def kb_changes(self, viewer: Viewer, article_id: str) -> list[KbChange]:
+        return _again(knowledge_base.kb_changes, viewer, article_id, self.ports)
+
+    def unpublish_kb_article(self, viewer: Viewer, article_id: str) -> KbArticle:
+        return _again(knowledge_base.unpublish_kb_article, viewer, article_id, self.ports)
+
+    def kb_files(self, viewer: Viewer | None, article_id: str) -> list[Attachment]:
+        return _again(kb_files.kb_files, viewer, article_id, self.ports)
+
+    def kb_file_for_download(self, viewer: Viewer | None, article_id: str,
+                             attachment_id: str) -> AttachmentDownload:
+        return _again(kb_files.kb_file_for_download, viewer, article_id, attachment_id,
+                      self.ports)
+
+    def remove_kb_file(self, viewer: Viewer, article_id: str, attachment_id: str
+                       ) -> Attachment:
+        return _again(kb_files.remove_kb_file, viewer, article_id, attachment_id, self.ports)
 
     def kb_listing(self, viewer: Viewer | None, language: Language,
                    category: str | None = None, vendor: str | None = None

@@ -27,7 +27,8 @@ from ..kb.search import MAX_PAGE_SIZE, MIN_PREFIX, PAGE_SIZE, SUGGESTIONS, Term,
 from ..roles import require_staff
 from ..values import Language, lookup_text
 from .context import Ports, Viewer
-from .knowledge_base import _article_id, kb_article, reader_of
+from .kb_access import article_id_of, reader_of
+from .knowledge_base import kb_article
 
 
 def _filter(raw: str | None, size: int) -> str | None:
@@ -113,7 +114,7 @@ def kb_deflection_report(viewer: Viewer, days: int, ports: Ports) -> list[Deflec
         counts = uow.kb.event_counts(since)
         rows = []
         for article_id, by_kind in counts.items():
-            article = uow.kb.get(_article_id(article_id))
+            article = uow.kb.get(article_id_of(article_id))
             title = article.text_in(viewer.account.language).title if article else article_id
             rows.append(DeflectionRow(article_id, title, by_kind.get(KbEventKind.VIEW, 0),
                                       by_kind.get(KbEventKind.SUGGESTED_VIEW, 0),

@@ -13,11 +13,12 @@ from attrs import evolve, frozen
 from ..errors import NotFound, ValidationFailed
 from ..kb import (
     KbArticle,
+    KbChange,
+    KbChangeKind,
     KbListing,
     KbStatus,
     KbText,
     KbVersion,
-    Reader,
     Visibility,
     audience_of,
 )
@@ -26,6 +27,8 @@ from ..roles import require_staff
 from ..tickets import TicketStatus
 from ..values import Language, lookup_text
 from .context import Ports, Viewer
+from .kb_access import article_id_of, readable_article, reader_of
+from .kb_files import attach_kb_files
 from .ticket_changes import visible_ticket
 from .ticket_conversation import _clean_body
 
@@ -48,19 +51,7 @@ class SaveKbArticle:
     vendors: tuple[str, ...] = ()
     publish: bool = True
     article_id: str | None = None
-
-
-def reader_of(viewer: Viewer | None) -> Reader:
-    if viewer is None:
-        return Reader.ANONYMOUS
-    return Reader.STAFF if viewer.account.is_staff else Reader.CUSTOMER
-
-
-def _article_id(raw: str) -> str:
-    wanted = lookup_text(raw, 64)
-    if wanted is None or not wanted.isalnum() or not wanted.isascii():
-        raise NotFound()
-    return wanted.lower()
+    attachment_ids: tuple[str, ...] = ()  # the viewer's unlinked uploads, to become its files
 
 
 def _texts(inputs: Sequence[KbTextInput], ports: Ports, errors: dict[str, str]
@@ -100,7 +91,8 @@ def _vendors(raw: Sequence[str], errors: dict[str, str]) -> tuple[str, ...]:
 def save_kb_article(viewer: Viewer, cmd: SaveKbArticle, ports: Ports) -> KbArticle:
     """``Nowy artykuł`` / editing: validate, sanitise, store; publishing adds a version.
     Errors: ``ValidationFailed`` (titles, bodies, visibility, category, vendors),
-    ``NotFound`` (not staff, or editing an article that is gone)."""
+    ``NotFound`` (not staff, or editing an article that is gone); a file refused by
+    ``link_attachments`` (gone, someone else's, over the limits) saves nothing."""
     require_staff(viewer.account)
     errors: dict[str, str] = {}
     texts = _texts(cmd.texts, ports, errors)
@@ -123,7 +115,7 @@ def save_kb_article(viewer: Viewer, cmd: SaveKbArticle, ports: Ports) -> KbArtic
             article = KbArticle(ports.secrets.new_id(), category, vendors, visibility,
                                 KbStatus.DRAFT, texts, viewer.account.id, now, now)
         else:
-            old = uow.kb.get(_article_id(cmd.article_id))
+            old = uow.kb.get(article_id_of(cmd.article_id))
             if old is None:
                 raise NotFound()
             article = KbArticle(old.id, category, vendors, visibility, old.status, texts,
@@ -140,6 +132,7 @@ def save_kb_article(viewer: Viewer, cmd: SaveKbArticle, ports: Ports) -> KbArtic
             uow.kb.update(article)
         if version is not None:
             uow.kb.add_version(version)
+        attach_kb_files(uow, article, cmd.attachment_ids, viewer, ports, now)
         uow.commit()
     return article
 
@@ -156,29 +149,52 @@ def _published(article: KbArticle, viewer: Viewer) -> tuple[KbArticle, KbVersion
 def kb_article(viewer: Viewer | None, article_id: str, ports: Ports) -> KbArticle:
     """One article if the reader may read it; ``NotFound`` otherwise (a draft or an
     internal article is not found for customers and anonymous readers)."""
-    wanted = _article_id(article_id)
     with ports.uow(readonly=True) as uow:
-        article = uow.kb.get(wanted)
-    if article is None or not audience_of(reader_of(viewer)).admits(article):
-        raise NotFound()
-    return article
+        return readable_article(uow, viewer, article_id)
 
 
 def kb_history(viewer: Viewer, article_id: str, ports: Ports) -> list[KbVersion]:
     """Every published version, newest first; staff only."""
     require_staff(viewer.account)
-    wanted = _article_id(article_id)
     with ports.uow(readonly=True) as uow:
-        if uow.kb.get(wanted) is None:
+        return uow.kb.versions(readable_article(uow, viewer, article_id).id)
+
+
+def kb_changes(viewer: Viewer, article_id: str, ports: Ports) -> list[KbChange]:
+    """Unpublishings and file changes, newest first; staff only (``NotFound`` otherwise)."""
+    require_staff(viewer.account)
+    with ports.uow(readonly=True) as uow:
+        return uow.kb.changes(readable_article(uow, viewer, article_id).id)
+
+
+def unpublish_kb_article(viewer: Viewer, article_id: str, ports: Ports) -> KbArticle:
+    """``Wycofaj publikację``: a published article becomes a draft again — not found for
+    customers and anonymous readers, gone from search, suggestions and the sitemap — and
+    the history says who did it and when. Its versions stay; publishing again adds the
+    next one. ``ValidationFailed`` (status ``draft``) when it is not published."""
+    require_staff(viewer.account)
+    wanted = article_id_of(article_id)
+    now = ports.clock.now()
+    with ports.uow() as uow:
+        article = uow.kb.get(wanted)
+        if article is None:
             raise NotFound()
-        return uow.kb.versions(wanted)
+        if not article.published:
+            raise ValidationFailed({"status": "draft"})
+        draft = evolve(article, status=KbStatus.DRAFT, updated_at=now)
+        if not uow.kb.update(draft):
+            raise NotFound()
+        uow.kb.add_change(KbChange(article.id, KbChangeKind.UNPUBLISHED, viewer.account.id,
+                                   viewer.account.full_name, now))
+        uow.commit()
+    return draft
 
 
 def restore_kb_version(viewer: Viewer, article_id: str, number: int, ports: Ports
                        ) -> KbArticle:
     """Publish an old version's content again, as a new version (the history only grows)."""
     require_staff(viewer.account)
-    wanted = _article_id(article_id)
+    wanted = article_id_of(article_id)
     now = ports.clock.now()
     with ports.uow() as uow:
         article = uow.kb.get(wanted)

@@ -37,6 +37,7 @@ from ..forms import BadForm
 T = TypeVar("T")
 StoreFile = Callable[[str, str, Iterator[bytes]], T]
 Discard = Callable[[list[T]], object]
+MAX_FIELD_BYTES = 40_000  # one text field of an upload form, unless the form says more
 CHANNEL_CHUNKS = 8  # chunks in flight per file (the server reads up to 64 KiB at a time)
 
 
@@ -55,7 +56,7 @@ class UploadLimits:
 
     max_body: int  # the whole request: the files' limit plus room for the fields
     max_fields: int = 60
-    max_field_bytes: int = 40_000
+    max_field_bytes: int = MAX_FIELD_BYTES
     max_header_bytes: int = 8192  # the headers of one part
 
 
@@ -311,17 +312,20 @@ FIELD_ALLOWANCE = 1024 * 1024  # the form's text fields and multipart framing, o
 
 
 async def receive_attachments(request: Request, services: Services, viewer: Viewer,
-                              typed: list[tuple[str, str]] | None = None
+                              typed: list[tuple[str, str]] | None = None, *,
+                              max_field_bytes: int = MAX_FIELD_BYTES
                               ) -> UploadedForm[Attachment]:
     """Read an upload form for ``viewer``: its fields, and its files stored as unlinked
     attachments within one article's limits (the core's ``UploadBudget``). On any failure
     the files already stored are discarded and the error is raised (a ``ClicoError`` the
     portal's error table translates, ``BadForm`` or ``BodyTooLarge``). The handler then
     writes the article with ``[a.id for a in form.files]``, and discards them if that fails.
-    ``typed`` collects the text fields read, also when the form fails (see ``read_upload``).
+    ``typed`` collects the text fields read, also when the form fails (see ``read_upload``);
+    ``max_field_bytes`` is the longest text field (a long article's body).
     """
     budget = services.upload_budget()
-    limits = UploadLimits(max_body=budget.limits.per_article + FIELD_ALLOWANCE)
+    limits = UploadLimits(max_body=budget.limits.per_article + FIELD_ALLOWANCE,
+                          max_field_bytes=max_field_bytes)
 
     def store(field_name: str, file_name: str, chunks: Iterator[bytes]) -> Attachment:
         return services.upload_attachment(viewer, file_name, chunks, budget)

@@ -21,6 +21,7 @@ from . import (
     contracts,
     enrolment,
     kb,
+    kb_files,
     kb_staff,
     language,
     operations,
@@ -41,7 +42,9 @@ STATIC = Path(__file__).parent.parent / "static"
 # middleware reads only their first field instead of the whole body. Every other path
 # refuses a multipart body.
 UPLOAD_PATHS: tuple[re.Pattern[str], ...] = (re.compile(r"/tickets/[^/]+/reply"),
-                                              re.compile(r"/admin/contracts/import"))
+                                              re.compile(r"/admin/contracts/import"),
+                                              re.compile(r"/staff/kb/new"),
+                                              re.compile(r"/staff/kb/[^/]+/edit"))
 
 
 def routes() -> list[BaseRoute]:
@@ -51,6 +54,7 @@ def routes() -> list[BaseRoute]:
         *signup.routes,
         *pages.routes,
         *kb.routes,
+        *kb_files.routes,
         *kb_staff.routes,
         *tickets.routes,
         *staff_queue.routes,

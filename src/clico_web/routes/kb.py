@@ -83,9 +83,10 @@ async def article(request: Request) -> Response:
     if request.method == "GET":  # a link scanner's HEAD is no reader
         await portal.call(portal.services.record_kb_event, viewer, found.id,
                           KbEventKind.SUGGESTED_VIEW if suggested else KbEventKind.VIEW)
+    files = await portal.call(portal.services.kb_files, viewer, found.id)
     text = found.text_in(language)
     return render(request, "kb/article.html", {
-        "section": "knowledge", "article": found, "text": text, "slug": slug,
+        "section": "knowledge", "article": found, "text": text, "slug": slug, "files": files,
         "description": " ".join(text.plain.split()[:30])[:160],
         "suggested": suggested, "solved": request.query_params.get("done") == "solved"})
 

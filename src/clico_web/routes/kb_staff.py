@@ -13,20 +13,24 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
+from clico_core.attachments import Attachment
 from clico_core.errors import ClicoError, NotFound
 from clico_core.kb import KbArticle, Visibility
 from clico_core.kb.model import MAX_TITLE
 from clico_core.services import KbTextInput, SaveKbArticle
 from clico_core.values import Language
 
-from ..forms import read_form
+from ..attachments import receive_attachments
+from ..forms import BadForm, fields_as, read_form
 from ..portal import portal_of
-from ..rendering import failure, render
+from ..rendering import failure, render, renderer_of
 from ..sessions import staff_only, viewer_of
 from .form_route import form_route
 from .kb import not_found, reader_language
 from .ticket_form import MAX_DESCRIPTION_CHARS, text_to_html
 from .ticket_labels import field_errors
+
+MAX_BODY_BYTES = 400_000  # a body field of the multipart form (the core takes 100 kB of HTML)
 
 
 @frozen
@@ -62,23 +66,59 @@ async def _form_page(request: Request, article_id: str | None, *,
                      status: int = 200) -> Response:
     portal = portal_of(request)
     article = None
+    files: list[Attachment] = []
     if article_id is not None:
         try:
             article = await portal.call(portal.services.kb_article, viewer_of(request),
                                         article_id)
+            files = await portal.call(portal.services.kb_files, viewer_of(request),
+                                      article_id)
         except NotFound:
             return not_found(request)
     context: dict[str, Any] = {
-        "section": "knowledge", "article": article,
+        "section": "knowledge", "article": article, "files": files,
         "values": values or (_values(article) if article else {"visibility": "publiczny"}),
         "errors": errors or {}, "message": message,
         "visibilities": [v.value for v in Visibility]}
     return render(request, "kb/edit.html", context, status=status)
 
 
-async def _save(request: Request, article_id: str | None) -> Response:
-    form = await read_form(request, ArticleForm)
+async def _read_article(request: Request, typed: list[tuple[str, str]]
+                        ) -> tuple[ArticleForm, list[str]]:
+    """The form and the ids of its files, stored as the viewer's unlinked uploads (the
+    form is multipart when the browser sends files; url-encoded forms are read too)."""
+    if not request.headers.get("content-type", "").startswith("multipart/"):
+        return await read_form(request, ArticleForm), []
     portal = portal_of(request)
+    uploaded = await receive_attachments(request, portal.services, viewer_of(request), typed,
+                                         max_field_bytes=MAX_BODY_BYTES)
+    ids = [a.id for a in uploaded.files]
+    try:
+        return fields_as(uploaded.fields, ArticleForm), ids
+    except BadForm:
+        await portal.call(portal.services.discard_uploads, viewer_of(request), ids)
+        raise
+
+
+def _typed_values(typed: list[tuple[str, str]]) -> dict[str, str] | None:
+    """What a form refused part-way (a file too large) shows again."""
+    try:
+        return attrs.asdict(fields_as(typed, ArticleForm))
+    except BadForm:
+        return None
+
+
+async def _save(request: Request, article_id: str | None) -> Response:
+    portal = portal_of(request)
+    viewer = viewer_of(request)
+    typed: list[tuple[str, str]] = []
+    try:
+        form, file_ids = await _read_article(request, typed)
+    except ClicoError as error:  # a file refused: nothing was kept
+        shown = failure(request, error)
+        return await _form_page(request, article_id, values=_typed_values(typed),
+                                message=shown.message, status=shown.status)
+
     def body(raw: str) -> str:
         return raw if form.format == "html" else text_to_html(raw)
 
@@ -86,12 +126,14 @@ async def _save(request: Request, article_id: str | None) -> Response:
         (KbTextInput("pl", form.title_pl, body(form.body_pl)),
          KbTextInput("en", form.title_en, body(form.body_en))),
         form.visibility, form.category, tuple(form.vendors.replace(",", " ").split()),
-        form.action != "draft", article_id)
+        form.action != "draft", article_id, tuple(file_ids))
     try:
-        saved = await portal.call(portal.services.save_kb_article, viewer_of(request), cmd)
-    except NotFound:
-        return not_found(request)
+        saved = await portal.call(portal.services.save_kb_article, viewer, cmd)
     except ClicoError as error:
+        if file_ids:  # the article was not saved: its files are nobody's
+            await portal.call(portal.services.discard_uploads, viewer, file_ids)
+        if isinstance(error, NotFound):
+            return not_found(request)
         shown = failure(request, error)
         values = attrs.asdict(form)
         if form.format == "html":
@@ -135,10 +177,12 @@ async def history(request: Request) -> Response:
     try:
         article = await portal.call(portal.services.kb_article, viewer, _id(request))
         versions = await portal.call(portal.services.kb_history, viewer, _id(request))
+        changes = await portal.call(portal.services.kb_changes, viewer, _id(request))
     except NotFound:
         return not_found(request)
     return render(request, "kb/history.html", {
         "section": "knowledge", "article": article, "versions": versions,
+        "changes": changes,
         "language": reader_language(request)})
 
 
@@ -154,6 +198,24 @@ async def restore(request: Request) -> Response:
     except NotFound:
         return not_found(request)
     return RedirectResponse(f"/staff/kb/{restored.id}/history?done=restored", status_code=303)
+
+
+@staff_only
+async def unpublish(request: Request) -> Response:
+    """``Wycofaj publikację``: the article becomes a draft again (the edit page opens)."""
+    await read_form(request, EmptyForm)
+    portal = portal_of(request)
+    try:
+        draft = await portal.call(portal.services.unpublish_kb_article, viewer_of(request),
+                                  _id(request))
+    except NotFound:
+        return not_found(request)
+    except ClicoError as error:  # not published (a second click): the page says so
+        shown = failure(request, error)
+        message = renderer_of(request).gettext(request, "This article is not published.")
+        return await _form_page(request, _id(request), message=message,
+                                status=shown.status)
+    return RedirectResponse(f"/staff/kb/{draft.id}/edit?done=unpublished", status_code=303)
 
 
 @staff_only
@@ -189,6 +251,8 @@ routes = [
     Route("/staff/kb/{article_id:str}/history", history, name="kb_history"),
     Route("/staff/kb/{article_id:str}/restore/{number:str}", restore, methods=["POST"],
           name="kb_restore"),
+    Route("/staff/kb/{article_id:str}/unpublish", unpublish, methods=["POST"],
+          name="kb_unpublish"),
     Route("/staff/kb/report", report, name="kb_report"),
     Route("/staff/tickets/{number:str}/kb-article", from_ticket, methods=["POST"],
           name="kb_from_ticket"),

@@ -81,6 +81,10 @@ class SqlAttachments(SqlRepository):
             deleted += self.uow.execute(statement).rowcount
         return deleted
 
+    def delete_owned(self, attachment_id: str, owner_id: str) -> bool:
+        return bool(self.uow.execute(delete(attachments).where(
+            attachments.c.id == attachment_id, attachments.c.owner_id == owner_id)).rowcount)
+
     def referenced(self, digests: Sequence[str]) -> set[str]:
         found: set[str] = set()
         for wanted in _slices(digests):

@@ -16,6 +16,8 @@ from sqlalchemy import delete, func, insert, select, text, update
 from clico_core.kb import (
     Audience,
     KbArticle,
+    KbChange,
+    KbChangeKind,
     KbEventKind,
     KbListing,
     KbMatch,
@@ -29,7 +31,7 @@ from clico_core.kb import (
 from clico_core.values import Language
 
 from ..mapping import Row
-from ..tables_kb import kb_articles, kb_events, kb_texts, kb_versions
+from ..tables_kb import kb_articles, kb_changes, kb_events, kb_texts, kb_versions
 from .base import SqlRepository
 
 
@@ -123,6 +125,18 @@ class SqlKb(SqlRepository):
                           _vendor_tuple(r["vendors"]), Visibility(r["visibility"]),
                           _texts_from(r["texts"]), r["published_by"], r["published_by_name"],
                           r["published_at"]) for r in rows]
+
+    def add_change(self, change: KbChange) -> None:
+        self.uow.execute(insert(kb_changes).values(
+            article_id=change.article_id, kind=change.kind.value, by_id=change.by,
+            by_name=change.by_name, at=change.at, detail=change.detail))
+
+    def changes(self, article_id: str) -> list[KbChange]:
+        c = kb_changes.c
+        rows = self.uow.execute(select(kb_changes).where(c.article_id == article_id)
+                                .order_by(c.at.desc(), c.id.desc())).mappings()
+        return [KbChange(r["article_id"], KbChangeKind(r["kind"]), r["by_id"], r["by_name"],
+                         r["at"], r["detail"]) for r in rows]
 
     def _readable(self, audience: Audience) -> Any:
         c = kb_articles.c

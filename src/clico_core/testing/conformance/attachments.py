@@ -134,3 +134,28 @@ class AttachmentRepositoryConformance:
         with uow_factory(readonly=True) as uow:
             assert uow.attachments.referenced([shared, alone, "3" * 64]) == {shared}
             assert uow.attachments.referenced([]) == set()
+
+    def test_delete_owned_takes_only_the_owners_file(self, uow_factory: UnitOfWorkFactory
+                                                     ) -> None:
+        [jan] = _people(uow_factory, 1)
+        kept, removed, loose = _upload(jan), _upload(jan), _upload(jan)
+        _add(uow_factory, kept, removed, loose)
+        with uow_factory() as uow:
+            uow.attachments.link([kept.id], "article-1", jan)
+            uow.attachments.link([removed.id], "article-2", jan)
+            uow.commit()
+        with uow_factory() as uow:
+            assert not uow.attachments.delete_owned(kept.id, "article-2")  # not its owner
+            assert not uow.attachments.delete_owned(loose.id, "article-2")  # nobody's
+            assert not uow.attachments.delete_owned("nope", "article-2")
+            assert uow.attachments.delete_owned(removed.id, "article-2")
+        with uow_factory(readonly=True) as uow:  # rolled back
+            assert uow.attachments.get(removed.id) is not None
+        with uow_factory() as uow:
+            assert uow.attachments.delete_owned(removed.id, "article-2")
+            uow.commit()
+        with uow_factory(readonly=True) as uow:
+            assert uow.attachments.get(removed.id) is None
+            assert uow.attachments.list_for(["article-1"])[0].id == kept.id
+            assert uow.attachments.get(loose.id) is not None
+            assert uow.attachments.referenced([removed.digest]) == {removed.digest}  # shared

@@ -15,6 +15,8 @@ from hypothesis import strategies as st
 from ...accounts import Account
 from ...kb import (
     KbArticle,
+    KbChange,
+    KbChangeKind,
     KbCursor,
     KbEventKind,
     KbQuery,
@@ -169,6 +171,28 @@ class KbConformance:
             assert uow.kb.categories(audience_of(Reader.ANONYMOUS)) == [
                 "Licencje", "NAT", "VPN"]
             assert len(uow.kb.listing(audience_of(Reader.STAFF), Language.PL)) == 7
+
+    def test_changes_read_back_newest_first_per_article(
+            self, uow_factory: UnitOfWorkFactory, articles: dict[str, KbArticle],
+            author: Account) -> None:
+        vpn, nat = articles["vpn"], articles["nat"]
+        attached = KbChange(vpn.id, KbChangeKind.ATTACHED, author.id, "Jan Kowalski", b.T0,
+                            "Zrzut – łącze.png")
+        same_time = KbChange(vpn.id, KbChangeKind.DETACHED, author.id, "Jan Kowalski", b.T0,
+                             "Zrzut – łącze.png")
+        unpublished = KbChange(vpn.id, KbChangeKind.UNPUBLISHED, author.id, "Jan Kowalski",
+                               b.T0 + timedelta(hours=1))
+        other = KbChange(nat.id, KbChangeKind.UNPUBLISHED, author.id, "Ewa", b.T0)
+        with uow_factory() as uow:
+            for change in (attached, same_time, unpublished, other):
+                uow.kb.add_change(change)
+            uow.commit()
+        with uow_factory() as uow:  # rolled back: not kept
+            uow.kb.add_change(evolve(other, detail="gone"))
+        with uow_factory(readonly=True) as uow:
+            assert uow.kb.changes(vpn.id) == [unpublished, same_time, attached]
+            assert uow.kb.changes(nat.id) == [other]
+            assert uow.kb.changes("nope") == []
 
     @_ENGINE
     @given(typed=hostile_text, reader=readers, language=languages,
