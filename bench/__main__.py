@@ -8,7 +8,6 @@ import argparse
 import json
 import multiprocessing
 import os
-import shutil
 import subprocess
 import sys
 import time
@@ -34,6 +33,7 @@ from . import (
     upload,
 )
 from .databases import BENCH_SECRET_KEY, POSTGRES_ENV, Databases
+from .http_load import require_wrk
 from .seed import Seeded, password_hash, seed_all
 
 HERE = Path(__file__).resolve().parent
@@ -128,8 +128,7 @@ def _arguments() -> argparse.Namespace:
 
 def main() -> None:
     args = _arguments()
-    if shutil.which("wrk") is None:
-        sys.exit("the HTTP phases need wrk: apt-get install wrk (see docs/performance.md)")
+    require_wrk()
     started = time.monotonic()
     stamp = datetime.now(UTC)
     sizes = sorted(int(s) for s in args.sizes.split(","))

@@ -16,7 +16,7 @@ from clico_adapters.config import Settings
 from clico_core.services import CreateApiToken, SignIn
 
 from .databases import BENCH_SECRET_KEY, Databases
-from .http_load import Server, fetch, merge, wrk
+from .http_load import Server, fetch, merge, require_wrk, wrk
 from .seed import Seeded, password_hash, seed
 
 SECRET_KEY = "bench-secret-key-" + "x" * 32
@@ -65,6 +65,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=4)
     parser.add_argument("--engine", action="append", help="only these (default: all)")
     args = parser.parse_args()
+    require_wrk()
     databases = Databases()
     hashed = password_hash()
     out = []

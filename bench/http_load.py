@@ -129,6 +129,12 @@ class Server:
         shutil.rmtree(self.data_dir, ignore_errors=True)
 
 
+def require_wrk() -> None:
+    """Stop at once, before any seeding, when ``wrk`` is not installed."""
+    if shutil.which("wrk") is None:
+        sys.exit("the HTTP phases need wrk: apt-get install wrk (see docs/performance.md)")
+
+
 def start_wrk(url: str, seconds: float, connections: int, cookie: str = "",
               body: str | None = None, expect: int = 200, header: str = ""
               ) -> subprocess.Popen[str]:

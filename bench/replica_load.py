@@ -38,7 +38,7 @@ from clico_adapters.config import Settings
 from clico_core.services import SignIn
 
 from .databases import BENCH_SECRET_KEY
-from .http_load import ROOT, child_env, fetch, finish_wrk, start_wrk
+from .http_load import ROOT, child_env, fetch, finish_wrk, require_wrk, start_wrk
 from .machine import describe as describe_machine
 from .machine import load as load_average
 from .pg_cluster import Cluster, free_port, installed_bin, primary_and_replica
@@ -176,6 +176,7 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=8, help="in all, per setup")
     parser.add_argument("--rounds", type=int, default=3, help="of each setup, interleaved")
     args = parser.parse_args()
+    require_wrk()
     result = {"when": datetime.now(UTC).isoformat(timespec="seconds"),
               **measure(args.size, args.seconds, args.connections, args.rounds)}
     RESULTS.mkdir(exist_ok=True)
