@@ -42,6 +42,7 @@ def bootstrap(
     attachment_visible: AttachmentVisibility | None = None,
     sla: SlaSettings | None = None,
     webhooks_allow_private: bool = False,
+    cannot_write: Callable[[BaseException], bool] | None = None,
 ) -> Services:
     """Wire the core to adapters; anything not given gets the production default.
 
@@ -54,6 +55,7 @@ def bootstrap(
     from .memory import MemoryUnitOfWorkFactory, SystemClock, SystemSecrets
     from .passwords import Argon2Hasher
     from .sla_holidays import public_holidays
+    from .sql.outage import cannot_write as database_cannot_write
     from .totp import PyotpVerifier
 
     clock = clock or SystemClock()
@@ -77,5 +79,6 @@ def bootstrap(
         attachment_visible=attachment_visible or article_attachment_visible,
         sla=sla or SlaSettings(holidays=public_holidays),
         webhooks_allow_private=webhooks_allow_private,
+        cannot_write=cannot_write or database_cannot_write,
     )
     return Services(ports)

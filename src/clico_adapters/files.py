@@ -6,11 +6,28 @@ else on the machine needs to read any of it (docs/security.md).
 
 from __future__ import annotations
 
+import errno
 import os
 from pathlib import Path
 
 PRIVATE_DIRECTORY = 0o700
 PRIVATE_FILE = 0o600
+# what a file system says when it takes no more writes for now: no permission (a data
+# directory made read-only), a read-only mount, no space, a quota or a file-size limit
+REFUSING_WRITES = frozenset({errno.EACCES, errno.EPERM, errno.EROFS, errno.ENOSPC,
+                             errno.EDQUOT, errno.EFBIG})
+
+
+class WriteRefused(OSError):
+    """The file system refused to store a file (``REFUSING_WRITES``); the portal answers
+    as for a database that cannot write (``clico_adapters.sql.outage``)."""
+
+
+def refusing_writes(error: OSError) -> OSError:
+    """``error`` as a ``WriteRefused`` when it is one of ``REFUSING_WRITES``."""
+    if error.errno in REFUSING_WRITES and not isinstance(error, WriteRefused):
+        return WriteRefused(error.errno, error.strerror, error.filename)
+    return error
 
 
 def private_directory(path: str | os.PathLike[str]) -> Path:

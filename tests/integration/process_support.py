@@ -22,6 +22,9 @@ from .served import SECRET_KEY, SUPPORT_INBOX, clico_command, clico_env, smtp_ur
 from .smtp import SmtpServer
 
 CSRF = re.compile(r'name="csrf_token" value="([0-9a-f]+)"')
+IDEMPOTENCY_KEY = re.compile(r'name="idempotency_key" value="([^"]+)"')
+TICKET = {"subject": "Tunel VPN zrywa się", "description": "Co godzinę.", "format": "text",
+          "priority": "high", "relation_type": "incident"}
 
 
 def portal_env(tmp_path: Path, database_url: str, smtp: SmtpServer, **more: str
@@ -40,6 +43,15 @@ def post_form(client: httpx.Client, base: str, path: str, data: dict[str, str],
     found = CSRF.search(page.text)
     assert found, f"no CSRF token on {form_page or path}: {page.status_code}"
     return client.post(base + path, data={**data, "csrf_token": found.group(1)})
+
+
+def new_ticket(client: httpx.Client, base: str) -> httpx.Response:
+    """Open ``TICKET`` through the form, as a signed-in customer's browser would."""
+    form = client.get(base + "/tickets/new")
+    key = IDEMPOTENCY_KEY.search(form.text)
+    assert key, form.status_code
+    return post_form(client, base, "/tickets/new", {**TICKET, "idempotency_key": key.group(1)},
+                     form_page="/tickets/new")
 
 
 @contextmanager

@@ -20,7 +20,7 @@ import shutil
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -104,11 +104,13 @@ def answers(served: Served) -> bool:
 @contextmanager
 def serving(env: dict[str, str], log: Path, *args: str, port: int | None = None,
             ready: Callable[[Served], bool] = answers,
-            timeout: float = START_TIMEOUT) -> Iterator[Served]:
-    """``clico serve --port <free port> *args`` until ``ready``; stopped on leaving."""
+            timeout: float = START_TIMEOUT, wrapper: Sequence[str] = ()) -> Iterator[Served]:
+    """``clico serve --port <free port> *args`` until ``ready``; stopped on leaving.
+    ``wrapper`` runs it through another command (``setpriv …``)."""
     port = port or free_port()
     with log.open("w") as output:
-        process = subprocess.Popen([clico_command(), "serve", "--port", str(port), *args],
+        process = subprocess.Popen([*wrapper, clico_command(), "serve", "--port", str(port),
+                                    *args],
                                    env=env, stdout=output, stderr=subprocess.STDOUT, text=True)
     served = Served(f"http://127.0.0.1:{port}", env, log, process)
     try:

@@ -10,23 +10,12 @@ from pathlib import Path
 
 import httpx
 
-from .process_support import portal_env, post_form
+from .process_support import new_ticket, portal_env, post_form
 from .served import run_clico, serving
 from .served_pages import CUSTOMER, CUSTOMER_EMAIL, CUSTOMER_PASSWORD, Mailbox, text_of
 from .smtp import SmtpServer
 
 CANNOT_WRITE = "Portal nie może teraz zapisywać zmian"
-TICKET = {"subject": "Tunel VPN zrywa się", "description": "Co godzinę.", "format": "text",
-          "priority": "high", "relation_type": "incident"}
-KEY = re.compile(r'name="idempotency_key" value="([^"]+)"')
-
-
-def new_ticket(client: httpx.Client, base: str) -> httpx.Response:
-    form = client.get(base + "/tickets/new")
-    key = KEY.search(form.text)
-    assert key, form.status_code
-    return post_form(client, base, "/tickets/new", {**TICKET, "idempotency_key": key.group(1)},
-                     form_page="/tickets/new")
 
 
 def test_a_full_disk_refuses_writes_and_keeps_reads(smtp_server: SmtpServer,

@@ -213,3 +213,62 @@ def test_backoff_grows_doubles_and_stays_under_the_cap(attempt: int, jitter: flo
     delay = backoff_delay(attempt, base_d, cap_d, lambda: jitter)
     ceiling = min(cap, base * 2 ** (attempt - 1))
     assert ceiling / 2 - 1e-6 <= delay.total_seconds() <= ceiling + 1e-6
+
+
+class FlakyDatabase:
+    """``mark_sent`` of the queue fails (the database away) while ``down`` is set."""
+
+    def __init__(self, rig: Rig, down_after: int) -> None:
+        self.down = False
+        self.marked = 0
+        self.down_after = down_after
+        self.mark_sent = rig.queue.mark_sent
+        self.claim_due = rig.queue.claim_due
+        rig.queue.mark_sent = self._mark_sent  # type: ignore[method-assign]
+        rig.queue.claim_due = self._claim_due  # type: ignore[method-assign]
+
+    def _mark_sent(self, message_id: str, at: datetime) -> None:
+        self.marked += 1
+        if self.marked > self.down_after:
+            self.down = True
+        if self.down:
+            raise ConnectionError("database away")
+        self.mark_sent(message_id, at)
+
+    def _claim_due(self, *args: Any) -> list[OutboxMessage]:
+        if self.down:
+            raise ConnectionError("database away")
+        return self.claim_due(*args)
+
+
+def test_a_database_lost_mid_batch_costs_no_lease_and_no_second_copy(rig: Rig) -> None:
+    ids = rig.add(3)
+    database = FlakyDatabase(rig, down_after=1)
+    transport = ScriptedTransport()
+    worker = rig.worker(transport)
+    with pytest.raises(ConnectionError):  # the second mail went out, its record did not
+        worker.run_once()
+    assert len(transport.sent) == 2
+    with pytest.raises(ConnectionError):  # still away: nothing is lost meanwhile
+        worker.run_once()
+    database.down = False
+    database.down_after = 1000
+    assert worker.run_once() == 1  # back: the untried mail goes now, not after the lease
+    assert [m["Message-ID"] for m in transport.sent] == [f"<{i}@clico-support>" for i in ids]
+    assert all(rig.state(i).state is DeliveryState.SENT for i in ids)
+    assert worker.run_once() == 0
+
+
+def test_what_a_lost_round_owes_lapses_with_its_claim(rig: Rig) -> None:
+    ids = rig.add(2)
+    database = FlakyDatabase(rig, down_after=0)
+    transport = ScriptedTransport()
+    worker = rig.worker(transport, lease=timedelta(minutes=10))
+    with pytest.raises(ConnectionError):
+        worker.run_once()
+    rig.clock.advance(timedelta(minutes=11))  # another worker may have claimed them since
+    database.down = False
+    database.down_after = 1000
+    assert worker.run_once() == 2  # the lease made both due; nothing stale was written
+    assert len(transport.sent) == 3  # the first was sent twice, as after a crash
+    assert all(rig.state(i).state is DeliveryState.SENT for i in ids)

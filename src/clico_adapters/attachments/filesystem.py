@@ -23,6 +23,8 @@ from typing import BinaryIO, Self
 from clico_core.attachments import BlobRef
 from clico_core.errors import NotFound
 
+from ..files import refusing_writes
+
 CHUNK = 256 * 1024
 _DIGEST = re.compile(r"^[0-9a-f]{64}$")
 _FAN = re.compile(r"^[0-9a-f]{2}$")
@@ -69,6 +71,15 @@ class FilesystemBlobStore:
 
     # --- writing ------------------------------------------------------------------------
     def put(self, chunks: Iterable[bytes]) -> BlobRef:
+        try:
+            return self._put(chunks)
+        except OSError as error:  # a full disk or a read-only folder: the 503 of a database
+            refused = refusing_writes(error)  # that cannot write, not a 500
+            if refused is error:
+                raise
+            raise refused from error
+
+    def _put(self, chunks: Iterable[bytes]) -> BlobRef:
         incoming = self._directory(self.root / INCOMING)
         descriptor, temporary = tempfile.mkstemp(dir=incoming, prefix="upload-")  # 0600
         hasher = hashlib.sha256()

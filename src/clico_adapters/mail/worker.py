@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import random
 import threading
@@ -19,6 +20,18 @@ from .transport import Transport
 
 log = logging.getLogger("clico.mail")
 HEARTBEAT_EVERY = timedelta(seconds=10)
+NOT_TRIED_DATABASE = "not tried: the database was unavailable"
+
+
+class Unrecorded(Exception):
+    """The queue could not record a mail's outcome (``error``: the database went away);
+    ``record`` records it when called again."""
+
+    def __init__(self, message_id: str, record: Callable[[], None], error: Exception) -> None:
+        super().__init__(message_id)
+        self.message_id = message_id
+        self.record = record
+        self.error = error
 
 
 class MailWorker:
@@ -55,6 +68,8 @@ class MailWorker:
         self.heartbeat = heartbeat
         self.heartbeat_every = heartbeat_every
         self._last_beat: datetime | None = None
+        # what a round that lost the database could not record, with its claim's end
+        self._owed: list[tuple[datetime, Callable[[], None]]] = []
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -66,21 +81,60 @@ class MailWorker:
 
         When ``stop`` is set mid-batch the mail being sent is finished and the others are
         handed back at once (due now, for another worker), not held until the lease ends.
+        When the database goes away mid-batch the round ends (its error raised); the outcome
+        it could not record and the mails it did not try are recorded first thing in a
+        later round, as long as the claim lasts: once the database is back they go at once,
+        and the mail that was sent is not sent again.
         """
-        claimed = self.queue.claim_due(self.clock.now(), self.batch, self.lease)
+        self._settle()
+        now = self.clock.now()
+        claimed = self.queue.claim_due(now, self.batch, self.lease)
+        settled: set[str] = set()
         sent = 0
-        for index, message in enumerate(claimed):
-            if stop is not None and stop.is_set():
-                self._release(claimed[index:])
-                break
-            try:
-                if self._deliver(message):
-                    sent += 1
-            except TemporaryDeliveryError as error:  # the server is unusable: end the round
-                for untried in claimed[index + 1:]:
-                    self._retry(untried, f"not tried: {error}")
-                break
+        try:
+            for index, message in enumerate(claimed):
+                if stop is not None and stop.is_set():
+                    self._release(claimed[index:])
+                    break
+                try:
+                    if self._deliver(message):
+                        sent += 1
+                    settled.add(message.id)
+                except TemporaryDeliveryError as error:  # the server is unusable: end the round
+                    settled.add(message.id)
+                    for untried in claimed[index + 1:]:
+                        self._retry(untried, f"not tried: {error}")
+                        settled.add(untried.id)
+                    break
+        except Unrecorded as lost:
+            self._owe(now + self.lease, lost, [m for m in claimed if m.id not in settled])
+            raise lost.error from None
         return sent
+
+    def _owe(self, until: datetime, lost: Unrecorded, unsettled: list[OutboxMessage]) -> None:
+        self._owed.append((until, lost.record))
+        at = self.clock.now()
+        for message in unsettled:
+            if message.id != lost.message_id:
+                self._owed.append((until, functools.partial(
+                    self.queue.mark_retry, message.id, NOT_TRIED_DATABASE, at)))
+        log.warning("mail round lost the database: %d outcomes to record when it is back",
+                    len(self._owed))
+
+    def _settle(self) -> None:
+        """Record what an earlier round could not; raises while the database is still away.
+        Past its claim's end a record is dropped: the lease already made the mail due."""
+        while self._owed:
+            until, record = self._owed[0]
+            if self.clock.now() < until:
+                record()
+            self._owed.pop(0)
+
+    def _record(self, message_id: str, record: Callable[[], None]) -> None:
+        try:
+            record()
+        except Exception as error:
+            raise Unrecorded(message_id, record, error) from error
 
     def _deliver(self, message: OutboxMessage) -> bool:
         mail = message.mail
@@ -104,7 +158,8 @@ class MailWorker:
             log.exception("mail %s (%s): unexpected transport error", message.id, mail.template)
             self._retry(message, f"{type(error).__name__}: {error}")
             return False
-        self.queue.mark_sent(message.id, self.clock.now())
+        self._record(message.id, functools.partial(self.queue.mark_sent, message.id,
+                                                   self.clock.now()))
         log.debug("mail %s (%s) sent", message.id, mail.template)
         return True
 
@@ -115,7 +170,8 @@ class MailWorker:
         delay = backoff_delay(message.attempts, self.backoff_base, self.backoff_cap, self.rand)
         log.warning("mail %s (%s) try %d failed, next in %ds: %s", message.id,
                     message.mail.template, message.attempts, delay.total_seconds(), error)
-        self.queue.mark_retry(message.id, _short(error), self.clock.now() + delay)
+        self._record(message.id, functools.partial(self.queue.mark_retry, message.id,
+                                                   _short(error), self.clock.now() + delay))
 
     def _release(self, untried: Sequence[OutboxMessage]) -> None:
         now = self.clock.now()
@@ -126,7 +182,8 @@ class MailWorker:
     def _fail(self, message: OutboxMessage, error: str) -> None:
         log.error("mail %s (%s) parked as failed after %d tries: %s", message.id,
                   message.mail.template, message.attempts, error)
-        self.queue.mark_failed(message.id, _short(error), self.clock.now())
+        self._record(message.id, functools.partial(self.queue.mark_failed, message.id,
+                                                   _short(error), self.clock.now()))
 
     def beat(self) -> None:
         """Write the heartbeat if the last one is ``heartbeat_every`` old (a failure is

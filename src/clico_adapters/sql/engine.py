@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import os
+import sqlite3
 import time
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from sqlalchemy import Engine, create_engine, event, make_url
 from sqlalchemy.engine import Connection
@@ -61,6 +64,7 @@ def _create(url: str, **kwargs: Any) -> Engine:
         engine = create_engine(parsed, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000},
                                **kwargs)
         _configure_sqlite(engine)
+        _read_only_files(engine, Path(parsed.database))
         return engine
     if parsed.get_backend_name() == "postgresql":
         if parsed.get_driver_name() != "psycopg":
@@ -146,3 +150,58 @@ def _configure_sqlite(engine: Engine) -> None:
         # deadlock upgrading to write (which SQLite reports as SQLITE_BUSY at once).
         readonly = connection.get_execution_options().get(READONLY, False)
         connection.exec_driver_sql("BEGIN" if readonly else "BEGIN IMMEDIATE")
+
+
+# pool record flag: this connection is read-only (its files could not be written)
+READ_ONLY = "clico_read_only"
+
+
+def _writable(database: Path) -> bool:
+    """Can this process write the database file and make files beside it (-wal, -shm)?"""
+    return os.access(database, os.W_OK) and os.access(database.parent, os.W_OK)
+
+
+def _read_only_files(engine: Engine, database: Path) -> None:
+    """Reads keep working on a data directory that cannot be written, and writes work again
+    without a restart once it can (docs/operations.md, "Failure modes").
+
+    SQLite opens a file it may not write read-only, by itself; its writes then fail with
+    SQLITE_READONLY (the portal's "cannot save changes" page). A WAL database can only be
+    read through its -shm file, though: in a read-only directory without one (the last
+    connection removed it on a clean stop) every read fails with SQLITE_READONLY_DIRECTORY.
+    The connection is then opened ``immutable``: nobody can write the file meanwhile (a
+    writer would have to create the -wal beside it), and there is no -wal to miss.
+
+    Such a connection stays read-only for its life, and so does every connection this
+    process opens while one of them holds the -shm (SQLite shares a file's -shm among a
+    process's connections): so none is kept in the pool, and the first unit of work after
+    the files became writable again opens a writable one.
+    """
+
+    @event.listens_for(engine, "do_connect")
+    def _connect(dialect: Any, record: Any, cargs: Any, cparams: Any) -> Any:
+        connection = dialect.loaded_dbapi.connect(*cargs, **cparams)
+        record.info[READ_ONLY] = not _writable(database)
+        if not record.info[READ_ONLY]:
+            return connection
+        try:
+            connection.execute("PRAGMA schema_version").fetchone()  # opens the WAL index
+        except sqlite3.OperationalError as error:
+            connection.close()
+            if getattr(error, "sqlite_errorname", "") != "SQLITE_READONLY_DIRECTORY":
+                raise
+            uri = f"file:{quote(str(database.resolve()))}?immutable=1"
+            return dialect.loaded_dbapi.connect(uri, **{**cparams, "uri": True})
+        return connection
+
+    @event.listens_for(engine, "handle_error")
+    def _refused(context: Any) -> None:
+        # opened while another read-only connection held the -shm: read-only as well
+        name = getattr(context.original_exception, "sqlite_errorname", "")
+        if name.startswith("SQLITE_READONLY") and context.connection is not None:
+            context.connection.info[READ_ONLY] = True
+
+    @event.listens_for(engine, "checkin")
+    def _checked_in(_dbapi_connection: Any, record: Any) -> None:
+        if record.info.get(READ_ONLY):
+            record.invalidate()  # closed now; the next checkout opens a new one

@@ -12,6 +12,8 @@ import enum
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
+from ..files import WriteRefused
+
 # SQLite's words for a database it can read but not write (sqlite3 gives no error codes
 # before Python 3.11's ``sqlite_errorname``, and the words are stable across versions)
 _SQLITE_CANNOT_WRITE = ("readonly database", "database or disk is full", "disk i/o error",
@@ -41,6 +43,8 @@ def outage_of(error: BaseException) -> Outage | None:
 
 
 def _outage(error: BaseException) -> Outage | None:
+    if isinstance(error, WriteRefused):  # the blob store's files (clico_adapters.files)
+        return Outage.CANNOT_WRITE
     if isinstance(error, PoolTimeout):
         return Outage.UNAVAILABLE
     if not isinstance(error, DBAPIError):
@@ -53,3 +57,8 @@ def _outage(error: BaseException) -> Outage | None:
     if isinstance(error, OperationalError | InterfaceError):
         return Outage.UNAVAILABLE  # refused, closed, terminated, locked past busy_timeout
     return None
+
+
+def cannot_write(error: BaseException) -> bool:
+    """Reads work but writes fail just now (``Outage.CANNOT_WRITE``)."""
+    return outage_of(error) is Outage.CANNOT_WRITE

@@ -33,7 +33,7 @@ from ..errors import (
 from ..policies import visible_scope
 from ..ports import UnitOfWork
 from ..tokens import hash_secret
-from .context import Ports, Viewer
+from .context import Ports, Viewer, best_effort
 from .lookup import find_account
 
 
@@ -189,12 +189,17 @@ def token_viewer_in(uow: UnitOfWork, secret: str, ports: Ports
 
 def touch_token_if_due(token: ApiToken, client: str, ports: Ports) -> None:
     """Record the token's last use (time and address), at most once a minute, in a write
-    unit of work of its own after the read."""
+    unit of work of its own after the read; skipped while the store cannot take writes."""
     now = ports.clock.now()
-    if token.touch_due(at=now, client=client):
+    if not token.touch_due(at=now, client=client):
+        return
+
+    def touch() -> None:
         with ports.uow() as uow:
             uow.api_tokens.touch(token.id, now, client[:128])
             uow.commit()
+
+    best_effort(ports, touch)  # a store that cannot write still answers reads
 
 
 def authenticate_api_token(secret: str, ports: Ports, client: str = "") -> Viewer | None:

@@ -112,6 +112,10 @@ def _no_sniffer(head: bytes) -> str | None:
     raise RuntimeError("no file type sniffer configured: pass sniff= to Ports")
 
 
+def _never(_error: BaseException) -> bool:
+    return False
+
+
 @frozen
 class Ports:
     """The adapters a use case runs on; built once by the composition root."""
@@ -140,6 +144,10 @@ class Ports:
     sla: SlaSettings = field(factory=SlaSettings)
     # may a webhook point at a loopback or private address (docs/security.md, "Webhooks")?
     webhooks_allow_private: bool = False
+    # Does this error mean the store can be read but not written for now (a full disk,
+    # read-only files)? Bookkeeping writes of a read (a session's last activity, presence)
+    # are then skipped, so pages keep rendering (``best_effort``).
+    cannot_write: Callable[[BaseException], bool] = _never
 
     def today(self) -> date:
         """The calendar day in the portal's time zone (contract dates are local days)."""
@@ -161,3 +169,16 @@ class Viewer:
 AttachmentVisibility = Callable[[UnitOfWork, Viewer, Attachment], bool]
 """May ``viewer`` download ``attachment`` (owned by an article)? Asked inside the read unit
 of work that loaded the attachment, so it may look the article and its ticket up."""
+
+
+def best_effort(ports: Ports, write: Callable[[], None]) -> bool:
+    """Run ``write``, a bookkeeping write a read makes on the side; when the store cannot
+    take writes just now (``ports.cannot_write``) it is skipped: False. Anything else
+    raises as usual."""
+    try:
+        write()
+    except Exception as error:
+        if not ports.cannot_write(error):
+            raise
+        return False
+    return True

@@ -36,7 +36,7 @@ from ..sessions import (
     SessionLevel,
 )
 from ..tokens import hash_secret, secrets_equal
-from .context import Ports, Viewer
+from .context import Ports, Viewer, best_effort
 from .lookup import find_account
 from .ratelimit import enforce, record_failure, refuse_if_waiting
 from .recovery_codes import recovery_code_hash
@@ -310,12 +310,18 @@ def viewer_in(uow: UnitOfWork, session_token: str, ports: Ports
 
 def touch_if_due(viewer: Viewer, last_seen_at: datetime, ports: Ports) -> None:
     """Record the session's activity, at most once a minute (the idle timeout counts from
-    it), in a write unit of work of its own after the read."""
+    it), in a write unit of work of its own after the read; skipped while the store cannot
+    take writes (the idle timeout then counts from the last activity recorded)."""
     now = ports.clock.now()
-    if (now - last_seen_at).total_seconds() >= TOUCH_EVERY_SECONDS:
+    if (now - last_seen_at).total_seconds() < TOUCH_EVERY_SECONDS:
+        return
+
+    def touch() -> None:
         with ports.uow() as uow:
             uow.sessions.touch(viewer.session_hash, now)
             uow.commit()
+
+    best_effort(ports, touch)  # a store that cannot write still serves pages
 
 
 def sign_out(session_token: str, ports: Ports) -> None:
