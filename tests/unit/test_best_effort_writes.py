@@ -3,7 +3,7 @@ cannot take writes, so the page still renders; any other failure still fails it.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -20,7 +20,8 @@ from clico_adapters.memory import (
 from clico_adapters.passwords import Argon2Hasher
 
 from ..support import World
-from .conftest import START
+
+START = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
 
 
 class DiskFull(Exception):

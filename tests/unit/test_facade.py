@@ -25,7 +25,7 @@ HELPERS = {"add_staff", "check_password", "find_or_create_company", "follow_cloc
            "followed_ticket", "issue_in", "issue_with_key", "issue_recovery_codes",
            "make_asset", "must_enrol_totp", "new_contract_key", "record_switch", "start_clocks",
            "support_level", "totp_step", "touch_if_due", "viewer_in", "token_viewer_in",
-           "touch_token_if_due", "best_effort"}
+           "touch_token_if_due", "best_effort", "attach_kb_files"}
 
 
 def _takes_ports(obj: object) -> bool:

@@ -77,6 +77,7 @@ from .demo import DemoAccess, seed_demo
 from .enrolment import Enrolled, begin_enrolment, finish_enrolment
 from .facade import Services
 from .follow_ups import FollowUpDraft, follow_up_draft
+from .kb_files import kb_file_for_download, kb_files, remove_kb_file
 from .kb_search import (
     DeflectionRow,
     kb_deflection_report,
@@ -90,10 +91,12 @@ from .knowledge_base import (
     draft_kb_from_ticket,
     kb_article,
     kb_categories,
+    kb_changes,
     kb_history,
     kb_listing,
     restore_kb_version,
     save_kb_article,
+    unpublish_kb_article,
 )
 from .migration import ImportReport, MigratedAccount, import_migrated_accounts
 from .notifications import set_company_notifications
@@ -293,7 +296,10 @@ __all__ = [
     "issue_contract",
     "kb_article",
     "kb_categories",
+    "kb_changes",
     "kb_deflection_report",
+    "kb_file_for_download",
+    "kb_files",
     "kb_history",
     "kb_listing",
     "link_attachments",
@@ -324,6 +330,7 @@ __all__ = [
     "register_account",
     "register_webhook",
     "remove_contract_asset",
+    "remove_kb_file",
     "reply_template",
     "reply_templates",
     "request_password_reset",
@@ -353,6 +360,7 @@ __all__ = [
     "sweep_orphan_blobs",
     "ticket_detail",
     "ticket_history",
+    "unpublish_kb_article",
     "upload_attachment",
     "upload_budget",
     "verify_code",
