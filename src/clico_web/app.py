@@ -28,7 +28,7 @@ from clico_core.services import Services
 from . import i18n, log_redaction
 from .api import API_PREFIX, api_mount, http_problem
 from .log_redaction import redact_path
-from .metrics import DatabaseGauges
+from .metrics import DatabaseGauges, process_stopping
 from .observability import ObservabilityMiddleware, RouteTemplates, request_id_of
 from .portal import Portal
 from .read_your_writes import ReadYourWritesMiddleware
@@ -165,6 +165,7 @@ def create_app(settings: Settings, services: Services | None = None) -> Starlett
             app.state.portal.mail_worker = None
             if backend is not None:
                 await run_in_threadpool(backend.close)  # stops the worker too
+            process_stopping()
 
     templates = RouteTemplates(lambda: app.routes)
     middleware = [

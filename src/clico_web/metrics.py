@@ -23,7 +23,7 @@ from prometheus_client import (
     generate_latest,
 )
 from prometheus_client.core import GaugeMetricFamily, Metric
-from prometheus_client.multiprocess import MultiProcessCollector
+from prometheus_client.multiprocess import MultiProcessCollector, mark_process_dead
 from prometheus_client.registry import Collector
 
 from clico_core.errors import ClicoError, InvalidCode, InvalidCredentials, TooManyAttempts
@@ -92,6 +92,14 @@ class DatabaseGauges(Collector):
 
 def multiprocess() -> bool:
     return bool(os.environ.get(MULTIPROCESS_VARIABLE))
+
+
+def process_stopping() -> None:
+    """A server process that stops drops its live gauges' files (``livesum``: the argon2
+    queue), so that a scrape stops adding a value no process holds any more; its counters
+    and histograms stay, as prometheus-client's multiprocess mode intends."""
+    if multiprocess():
+        mark_process_dead(os.getpid())  # type: ignore[no-untyped-call]
 
 
 def exposition(gauges: Collector | None) -> bytes:

@@ -43,8 +43,13 @@ def test_a_scrape_counts_the_requests_every_process_answered(tmp_path: Path) -> 
         assert sum(float(n) for n in answered) == REQUESTS, scrape
         writers = {m.group(1) for f in shared.iterdir()
                    if (m := re.fullmatch(r"\w+_(\d+)\.db", f.name))}
+        servers = set(re.findall(r"Started server process \[(\d+)\]", running.log_text()))
     assert not (shared / "counter_999999.db").exists()  # emptied at start
     assert len(writers - {"999999"}) >= 2  # the server processes (and the supervisor)
+    # stopped, each server process dropped its live gauge (the argon2 queue): no stale value
+    live = {m.group(1) for f in shared.iterdir()
+            if (m := re.fullmatch(r"gauge_live\w*_(\d+)\.db", f.name))}
+    assert len(servers) >= 2 and not live & servers, (servers, sorted(shared.iterdir()))
 
 
 def test_serve_refuses_several_workers_with_metrics_but_no_shared_directory(
