@@ -12,16 +12,25 @@ from typing import Any
 
 import attrs
 
-from clico_core.api_tokens import ApiScope
-
 from .models import Problem
 from .operations import OPERATIONS, Operation
 
 PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
-ERRORS = {"401": "No valid API token.", "403": "The token's scope does not allow this.",
-          "404": "No such object, or the caller may not see it.",
-          "412": "If-Match names an older version.",
-          "422": "The request names fields at fault.", "429": "Over the token's rate limit."}
+# what each error status means; an operation lists the ones it answers (``statuses``)
+ERRORS = {
+    400: "Refused as asked: the asset of a technical ticket is not under active support.",
+    401: "No valid API token (none, unknown, expired or revoked).",
+    403: "The token's scope does not allow this (a read token on a write).",
+    404: "No such object, or the caller may not see it.",
+    409: "The ticket's state refuses it: it is closed (reply with reopen within the "
+         "reopening period, else open a follow-up), it cannot move to the chosen status, "
+         "or an attached file is no longer available.",
+    412: "If-Match names an older version.",
+    413: "Too large: the file, the reply's files together, or too many files.",
+    415: "A refused file type (programs and scripts).",
+    422: "The request names fields at fault (the body, a parameter or a header).",
+    429: "Over the token's rate limit (Retry-After says when to come back).",
+}
 
 
 def schema_of(kind: Any, schemas: dict[str, Any]) -> dict[str, Any]:
@@ -90,16 +99,11 @@ def _operation(op: Operation, schemas: dict[str, Any]) -> dict[str, Any]:
     else:
         success["content"] = {"application/json": {"schema": schema_of(op.response, schemas)}}
     responses: dict[str, Any] = {str(op.status): success}
-    for status, text in ERRORS.items():
-        if status == "412" and not any(p.name == "If-Match" for p in op.params):
-            continue
-        if status == "403" and op.scope is ApiScope.READ:
-            continue
-        responses[status] = {"description": text,
-                             "content": {"application/problem+json": {"schema": PROBLEM_REF}}}
-    responses["default"] = {"description": "Any other problem (409 conflict, 413 too large, "
-                                           "415 refused file type, …).",
-                            "content": {"application/problem+json": {"schema": PROBLEM_REF}}}
+    for status in op.statuses:
+        if status != op.status:
+            responses[str(status)] = {
+                "description": ERRORS[status],
+                "content": {"application/problem+json": {"schema": PROBLEM_REF}}}
     out: dict[str, Any] = {
         "operationId": op.name, "summary": op.summary,
         "security": [{"token": [op.scope.value]}],

@@ -1,5 +1,10 @@
 """The API's operations as one table: the routes are made from it, and so is the OpenAPI
-document (``openapi.py``), so neither can list what the other does not."""
+document (``openapi.py``), so neither can list what the other does not.
+
+Each operation names the statuses it answers: its success, the access checks' (401, 403 for
+a write, 429: ``access.py``) and its own ``errors``, which are what its handler and use case
+can raise (``problems.py`` turns a core error into its status). The document lists exactly
+those, and ``tests/integration/test_api_statuses.py`` reaches every one of them."""
 
 from __future__ import annotations
 
@@ -46,11 +51,19 @@ class Operation:
     request: type | None = None
     upload: bool = False  # the body is a file
     params: tuple[Param, ...] = ()
+    errors: tuple[int, ...] = ()  # beyond the access checks' (see ``statuses``)
 
     @property
     def scope(self) -> ApiScope:
         scope: ApiScope = self.handler.api_scope  # type: ignore[attr-defined]
         return scope
+
+    @property
+    def statuses(self) -> tuple[int, ...]:
+        """Every status the operation answers, in order: its success, 401 (no valid
+        token), 403 (a read token on a write), 429 (over the rate limit) and ``errors``."""
+        access = {401, 429} | ({403} if self.scope is ApiScope.WRITE else set())
+        return tuple(sorted({self.status, *access, *self.errors}))
 
 
 NUMBER = Param("number", "path", "The ticket's number.", "T-2026-000001", required=True)
@@ -80,41 +93,47 @@ OPERATIONS = (
     Operation("GET", "/me", "getAccount", resources.me, "The caller's account.", AccountOut),
     Operation("GET", "/tickets", "listTickets", tickets.list_tickets,
               "Tickets the caller may see: the web list's filters, sort and keyset pages.",
-              TicketListOut, params=LIST),
+              TicketListOut, params=LIST, errors=(422,)),
     Operation("POST", "/tickets", "createTicket", tickets.create_ticket,
               "Open an administrative or a technical ticket (with the vendor's questions "
-              "answered).", TicketOut, 201, NewTicketIn, params=(IDEMPOTENCY,)),
+              "answered).", TicketOut, 201, NewTicketIn, params=(IDEMPOTENCY,),
+              errors=(400, 422)),
     Operation("GET", "/tickets/{number}", "getTicket", tickets.get_ticket,
-              "One ticket; its ETag is its version.", TicketOut, params=(NUMBER,)),
+              "One ticket; its ETag is its version.", TicketOut, params=(NUMBER,),
+              errors=(404,)),
     Operation("GET", "/tickets/{number}/articles", "listArticles", tickets.list_articles,
               "The conversation, oldest first (internal notes only for staff).",
-              ArticlePageOut, params=(NUMBER, Param("cursor", "query", "next_cursor.", ""))),
+              ArticlePageOut, params=(NUMBER, Param("cursor", "query", "next_cursor.", "")),
+              errors=(404, 422)),
     Operation("POST", "/tickets/{number}/replies", "replyToTicket", tickets.reply,
               "Reply (staff: or an internal note), optionally with files and a new status.",
-              PostedOut, 201, ReplyIn, params=(NUMBER, IF_MATCH, IDEMPOTENCY)),
+              PostedOut, 201, ReplyIn, params=(NUMBER, IF_MATCH, IDEMPOTENCY),
+              errors=(404, 409, 412, 413, 422)),
     Operation("POST", "/tickets/{number}/close", "closeTicket", tickets.close,
-              "Close the ticket.", TicketOut, params=(NUMBER, IF_MATCH, IDEMPOTENCY)),
+              "Close the ticket.", TicketOut, params=(NUMBER, IF_MATCH, IDEMPOTENCY),
+              errors=(404, 412, 422)),
     Operation("POST", "/attachments", "uploadAttachment", resources.upload,
               "Upload a file (the body) for a later reply's attachment_ids.", AttachmentOut,
               201, upload=True,
               params=(Param("name", "query", "The file name.", "log.txt", required=True),
-                      IDEMPOTENCY)),
+                      IDEMPOTENCY), errors=(413, 415, 422)),
     Operation("GET", "/attachments/{attachment_id}", "downloadAttachment",
               resources.download, "Download a file the caller may see.", None,
               params=(Param("attachment_id", "path", "The attachment's id.", "f1",
-                            required=True),)),
+                            required=True),), errors=(404,)),
     Operation("GET", "/assets", "listAssets", resources.list_assets,
               "Assets under support for the caller today.", AssetListOut,
               params=(Param("category", "query", "A category.", "PALO_ALTO"),
                       Param("page", "query", "Page number from 1.", "1"),
-                      Param("size", "query", "Page size up to 100.", "25"))),
+                      Param("size", "query", "Page size up to 100.", "25")), errors=(422,)),
     Operation("GET", "/assets/{asset_id}", "getAsset", resources.get_asset,
               "An asset with its contract and the vendor's questions.", AssetDetailOut,
-              params=(Param("asset_id", "path", "The asset's id.", "a1", required=True),)),
+              params=(Param("asset_id", "path", "The asset's id.", "a1", required=True),),
+              errors=(404,)),
     Operation("GET", "/contracts", "listContracts", resources.list_contracts,
               "Contracts: staff every company's, a customer its companies' (never a "
               "revoked one it did not activate itself).", ContractListOut,
               params=(Param("company", "query", "A company's id.", "c1"),
                       Param("page", "query", "Page number from 1.", "1"),
-                      Param("size", "query", "Page size up to 100.", "25"))),
+                      Param("size", "query", "Page size up to 100.", "25")), errors=(422,)),
 )
