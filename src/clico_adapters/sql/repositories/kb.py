@@ -221,15 +221,12 @@ class SqlKbSearch(SqlRepository):
             where.append("kb_fts MATCH :q")
             match = fts5_match(query.terms)
             params["q"] = f"title : ({match})" if query.titles else match
-            source = "kb_fts JOIN kb_texts t ON t.id = kb_fts.rowid"
-            # the candidates' lowest rowid (FTS5 walks its doclists from the newest rowid
-            # and stops after the candidates), then bm25 over the rowids from there only
-            floor = (f"SELECT coalesce(min(id), 0) FROM (SELECT kb_fts.rowid AS id "  # noqa: S608
-                     f"FROM {source} WHERE {' AND '.join(where)} "
-                     "ORDER BY kb_fts.rowid DESC LIMIT :candidates)")
-            ranked = (f"SELECT t.id, t.article_id, -bm25(kb_fts, 4.0, 1.0) AS score "  # noqa: S608
-                      f"FROM {source} WHERE {' AND '.join(where)} "
-                      f"AND kb_fts.rowid >= ({floor})")
+            # the candidates: FTS5 walks its doclists from the highest rowid and stops after
+            # them, so bm25 scores these rows only
+            ranked = ("SELECT t.id, t.article_id, -bm25(kb_fts, 4.0, 1.0) AS score "  # noqa: S608
+                      "FROM kb_fts JOIN kb_texts t ON t.id = kb_fts.rowid "
+                      f"WHERE {' AND '.join(where)} "
+                      "ORDER BY kb_fts.rowid DESC LIMIT :candidates")
         keyset = ""
         if query.after is not None:
             keyset = (" WHERE score < :after_score OR (score = :after_score"
@@ -243,8 +240,8 @@ class SqlKbSearch(SqlRepository):
         params["limit"] = query.limit
         # planned for the words at hand each time: whether the newest matches are found
         # along the primary key or through the GIN index depends on how common they are
-        statement = text(outer).bindparams(**params).execution_options(**{PLAN_EACH_TIME: True})
-        rows = self.uow.execute(statement).mappings()
+        statement = text(outer).execution_options(**{PLAN_EACH_TIME: True})
+        rows = self.uow.execute(statement, params).mappings()
         return [KbMatch(r["article_id"], Language(r["language"]), r["title"], r["plain"],
                         float(r["score"]), _vendor_tuple(r["vendors"]), r["category"],
                         _as_datetime(r["updated_at"]), Visibility(r["visibility"]), True)
