@@ -101,9 +101,15 @@ def test_suggestions_follow_the_vendor_and_events_feed_the_report(
         world: World, staff: Viewer, customer: Viewer) -> None:
     article = _save(world, staff)
     services = world.services
-    assert [h.article_id for h in services.suggest_kb(customer, "vpn zrywa", "PALO_ALTO",
-                                                      PL)] == [article.id]
-    assert services.suggest_kb(customer, "vpn zrywa", "FORTINET", PL) == ()
+    world.register("ola", contract=world.issue("C-2", assets=(
+        ("PAN-PA-450", "PALO_ALTO", "SN-2"), ("FG-60F", "FORTINET", "SN-3"))))
+    two = world.viewer("ola")
+    assets = {a.vendor: a.id for a in services.list_covered_assets(two).rows}
+    foreign = services.list_covered_assets(customer).rows[0].id  # not ola's contract
+    for asset_id, found in ((assets["PALO_ALTO"], [article.id]), (assets["FORTINET"], []),
+                            (None, [article.id]), (foreign, [article.id])):
+        assert [h.article_id for h in services.suggest_kb(
+            two, "vpn zrywa", asset_id, PL)] == found  # an uncovered asset: any vendor
     services.record_kb_event(customer, article.id, KbEventKind.SUGGESTED_VIEW)
     services.record_kb_event(customer, article.id, KbEventKind.SOLVED)
     (row,) = services.kb_deflection_report(staff, 30)

@@ -114,6 +114,10 @@ class MemoryKbSearch:
             matches.append(KbMatch(article.id, text.language, text.title, plain, found,
                                    article.vendors, article.category, article.updated_at,
                                    article.visibility, article.published))
+        # the candidates: the most recently indexed matches (an article is indexed when it
+        # is published or changed, at its ``updated_at``), as the SQL engines take them
+        matches.sort(key=lambda m: m.updated_at, reverse=True)
+        matches = matches[:query.candidates]
         matches.sort(key=lambda m: (-m.score, m.article_id))
         if query.after is not None:
             after = query.after

@@ -27,6 +27,9 @@ PAGE_SIZE = 20
 MAX_PAGE_SIZE = 50
 SUGGESTIONS = 5
 MIN_PREFIX = 3  # suggestions: a shorter last word is matched whole, not as a prefix
+# a search ranks at most this many matches: the most recently indexed ones (docs/kb.md,
+# "Ranking contract", rule 6)
+CANDIDATES = 1_000
 MARK_START = "\x02"
 MARK_END = "\x03"
 _WORD = re.compile(r"[^\W_]+")
@@ -116,6 +119,8 @@ class KbQuery:
     after: KbCursor | None = None
     limit: int = PAGE_SIZE
     titles: bool = False  # match titles only (suggestions beside a new ticket)
+    # rank only the newest this many matches (by indexing order; ``CANDIDATES``)
+    candidates: int = CANDIDATES
 
 
 @frozen

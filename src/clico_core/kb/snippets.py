@@ -8,6 +8,7 @@ so ``zrywa sie`` matches ``Zrywa się`` and ``PA-450`` is the words ``pa`` and `
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 
 from .model import fold
@@ -23,9 +24,10 @@ def _folded_word(word: str) -> str:
     return word.lower() if word.isascii() else fold(word)
 
 
-def tokens(text: str) -> list[tuple[str, int, int]]:
-    """(folded word, start, end) for every word of ``text``."""
-    return [(_folded_word(m.group()), m.start(), m.end()) for m in _WORD.finditer(text)]
+def folded_words(text: str) -> list[str]:
+    """The folded words of ``text``: one ``findall``, each distinct word folded once per
+    process (``make_snippet`` asks for the positions of the words it shows only)."""
+    return [_folded_word(word) for word in _WORD.findall(text)]
 
 
 def _word_matches(word: str, token: str, prefix: bool) -> bool:
@@ -51,8 +53,8 @@ def occurrences(term: Term, words: list[str]) -> list[int]:
 def score(title: str, plain: str, terms: Terms) -> float | None:
     """The in-memory engine's score (None: some term is missing): every term must occur in
     the title or the body; a title occurrence counts ``TITLE_WEIGHT`` times a body one."""
-    title_words = [t for t, _, _ in tokens(title)]
-    body_words = [t for t, _, _ in tokens(plain)]
+    title_words = folded_words(title)
+    body_words = folded_words(plain)
     total = 0.0
     for term in terms.terms:
         in_title = len(occurrences(term, title_words))
@@ -66,32 +68,33 @@ def score(title: str, plain: str, terms: Terms) -> float | None:
 def make_snippet(plain: str, terms: Terms, size: int = SNIPPET_WORDS) -> Snippet:
     """About ``size`` words of ``plain`` around the first match, the matched words marked;
     the opening words when nothing in the body matches."""
-    found = tokens(plain)
-    words = [t for t, _, _ in found]
+    words = folded_words(plain)
     marked: set[int] = set()
     for term in terms.terms:
         for start in occurrences(term, words):
             marked.update(range(start, start + len(term.words)))
     first = min(marked) if marked else 0
     begin = max(0, first - size // 3)
-    end = min(len(found), begin + size)
-    if not found:
+    end = min(len(words), begin + size)
+    if not words:
         return Snippet(((plain[:200], False),) if plain else ())
+    # the positions of the shown words (and of the one after them) only
+    spans = [m.span() for m in itertools.islice(_WORD.finditer(plain), begin, end + 1)]
     segments: list[tuple[str, bool]] = []
     if begin > 0:
         segments.append(("… ", False))
-    position = found[begin][1]
+    position = spans[0][0]
     for index in range(begin, end):
-        _, start, stop = found[index]
+        start, stop = spans[index - begin]
         if start > position:
             segments.append((plain[position:start], False))
         segments.append((plain[start:stop], index in marked))
         position = stop
-    tail_end = found[end][1] if end < len(found) else len(plain)
+    tail_end = spans[end - begin][0] if end < len(words) else len(plain)
     tail = plain[position:tail_end].rstrip()
     if tail:
         segments.append((tail, False))
-    if end < len(found):
+    if end < len(words):
         segments.append((" …", False))
     merged: list[tuple[str, bool]] = []
     for text, high in segments:

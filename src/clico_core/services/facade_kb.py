@@ -82,9 +82,9 @@ class KnowledgeBaseMethods:
         return _again(kb_search.search_kb, viewer, typed, language, self.ports,
                       vendor=vendor, category=category, after=after, limit=limit)
 
-    def suggest_kb(self, viewer: Viewer, subject: str, vendor: str | None,
+    def suggest_kb(self, viewer: Viewer, subject: str, asset_id: str | None,
                    language: Language) -> tuple[KbHit, ...]:
-        return _again(kb_search.suggest_kb, viewer, subject, vendor, language, self.ports)
+        return _again(kb_search.suggest_kb, viewer, subject, asset_id, language, self.ports)
 
     def record_kb_event(self, viewer: Viewer | None, article_id: str,
                         kind: KbEventKind) -> None:

@@ -24,6 +24,7 @@ from ..kb import (
 )
 from ..kb.ports import KbMatch
 from ..kb.search import MAX_PAGE_SIZE, MIN_PREFIX, PAGE_SIZE, SUGGESTIONS, Term, Terms
+from ..policies import TechnicalTicketRequiresCoveredAsset
 from ..roles import require_staff
 from ..values import Language, lookup_text
 from .context import Ports, Viewer
@@ -56,10 +57,14 @@ def search_kb(viewer: Viewer | None, typed: str, language: Language, ports: Port
 
 def _matches(query: KbQuery, ports: Ports) -> list[KbMatch]:
     """The engine's matches, each checked against the policy once more."""
-    audience = query.audience
     with ports.uow(readonly=True) as uow:
-        return [m for m in uow.kb_search.search(query)
-                if m.visibility in audience.visibilities and (m.published or audience.drafts)]
+        return _admitted(uow.kb_search.search(query), query)
+
+
+def _admitted(matches: list[KbMatch], query: KbQuery) -> list[KbMatch]:
+    audience = query.audience
+    return [m for m in matches
+            if m.visibility in audience.visibilities and (m.published or audience.drafts)]
 
 
 def _hit(match: KbMatch, terms: Terms) -> KbHit:
@@ -68,21 +73,32 @@ def _hit(match: KbMatch, terms: Terms) -> KbHit:
                  match.updated_at)
 
 
-def suggest_kb(viewer: Viewer, subject: str, vendor: str | None, language: Language,
+def suggest_kb(viewer: Viewer, subject: str, asset_id: str | None, language: Language,
                ports: Ports) -> tuple[KbHit, ...]:
     """Up to five articles whose title matches the subject of a ticket being written, for
-    the chosen asset's vendor (any vendor when none is chosen). Titles only and a last word
-    of fewer than ``MIN_PREFIX`` letters matched whole keep this cheap enough to run as the
-    subject is typed (docs/kb.md, "Suggestions and deflection")."""
+    the vendor of the chosen asset when the viewer's contracts cover it today (any vendor
+    when none is chosen or it is not covered). Titles only and a last word of fewer than
+    ``MIN_PREFIX`` letters matched whole keep this cheap enough to run as the subject is
+    typed; the asset and the search share one read unit of work, and the coverage is
+    decided from the contracts the viewer was authenticated with (docs/kb.md,
+    "Suggestions and deflection")."""
     terms = parse_terms(subject)
     if terms.empty:
         return ()
     last = terms.terms[-1]
     if last.prefix and len(last.words[-1]) < MIN_PREFIX:
         terms = Terms((*terms.terms[:-1], Term(last.words)))
-    query = KbQuery(terms, audience_of(reader_of(viewer)), language,
-                    vendor=_filter(vendor, 40), limit=SUGGESTIONS, titles=True)
-    return tuple(_hit(m, terms) for m in _matches(query, ports))
+    audience = audience_of(reader_of(viewer))
+    wanted = lookup_text(asset_id or "", 64)
+    with ports.uow(readonly=True) as uow:
+        rule = TechnicalTicketRequiresCoveredAsset(
+            uow.assets.get(wanted) if wanted else None, viewer.active_contracts,
+            ports.today())
+        vendor = rule.asset.vendor if rule.asset is not None and not rule.is_broken() else None
+        query = KbQuery(terms, audience, language, vendor=vendor, limit=SUGGESTIONS,
+                        titles=True)
+        matches = _admitted(uow.kb_search.search(query), query)
+    return tuple(_hit(m, terms) for m in matches)
 
 
 def record_kb_event(viewer: Viewer | None, article_id: str, kind: KbEventKind,

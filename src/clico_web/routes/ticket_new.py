@@ -169,15 +169,12 @@ async def _refused(request: Request, form: TicketForm, error: ClicoError) -> Res
 
 async def _suggested(request: Request, subject: str, asset_id: str
                      ) -> tuple[KbHit, ...]:
+    """The suggestions for the subject, filtered by the asset's vendor when it is covered
+    (one service call: the core reads the asset in the search's unit of work)."""
     portal = portal_of(request)
-    vendor = None
-    if asset_id:
-        try:
-            vendor = (await _covered(request, asset_id)).asset.vendor
-        except (AssetNotCovered, NotFound):
-            vendor = None
     return await portal.call(portal.services.suggest_kb, viewer_of(request),
-                             subject[:MAX_SUBJECT_CHARS], vendor, reader_language(request))
+                             subject[:MAX_SUBJECT_CHARS], asset_id or None,
+                             reader_language(request))
 
 
 async def _with_suggestions(request: Request, form: TicketForm) -> Response:

@@ -30,6 +30,7 @@ from clico_core.kb import (
 )
 from clico_core.values import Language
 
+from ..engine import PLAN_EACH_TIME
 from ..mapping import Row
 from ..tables_kb import kb_articles, kb_changes, kb_events, kb_texts, kb_versions
 from .base import SqlRepository
@@ -212,24 +213,34 @@ class SqlKbSearch(SqlRepository):
         if query.category is not None:
             where.append("t.category = :category")
             params["category"] = query.category
+        # Rank the candidates with the narrow columns only, then read the page's texts: the
+        # sort never carries a body. Only fixed fragments are joined here; every value is a
+        # bound parameter.
+        params["candidates"] = query.candidates
         if self.uow.dialect == "postgresql":
             # titles only: their own small tsvector and GIN index (migration 0024)
             vector = "t.title_search" if query.titles else "t.search"
-            score = f"ts_rank({vector}, to_tsquery('clico_kb', :q))::float8"
-            source = "kb_texts t"
             where.append(f"{vector} @@ to_tsquery('clico_kb', :q)")
             params["q"] = tsquery(query.terms)
+            # the candidates (the newest matches, by the serial id each indexing takes)
+            # before any score: a common word's newest matches are found walking the primary
+            # key backwards, a rare word's through the GIN index; ts_rank reads only theirs
+            candidates = (f"SELECT t.id, t.article_id, {vector} AS vector "  # noqa: S608
+                          f"FROM kb_texts t WHERE {' AND '.join(where)} "
+                          "ORDER BY t.id DESC LIMIT :candidates")
+            ranked = ("SELECT c.id, c.article_id, "  # noqa: S608
+                      "ts_rank(c.vector, to_tsquery('clico_kb', :q))::float8 AS score "
+                      f"FROM ({candidates}) AS c")
         else:
-            score = "-bm25(kb_fts, 4.0, 1.0)"
-            source = "kb_fts JOIN kb_texts t ON t.id = kb_fts.rowid"
             where.append("kb_fts MATCH :q")
             match = fts5_match(query.terms)
             params["q"] = f"title : ({match})" if query.titles else match
-        # Rank with the narrow columns only, then read the page's texts: the sort never
-        # carries a body. Only fixed fragments are joined here; every value is a bound
-        # parameter.
-        ranked = (f"SELECT t.id, t.article_id, {score} AS score FROM {source} "  # noqa: S608
-                  f"WHERE {' AND '.join(where)}")
+            # the candidates: FTS5 walks its doclists from the highest rowid and stops after
+            # them, so bm25 scores these rows only
+            ranked = ("SELECT t.id, t.article_id, -bm25(kb_fts, 4.0, 1.0) AS score "  # noqa: S608
+                      "FROM kb_fts JOIN kb_texts t ON t.id = kb_fts.rowid "
+                      f"WHERE {' AND '.join(where)} "
+                      "ORDER BY kb_fts.rowid DESC LIMIT :candidates")
         keyset = ""
         if query.after is not None:
             keyset = (" WHERE score < :after_score OR (score = :after_score"
@@ -241,7 +252,10 @@ class SqlKbSearch(SqlRepository):
         outer = (f"SELECT {_COLUMNS}, hits.score FROM ({page}) AS hits "  # noqa: S608
                  "JOIN kb_texts t ON t.id = hits.id ORDER BY hits.score DESC, t.article_id")
         params["limit"] = query.limit
-        rows = self.uow.execute(text(outer).bindparams(**params)).mappings()
+        # planned for the words at hand each time: whether the newest matches are found
+        # along the primary key or through the GIN index depends on how common they are
+        statement = text(outer).execution_options(**{PLAN_EACH_TIME: True})
+        rows = self.uow.execute(statement, params).mappings()
         return [KbMatch(r["article_id"], Language(r["language"]), r["title"], r["plain"],
                         float(r["score"]), _vendor_tuple(r["vendors"]), r["category"],
                         _as_datetime(r["updated_at"]), Visibility(r["visibility"]), True)

@@ -27,6 +27,7 @@ from ...kb import (
     audience_of,
     parse_terms,
 )
+from ...kb.search import CANDIDATES
 from ...ports import UnitOfWorkFactory
 from ...values import Language
 from .. import builders as b
@@ -48,9 +49,10 @@ _ENGINE = settings(max_examples=25, deadline=None,
 def _search(uow_factory: UnitOfWorkFactory, reader: Reader, language: Language, typed: str,
             vendor: str | None = None, category: str | None = None,
             after: KbCursor | None = None, limit: int = 20,
-            titles: bool = False) -> list[tuple[str, float]]:
+            titles: bool = False, candidates: int = CANDIDATES) -> list[tuple[str, float]]:
     query = KbQuery(parse_terms(typed), audience_of(reader), language, vendor=vendor,
-                    category=category, after=after, limit=limit, titles=titles)
+                    category=category, after=after, limit=limit, titles=titles,
+                    candidates=candidates)
     if query.terms.empty:
         return []
     with uow_factory(readonly=True) as uow:
@@ -112,6 +114,29 @@ class KbConformance:
             walked += page
             after = KbCursor(page[-1][1], page[-1][0])
         assert [a for a, _ in walked] == [a for a, _ in whole]
+
+    def test_only_the_newest_matches_are_ranked(
+            self, uow_factory: UnitOfWorkFactory, articles: dict[str, KbArticle]) -> None:
+        """Rule 6: past ``candidates`` matches, the newest ones are ranked (and paged)."""
+        def found(typed: str, candidates: int, **more: object) -> list[tuple[str, float]]:
+            return _search(uow_factory, Reader.STAFF, Language.PL, typed,
+                           candidates=candidates, **more)  # type: ignore[arg-type]
+
+        vpn, ha, internal, offline = (articles[n].id for n in ("vpn", "ha", "internal",
+                                                                "offline"))
+        # every match: the two title matches first
+        assert {a for a, _ in found("vpn", CANDIDATES)[:2]} == {vpn, internal}
+        # the two newest matches only: the internal procedure (title) above offline (body)
+        assert [a for a, _ in found("vpn", 2)] == [internal, offline]
+        # the three newest: the oldest title match (vpn) is not among them
+        assert _matches([a for a, _ in found("vpn", 3)], [internal, frozenset({ha, offline})])
+        assert [a for a, _ in found("vpn", 1, titles=True)] == [internal]
+        assert [a for a, _ in found("vpn", 1, vendor="FORTINET")] == [ha]
+        walked, after = [], None
+        while page := found("vpn", 3, after=after, limit=1):
+            walked += page
+            after = KbCursor(page[-1][1], page[-1][0])
+        assert walked == found("vpn", 3)
 
     def test_titles_only_matches_titles_and_keeps_the_audience(
             self, uow_factory: UnitOfWorkFactory, articles: dict[str, KbArticle]) -> None:
