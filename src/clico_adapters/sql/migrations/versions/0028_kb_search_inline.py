@@ -12,16 +12,16 @@ Existing rows keep their layout until rewritten, so the upgrade rewrites ``kb_te
 (``title = title`` regenerates both vectors): one pass over the published texts. SQLite
 has nothing of the kind (its FTS5 index is a table of its own).
 
-Revision ID: 0027
-Revises: 0024
+Revision ID: 0028
+Revises: 0027
 """
 
 from __future__ import annotations
 
 from alembic import op
 
-revision = "0027"
-down_revision = "0024"
+revision = "0028"
+down_revision = "0027"
 branch_labels = None
 depends_on = None
 
