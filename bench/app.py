@@ -3,8 +3,9 @@
 - ``/_bench/hello``: a bare route, the server's floor;
 - ``/_bench/memory/tickets``: the real ``/tickets`` handler, middleware and template in a
   second instance of the portal whose services answer from memory (the first answers are
-  computed once from the database, then reused): the page without its database, the
-  practical ceiling of the real list page. ``/_bench/stats`` says how many SQL statements
+  computed once from the database, then reused; called on the event loop, as such services
+  need no thread): the page without its database, the practical ceiling of the real list
+  page. ``/_bench/stats`` says how many SQL statements
   that variant still ran after its first answers (0, or the ceiling is not one);
 - ``/_bench/hasher``: how many argon2 operations the server has run (the rate-limit check),
   ``?nice=N`` to hash at another CPU priority than the product's setting, and ``?cpus=1``
@@ -150,8 +151,10 @@ def build(database_url: str, secret_key: str, data_dir: Path) -> ASGIApp:
     portal = create_app(settings, services)
     # the API's per-token limit would cap a load test at 10 req/s: the bench measures the list
     portal.routes[0].app.state.api_limiter.limit = 10**9  # type: ignore[attr-defined]
+    # answers from memory need no thread: only the first of each (warming up) reads the
+    # database, on the event loop
     memory = create_app(settings, MemoryServices(  # type: ignore[arg-type]
-        services, EVERYTHING_THE_LIST_READS))
+        services, EVERYTHING_THE_LIST_READS), services_block=False)
     counted = {"memory_statements": 0, "memory_requests": 0}
 
     def count(*_: Any) -> None:

@@ -135,9 +135,12 @@ def database_gauges(backend: Backend) -> DatabaseGauges:
     return DatabaseGauges(backend.mail_queue.stats, overdue, backend.clock.now)
 
 
-def create_app(settings: Settings, services: Services | None = None) -> Starlette:
+def create_app(settings: Settings, services: Services | None = None, *,
+               services_block: bool = True) -> Starlette:
     """Build the portal. Without ``services`` the composition root builds them from
-    ``settings`` (the database, the mail worker); tests pass in-memory services instead."""
+    ``settings`` (the database, the mail worker); tests pass in-memory services instead.
+    ``services_block=False`` says the given services answer from memory without blocking:
+    their calls then run on the event loop instead of the thread pool."""
     backend: Backend | None = None
     if services is None:
         # a throw-away demo may set its schema up; anything else is migrated explicitly
@@ -190,7 +193,8 @@ def create_app(settings: Settings, services: Services | None = None) -> Starlett
         },
         lifespan=lifespan,
     )
-    app.state.portal = Portal(settings, services, translations)
+    app.state.portal = Portal(settings, services, translations,
+                              services_block=services_block)
     api.app.state.portal = app.state.portal  # type: ignore[attr-defined]  # the API's handlers
     if backend is not None:
         app.state.portal.readiness = backend.readiness()

@@ -38,14 +38,20 @@ class Portal:
     # /readyz's check and /metrics' database gauges (from the composition root's backend)
     readiness: Callable[[], ReadinessReport] = always_ready
     gauges: Collector | None = None
+    # False only for services that answer from memory without blocking (no database): their
+    # calls then run on the event loop, without the thread pool's hop
+    services_block: bool = True
 
     def _wake_mail(self) -> None:
         if self.mail_worker is not None:
             self.mail_worker.wake()
 
     async def call(self, function: Callable[..., T], *args: object, **kwargs: object) -> T:
-        """Run a (blocking) service call in the thread pool."""
+        """Run a (blocking) service call in the thread pool; inline when the services
+        never block (``services_block`` False)."""
         try:
+            if not self.services_block:
+                return function(*args, **kwargs)
             return await run_in_threadpool(function, *args, **kwargs)
         finally:
             self._wake_mail()

@@ -24,6 +24,7 @@ from clico_core.errors import ClicoError
 from clico_core.kb import slugify
 
 from .errors import field_message, info_for, message_args, retry_after_header
+from .fragments import MAX_FRAGMENTS, Fragments
 from .i18n import LANGUAGE_NAMES, LANGUAGES, choose_language
 from .metrics import count_failure
 from .observability import request_id_of, route_of
@@ -69,6 +70,8 @@ def _environment(language: str, translations: Translations, *, auto_reload: bool
     env.globals["_"] = Messages(translations.gettext)  # the same text, remembered
     env.globals["STATUS_LABELS"] = STATUS_LABELS
     env.globals["KIND_LABELS"] = KIND_LABELS
+    # this language's remembered page parts; re-rendered each time while templates may change
+    env.globals["cached"] = Fragments(env, max_entries=0 if auto_reload else MAX_FRAGMENTS)
     env.filters["date"] = Dates(language)
     env.filters["age"] = Ages(language)
     env.filters["moment"] = lambda value: _moment(value, language)

@@ -9,6 +9,7 @@ judges the query (``check_query``); this module only maps names and builds links
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from urllib.parse import urlencode
 
 from attrs import frozen
@@ -79,6 +80,23 @@ def list_params(params: QueryParams) -> ListParams:
         modified_to=params.get("to"), show_closed=params.get("closed"),
         sort=params.get("sort"), direction=params.get("dir"), page_size=params.get("size"),
         cursor=params.get("cursor"))
+
+
+# the views of the query strings read last: a view depends on its query string alone
+_VIEWS: OrderedDict[bytes, ListView] = OrderedDict()
+MAX_VIEWS = 1024
+
+
+def list_view_of(query_string: bytes) -> ListView:
+    """``parse_list_view`` of a raw query string, remembered (the list is reloaded all day
+    with the same few links); a query string that does not read raises as there."""
+    view = _VIEWS.get(query_string)
+    if view is None:
+        view = parse_list_view(QueryParams(query_string))
+        _VIEWS[query_string] = view
+        while len(_VIEWS) > MAX_VIEWS:
+            _VIEWS.popitem(last=False)
+    return view
 
 
 def parse_list_view(params: QueryParams) -> ListView:

@@ -22,7 +22,7 @@ from ..rendering import failure, render, renderer_of
 from ..sessions import current_viewer, session_token, to_sign_in, viewer_of
 from . import ticket_new, ticket_thread
 from .ticket_labels import PRIORITY_LABELS, field_errors
-from .ticket_query import ListView, parse_list_view
+from .ticket_query import ListView, list_view_of
 
 MAX_NUMBER_CHARS = 32
 LIST_COLUMNS = (
@@ -31,6 +31,9 @@ LIST_COLUMNS = (
     (SortColumn.CREATED, "Age"), (SortColumn.STATUS, "Status"),
 )
 EMPTY_PAGE = TicketPage((), 0, False, None, None)
+# the filter form's fixed choices, as values its remembered fragment can be keyed by
+STATUS_CHOICES = tuple(TicketStatus)
+PRIORITY_CHOICES = tuple((priority, PRIORITY_LABELS[priority.value]) for priority in Priority)
 
 
 async def ticket_list(request: Request) -> Response:
@@ -41,7 +44,7 @@ async def ticket_list(request: Request) -> Response:
     status, message, errors, page, now = 200, "", {}, EMPTY_PAGE, None
     view: ListView | None = None
     try:
-        view = parse_list_view(request.query_params)
+        view = list_view_of(request.scope["query_string"])
         found = (await portal.call(portal.services.list_tickets_for_session, token, view.query)
                  if token else None)
         if found is None:
@@ -66,10 +69,11 @@ async def ticket_list(request: Request) -> Response:
         portal.choices.put(key, choices)
     return render(request, "portal/tickets.html", {
         "section": "tickets", "view": view, "page": page, "columns": LIST_COLUMNS,
-        "now": now, "sizes": PAGE_SIZES,
-        "statuses": list(TicketStatus), "priorities": list(Priority),
-        "priority_labels": PRIORITY_LABELS, "companies": choices.companies,
-        "assets": choices.assets, "message": message, "errors": errors,
+        "now": now, "sizes": PAGE_SIZES, "statuses": STATUS_CHOICES,
+        "priorities": PRIORITY_CHOICES,
+        "companies": tuple((c.id, c.name) for c in choices.companies),
+        "assets": tuple((a.id, a.name, a.serial) for a in choices.assets),
+        "message": message, "errors": errors,
     }, status=status)
 
 
