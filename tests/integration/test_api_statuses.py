@@ -182,6 +182,9 @@ SPECIFIC: dict[tuple[str, int], Call] = {
     ("getAsset", 404): lambda rig, name: rig.call(name, rig.ola),
     ("listContracts", 200): _ok,
     ("listContracts", 422): lambda rig, name: rig.call(name, rig.jan, params={"size": "0"}),
+    ("searchKnowledgeBase", 200): lambda rig, name: rig.call(name, rig.jan,
+                                                             params={"q": "vpn"}),
+    ("searchKnowledgeBase", 422): lambda rig, name: rig.call(name, rig.jan, params={}),
 }
 
 

@@ -175,6 +175,32 @@ class ContractOut:
 
 
 @frozen
+class SnippetPartOut:
+    text: str = doc("A piece of the article's text around the matched words.", "the VPN ")
+    match: bool = doc("True: a matched word (show it highlighted).", True)
+
+
+@frozen
+class KbHitOut:
+    article_id: str = doc("The article's id.", "k1")
+    title: str = doc("Its title, in the language that matched.", "VPN tunnel drops")
+    language: str = doc("pl or en: the language of the text that matched.", "en")
+    url: str = doc("The article's page in the portal (relative).", "/kb/k1-vpn-tunnel-drops")
+    snippet: list[SnippetPartOut] = doc("Text around the matched words, in pieces.")
+    vendors: list[str] = doc("Vendors the article is tagged with.", ["PALO_ALTO"])
+    category: str = doc("Its category.", "VPN")
+    updated_at: datetime = doc("Last published change.", WHEN)
+
+
+@frozen
+class KbSearchOut:
+    items: list[KbHitOut] = doc("One page of matching articles the caller may read, best "
+                                "first.")
+    next_cursor: str | None = doc("Pass as cursor= for the next page; null on the last.",
+                                  None)
+
+
+@frozen
 class ContractListOut:
     items: list[ContractOut] = doc("Contracts the caller may see: staff every company's, "
                                    "a customer its companies'.")

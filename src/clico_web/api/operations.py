@@ -12,7 +12,7 @@ from attrs import frozen
 
 from clico_core.api_tokens import ApiScope
 
-from . import resources, tickets
+from . import kb, resources, tickets
 from .access import Handler
 from .models import (
     AccountOut,
@@ -21,6 +21,7 @@ from .models import (
     AssetListOut,
     AttachmentOut,
     ContractListOut,
+    KbSearchOut,
     NewTicketIn,
     PostedOut,
     ReplyIn,
@@ -136,4 +137,18 @@ OPERATIONS = (
               params=(Param("company", "query", "A company's id.", "c1"),
                       Param("page", "query", "Page number from 1.", "1"),
                       Param("size", "query", "Page size up to 100.", "25")), errors=(422,)),
+    Operation("GET", "/kb/search", "searchKnowledgeBase", kb.search,
+              "Baza Wiedzy: articles the caller may read that match the words, best first "
+              "(a customer's token: public and customers' articles; staff: internal too).",
+              KbSearchOut,
+              params=(Param("q", "query", "The words; \"quoted words\" a phrase, the last "
+                            "word also a prefix.", "vpn tunnel", required=True),
+                      Param("lang", "query", "pl or en (default: the account's language).",
+                            "en"),
+                      Param("vendor", "query", "Only articles tagged with this vendor.",
+                            "PALO_ALTO"),
+                      Param("category", "query", "Only articles of this category.", "VPN"),
+                      Param("size", "query", "Page size up to 50.", "20"),
+                      Param("cursor", "query", "next_cursor of the page before.", "")),
+              errors=(422,)),
 )
