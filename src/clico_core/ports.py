@@ -14,19 +14,21 @@ from typing import Protocol, Self
 
 from .api_tokens import ApiToken
 from .attachments import BlobRef
+from .contract_repositories import (
+    AssetPage,
+    AssetRepository,
+    ContractRepository,
+    NamedContractPage,
+)
 from .kb.ports import KbRepository, KbSearchIndex
 from .mail import OutboxMessage, OutboxStats
 from .repositories import (
     AccountRepository,
     ArticleRepository,
-    AssetPage,
-    AssetRepository,
     AttachmentRepository,
     AttemptLog,
     AuditLog,
     CompanyRepository,
-    ContractRepository,
-    NamedContractPage,
     Outbox,
     PresenceRepository,
     QuietTicket,

@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from clico_core.mail import OutboxMessage
 from clico_core.ports import Clock, MailQueue
 
+from ..background import LoopThread
 from ..scheduled import ScheduledJob
 from .backoff import backoff_delay
 from .errors import PermanentDeliveryError, TemporaryDeliveryError
@@ -34,12 +35,14 @@ class Unrecorded(Exception):
         self.error = error
 
 
-class MailWorker:
+class MailWorker(LoopThread):
     """Delivers queued mail; ``run_once`` for tests, ``start``/``stop`` or ``run_forever`` live.
 
     A claim is a lease: if the process dies mid-send, the message becomes due again when the
     lease ends and is resent with the same Message-ID. Several workers may share one queue.
     """
+
+    thread_name = "clico-mail-worker"
 
     def __init__(self, queue: MailQueue, transport: Transport, renderer: MailRenderer,
                  clock: Clock, *, max_attempts: int = 10, batch: int = 20,
@@ -50,6 +53,7 @@ class MailWorker:
                  jobs: Sequence[ScheduledJob] = (),
                  heartbeat: Callable[[datetime], None] | None = None,
                  heartbeat_every: timedelta = HEARTBEAT_EVERY) -> None:
+        super().__init__()
         if max_attempts < 1 or batch < 1 or poll_interval <= 0:
             raise ValueError("max_attempts, batch and poll_interval must be positive")
         self.queue = queue
@@ -70,9 +74,6 @@ class MailWorker:
         self._last_beat: datetime | None = None
         # what a round that lost the database could not record, with its claim's end
         self._owed: list[tuple[datetime, Callable[[], None]]] = []
-        self._wake = threading.Event()
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
 
     # --- one round ----------------------------------------------------------------------
 
@@ -206,10 +207,6 @@ class MailWorker:
 
     # --- the loop -----------------------------------------------------------------------
 
-    def wake(self) -> None:
-        """Start the next round now instead of after the poll interval (e.g. after a commit)."""
-        self._wake.set()
-
     def run_forever(self, stop_event: threading.Event) -> None:
         """Deliver until ``stop_event`` is set (checked at least every ``poll_interval``)."""
         while not stop_event.is_set():
@@ -225,23 +222,6 @@ class MailWorker:
             if not sent_full_batch:
                 self._wake.wait(self.poll_interval)
             self._wake.clear()
-
-    def start(self) -> None:
-        """Run the loop in a daemon thread (the web server's lifespan calls this)."""
-        if self._thread is not None and self._thread.is_alive():
-            raise RuntimeError("the mail worker is already running")
-        self._stop.clear()
-        self._thread = threading.Thread(target=self.run_forever, args=(self._stop,),
-                                        name="clico-mail-worker", daemon=True)
-        self._thread.start()
-
-    def stop(self, timeout: float = 30.0) -> None:
-        """Ask the loop to finish its current message and wait for the thread to end."""
-        self._stop.set()
-        self._wake.set()
-        if self._thread is not None:
-            self._thread.join(timeout)
-            self._thread = None
 
 
 def _short(error: str, limit: int = 500) -> str:

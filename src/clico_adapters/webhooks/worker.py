@@ -12,6 +12,7 @@ from typing import Protocol
 from clico_core.ports import Clock, WebhookQueue
 from clico_core.webhooks import ClaimedDelivery
 
+from ..background import LoopThread
 from .signing import signature_header
 
 log = logging.getLogger("clico.webhooks")
@@ -42,16 +43,19 @@ def headers_for(claimed: ClaimedDelivery, body: bytes, now: datetime) -> dict[st
             "X-Clico-Signature": signature_header(claimed.secret, int(now.timestamp()), body)}
 
 
-class WebhookWorker:
+class WebhookWorker(LoopThread):
     """Delivers recorded webhook events; ``run_once`` for tests, ``start``/``stop`` live.
 
     A claim is a lease: a worker that dies mid-request leaves the delivery due again when
     the lease ends, and it is sent again with the same delivery id (at least once).
     """
 
+    thread_name = "clico-webhook-worker"
+
     def __init__(self, queue: WebhookQueue, sender: Sender, clock: Clock, *, batch: int = 20,
                  lease: timedelta = timedelta(minutes=2), poll_interval: float = 2.0,
                  rand: Callable[[], float] | None = None) -> None:
+        super().__init__()
         if batch < 1 or poll_interval <= 0:
             raise ValueError("batch and poll_interval must be positive")
         self.queue = queue
@@ -61,9 +65,6 @@ class WebhookWorker:
         self.lease = lease
         self.poll_interval = poll_interval
         self.rand = rand or random.SystemRandom().random
-        self._wake = threading.Event()
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
 
     def run_once(self) -> int:
         """Claim the due deliveries (at most ``batch``), try each once; return how many
@@ -97,9 +98,6 @@ class WebhookWorker:
             self.queue.mark_retry(delivery.id, status, outcome[:500], next_at)
         return False
 
-    def wake(self) -> None:
-        self._wake.set()
-
     def run_forever(self, stop_event: threading.Event) -> None:
         """Deliver until ``stop_event`` is set (checked at least every ``poll_interval``)."""
         while not stop_event.is_set():
@@ -111,18 +109,3 @@ class WebhookWorker:
             if not full:
                 self._wake.wait(self.poll_interval)
             self._wake.clear()
-
-    def start(self) -> None:
-        if self._thread is not None and self._thread.is_alive():
-            raise RuntimeError("the webhook worker is already running")
-        self._stop.clear()
-        self._thread = threading.Thread(target=self.run_forever, args=(self._stop,),
-                                        name="clico-webhook-worker", daemon=True)
-        self._thread.start()
-
-    def stop(self, timeout: float = 30.0) -> None:
-        self._stop.set()
-        self._wake.set()
-        if self._thread is not None:
-            self._thread.join(timeout)
-            self._thread = None
