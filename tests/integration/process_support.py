@@ -19,6 +19,7 @@ from pathlib import Path
 import httpx
 
 from .served import SECRET_KEY, SUPPORT_INBOX, clico_command, clico_env, smtp_url
+from .served_pages import CUSTOMER, CUSTOMER_EMAIL, CUSTOMER_PASSWORD, Mailbox, text_of
 from .smtp import SmtpServer
 
 CSRF = re.compile(r'name="csrf_token" value="([0-9a-f]+)"')
@@ -43,6 +44,14 @@ def post_form(client: httpx.Client, base: str, path: str, data: dict[str, str],
     found = CSRF.search(page.text)
     assert found, f"no CSRF token on {form_page or path}: {page.status_code}"
     return client.post(base + path, data={**data, "csrf_token": found.group(1)})
+
+
+def sign_in_customer(client: httpx.Client, base: str, mailbox: Mailbox) -> None:
+    """The demo customer signs in: password, then the code mailed to them."""
+    assert post_form(client, base, "/signin", {
+        "login": CUSTOMER, "password": CUSTOMER_PASSWORD}).status_code == 303
+    code = re.findall(r"\b\d{6}\b", text_of(mailbox.next(CUSTOMER_EMAIL, "Kod logowania")))[0]
+    assert post_form(client, base, "/signin/code", {"code": code}).status_code == 303
 
 
 def new_ticket(client: httpx.Client, base: str) -> httpx.Response:

@@ -18,6 +18,10 @@ from ..files import WriteRefused
 # before Python 3.11's ``sqlite_errorname``, and the words are stable across versions)
 _SQLITE_CANNOT_WRITE = ("readonly database", "database or disk is full", "disk i/o error",
                         "unable to open database file")
+# PostgreSQL's SQLSTATEs for the same: a read-only transaction (a hot standby after a
+# failover pointed the portal at it, or ``default_transaction_read_only`` set by an
+# operator), a full disk
+_POSTGRES_CANNOT_WRITE = frozenset({"25006", "53100"})
 
 
 # the exception classes an outage arrives as (``outage_of`` tells which of them are one)
@@ -51,6 +55,8 @@ def _outage(error: BaseException) -> Outage | None:
         return None
     if error.connection_invalidated:
         return Outage.UNAVAILABLE
+    if getattr(error.orig, "sqlstate", None) in _POSTGRES_CANNOT_WRITE:
+        return Outage.CANNOT_WRITE
     text = str(error.orig).lower()
     if any(words in text for words in _SQLITE_CANNOT_WRITE):
         return Outage.CANNOT_WRITE

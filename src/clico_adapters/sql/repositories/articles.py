@@ -30,8 +30,9 @@ def _visible(ticket_id: str, include_internal: bool) -> list[ColumnElement[Any]]
 class SqlArticles(SqlRepository):
     def add(self, article: Article) -> None:
         self.uow.execute_guarded(
-            insert(articles).values(article_values(article)),
-            lambda name: ConcurrencyConflict(_CONFLICTS[name]) if name in _CONFLICTS else None)
+            insert(articles),
+            lambda name: ConcurrencyConflict(_CONFLICTS[name]) if name in _CONFLICTS else None,
+            article_values(article))
 
     def get(self, article_id: str) -> Article | None:
         row = self.uow.execute(select(articles).where(articles.c.id == article_id)

@@ -28,7 +28,7 @@ class SqlOutbox(SqlRepository):
         message_id = self.new_id()
         message = OutboxMessage(message_id, mail, at, next_attempt_at=at,
                                 request_id=current_request_id())
-        self.uow.execute(insert(outbox).values(outbox_values(message, self.uow.box)))
+        self.uow.execute(insert(outbox), outbox_values(message, self.uow.box))
         return message_id
 
     def delete_older_than(self, cutoff: datetime, limit: int) -> int:

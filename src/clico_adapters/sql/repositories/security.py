@@ -49,8 +49,9 @@ class SqlTokens(SqlRepository):
 
 class SqlSessions(SqlRepository):
     def add(self, session: Session) -> None:
-        self.uow.execute_guarded(insert(sessions).values(session_values(session)),
-                                 lambda _: ConcurrencyConflict("session exists"))
+        self.uow.execute_guarded(insert(sessions),
+                                 lambda _: ConcurrencyConflict("session exists"),
+                                 session_values(session))
 
     def get(self, session_hash: str) -> Session | None:
         query = self.for_change(select(sessions).where(sessions.c.session_hash == session_hash))
@@ -103,7 +104,7 @@ class SqlSessions(SqlRepository):
 
 class SqlAttempts(SqlRepository):
     def add(self, key: str, at: datetime) -> None:
-        self.uow.execute(insert(attempts).values(key=key, at=at))
+        self.uow.execute(insert(attempts), {"key": key, "at": at})
 
     def count_since(self, key: str, since: datetime) -> int:
         return int(self.uow.execute(select(func.count()).select_from(attempts).where(
@@ -147,7 +148,7 @@ class SqlAttempts(SqlRepository):
 
 class SqlAudit(SqlRepository):
     def record(self, event: AuditEvent) -> None:
-        self.uow.execute(insert(audit_log).values(audit_values(event)))
+        self.uow.execute(insert(audit_log), audit_values(event))
 
     def recent(self, account_id: str | None = None, limit: int = 100) -> list[AuditEvent]:
         query = select(audit_log).order_by(audit_log.c.seq.desc()).limit(limit)

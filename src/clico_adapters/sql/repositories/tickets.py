@@ -65,8 +65,9 @@ class SqlTickets(SqlRepository):
         """Insert with assets and answers; a taken number or idempotency key is a
         ``ConcurrencyConflict`` (the other request won)."""
         self.uow.execute_guarded(
-            insert(tickets).values(ticket_values(ticket)),
-            lambda name: ConcurrencyConflict(_CONFLICTS[name]) if name in _CONFLICTS else None)
+            insert(tickets),
+            lambda name: ConcurrencyConflict(_CONFLICTS[name]) if name in _CONFLICTS else None,
+            ticket_values(ticket))
         if ticket.asset_ids:
             self.uow.execute(insert(ticket_assets), [
                 {"ticket_id": ticket.id, "position": i, "asset_id": asset_id}

@@ -73,7 +73,7 @@ class SqlWebhooks(SqlRepository):
         return [e for e in map(endpoint_from, rows) if e.wants(event, company_id)]
 
     def enqueue(self, delivery: WebhookDelivery) -> None:
-        self.uow.execute(insert(deliveries).values(**delivery_values(delivery)))
+        self.uow.execute(insert(deliveries), delivery_values(delivery))
 
     def deliveries(self, endpoint_id: str, limit: int) -> list[WebhookDelivery]:
         rows = self.uow.execute(select(deliveries).where(deliveries.c.endpoint_id == endpoint_id)
