@@ -6,10 +6,14 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import create_engine, make_url, text
+from sqlalchemy import Connection, create_engine, make_url, text
+from sqlalchemy.exc import OperationalError
 
 from clico_adapters import compose
 from clico_adapters.config import Settings
@@ -39,35 +43,61 @@ class Databases:
     def engines(self) -> list[str]:
         return ["sqlite", "postgresql"] if self.postgres_server else ["sqlite"]
 
-    def new(self, engine: str, name: str) -> str:
-        """The URL of a new empty database."""
+    def new(self, engine: str, name: str, template: str | None = None) -> str:
+        """The URL of a new empty database (PostgreSQL: or a copy of ``template``, a
+        database nobody is connected to)."""
         if engine == "sqlite":
             path = self.scratch / f"{name}.db"
             for leftover in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
                 leftover.unlink(missing_ok=True)
             return f"sqlite:///{path}"
-        assert self.postgres_server is not None
         database = f"{self._prefix}_{name}"
-        admin = create_engine(self.postgres_server, isolation_level="AUTOCOMMIT")
-        try:
-            with admin.connect() as connection:
+        with self.admin() as connection:
+            if template is None:
                 connection.execute(text(f'CREATE DATABASE "{database}"'))
-        finally:
-            admin.dispose()
+            else:
+                _copy_database(connection, template, database)
         self._created.append(database)
+        return self.postgres_url(database)
+
+    def postgres_url(self, database: str) -> str:
+        """The URL of ``database`` on the bench's PostgreSQL server."""
+        assert self.postgres_server is not None
         url = make_url(self.postgres_server).set(database=database)
         return url.render_as_string(hide_password=False)
 
+    @contextmanager
+    def admin(self) -> Iterator[Connection]:
+        """An autocommit connection to the database the bench's URL names."""
+        assert self.postgres_server is not None
+        admin = create_engine(self.postgres_server, isolation_level="AUTOCOMMIT")
+        try:
+            with admin.connect() as connection:
+                yield connection
+        finally:
+            admin.dispose()
+
     def close(self) -> None:
         if self._created:
-            admin = create_engine(self.postgres_server or "", isolation_level="AUTOCOMMIT")
-            try:
-                with admin.connect() as connection:
-                    for database in self._created:
-                        connection.execute(
-                            text(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
-            finally:
-                admin.dispose()
+            with self.admin() as connection:
+                for database in self._created:
+                    connection.execute(text(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
             self._created.clear()
         if self._owns_scratch:
             shutil.rmtree(self.scratch, ignore_errors=True)
+
+
+def _copy_database(connection: Connection, template: str, database: str) -> None:
+    """``CREATE DATABASE … TEMPLATE``, a file copy (PostgreSQL 15+ would otherwise write every
+    block to the WAL); retried while a connection to the template lingers (autovacuum)."""
+    version = int(connection.execute(text("SHOW server_version_num")).scalar_one())
+    strategy = " STRATEGY FILE_COPY" if version >= 150000 else ""
+    for attempt in range(10):
+        try:
+            connection.execute(text(
+                f'CREATE DATABASE "{database}" TEMPLATE "{template}"{strategy}'))
+            return
+        except OperationalError as error:
+            if "being accessed by other users" not in str(error) or attempt == 9:
+                raise
+            time.sleep(1)

@@ -33,6 +33,7 @@ from . import list_cost, report
 from .databases import BENCH_SECRET_KEY, Databases
 from .seed import STAFF, Seeded, password_hash, seed_all
 from .stats import summary_ms
+from .verdict import Check
 
 PAGE = list_cost.PAGE
 ME = f"ac-{STAFF}"  # the bench engineer: ``Moje`` is what is assigned to this account
@@ -108,7 +109,7 @@ def measure(seeded_by_size: dict[int, Seeded], repetitions: int, log: Any) -> di
     return {"repository": repository, "handler": handler, "explain": plans}
 
 
-def checks(engine: str, data: dict[str, Any]) -> list[report.Check]:
+def checks(engine: str, data: dict[str, Any]) -> list[Check]:
     """The ticket list's targets, every queue view held to the growth target."""
     return report.queue_checks(engine, data)
 

@@ -6,7 +6,8 @@ import re
 from pathlib import Path
 from typing import Any
 
-from attrs import frozen
+from .feature_report import feature_checks, feature_figures
+from .verdict import Check, ratio
 
 GROWTH_VIEWS = ("customer, open (default)", "customer, with closed", "staff, with closed")
 MAX_GROWTH = 1.5  # first page at the largest size / at the smallest
@@ -22,23 +23,6 @@ MIN_WRITES_VS_RAW = 0.40
 MIN_UPLOAD_VS_RAW = 0.5  # the streaming upload route / a raw copy through the same route
 MAX_UPLOAD_RSS_GROWTH_MB = 10.0  # server resident memory during a 50 MB upload
 DOC_BEGIN, DOC_END = "<!-- bench:begin -->", "<!-- bench:end -->"
-
-
-@frozen
-class Check:
-    engine: str
-    target: str
-    measured: str
-    limit: str
-    ok: bool | None  # None: information only
-
-    @property
-    def verdict(self) -> str:
-        return {True: "pass", False: "MISS", None: "info"}[self.ok]
-
-
-def _ratio(a: float, b: float) -> float:
-    return a / b if b else float("inf")
 
 
 def _p50(cases: list[dict[str, Any]], size: int, view: str, page: str) -> float | None:
@@ -73,7 +57,7 @@ def list_checks(engine: str, data: dict[str, Any], *,
             first_small = _p50(cases, small, view, "first")
             first_large = _p50(cases, large, view, "first")
             if first_small and first_large:
-                growth = _ratio(first_large, first_small)
+                growth = ratio(first_large, first_small)
                 checks.append(Check(
                     engine, f"{layer}: first page {large:.0e} / {small:.0e} — {view}",
                     f"{growth:.2f}× ({first_large:.2f} / {first_small:.2f} ms)",
@@ -81,7 +65,7 @@ def list_checks(engine: str, data: dict[str, Any], *,
                     growth <= MAX_GROWTH if view in growth_views else None))
             last = _p50(cases, large, view, "last")
             if first_large and last:
-                depth = _ratio(last, first_large)
+                depth = ratio(last, first_large)
                 checks.append(Check(
                     engine, f"{layer}: last page / first at {large:.0e} — {view}",
                     f"{depth:.2f}× ({last:.2f} / {first_large:.2f} ms)",
@@ -103,20 +87,20 @@ def list_checks(engine: str, data: dict[str, Any], *,
 
 def _http_checks(engine: str, http: dict[str, Any], flood: dict[str, Any]) -> list[Check]:
     runs = {k: v for k, v in http.items() if isinstance(v, dict)}
-    share = _ratio(runs["list"]["rps"], runs["list, in-memory"]["rps"])
+    share = ratio(runs["list"]["rps"], runs["list, in-memory"]["rps"])
     errors = sum(r["errors"] for r in runs.values()) + flood["sign_ins"]["errors"] \
         + flood["list_solo"]["errors"] + flood["list_during_flood"]["errors"]
-    kept = _ratio(flood["list_during_flood"]["rps"], flood["list_solo"]["rps"])
-    p99 = _ratio(flood["list_during_flood"]["p99_ms"], flood["list_solo"]["p99_ms"])
-    sign_ins = _ratio(flood["sign_ins"]["rps"], flood["argon2"]["verifies_per_s"])
+    kept = ratio(flood["list_during_flood"]["rps"], flood["list_solo"]["rps"])
+    p99 = ratio(flood["list_during_flood"]["p99_ms"], flood["list_solo"]["p99_ms"])
+    sign_ins = ratio(flood["sign_ins"]["rps"], flood["argon2"]["verifies_per_s"])
     limited = flood["rate_limit"]
     solo_p99 = flood["list_solo"]["p99_ms"]
     memory_statements = runs["list, in-memory"].get("statements")
     compared = []
     for other in flood.get("compared", []):
-        other_kept = _ratio(other["list_during_flood"]["rps"], flood["list_solo"]["rps"])
-        other_p99 = _ratio(other["list_during_flood"]["p99_ms"], solo_p99)
-        other_sign_ins = _ratio(other["sign_ins"]["rps"], flood["argon2"]["verifies_per_s"])
+        other_kept = ratio(other["list_during_flood"]["rps"], flood["list_solo"]["rps"])
+        other_p99 = ratio(other["list_during_flood"]["p99_ms"], solo_p99)
+        other_sign_ins = ratio(other["sign_ins"]["rps"], flood["argon2"]["verifies_per_s"])
         spare = bool(other.get("cpus"))  # CLICO_HASHING_CPUS: the target with a core to spare
         compared.append(Check(
             engine, (f"flood, hashing on a core to spare (CLICO_HASHING_CPUS={other['cpus']}, "
@@ -129,7 +113,7 @@ def _http_checks(engine: str, http: dict[str, Any], flood: dict[str, Any]) -> li
              and other_sign_ins >= MIN_SIGN_IN_VS_ARGON2) if spare else None))
     memory, real = runs["list, in-memory"], runs["list"]
     ceiling = memory.get("rps_one_core", 0.0)
-    cpu_share = _ratio(real.get("rps_one_core", 0.0), ceiling)
+    cpu_share = ratio(real.get("rps_one_core", 0.0), ceiling)
     return [
         Check(engine, "HTTP: list page from memory, per core (1 / server CPU per request)",
               f"{ceiling:.0f} req/s ({memory.get('cpu_ms_per_request', 0):.2f} ms CPU each; "
@@ -206,7 +190,7 @@ def checks(results: dict[str, Any]) -> list[Check]:
             found += _http_checks(engine, data["http"], data["flood"])
     writes = results.get("writes")
     if writes:
-        share = _ratio(writes["service_per_s"], writes["raw_per_s"])
+        share = ratio(writes["service_per_s"], writes["raw_per_s"])
         found.append(Check("sqlite", "writes: service / raw Core inserts (1 tx each)",
                            f"{share:.2f} ({writes['service_per_s']:.0f} / "
                            f"{writes['raw_per_s']:.0f} per s)", f"≥ {MIN_WRITES_VS_RAW}",
@@ -215,7 +199,7 @@ def checks(results: dict[str, Any]) -> list[Check]:
                            f"{writes['peak_rss_mb']} MB", "-", None))
     if results.get("upload"):
         found += upload_checks(results["upload"])
-    return found
+    return found + feature_checks(results)
 
 
 def _figures(results: dict[str, Any]) -> list[list[str]]:
@@ -223,7 +207,7 @@ def _figures(results: dict[str, Any]) -> list[list[str]]:
     for engine, data in results["engines"].items():
         for seeded in data.get("seed", []):
             rows.append([engine, f"seed {seeded['size']:,} tickets", f"{seeded['seconds']} s",
-                         ""])
+                         _seed_origin(seeded)])
         for layer in ("repository", "handler"):
             for c in data.get("list", {}).get(layer, []):
                 rows.append([engine, f"{layer} {c['size']:.0e} {c['view']}, {c['page']} "
@@ -272,7 +256,16 @@ def _figures(results: dict[str, Any]) -> list[list[str]]:
                          f"{sent[f'{route}_mb_per_s']} MB/s",
                          f"server RSS +{sent[f'{route}_rss_growth_mb']} MB, median of "
                          f"{sent['repetitions']}"])
-    return rows
+    return rows + feature_figures(results)
+
+
+def _seed_origin(record: dict[str, Any]) -> str:
+    if "cached" not in record:
+        return ""
+    if record["cached"]:
+        return f"from the cache: copied in {record['copy_s']} s (seeding time as stored)"
+    return "seeded in this run" + (f", stored in the cache in {record['store_s']} s"
+                                   if record["store_s"] is not None else "")
 
 
 def _text_table(rows: list[list[str]], header: list[str]) -> str:

@@ -348,3 +348,24 @@ def _analyze(db: SqlDatabase, engine: str) -> None:
 def password_hash() -> str:
     """The bench accounts' password, hashed with the product's default argon2 parameters."""
     return Argon2Hasher().hash(PASSWORD)
+
+
+def migration_head() -> str:
+    """The schema revision a seeding migrates to (part of the seed cache's key)."""
+    return SqlDatabase.head_revision() or ""
+
+
+def seeded_meta(seeded: Seeded) -> dict[str, Any]:
+    """What a seeded database's cache entry keeps of its seeding (JSON)."""
+    return {"size": seeded.size, "seconds": seeded.seconds, "big_company": seeded.big_company,
+            "viewer_login": seeded.viewer_login, "flooder_login": seeded.flooder_login,
+            "staff_login": seeded.staff_login, "password": seeded.password,
+            "anchor": seeded.anchor.isoformat(), "steps": seeded.steps}
+
+
+def seeded_from(engine: str, url: str, meta: dict[str, Any]) -> Seeded:
+    """The ``Seeded`` of a database copied from the cache (``url``: the copy)."""
+    return Seeded(engine, int(meta["size"]), url, float(meta["seconds"]), meta["big_company"],
+                  meta["viewer_login"], meta["flooder_login"], meta["staff_login"],
+                  meta["password"], datetime.fromisoformat(meta["anchor"]),
+                  {k: float(v) for k, v in meta["steps"].items()})
