@@ -1,7 +1,7 @@
 """Seeded databases kept between runs, so a repeated ``python -m bench`` does not seed again.
 
-An entry is keyed by a hash of the seeding code (``SOURCES``), the schema's migration head
-and the seeding's parameters (kind, size, …): change any of them and the entry is not found,
+An entry is keyed by a hash of the seeding code (``SOURCES``), the schema's migration head,
+the seeding's parameters (kind, size, …) and the day: change any of them and it is not found,
 the run seeds anew and stores the new one. Each entry is ``<root>/<key>.json`` (what the
 seeding returned, and how long it took) and the database itself:
 
@@ -22,6 +22,7 @@ import shutil
 import sqlite3
 import time
 from collections.abc import Callable, Mapping, Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -40,14 +41,20 @@ Seeder = Callable[[str], dict[str, Any]]  # fills the empty database at a URL; r
 
 def cache_key(kind: str, parameters: Mapping[str, object], head: str,
               sources: Sequence[Path] = SOURCES) -> str:
-    """16 hex digits of a SHA-256 over the seeding code, the migration head and the
-    parameters (order of the mapping does not matter)."""
+    """16 hex digits of a SHA-256 over the seeding code, the migration head, the parameters
+    (order of the mapping does not matter) and today's UTC date: a seeding dates its data
+    from its own "now" (ages, SLA due times, contract validity), so an entry serves the
+    day it was made and no other."""
     digest = hashlib.sha256()
     for path in sources:
         digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
-    described = {"kind": kind, "head": head, "parameters": dict(parameters)}
+    described = {"kind": kind, "head": head, "parameters": dict(parameters), "day": _today()}
     digest.update(json.dumps(described, sort_keys=True, default=str).encode())
     return digest.hexdigest()[:16]
+
+
+def _today() -> str:
+    return datetime.now(UTC).date().isoformat()
 
 
 @frozen
@@ -146,7 +153,8 @@ class SeedCache:
             with self.databases.admin() as connection:
                 connection.execute(text(f'ALTER DATABASE "{TEMPLATE_PREFIX}{slot.key}" '
                                         "WITH IS_TEMPLATE true ALLOW_CONNECTIONS false"))
-        self._write_meta(slot.key, {"seeded": meta, "seed_s": seed_s})
+        self._write_meta(slot.key, {"seeded": meta, "seed_s": seed_s, "day": _today()})
+        self._prune_other_days()
         store_s = round(time.perf_counter() - started, 2)
         if slot.engine == "sqlite":
             return Provided(slot.seed_url, meta, False, seed_s, 0.0, store_s)
@@ -170,6 +178,20 @@ class SeedCache:
                     self._drop_template(connection, name.removeprefix(TEMPLATE_PREFIX))
                     removed.append(f"postgresql database {name}")
         return removed
+
+    def _prune_other_days(self) -> None:
+        """Remove the entries an earlier day stored: their keys can no longer be found."""
+        assert self.root is not None
+        for path in sorted(self.root.glob("*.json")):
+            meta = json.loads(path.read_text())
+            if meta.get("day") == _today():
+                continue
+            key = path.stem
+            self._file(key).unlink(missing_ok=True)
+            if self.databases.postgres_server:
+                with self.databases.admin() as connection:
+                    self._drop_template(connection, key)
+            path.unlink()
 
     def _file(self, key: str) -> Path:
         assert self.root is not None

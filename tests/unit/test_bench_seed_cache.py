@@ -3,13 +3,14 @@ databases stored once, copied out for each run, seeded again when the key change
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from bench.databases import Databases
+from bench.databases import POSTGRES_ENV, Databases
 from bench.seed_cache import SOURCES, SeedCache, cache_key
 
 
@@ -73,7 +74,9 @@ def _rows(url: str) -> list[str]:
 
 
 @pytest.fixture
-def databases(tmp_path: Path) -> Iterator[Databases]:
+def databases(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Databases]:
+    """SQLite only: no PostgreSQL server's cached templates are touched."""
+    monkeypatch.delenv(POSTGRES_ENV, raising=False)
     found = Databases(tmp_path / "scratch")
     yield found
     found.close()
@@ -141,7 +144,21 @@ def test_clearing_removes_the_entries(tmp_path: Path, databases: Databases) -> N
     cache = SeedCache(databases, tmp_path / "cache", "0028")
     cache.provide(cache.slot("sqlite", "a", "tickets", {"size": 1}), seeding)
     seeding.open.close()
-    if databases.postgres_server:
-        pytest.skip("clearing would drop the PostgreSQL server's cached templates too")
     assert len(cache.clear()) == 2
     assert list((tmp_path / "cache").iterdir()) == []
+
+
+def test_storing_an_entry_removes_those_of_earlier_days(tmp_path: Path,
+                                                        databases: Databases) -> None:
+    seeding = Seeding()
+    cache = SeedCache(databases, tmp_path / "cache", "0028")
+    cache.provide(cache.slot("sqlite", "a", "tickets", {"size": 1}), seeding)
+    seeding.open.close()
+    (old_meta,) = (tmp_path / "cache").glob("*.json")
+    old_meta.write_text(json.dumps({**json.loads(old_meta.read_text()), "day": "2026-01-01"}))
+    newer = SeedCache(databases, tmp_path / "cache", "0029")
+    newer.provide(newer.slot("sqlite", "b", "tickets", {"size": 1}), seeding)
+    seeding.open.close()
+    kept = sorted(p.name for p in (tmp_path / "cache").iterdir())
+    assert old_meta.name not in kept and f"{old_meta.stem}.db" not in kept
+    assert len(kept) == 2  # the new entry's file and meta
