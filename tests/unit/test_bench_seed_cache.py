@@ -73,6 +73,14 @@ def _rows(url: str) -> list[str]:
         connection.close()
 
 
+def _seeded_once(databases: Databases, tmp_path: Path, seeding: Seeding) -> SeedCache:
+    """A cache under ``tmp_path`` holding one seeded SQLite entry (head 0028, size 1)."""
+    cache = SeedCache(databases, tmp_path / "cache", "0028")
+    cache.provide(cache.slot("sqlite", "a", "tickets", {"size": 1}), seeding)
+    seeding.open.close()
+    return cache
+
+
 @pytest.fixture
 def databases(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Databases]:
     """SQLite only: no PostgreSQL server's cached templates are touched."""
@@ -101,9 +109,7 @@ def test_a_seeded_sqlite_file_is_stored_then_copied_out(tmp_path: Path,
 
 def test_a_run_writes_to_its_own_copy(tmp_path: Path, databases: Databases) -> None:
     seeding = Seeding()
-    cache = SeedCache(databases, tmp_path / "cache", "0028")
-    cache.provide(cache.slot("sqlite", "a", "tickets", {"size": 1}), seeding)
-    seeding.open.close()
+    cache = _seeded_once(databases, tmp_path, seeding)
     copy = cache.provide(cache.slot("sqlite", "b", "tickets", {"size": 1}), seeding)
     connection = sqlite3.connect(copy.url.removeprefix("sqlite:///"))
     connection.execute("INSERT INTO rows VALUES ('written by a run')")
@@ -117,9 +123,7 @@ def test_a_run_writes_to_its_own_copy(tmp_path: Path, databases: Databases) -> N
 def test_another_key_or_an_unfinished_entry_is_seeded_again(tmp_path: Path,
                                                              databases: Databases) -> None:
     seeding = Seeding()
-    cache = SeedCache(databases, tmp_path / "cache", "0028")
-    cache.provide(cache.slot("sqlite", "a", "tickets", {"size": 1}), seeding)
-    seeding.open.close()
+    cache = _seeded_once(databases, tmp_path, seeding)
     newer = SeedCache(databases, tmp_path / "cache", "0029")
     assert not newer.slot("sqlite", "b", "tickets", {"size": 1}).hit
     for meta in (tmp_path / "cache").glob("*.json"):
@@ -141,9 +145,7 @@ def test_without_a_cache_every_slot_is_seeded_and_nothing_kept(tmp_path: Path,
 
 def test_clearing_removes_the_entries(tmp_path: Path, databases: Databases) -> None:
     seeding = Seeding()
-    cache = SeedCache(databases, tmp_path / "cache", "0028")
-    cache.provide(cache.slot("sqlite", "a", "tickets", {"size": 1}), seeding)
-    seeding.open.close()
+    cache = _seeded_once(databases, tmp_path, seeding)
     assert len(cache.clear()) == 2
     assert list((tmp_path / "cache").iterdir()) == []
 
@@ -151,9 +153,7 @@ def test_clearing_removes_the_entries(tmp_path: Path, databases: Databases) -> N
 def test_storing_an_entry_removes_those_of_earlier_days(tmp_path: Path,
                                                         databases: Databases) -> None:
     seeding = Seeding()
-    cache = SeedCache(databases, tmp_path / "cache", "0028")
-    cache.provide(cache.slot("sqlite", "a", "tickets", {"size": 1}), seeding)
-    seeding.open.close()
+    _seeded_once(databases, tmp_path, seeding)
     (old_meta,) = (tmp_path / "cache").glob("*.json")
     old_meta.write_text(json.dumps({**json.loads(old_meta.read_text()), "day": "2026-01-01"}))
     newer = SeedCache(databases, tmp_path / "cache", "0029")
