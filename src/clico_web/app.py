@@ -27,9 +27,11 @@ from clico_core.services import Services
 
 from . import i18n, log_redaction
 from .api import API_PREFIX, api_mount, http_problem
+from .api.outage import outage_problem
 from .log_redaction import redact_path
 from .metrics import DatabaseGauges, process_stopping
 from .observability import ObservabilityMiddleware, RouteTemplates, request_id_of
+from .outages import OUTAGE_MESSAGES, RETRY_AFTER_SECONDS
 from .portal import Portal
 from .read_your_writes import ReadYourWritesMiddleware
 from .rendering import Renderer, failure, render
@@ -50,14 +52,6 @@ ERROR_TITLES = {
     429: "Too many attempts. Please wait a moment and try again.",
     500: "Something went wrong on our side. Please try again later.",
 }
-# the database is away or cannot take writes: the request did nothing, try it again later
-OUTAGE_MESSAGES = {
-    Outage.UNAVAILABLE: "The portal is briefly unavailable. Nothing was saved: please try "
-                        "again in a moment.",
-    Outage.CANNOT_WRITE: "The portal cannot save changes right now. Nothing was saved: "
-                         "please try again later. Pages can still be viewed.",
-}
-RETRY_AFTER_SECONDS = 10
 
 
 async def error_page(request: Request, status: int, message: str = "") -> Response:
@@ -117,6 +111,8 @@ async def _outage_page(request: Request, outage: Outage) -> Response:
                 redact_path(request.url.path))
     headers = security_headers(https=request.app.state.portal.settings.https)
     headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    if request.url.path.startswith(API_PREFIX):  # never an HTML page under /api
+        return outage_problem(outage, headers)
     try:
         message = request.app.state.renderer.gettext(request, OUTAGE_MESSAGES[outage])
         response = await error_page(request, 503, message)

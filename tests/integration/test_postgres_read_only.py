@@ -14,6 +14,8 @@ from sqlalchemy import create_engine, make_url, text
 from sqlalchemy.pool import NullPool
 
 from .cannot_write import assert_writes_again, assert_writes_refused_reads_kept, customer_portal
+from .served import run_clico
+from .served_pages import CUSTOMER
 from .smtp import SmtpServer
 from .sql_support import PostgresDatabases
 
@@ -53,10 +55,22 @@ def test_a_read_only_postgresql_refuses_writes_and_keeps_reads(
         smtp_server: SmtpServer, tmp_path: Path, postgres_databases: PostgresDatabases) -> None:
     url = postgres_databases.create()
     with customer_portal(url, smtp_server, tmp_path) as portal:
+        token = run_clico(portal.served.env, "tokens", "create", "--login", CUSTOMER,
+                          "--scope", "write", "--expires", "1d").stdout.strip().splitlines()[-1]
         _read_only(url, True)
         try:
             _settled(portal.client, portal.base)
             assert_writes_refused_reads_kept(portal)
+            api = httpx.Client(base_url=portal.base + "/api/v1", timeout=30,
+                               headers={"Authorization": f"Bearer {token}"})
+            with api:  # a program gets problem details, never the HTML page
+                refused = api.post("/tickets", headers={"Idempotency-Key": "ro-1"}, json={
+                    "kind": "administrative", "subject": "Faktura", "description": "Kopia."})
+                assert refused.status_code == 503, refused.text
+                assert refused.headers["content-type"] == "application/problem+json"
+                assert refused.json()["code"] == "database_cannot_write"
+                assert refused.headers["Retry-After"].isdigit()
+                assert api.get("/tickets").status_code == 200  # reads keep working
         finally:
             _read_only(url, False)
         _settled(portal.client, portal.base)

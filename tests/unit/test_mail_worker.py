@@ -60,8 +60,9 @@ class Rig:
         return added
 
     def worker(self, transport: ScriptedTransport, **options: Any) -> MailWorker:
+        options.setdefault("poll_interval", 0.01)
         return MailWorker(self.queue, transport, self.renderer, self.clock,
-                          rand=lambda: 0.0, poll_interval=0.01, **options)
+                          rand=lambda: 0.0, **options)
 
     def state(self, message_id: str) -> OutboxMessage:
         message = self.queue.get(message_id)
@@ -198,6 +199,28 @@ def test_run_forever_survives_a_failing_queue_and_stops_on_the_event(
     rig.queue.claim_due = broken  # type: ignore[method-assign,assignment]
     rig.worker(ScriptedTransport()).run_forever(stop)
     assert caplog.text.count("mail delivery round failed") >= 3
+
+
+def test_a_failed_round_pauses_a_full_poll_interval_whatever_wakes_it(rig: Rig) -> None:
+    """While the database is away every wake (a page's commit) would otherwise be one more
+    failed round and one more error in the log."""
+    calls: list[int] = []
+
+    def broken(*_: object) -> list[OutboxMessage]:
+        calls.append(1)
+        raise ConnectionError("database away")
+
+    rig.queue.claim_due = broken  # type: ignore[method-assign,assignment]
+    worker = rig.worker(ScriptedTransport(), poll_interval=5.0)
+    worker.start()
+    try:
+        deadline = datetime.now(UTC) + timedelta(seconds=1)
+        while datetime.now(UTC) < deadline:
+            worker.wake()
+            threading.Event().wait(0.01)
+    finally:
+        worker.stop()
+    assert len(calls) == 1
 
 
 def test_worker_options_are_checked(rig: Rig) -> None:

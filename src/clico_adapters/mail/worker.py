@@ -215,7 +215,11 @@ class MailWorker(LoopThread):
                 sent_full_batch = self.run_once(stop_event) >= self.batch
             except Exception:  # the database may be briefly away: log and keep going
                 log.exception("mail delivery round failed")
-                sent_full_batch = False
+                # a full pause, wakes or not: new mail cannot go out while it is away, and
+                # each wake would otherwise be one more failed round and log line
+                stop_event.wait(self.poll_interval)
+                self._wake.clear()
+                continue
             if stop_event.is_set():
                 break
             self.run_due_jobs()  # between rounds: a job never holds up a due mail for long

@@ -105,7 +105,9 @@ class WebhookWorker(LoopThread):
                 full = self.run_once() >= self.batch
             except Exception:  # the database may be briefly away: log and keep going
                 log.exception("webhook delivery round failed")
-                full = False
+                stop_event.wait(self.poll_interval)  # a full pause, wakes or not
+                self._wake.clear()
+                continue
             if not full:
                 self._wake.wait(self.poll_interval)
             self._wake.clear()

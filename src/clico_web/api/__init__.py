@@ -4,6 +4,7 @@ handlers over the ``Services`` facade (docs/api.md)."""
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
@@ -11,9 +12,12 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Mount, Route
 
+from clico_adapters.compose import DATABASE_ERRORS
+
 from .access import RateLimiter
 from .openapi import openapi_document
 from .operations import OPERATIONS
+from .outage import database_problem
 from .problems import problem
 
 API_PREFIX = "/api/"
@@ -38,7 +42,10 @@ def api_app(limiter: RateLimiter | None = None) -> Starlette:
     routes = [Route(op.path, op.handler, methods=[op.method], name=f"api_{op.name}")
               for op in OPERATIONS]
     routes.append(Route("/openapi.json", spec, methods=["GET"], name="api_openapi"))
-    app = Starlette(routes=routes, exception_handlers={HTTPException: http_problem})
+    handlers: dict[Any, Any] = {HTTPException: http_problem}
+    # handled here: the mount's own error middleware would answer them in plain text
+    handlers.update(dict.fromkeys(DATABASE_ERRORS, database_problem))
+    app = Starlette(routes=routes, exception_handlers=handlers)
     app.state.api_limiter = limiter or RateLimiter()
     return app
 

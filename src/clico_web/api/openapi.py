@@ -129,7 +129,13 @@ def openapi_document() -> dict[str, Any]:
         "openapi": "3.1.0",
         "info": {"title": "CLICO Support System API", "version": "1",
                  "description": "Tickets, assets and contracts with a personal access token "
-                                "(Authorization: Bearer clico_pat_…). See docs/api.md."},
+                                "(Authorization: Bearer clico_pat_…). See docs/api.md. "
+                                "Besides the statuses each operation lists, any operation "
+                                "may answer 503 (database_unavailable, or "
+                                "database_cannot_write for a write) with Retry-After, and a "
+                                "write that lost a race with another write of the same "
+                                "ticket 409 concurrency_conflict: repeat the request "
+                                "(with the same Idempotency-Key)."},
         "servers": [{"url": "/api/v1"}],
         "paths": paths,
         "components": {"schemas": schemas, "securitySchemes": {
