@@ -3,11 +3,14 @@ created on the server named by ``CLICO_BENCH_POSTGRES_URL`` and dropped at the e
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import tempfile
 import uuid
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import create_engine, make_url, text
 
@@ -71,3 +74,15 @@ class Databases:
             self._created.clear()
         if self._owns_scratch:
             shutil.rmtree(self.scratch, ignore_errors=True)
+
+
+def print_per_engine(postgres: bool, name: str, measure: Callable[[str], dict[str, Any]]
+                     ) -> None:
+    """``measure`` on a new database named ``name`` on SQLite, and on PostgreSQL too when
+    ``postgres`` and the server is configured: one JSON line each, as it comes."""
+    databases = Databases()
+    try:
+        for engine in databases.engines() if postgres else ["sqlite"]:
+            print(json.dumps(measure(databases.new(engine, name))), flush=True)
+    finally:
+        databases.close()
