@@ -3,14 +3,16 @@ created on the server named by ``CLICO_BENCH_POSTGRES_URL`` and dropped at the e
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import tempfile
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Connection, create_engine, make_url, text
 from sqlalchemy.exc import OperationalError
@@ -101,3 +103,15 @@ def _copy_database(connection: Connection, template: str, database: str) -> None
             if "being accessed by other users" not in str(error) or attempt == 9:
                 raise
             time.sleep(1)
+
+
+def print_per_engine(postgres: bool, name: str, measure: Callable[[str], dict[str, Any]]
+                     ) -> None:
+    """``measure`` on a new database named ``name`` on SQLite, and on PostgreSQL too when
+    ``postgres`` and the server is configured: one JSON line each, as it comes."""
+    databases = Databases()
+    try:
+        for engine in databases.engines() if postgres else ["sqlite"]:
+            print(json.dumps(measure(databases.new(engine, name))), flush=True)
+    finally:
+        databases.close()

@@ -7,72 +7,117 @@ Each timed reply on the short side goes to a ticket of its own (the thread stays
 the long thread grows by the number of rounds (500 → 500 + rounds). Also counted: the
 statements of one reply on each side, which must be equal.
 
-    python -m bench.reply_cost [--rounds 200] [--postgres]
+Then the same number of replies through the service against a raw SQLAlchemy Core loop
+writing the rows each reply wrote (the article, the ticket's state update on its version,
+the history event, the customer's mail), one transaction per reply both ways, alternating
+in ``--blocks`` blocks (``service_vs_raw``, service rate / raw rate, target ≥ 0.40).
+
+    python -m bench.reply_cost [--rounds 200] [--blocks 10] [--postgres]
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import time
-from datetime import date
+import uuid
 from typing import Any
+
+from attrs import frozen
+from sqlalchemy import Connection, insert, select, update
 
 from clico_adapters import compose
 from clico_adapters.compose import Schema
 from clico_adapters.config import Settings
-from clico_core.contracts import Activation
-from clico_core.policies import visible_scope
-from clico_core.services import OpenTicket, PostReply, Services, Viewer
-from clico_core.testing import builders as b
-from clico_core.values import Role
+from clico_adapters.sql import SqlDatabase
+from clico_adapters.sql.mapping import ticket_from, ticket_state_values
+from clico_adapters.sql.tables import articles, audit_log, outbox, tickets
+from clico_core.services import PostReply, Services, Viewer
 
-from .databases import BENCH_SECRET_KEY, Databases
+from .databases import BENCH_SECRET_KEY, print_per_engine
+from .service_vs_raw import compare, last_seq, rows_after
 from .stats import queries_only, statements, summary_ms
+from .thread_seed import open_answered, people, thread
 
 LONG_THREAD = 500
 WARM_UP = 10
 TARGET = 1.5  # long / short p50: flat within noise
+RAW_TARGET = 0.40  # service rate / raw Core rate
+RAW_BLOCKS = 10
 
 
-def _people(services: Services, url: str) -> tuple[Viewer, Viewer]:
-    """A customer holding a contract of Acme, and an engineer, written directly."""
-    company = b.company()
-    contract = b.contract(company.id, number="C-REPLY", valid_until=date(2100, 1, 1))
-    customer = b.account(company.id, "bench-customer")
-    engineer = b.account(company.id, "bench-engineer", role=Role.ENGINEER)
-    db = compose.open_database(Settings(database_url=url, secret_key=BENCH_SECRET_KEY))
-    try:
-        with db.uow_factory() as uow:
-            uow.companies.add(company)
-            uow.contracts.add(contract)
-            for account in (customer, engineer):
-                uow.accounts.add(account)
-            uow.contracts.activate(Activation(contract.id, customer.id, b.T0))
-            uow.commit()
-    finally:
-        db.dispose()
-    return (Viewer(customer, "bench", (contract,), visible_scope(customer, (contract,))),
-            Viewer(engineer, "bench", (), visible_scope(engineer, ())))
+@frozen
+class ReplyRows:
+    """One reply's rows as the raw loop writes them."""
+
+    article: dict[str, Any]
+    ticket_id: str
+    version: int  # the ticket's version the update expects (and moves on by one)
+    state: dict[str, Any]  # the ticket's columns a reply updates
+    events: list[dict[str, Any]]
+    mails: list[dict[str, Any]]
 
 
-def _open(services: Services, customer: Viewer, engineer: Viewer, subject: str) -> str:
-    number = services.open_ticket(customer, OpenTicket(subject, "<p>opening</p>")).number
-    services.post_reply(engineer, PostReply(number, "<p>first answer</p>"))  # NEW → OPEN
-    return number
+@frozen
+class ReplyPosting:
+    """An engineer's public reply on one ticket, both ways."""
+
+    db: SqlDatabase
+    services: Services
+    engineer: Viewer
+    number: str
+
+    def before_block(self) -> tuple[int, int]:
+        return last_seq(self.db, audit_log), last_seq(self.db, outbox)
+
+    def through_service(self, block: int, index: int) -> str:
+        return self.services.post_reply(self.engineer, PostReply(
+            self.number, f"<p>compared {block}.{index}</p>")).article.id
+
+    def copies(self, before: tuple[int, int], article_ids: list[str]) -> list[ReplyRows]:
+        with self.db.engine.connect() as connection:
+            written = {r["id"]: dict(r) for r in connection.execute(
+                select(articles).where(articles.c.id.in_(article_ids))).mappings()}
+            ticket = ticket_from(connection.execute(select(tickets).where(
+                tickets.c.number == self.number)).mappings().one(), [], {})
+        events, mails = (rows_after(self.db, audit_log, before[0]),
+                         rows_after(self.db, outbox, before[1]))
+        count = len(article_ids)
+        if len(events) % count or len(mails) % count:
+            raise RuntimeError(f"{len(events)} events, {len(mails)} mails for {count} replies")
+        each_event, each_mail = len(events) // count, len(mails) // count
+        copies = []
+        for index, article_id in enumerate(article_ids):
+            version = ticket.version + index
+            state = {**ticket_state_values(ticket), "version": version + 1}
+            copies.append(ReplyRows(
+                {**written[article_id], "id": uuid.uuid4().hex}, ticket.id, version, state,
+                [{**e, "ticket_version": version + 1}
+                 for e in events[index * each_event:(index + 1) * each_event]],
+                [{**m, "id": uuid.uuid4().hex}
+                 for m in mails[index * each_mail:(index + 1) * each_mail]]))
+        return copies
+
+    def insert_raw(self, connection: Connection, copy: ReplyRows) -> None:
+        connection.execute(insert(articles).values(copy.article))
+        updated = connection.execute(update(tickets).where(
+            tickets.c.id == copy.ticket_id, tickets.c.version == copy.version
+        ).values(copy.state))
+        if updated.rowcount != 1:
+            raise RuntimeError("the ticket moved under the raw loop")
+        for event in copy.events:
+            connection.execute(insert(audit_log).values(event))
+        for mail in copy.mails:
+            connection.execute(insert(outbox).values(mail))
 
 
-def measure(url: str, rounds: int) -> dict[str, Any]:
-    backend = compose.build(Settings(database_url=url, secret_key=BENCH_SECRET_KEY),
-                            schema=Schema.UPGRADE)
+def measure(url: str, rounds: int, blocks: int = RAW_BLOCKS) -> dict[str, Any]:
+    backend = compose.build(Settings(database_url=url, secret_key=BENCH_SECRET_KEY,
+                                     start_mail_worker=False), schema=Schema.UPGRADE)
     services, db = backend.services, backend.database
     assert db is not None
-    customer, engineer = _people(services, url)
-    long_number = _open(services, customer, engineer, "long thread")
-    for index in range(LONG_THREAD - 2):
-        who = customer if index % 2 else engineer
-        services.post_reply(who, PostReply(long_number, f"<p>message {index}</p>"))
-    shorts = [_open(services, customer, engineer, f"short {i}")
+    customer, engineer = people(url)
+    long_number = thread(services, customer, engineer, "long thread", LONG_THREAD)
+    shorts = [open_answered(services, customer, engineer, f"short {i}")
               for i in range(WARM_UP + rounds + 1)]
     long_size = services.conversation(engineer, long_number).total
     samples: dict[str, list[float]] = {"short": [], "long": []}
@@ -87,30 +132,32 @@ def measure(url: str, rounds: int) -> dict[str, Any]:
         with statements(db.engine) as seen:
             services.post_reply(engineer, PostReply(number, "<p>counted</p>"))
         counted[side] = {"statements": len(seen), "queries": len(queries_only(seen))}
+    compared = open_answered(services, customer, engineer, "raw comparison")
+    rates = compare(db, ReplyPosting(db, services, engineer, compared), blocks,
+                    max(1, rounds // blocks))
     backend.close()
     short, long = summary_ms(samples["short"]), summary_ms(samples["long"])
     ratio = long["p50_ms"] / short["p50_ms"]
+    share = rates["service_per_s"] / rates["raw_per_s"]
     return {"engine": db.engine.dialect.name, "long_thread_at_start": long_size,
             "short": {**short, **counted["short"]}, "long": {**long, **counted["long"]},
             "ratio_p50": round(ratio, 3), "target": TARGET,
             "verdict": "pass" if ratio <= TARGET and counted["short"] == counted["long"]
-            else "FAIL"}
+            else "FAIL",
+            "raw_replies": blocks * max(1, rounds // blocks), **rates,
+            "service_vs_raw": round(share, 3), "raw_target": RAW_TARGET,
+            "raw_verdict": "pass" if share >= RAW_TARGET else "FAIL"}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rounds", type=int, default=200)
+    parser.add_argument("--blocks", type=int, default=RAW_BLOCKS,
+                        help="blocks the raw comparison's rounds are split into")
     parser.add_argument("--postgres", action="store_true",
                         help="also on PostgreSQL (CLICO_BENCH_POSTGRES_URL)")
     args = parser.parse_args()
-    databases = Databases()
-    try:
-        engines = databases.engines() if args.postgres else ["sqlite"]
-        for engine in engines:
-            print(json.dumps(measure(databases.new(engine, "replies"), args.rounds)),
-                  flush=True)
-    finally:
-        databases.close()
+    print_per_engine(args.postgres, "replies", lambda url: measure(url, args.rounds, args.blocks))
 
 
 if __name__ == "__main__":
