@@ -98,16 +98,16 @@ class ReplyPosting:
         return copies
 
     def insert_raw(self, connection: Connection, copy: ReplyRows) -> None:
-        connection.execute(insert(articles).values(copy.article))
+        connection.execute(insert(articles), copy.article)
         updated = connection.execute(update(tickets).where(
             tickets.c.id == copy.ticket_id, tickets.c.version == copy.version
         ).values(copy.state))
         if updated.rowcount != 1:
             raise RuntimeError("the ticket moved under the raw loop")
         for event in copy.events:
-            connection.execute(insert(audit_log).values(event))
+            connection.execute(insert(audit_log), event)
         for mail in copy.mails:
-            connection.execute(insert(outbox).values(mail))
+            connection.execute(insert(outbox), mail)
 
 
 def measure(url: str, rounds: int, blocks: int = RAW_BLOCKS) -> dict[str, Any]:

@@ -46,7 +46,7 @@ def store_due_times(ticket: Ticket, level: SupportLevel, now: datetime) -> None:
     ticket.resolution_due = dues.resolution_due
     ticket.sla_paused = dues.paused
     ticket.sla_warning_at = dues.warning_at
-    alert_at = ticket.sla.next_alert_at(level)
+    alert_at = dues.alert_at
     if alert_at is not None and alert_at <= now and not level.calendar.is_open(now):
         alert_at = level.calendar.next_open(now)  # no alert at night on 8×5
     ticket.sla_alert_at = alert_at

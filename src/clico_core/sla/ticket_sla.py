@@ -61,6 +61,7 @@ class DueTimes:
     resolution_due: datetime | None
     paused: bool
     warning_at: datetime | None = None  # the nearest running clock's 75 % instant
+    alert_at: datetime | None = None  # the earliest warning or breach not yet noted
 
     @property
     def nearest(self) -> datetime | None:
@@ -86,26 +87,30 @@ class TicketSla:
         yield ClockName.RESOLUTION, self.resolution
 
     def due_times(self, level: SupportLevel) -> DueTimes:
+        """The stored due times, each clock's instants computed once."""
         calendar = level.calendar
-        warnings = [moment for _, clock in self.clocks()
-                    if (moment := clock.warn_at(calendar, WARNING_SHARE)) is not None]
+        warnings: list[datetime] = []
+        alerts: list[datetime] = []
+        dues: dict[ClockName, datetime | None] = {}
+        for name, clock in self.clocks():
+            dues[name] = due = clock.due(calendar)
+            warn_at = clock.warn_at(calendar, WARNING_SHARE)
+            if warn_at is not None:
+                warnings.append(warn_at)
+                if not clock.warned:
+                    alerts.append(warn_at)
+            if due is not None and not clock.breach_noted:
+                alerts.append(due)
         return DueTimes(
-            self.first_response.due(calendar),
-            self.resolution.due(calendar),
+            dues[ClockName.FIRST_RESPONSE], dues[ClockName.RESOLUTION],
             paused=any(clock.paused for _, clock in self.clocks()),
             warning_at=min(warnings) if warnings else None,
+            alert_at=min(alerts) if alerts else None,
         )
 
     def next_alert_at(self, level: SupportLevel) -> datetime | None:
         """The earliest warning or breach not yet noted: when the worker looks again."""
-        moments: list[datetime] = []
-        for _, clock in self.clocks():
-            due, warn_at = clock.due(level.calendar), clock.warn_at(level.calendar)
-            if due is not None and not clock.breach_noted:
-                moments.append(due)
-            if warn_at is not None and not clock.warned:
-                moments.append(warn_at)
-        return min(moments) if moments else None
+        return self.due_times(level).alert_at
 
     def _with(self, name: ClockName, clock: SlaClock) -> TicketSla:
         if name is ClockName.FIRST_RESPONSE:
