@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence as Many
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
@@ -48,6 +50,29 @@ _CONFLICTS = {
 }
 
 
+def _parts(postgres: bool) -> tuple[ColumnElement[Any], ColumnElement[Any]]:
+    """A ticket's assets and answers as two JSON arrays of ``[position, …]`` (no order
+    within an aggregate on SQLite before 3.44: ``_positioned`` sorts them)."""
+    aggregate, array = ((func.json_agg, func.json_build_array) if postgres
+                        else (func.json_group_array, func.json_array))
+    assets = select(aggregate(array(ticket_assets.c.position, ticket_assets.c.asset_id))
+                    ).where(ticket_assets.c.ticket_id == tickets.c.id).scalar_subquery()
+    answers = select(aggregate(array(ticket_answers.c.position, ticket_answers.c.question,
+                                     ticket_answers.c.answer))
+                     ).where(ticket_answers.c.ticket_id == tickets.c.id).scalar_subquery()
+    return assets.label("asset_parts"), answers.label("answer_parts")
+
+
+_PARTS = {postgres: _parts(postgres) for postgres in (False, True)}
+
+
+def _positioned(parts: str | list[list[Any]] | None) -> list[list[Any]]:
+    """The parts in position order, without it (SQLite returns the array as text,
+    PostgreSQL's ``json_agg`` none at all when there is no row)."""
+    found = json.loads(parts) if isinstance(parts, str) else (parts or [])
+    return [part[1:] for part in sorted(found, key=lambda part: int(part[0]))]
+
+
 _UPDATE_STATE = update(tickets).where(tickets.c.id == bindparam("read_id"),
                                      tickets.c.version == bindparam("read_version"))
 
@@ -82,19 +107,18 @@ class SqlTickets(SqlRepository):
                 for i, (question, answer) in enumerate(ticket.answers.items())])
 
     def _one(self, condition: ColumnElement[bool]) -> Ticket | None:
+        """The ticket with its assets and answers in one statement (each list a JSON array
+        of ``[position, …]`` from a correlated subquery on its primary key)."""
+        assets, answers = _PARTS[self.uow.dialect == "postgresql"]
         # locked in a write unit of work: a change decided on this read cannot be lost
-        query = self.for_change(select(tickets).where(condition))
+        query = self.for_change(select(tickets, assets, answers).where(condition))
         row = self.uow.execute(query).mappings().first()
         if row is None:
             return None
-        asset_ids = list(self.uow.execute(
-            select(ticket_assets.c.asset_id).where(ticket_assets.c.ticket_id == row["id"])
-            .order_by(ticket_assets.c.position)).scalars())
-        answers: dict[str, str] = {answer.question: answer.answer for answer in self.uow.execute(
-            select(ticket_answers.c.question, ticket_answers.c.answer)
-            .where(ticket_answers.c.ticket_id == row["id"])
-            .order_by(ticket_answers.c.position))}
-        return ticket_from(row, asset_ids, answers)
+        asset_ids = [asset_id for (asset_id,) in _positioned(row["asset_parts"])]
+        answers_by_question = {question: answer
+                               for question, answer in _positioned(row["answer_parts"])}
+        return ticket_from(row, asset_ids, answers_by_question)
 
     def get(self, ticket_id: str) -> Ticket | None:
         return self._one(tickets.c.id == ticket_id)
