@@ -72,3 +72,12 @@ class AuditEvent:
     # the ticket's ``version`` after the change (what a stale form was rendered before)
     ticket_version: int | None = None
     contract_id: ContractId | None = None  # the contract whose history this is part of
+
+
+@frozen
+class LoggedEvent:
+    """An event with its place in the log: ``seq`` grows in recording order, so it is the
+    keyset position of a paged history."""
+
+    seq: int
+    event: AuditEvent

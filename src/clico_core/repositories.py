@@ -13,7 +13,7 @@ from attrs import frozen
 from .accounts import Account
 from .articles import Article, ArticleCursor, ArticlePage
 from .attachments import Attachment, AttachmentId
-from .audit import AuditEvent
+from .audit import AuditEvent, AuditKind, LoggedEvent
 from .companies import Company
 from .contracts import Contract
 from .mail import OutgoingMail
@@ -317,6 +317,17 @@ class AuditLog(Protocol):
 
     def for_ticket(self, ticket_id: TicketId, limit: int = 500) -> list[AuditEvent]:
         """A ticket's history, oldest first (at most ``limit`` events, the oldest ones)."""
+        ...
+
+    def ticket_events(self, ticket_id: TicketId, limit: int, after: int | None = None,
+                      *, newest: bool = False) -> list[LoggedEvent]:
+        """A ticket's events, oldest first: the first ``limit`` after position ``after``
+        (all of them when None) or, with ``newest``, the last ``limit`` ones."""
+        ...
+
+    def last_before(self, ticket_id: TicketId, kind: AuditKind, seq: int
+                    ) -> AuditEvent | None:
+        """The ticket's latest event of ``kind`` before position ``seq``, or None."""
         ...
 
     def for_contract(self, contract_id: ContractId, limit: int = 500) -> list[AuditEvent]:

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import threading
 import uuid
@@ -11,7 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from sqlalchemy import Engine, create_engine, event, make_url, text
 from sqlalchemy.pool import NullPool
@@ -122,3 +123,36 @@ def recorded(engine: Engine, parameters: list[object] | None = None) -> Iterator
         yield statements
     finally:
         event.remove(engine, "before_cursor_execute", record)
+
+
+def query_plan(engine: Engine, statement: str, params: Any) -> str:
+    """The plan of ``statement``: EXPLAIN QUERY PLAN's details (SQLite), EXPLAIN's JSON."""
+    with engine.connect() as connection:
+        if engine.dialect.name == "sqlite":
+            rows = connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", params)
+            return "\n".join(str(r[-1]) for r in rows)
+        plan = connection.exec_driver_sql(f"EXPLAIN (FORMAT JSON) {statement}",
+                                          params).scalar_one()
+        return json.dumps(plan if not isinstance(plan, str) else json.loads(plan))
+
+
+def plan_nodes(node: dict[str, Any], skip_init_plans: bool = False
+               ) -> Iterator[dict[str, Any]]:
+    """A PostgreSQL plan's node and all below it (InitPlans left out if asked)."""
+    yield node
+    for child in node.get("Plans", []):
+        if not (skip_init_plans and child.get("Parent Relationship") == "InitPlan"):
+            yield from plan_nodes(child, skip_init_plans)
+
+
+def upgraded_database(request: Any, tmp_path_factory: Any) -> SqlDatabase:
+    """An empty database at the head migration, of the engine a fixture's ``request.param``
+    names ("sqlite" in a temporary file, "postgres" from ``postgres_databases``)."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('explain') / 'clico.db'}"
+    else:
+        databases: PostgresDatabases = request.getfixturevalue("postgres_databases")
+        url = databases.create()
+    db = SqlDatabase.from_url(url)
+    db.upgrade()
+    return db

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 from attrs import evolve
-from sqlalchemy import Engine, event, insert, select, text
+from sqlalchemy import event, insert, select, text
 
 from clico_adapters.sql import SqlDatabase
 from clico_adapters.sql.repositories.ticket_list import filters
@@ -27,7 +27,7 @@ from clico_core.tickets import (
 )
 from clico_core.values import Role
 
-from .sql_support import PostgresDatabases
+from .sql_support import plan_nodes, query_plan, upgraded_database
 
 pytestmark = pytest.mark.slow
 TICKETS = 100_000
@@ -100,13 +100,7 @@ def _account_values(account: Any) -> dict[str, Any]:
 @pytest.fixture(scope="module", params=["sqlite", "postgres"])
 def big_database(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
                  ) -> Iterator[SqlDatabase]:
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path_factory.mktemp('explain') / 'clico.db'}"
-    else:
-        databases: PostgresDatabases = request.getfixturevalue("postgres_databases")
-        url = databases.create()
-    db = SqlDatabase.from_url(url)
-    db.upgrade()
+    db = upgraded_database(request, tmp_path_factory)
     _seed(db)
     yield db
     db.dispose()
@@ -128,16 +122,6 @@ def _list_statements(db: SqlDatabase, scope: TicketScope, query: TicketQuery
     finally:
         event.remove(db.engine, "before_cursor_execute", record)
     return seen
-
-
-def _plan(engine: Engine, statement: str, params: Any) -> str:
-    with engine.connect() as connection:
-        if engine.dialect.name == "sqlite":
-            rows = connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", params)
-            return "\n".join(str(r[-1]) for r in rows)
-        plan = connection.exec_driver_sql(f"EXPLAIN (FORMAT JSON) {statement}",
-                                          params).scalar_one()
-        return json.dumps(plan if not isinstance(plan, str) else json.loads(plan))
 
 
 def _deep_cursor(db: SqlDatabase, scope: TicketScope, query: TicketQuery,
@@ -173,14 +157,14 @@ def test_the_page_query_walks_an_index_without_sorting(big_database: SqlDatabase
     deep = _deep_cursor(big_database, scope, query)
     statements = _list_statements(big_database, scope, deep)
     assert len(statements) == 1, statements  # the count rides on the page's statement
-    plan = _plan(big_database.engine, *statements[0])
+    plan = query_plan(big_database.engine, *statements[0])
     if big_database.dialect == "sqlite":
         assert "USING INDEX ix_tickets_" in plan or "USING COVERING INDEX ix_tickets_" in plan, plan
         assert "TEMP B-TREE" not in plan, plan
         assert ",id)<(?,?)" in plan or ",id)>(?,?)" in plan, plan  # keyset in the index range
         assert not any(line.strip().endswith("SCAN tickets") for line in plan.splitlines()), plan
         return
-    _check_postgres_plan(plan)
+    _check_postgresquery_plan(plan)
 
 
 # the staff queue's saved views, each on its own index (migration 0013); "Wszystkie otwarte"
@@ -240,27 +224,27 @@ def test_the_queue_views_walk_their_own_index(big_database: SqlDatabase, case: s
             else _last_page(big_database, query))
     statements = _list_statements(big_database, STAFF, deep)
     assert len(statements) == 1, statements
-    plan = _plan(big_database.engine, *statements[0])
+    plan = query_plan(big_database.engine, *statements[0])
     if big_database.dialect == "sqlite":
         assert any(f"SEARCH tickets USING INDEX {i} (" in plan.splitlines()[0]
                    for i in indexes), plan
         assert "TEMP B-TREE" not in plan, plan
         assert not any(line.strip().endswith("SCAN tickets") for line in plan.splitlines()), plan
         return
-    _check_postgres_plan(plan)
+    _check_postgresquery_plan(plan)
     root = json.loads(plan)[0]["Plan"]
-    page_scans = [n for n in _nodes(root, skip_init_plans=True)
+    page_scans = [n for n in plan_nodes(root, skip_init_plans=True)
                   if n.get("Relation Name") == "tickets"]
     assert len(page_scans) == 1 and page_scans[0]["Index Name"] in indexes, plan
 
 
-def _check_postgres_plan(plan: str) -> None:
+def _check_postgresquery_plan(plan: str) -> None:
     root = json.loads(plan)[0]["Plan"]
     # The capped count and the other-side check are InitPlans, evaluated once. The count
     # stops after COUNT_CAP + 1 rows; when the filter matches a large share of the table
     # PostgreSQL rightly reads those few rows sequentially, so there only sorting is ruled out.
-    assert not [n for n in _nodes(root) if "Sort" in n["Node Type"]], plan
-    nodes = list(_nodes(root, skip_init_plans=True))
+    assert not [n for n in plan_nodes(root) if "Sort" in n["Node Type"]], plan
+    nodes = list(plan_nodes(root, skip_init_plans=True))
     on_tickets = [n for n in nodes if n.get("Relation Name") == "tickets"]
     assert on_tickets, plan
     assert all(n["Node Type"] in ("Index Scan", "Index Only Scan") for n in on_tickets), plan
@@ -268,10 +252,3 @@ def _check_postgres_plan(plan: str) -> None:
                for n in on_tickets), plan
     assert any("ROW(" in n.get("Index Cond", "") for n in on_tickets) or any(
         n["Index Name"] == "uq_tickets_number" for n in on_tickets), plan
-
-
-def _nodes(node: dict[str, Any], skip_init_plans: bool = False) -> Iterator[dict[str, Any]]:
-    yield node
-    for child in node.get("Plans", []):
-        if not (skip_init_plans and child.get("Parent Relationship") == "InitPlan"):
-            yield from _nodes(child, skip_init_plans)

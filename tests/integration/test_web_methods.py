@@ -105,6 +105,7 @@ def path_values(scene: Scene) -> dict[tuple[str, str], str]:
         ("ticket", "number"): scene.ticket_number,
         ("ticket_reply", "number"): scene.ticket_number,
         ("ticket_close", "number"): scene.ticket_number,
+        ("ticket_history", "number"): scene.ticket_number,
         ("ticket_attachment", "number"): scene.ticket_number,
         ("ticket_attachment", "attachment_id"): scene.attachment_id,
         ("ticket_assign", "number"): scene.ticket_number,

@@ -47,6 +47,8 @@ class MemoryStore:
     attempts: dict[str, list[datetime]] = field(factory=dict)
     claims: dict[str, datetime] = field(factory=dict)  # key -> held until
     audit: list[AuditEvent] = field(factory=list)
+    audit_seqs: list[int] = field(factory=list)  # each event's place in the log, as SQL's seq
+    audit_sequence: list[int] = field(factory=lambda: [0])  # the last seq given
     outbox: dict[str, OutboxMessage] = field(factory=dict)
     attachments: dict[str, Attachment] = field(factory=dict)
     presence: dict[tuple[str, str], datetime] = field(factory=dict)  # (ticket, account)

@@ -139,7 +139,13 @@ from .ticket_conversation import (
     conversation,
     post_reply,
 )
-from .ticket_history import HistoryEntry, ticket_history
+from .ticket_history import (
+    HistoryEntry,
+    HistoryPage,
+    history_page,
+    recent_history,
+    ticket_history,
+)
 from .ticket_list import (
     FilterChoices,
     SignedInPage,
@@ -207,6 +213,7 @@ __all__ = [
     "FilterChoices",
     "FollowUpDraft",
     "HistoryEntry",
+    "HistoryPage",
     "ImportReport",
     "ImportedContract",
     "IssueContract",
@@ -289,6 +296,7 @@ __all__ = [
     "finish_enrolment",
     "follow_up_draft",
     "get_contract",
+    "history_page",
     "import_contracts",
     "import_migrated_accounts",
     "invite_staff",
@@ -321,6 +329,7 @@ __all__ = [
     "prune",
     "queue_choices",
     "queue_for_session",
+    "recent_history",
     "record_kb_event",
     "record_presence",
     "recovery_codes_left",

@@ -62,7 +62,7 @@ from .facade_api import ApiTokenServices
 from .facade_kb import KnowledgeBaseMethods
 from .facade_webhooks import WebhookMethods
 from .reply_templates import SaveReplyTemplate
-from .ticket_history import HistoryEntry
+from .ticket_history import HISTORY_PAGE_SIZE, RECENT_HISTORY, HistoryEntry, HistoryPage
 
 T = TypeVar("T")
 P = ParamSpec("P")
@@ -255,6 +255,15 @@ class Services(WebhookMethods, ApiTokenServices, KnowledgeBaseMethods):
 
     def ticket_history(self, viewer: Viewer, number: str) -> list[HistoryEntry]:
         return _again(ticket_history.ticket_history, viewer, number, self.ports)
+
+    def recent_history(self, viewer: Viewer, number: str,
+                       limit: int = RECENT_HISTORY) -> HistoryPage:
+        return _again(ticket_history.recent_history, viewer, number, self.ports, limit)
+
+    def history_page(self, viewer: Viewer, number: str, cursor: str = "",
+                     page_size: int = HISTORY_PAGE_SIZE) -> HistoryPage:
+        return _again(ticket_history.history_page, viewer, number, self.ports, cursor,
+                      page_size)
 
     def queue_for_session(self, session_token: str, queue_query: QueueQuery
                           ) -> ticket_list.SignedInPage | None:

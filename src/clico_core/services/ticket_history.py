@@ -1,9 +1,13 @@
-"""A ticket's history for staff (``Historia`` on the ticket page): every recorded change,
-oldest first, with who made it and, where there is one, the value before and after.
+"""A ticket's history for staff: every recorded change, oldest first, with who made it and,
+where there is one, the value before and after.
 
-Customers never see it (``PermissionDenied``; the page leaves the section out). It is two
-bounded reads whatever the length of the history: the ticket's events (at most
-``HISTORY_LIMIT``) and the accounts they name, in one statement.
+The ticket page shows the latest ``RECENT_HISTORY`` changes (``recent_history``), the
+history page all of them, ``HISTORY_PAGE_SIZE`` at a time (``history_page``, keyset pages
+on the log's ``seq``); ``ticket_history`` is the whole of it in one list (at most
+``HISTORY_LIMIT``). Customers never see it (``PermissionDenied``; the page leaves the
+section out). Each is a bounded number of reads whatever the length of the history: one
+range of the ticket's events, the assignment before it when the range has an assignment
+(its "before"), and the accounts they name, in one statement.
 """
 
 from __future__ import annotations
@@ -13,13 +17,17 @@ from datetime import datetime
 
 from attrs import frozen
 
-from ..audit import AuditEvent, AuditKind
-from ..errors import PermissionDenied
-from ..values import AccountId
+from ..audit import AuditEvent, AuditKind, LoggedEvent
+from ..errors import PermissionDenied, ValidationFailed
+from ..ports import UnitOfWork
+from ..values import AccountId, TicketId
 from .context import Ports, Viewer
 from .ticket_changes import visible_ticket
 
 HISTORY_LIMIT = 500
+RECENT_HISTORY = 10  # the changes the ticket page shows
+HISTORY_PAGE_SIZE = 50
+MAX_CURSOR_DIGITS = 18
 ARROW = " -> "
 
 
@@ -37,14 +45,27 @@ class HistoryEntry:
     after: str = ""
 
 
+@frozen
+class HistoryPage:
+    """Some of a ticket's changes, oldest first. ``more``: the history goes on past them
+    (earlier changes for ``recent_history``, later ones for ``history_page``);
+    ``next_cursor``: the history page after this one, None when this one ends it."""
+
+    entries: tuple[HistoryEntry, ...]
+    more: bool
+    next_cursor: str | None = None
+
+
 def _named(events: Sequence[AuditEvent]) -> set[str]:
     ids = {e.account_id for e in events if e.account_id}
     return ids | {e.detail for e in events if e.kind is AuditKind.TICKET_ASSIGNED and e.detail}
 
 
-def _entries(events: Sequence[AuditEvent], names: Mapping[str, str]) -> list[HistoryEntry]:
+def _entries(events: Sequence[AuditEvent], names: Mapping[str, str],
+             assignee: str = "") -> list[HistoryEntry]:
+    """``assignee``: the engineer's id before the first event (tickets start unassigned)."""
     entries = []
-    assignee = ""  # tickets start unassigned
+    assignee = names.get(assignee, assignee)
     for event in events:
         before = after = ""
         if event.kind in (AuditKind.TICKET_STATUS_CHANGED, AuditKind.TICKET_PRIORITY_CHANGED):
@@ -62,6 +83,19 @@ def _entries(events: Sequence[AuditEvent], names: Mapping[str, str]) -> list[His
     return entries
 
 
+def _described(uow: UnitOfWork, ticket_id: TicketId, logged: Sequence[LoggedEvent]
+               ) -> list[HistoryEntry]:
+    """Entries for a range of the history that may start part-way through it."""
+    events = [r.event for r in logged]
+    assignee = ""
+    if logged and any(e.kind is AuditKind.TICKET_ASSIGNED for e in events):
+        earlier = uow.audit.last_before(ticket_id, AuditKind.TICKET_ASSIGNED, logged[0].seq)
+        assignee = earlier.detail if earlier is not None else ""
+    wanted = _named(events) | ({assignee} if assignee else set())
+    accounts = uow.accounts.get_many(sorted(wanted)) if wanted else []
+    return _entries(events, {a.id: a.full_name for a in accounts}, assignee)
+
+
 def ticket_history(viewer: Viewer, number: str, ports: Ports) -> list[HistoryEntry]:
     """Every recorded change of the ticket, oldest first (at most ``HISTORY_LIMIT``): for
     staff only. Errors: ``PermissionDenied`` (a customer), ``NotFound``."""
@@ -73,3 +107,44 @@ def ticket_history(viewer: Viewer, number: str, ports: Ports) -> list[HistoryEnt
         wanted = _named(events)
         accounts = uow.accounts.get_many(sorted(wanted)) if wanted else []
     return _entries(events, {a.id: a.full_name for a in accounts})
+
+
+def recent_history(viewer: Viewer, number: str, ports: Ports,
+                   limit: int = RECENT_HISTORY) -> HistoryPage:
+    """The ticket's latest ``limit`` changes, oldest first; ``more`` when there are earlier
+    ones. For staff only. Errors: ``PermissionDenied`` (a customer), ``NotFound``."""
+    if not viewer.account.is_staff:
+        raise PermissionDenied()
+    size = max(limit, 1)
+    with ports.uow(readonly=True) as uow:
+        ticket = visible_ticket(uow, viewer, number)
+        logged = uow.audit.ticket_events(ticket.id, size + 1, newest=True)
+        shown = logged[-size:]
+        entries = _described(uow, ticket.id, shown)
+    return HistoryPage(tuple(entries), more=len(logged) > size)
+
+
+def _position(cursor: str) -> int | None:
+    if not cursor:
+        return None
+    if not (cursor.isascii() and cursor.isdigit() and len(cursor) <= MAX_CURSOR_DIGITS):
+        raise ValidationFailed({"cursor": "invalid"})
+    return int(cursor)
+
+
+def history_page(viewer: Viewer, number: str, ports: Ports, cursor: str = "",
+                 page_size: int = HISTORY_PAGE_SIZE) -> HistoryPage:
+    """A page of the ticket's changes, oldest first, after ``cursor`` (a ``next_cursor``
+    from before; "" for the first page). For staff only. Errors: ``PermissionDenied`` (a
+    customer), ``NotFound``, ``ValidationFailed`` (a cursor that is not one)."""
+    if not viewer.account.is_staff:
+        raise PermissionDenied()
+    after = _position(cursor)
+    size = min(max(page_size, 1), HISTORY_LIMIT)
+    with ports.uow(readonly=True) as uow:
+        ticket = visible_ticket(uow, viewer, number)
+        logged = uow.audit.ticket_events(ticket.id, size + 1, after)
+        shown = logged[:size]
+        entries = _described(uow, ticket.id, shown)
+    more = len(logged) > size
+    return HistoryPage(tuple(entries), more, str(shown[-1].seq) if more else None)

@@ -102,6 +102,13 @@ def _shown(article: Article, language: str, files: list[Attachment]) -> dict[str
             "body": Markup(article.body)}  # noqa: S704
 
 
+def bad_link(request: Request) -> Response:
+    """The 400 of a page link whose cursor is not one of ours."""
+    text = renderer_of(request).gettext(
+        request, "This page link is invalid or outdated. Open the list again.")
+    return render(request, "errors/error.html", {"status": 400, "message": text}, status=400)
+
+
 def _not_found(request: Request) -> Response:
     return render(request, "errors/error.html", {
         "status": 404, "message": renderer_of(request).gettext(request, "Page not found.")},
@@ -118,15 +125,12 @@ async def _page(request: Request, number: str, *, values: dict[str, str] | None 
         detail = await portal.call(portal.services.ticket_detail, viewer, number)
         thread = await portal.call(portal.services.conversation, viewer, number, cursor)
         staff = viewer.account.is_staff  # customers never see (nor ask for) the history
-        history = (history_rows(request, await portal.call(
-            portal.services.ticket_history, viewer, number)) if staff else [])
+        recent = (await portal.call(portal.services.recent_history, viewer, number)
+                  if staff else None)
     except NotFound:
         return _not_found(request)
     except ValidationFailed:  # a cursor that is not one of ours
-        text = renderer_of(request).gettext(
-            request, "This page link is invalid or outdated. Open the list again.")
-        return render(request, "errors/error.html", {"status": 400, "message": text},
-                      status=400)
+        return bad_link(request)
     staff = viewer.account.is_staff
     engineers = await portal.call(portal.services.engineers, viewer) if staff else []
     language = renderer_of(request).language(request)
@@ -146,7 +150,9 @@ async def _page(request: Request, number: str, *, values: dict[str, str] | None 
                      # the description has a section of its own above the thread
                      if a.kind is not ArticleKind.DESCRIPTION],
         "cursor": cursor, "values": values, "errors": errors or {}, "message": message,
-        "closed": closed, "staff": staff, "tools": tools, "history": history,
+        "closed": closed, "staff": staff, "tools": tools,
+        "history": history_rows(request, list(recent.entries)) if recent else [],
+        "earlier_history": bool(recent and recent.more),
         "engineers": engineers, "priorities": list(Priority),
     }, status=status)
 

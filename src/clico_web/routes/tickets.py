@@ -20,7 +20,7 @@ from ..choices import choices_key
 from ..portal import portal_of
 from ..rendering import failure, render, renderer_of
 from ..sessions import current_viewer, session_token, to_sign_in, viewer_of
-from . import ticket_new, ticket_thread
+from . import ticket_history_page, ticket_new, ticket_thread
 from .ticket_labels import PRIORITY_LABELS, field_errors
 from .ticket_query import ListView, list_view_of
 
@@ -81,4 +81,5 @@ routes = [
     Route("/tickets", ticket_list, name="tickets"),
     *ticket_new.routes,
     *ticket_thread.routes,
+    *ticket_history_page.routes,
 ]

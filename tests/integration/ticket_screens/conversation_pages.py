@@ -1,4 +1,5 @@
-"""Helpers of the conversation tests: the reply form as a browser would post it."""
+"""Helpers of the conversation tests: the reply form as a browser would post it, and the
+rows of a page's history."""
 
 from __future__ import annotations
 
@@ -23,3 +24,12 @@ def reply_form(client: TestClient, number: str, body: str, **fields: str) -> dic
 
 def reply(client: TestClient, number: str, body: str, **fields: str):  # type: ignore[no-untyped-def]
     return client.post(f"/tickets/{number}/reply", data=reply_form(client, number, body, **fields))
+
+
+def history(page: str) -> list[list[str]]:
+    """The rows of a page's ``id="history"`` section: when, who, what, before, after."""
+    assert 'id="history"' in page
+    section = page[page.index('id="history"'):]
+    section = section[:section.index("</section>")]
+    return [re.findall(r"<td>([^<]*)</td>", row)
+            for row in re.findall(r"<tr><td>.*?</tr>", section)]

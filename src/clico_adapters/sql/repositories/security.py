@@ -7,7 +7,7 @@ from datetime import date, datetime
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from clico_core.audit import AuditEvent
+from clico_core.audit import AuditEvent, AuditKind, LoggedEvent
 from clico_core.errors import ConcurrencyConflict
 from clico_core.ports import SessionHolder
 from clico_core.sessions import Session
@@ -160,6 +160,24 @@ class SqlAudit(SqlRepository):
         query = select(audit_log).where(audit_log.c.ticket_id == ticket_id).order_by(
             audit_log.c.seq).limit(limit)
         return [audit_from(r) for r in self.uow.execute(query).mappings()]
+
+    def ticket_events(self, ticket_id: str, limit: int, after: int | None = None,
+                      *, newest: bool = False) -> list[LoggedEvent]:
+        """One range of the (ticket_id, seq) index, read forwards or (``newest``) backwards."""
+        query = select(audit_log).where(audit_log.c.ticket_id == ticket_id)
+        if after is not None:
+            query = query.where(audit_log.c.seq > after)
+        order = audit_log.c.seq.desc() if newest else audit_log.c.seq
+        rows = [LoggedEvent(r["seq"], audit_from(r))
+                for r in self.uow.execute(query.order_by(order).limit(limit)).mappings()]
+        return rows[::-1] if newest else rows
+
+    def last_before(self, ticket_id: str, kind: AuditKind, seq: int) -> AuditEvent | None:
+        query = select(audit_log).where(
+            audit_log.c.ticket_id == ticket_id, audit_log.c.seq < seq,
+            audit_log.c.kind == kind.value).order_by(audit_log.c.seq.desc()).limit(1)
+        row = self.uow.execute(query).mappings().first()
+        return audit_from(row) if row is not None else None
 
     def for_contract(self, contract_id: str, limit: int = 500) -> list[AuditEvent]:
         query = select(audit_log).where(audit_log.c.contract_id == contract_id).order_by(

@@ -217,3 +217,31 @@ class ArticleConformance:
             assert uow.audit.for_ticket("tk-2", limit=2) == events[0:4:2]
             assert uow.audit.for_ticket("tk-3") == []
             assert uow.audit.recent("ac-1", limit=1)[0].ticket_id is None
+
+    def test_a_tickets_history_is_read_in_ranges_of_the_log(self, uow_factory: UnitOfWorkFactory
+                                                           ) -> None:
+        assigned, status = AuditKind.TICKET_ASSIGNED, AuditKind.TICKET_STATUS_CHANGED
+        events = [AuditEvent(assigned if i % 3 == 0 else status, T0 + timedelta(minutes=i),
+                             "ac-1", detail=f"step {i}", ticket_id="tk-1" if i % 2 else "tk-2")
+                  for i in range(12)]
+        with uow_factory() as uow:
+            for event in events:
+                uow.audit.record(event)
+            uow.commit()
+        with uow_factory(readonly=True) as uow:
+            mine = events[1::2]
+            logged = uow.audit.ticket_events("tk-1", 100)
+            assert [r.event for r in logged] == mine
+            seqs = [r.seq for r in logged]
+            assert seqs == sorted(set(seqs))
+            assert [r.event for r in uow.audit.ticket_events("tk-1", 2)] == mine[:2]
+            assert [r.event for r in uow.audit.ticket_events("tk-1", 2, seqs[1])] == mine[2:4]
+            assert uow.audit.ticket_events("tk-1", 2, seqs[-1]) == []
+            assert [r.event for r in uow.audit.ticket_events("tk-1", 2, newest=True)
+                    ] == mine[-2:]
+            assert uow.audit.ticket_events("tk-1", 100, newest=True) == logged
+            assert uow.audit.ticket_events("tk-3", 5, newest=True) == []
+            assert uow.audit.last_before("tk-1", assigned, seqs[-1]) == events[9]
+            assert uow.audit.last_before("tk-1", assigned, seqs[4]) == events[3]
+            assert uow.audit.last_before("tk-1", assigned, seqs[1]) is None
+            assert uow.audit.last_before("tk-2", assigned, seqs[-1] + 1) == events[6]
