@@ -116,7 +116,7 @@ class SqlTickets(SqlRepository):
         if row is None:
             return None
         asset_ids = [asset_id for (asset_id,) in _positioned(row["asset_parts"])]
-        answers_by_question = {question: answer
+        answers_by_question = {str(question): str(answer)
                                for question, answer in _positioned(row["answer_parts"])}
         return ticket_from(row, asset_ids, answers_by_question)
 
