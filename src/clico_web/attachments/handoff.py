@@ -34,6 +34,7 @@ class ChunkHandoff:
     _aborted: bool = field(init=False, default=False)  # the form failed
     _stopped: bool = field(init=False, default=False)  # the thread takes no more chunks
     _room: anyio.Event | None = field(init=False, default=None)  # the loop waits on it
+    _taken: anyio.Event = field(init=False, factory=anyio.Event)  # the thread took the end
 
     def __attrs_post_init__(self) -> None:
         if self.ahead_bytes < self.batch_bytes:
@@ -78,6 +79,12 @@ class ChunkHandoff:
             room, self._room = self._room, None
         if room is not None:
             room.set()
+        self._taken.set()
+
+    async def taken(self) -> None:
+        """Wait until the thread has taken the file's last chunk (after ``end``), or its
+        store stopped."""
+        await self._taken.wait()
 
     # --- in the worker thread -----------------------------------------------------------
     def chunks(self) -> Iterator[bytes]:
@@ -95,4 +102,5 @@ class ChunkHandoff:
                 raise UploadAborted()
             yield from batch
             if ended:
+                anyio.from_thread.run_sync(self._taken.set)
                 return

@@ -5,9 +5,11 @@ a file part is handed on (``ChunkHandoff``: a batch per thread wake-up, at most
 ``AHEAD_BYTES`` waiting) to ``store(field, file_name, chunks)`` running in a worker thread
 (the use case that meters, sniffs and writes the blob), so neither the form nor a file is
 ever held whole in memory: while ``AHEAD_BYTES`` wait, the request is not read any further
-until the thread has taken them. A store that refuses (a file too large, a blocked type)
-stops the reading at once; the files of the form stored before are then handed to
-``discard``, and an unfinished one never becomes a blob.
+until the thread has taken them. Once a file's store has taken its last chunk, the next
+part is read while that store finishes (the fsyncs, the row). A store that refuses (a file
+too large, a blocked type) stops the reading at once; the files of the form stored before
+(or still finishing) are then handed to ``discard``, and an unfinished one never becomes a
+blob.
 
 Only fields (short text) are kept in memory, within ``UploadLimits``; the whole body is
 limited too (413).
@@ -252,9 +254,9 @@ async def read_upload(request: Request, store: StoreFile[T], discard: Discard[T]
                 await state.handle(handler)
                 if not handler.ended or state.writer is not None:  # cut short
                     raise BadForm()
+                await state.finish()
             except BaseException:
-                if state.writer is not None:
-                    await state.writer.abort()
+                await state.abort()
                 raise
     except BaseException as error:
         if state.stored and discard is not None:
@@ -268,11 +270,13 @@ async def read_upload(request: Request, store: StoreFile[T], discard: Discard[T]
 
 @define
 class _Files(Generic[T]):
-    """The files of one form: the one streaming now and those already stored."""
+    """The files of one form: the one streaming now, those whose stores are finishing (the
+    fsyncs, the row) while the next part is read, and those stored."""
 
     store: StoreFile[T]
     tasks: TaskGroup | None = None
     writer: _FileWriter[T] | None = None
+    finishing: list[_FileWriter[T]] = field(factory=list)
     stored: list[T] = field(factory=list)
 
     async def handle(self, handler: _Parser[T]) -> None:
@@ -280,13 +284,42 @@ class _Files(Generic[T]):
         events, handler.events = handler.events, []
         for event in events:
             if isinstance(event, _Opened) and self.tasks is not None:
+                await self._previous_taken()
                 self.writer = _FileWriter(self.store, event.field_name, event.file_name)
                 self.tasks.start_soon(self.writer.run)
             elif isinstance(event, bytes) and self.writer is not None:
                 await self.writer.write(event)
             elif event is None and self.writer is not None:
-                self.stored.append(await self.writer.finish())
+                self.writer.handoff.end()
+                self.finishing.append(self.writer)
                 self.writer = None
+
+    async def _previous_taken(self) -> None:
+        """Before a file's store starts: the stores before took all their chunks (the form's
+        budget is metered by one store at a time), and none of them failed."""
+        if self.finishing:
+            await self.finishing[-1].handoff.taken()
+        for writer in self.finishing:
+            if writer.error is not None:
+                raise writer.error
+
+    async def finish(self) -> None:
+        """Wait for the stores still finishing, in order; the first failure is raised."""
+        while self.finishing:
+            self.stored.append(await self.finishing[0].finish())
+            self.finishing.pop(0)
+
+    async def abort(self) -> None:
+        """The form failed: stop the file streaming and wait for those finishing, whose
+        files count as stored (for ``discard``) if their store succeeded."""
+        if self.writer is not None:
+            await self.writer.abort()
+        with anyio.CancelScope(shield=True):
+            for writer in self.finishing:
+                await writer.done.wait()
+                if writer.error is None and writer.result is not None:
+                    self.stored.append(writer.result)
+        self.finishing.clear()
 
 
 FIELD_ALLOWANCE = 1024 * 1024  # the form's text fields and multipart framing, on top
