@@ -2,11 +2,11 @@
 
 The loop ``put``s each chunk as the parser reads it; the thread iterates ``chunks()``. The
 thread is woken once a batch has gathered (``batch_bytes``, or the file's end) and takes
-every chunk waiting at once, so a file costs a thread wake-up per batch, not per chunk, and
-the loop is never asked for anything by the thread except to go on reading when it had to
-stop. The loop stops reading once ``ahead_bytes`` are waiting, so at most that much plus the
-batch the thread holds is in memory per file. Chunks are passed on as they came, never
-joined or copied.
+every chunk waiting at once, so a file costs a thread wake-up per batch, not per chunk. The
+thread calls into the loop only to let it go on reading when it had to stop, and once at
+the file's end (``taken``). The loop stops reading once ``ahead_bytes`` are waiting, so at
+most that much plus the batch the thread holds is in memory per file. Chunks are passed on
+as they came, never joined or copied.
 """
 
 from __future__ import annotations
