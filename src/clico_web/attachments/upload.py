@@ -1,12 +1,15 @@
 """A multipart form read as it streams, each file handed to a store function chunk by chunk.
 
 python-multipart (which Starlette already uses) parses the body as it arrives. The data of
-a file part goes through a small bounded channel to ``store(field, file_name, chunks)``
-running in a worker thread (the use case that meters, sniffs and writes the blob), so
-neither the form nor a file is ever held whole in memory: when the channel is full, the
-request is not read any further until the thread has written what it holds. A store that
-refuses (a file too large, a blocked type) stops the reading at once; the files of the form
-stored before are then handed to ``discard``, and an unfinished one never becomes a blob.
+a file part is handed on (``ChunkHandoff``: a batch per thread wake-up, at most
+``AHEAD_BYTES`` waiting) to ``store(field, file_name, chunks)`` running in a worker thread
+(the use case that meters, sniffs and writes the blob), so neither the form nor a file is
+ever held whole in memory: while ``AHEAD_BYTES`` wait, the request is not read any further
+until the thread has taken them. Once a file's store has taken its last chunk, the next
+part is read while that store finishes (the fsyncs, the row). A store that refuses (a file
+too large, a blocked type) stops the reading at once; the files of the form stored before
+(or still finishing) are then handed to ``discard``, and an unfinished one never becomes a
+blob.
 
 Only fields (short text) are kept in memory, within ``UploadLimits``; the whole body is
 limited too (413).
@@ -18,10 +21,8 @@ from collections.abc import Callable, Iterator
 from typing import Generic, TypeVar
 
 import anyio
-import anyio.from_thread
 import anyio.to_thread
 from anyio.abc import TaskGroup
-from anyio.streams.memory import MemoryObjectReceiveStream, MemoryObjectSendStream
 from attrs import define, field, frozen
 from python_multipart.exceptions import FormParserError
 from python_multipart.multipart import MultipartParser, parse_options_header
@@ -33,16 +34,18 @@ from clico_core.attachments import Attachment
 from clico_core.services import Services, Viewer
 
 from ..forms import BadForm
+from .handoff import ChunkHandoff
 
 T = TypeVar("T")
 StoreFile = Callable[[str, str, Iterator[bytes]], T]
 Discard = Callable[[list[T]], object]
 MAX_FIELD_BYTES = 40_000  # one text field of an upload form, unless the form says more
-CHANNEL_CHUNKS = 8  # chunks in flight per file (the server reads up to 64 KiB at a time)
-
-
-class UploadAborted(Exception):
-    """The form failed while a file was streaming: its store must not keep it."""
+# Per file: the worker thread takes the chunks waiting once BATCH_BYTES have gathered (or
+# the file ended), and the reading pauses while AHEAD_BYTES wait; servers read 64 KiB
+# (asyncio) or 256 KiB (uvloop) at a time. A file over its limit is refused after at most
+# about twice AHEAD_BYTES more were read.
+BATCH_BYTES = 256 * 1024
+AHEAD_BYTES = 512 * 1024
 
 
 class BodyTooLarge(HTTPException):
@@ -68,35 +71,18 @@ class UploadedForm(Generic[T]):
 
 @define
 class _FileWriter(Generic[T]):
-    """One file part: the event loop sends its chunks, a worker thread stores them."""
+    """One file part: the event loop hands its chunks on, a worker thread stores them."""
 
     store: StoreFile[T]
     field_name: str
     file_name: str
-    send: MemoryObjectSendStream[bytes]
-    receive: MemoryObjectReceiveStream[bytes]
-    aborted: bool = False
+    handoff: ChunkHandoff = field(factory=lambda: ChunkHandoff(BATCH_BYTES, AHEAD_BYTES))
     result: T | None = None
     error: Exception | None = None
     done: anyio.Event = field(factory=anyio.Event)
 
-    @classmethod
-    def open(cls, store: StoreFile[T], field_name: str, file_name: str) -> _FileWriter[T]:
-        send, receive = anyio.create_memory_object_stream[bytes](CHANNEL_CHUNKS)
-        return cls(store, field_name, file_name, send, receive)
-
-    def _chunks(self) -> Iterator[bytes]:  # in the worker thread
-        while True:
-            try:
-                chunk = anyio.from_thread.run(self.receive.receive)
-            except (anyio.EndOfStream, anyio.ClosedResourceError):
-                if self.aborted:
-                    raise UploadAborted(self.file_name) from None
-                return
-            yield chunk
-
     def _store(self) -> T:
-        return self.store(self.field_name, self.file_name, self._chunks())
+        return self.store(self.field_name, self.file_name, self.handoff.chunks())
 
     async def run(self) -> None:
         try:
@@ -104,17 +90,15 @@ class _FileWriter(Generic[T]):
         except Exception as error:  # handed to the reader, which raises it
             self.error = error
         finally:
-            self.receive.close()  # a send still waiting fails at once
+            self.handoff.stop()  # a put still waiting answers at once
             self.done.set()
 
     async def write(self, data: bytes) -> None:
-        try:
-            await self.send.send(data)
-        except (anyio.BrokenResourceError, anyio.ClosedResourceError):
+        if not await self.handoff.put(data):
             await self.finish()  # the store stopped early: raise why
 
     async def finish(self) -> T:
-        self.send.close()
+        self.handoff.end()
         await self.done.wait()
         if self.error is not None:
             raise self.error
@@ -123,8 +107,7 @@ class _FileWriter(Generic[T]):
         return self.result
 
     async def abort(self) -> None:
-        self.aborted = True
-        self.send.close()
+        self.handoff.abort()
         with anyio.CancelScope(shield=True):
             await self.done.wait()
 
@@ -271,9 +254,9 @@ async def read_upload(request: Request, store: StoreFile[T], discard: Discard[T]
                 await state.handle(handler)
                 if not handler.ended or state.writer is not None:  # cut short
                     raise BadForm()
+                await state.finish()
             except BaseException:
-                if state.writer is not None:
-                    await state.writer.abort()
+                await state.abort()
                 raise
     except BaseException as error:
         if state.stored and discard is not None:
@@ -287,11 +270,13 @@ async def read_upload(request: Request, store: StoreFile[T], discard: Discard[T]
 
 @define
 class _Files(Generic[T]):
-    """The files of one form: the one streaming now and those already stored."""
+    """The files of one form: the one streaming now, those whose stores are finishing (the
+    fsyncs, the row) while the next part is read, and those stored."""
 
     store: StoreFile[T]
     tasks: TaskGroup | None = None
     writer: _FileWriter[T] | None = None
+    finishing: list[_FileWriter[T]] = field(factory=list)
     stored: list[T] = field(factory=list)
 
     async def handle(self, handler: _Parser[T]) -> None:
@@ -299,13 +284,42 @@ class _Files(Generic[T]):
         events, handler.events = handler.events, []
         for event in events:
             if isinstance(event, _Opened) and self.tasks is not None:
-                self.writer = _FileWriter.open(self.store, event.field_name, event.file_name)
+                await self._previous_taken()
+                self.writer = _FileWriter(self.store, event.field_name, event.file_name)
                 self.tasks.start_soon(self.writer.run)
             elif isinstance(event, bytes) and self.writer is not None:
                 await self.writer.write(event)
             elif event is None and self.writer is not None:
-                self.stored.append(await self.writer.finish())
+                self.writer.handoff.end()
+                self.finishing.append(self.writer)
                 self.writer = None
+
+    async def _previous_taken(self) -> None:
+        """Before a file's store starts: the stores before took all their chunks (the form's
+        budget is metered by one store at a time), and none of them failed."""
+        if self.finishing:
+            await self.finishing[-1].handoff.taken()
+        for writer in self.finishing:
+            if writer.error is not None:
+                raise writer.error
+
+    async def finish(self) -> None:
+        """Wait for the stores still finishing, in order; the first failure is raised."""
+        while self.finishing:
+            self.stored.append(await self.finishing[0].finish())
+            self.finishing.pop(0)
+
+    async def abort(self) -> None:
+        """The form failed: stop the file streaming and wait for those finishing, whose
+        files count as stored (for ``discard``) if their store succeeded."""
+        if self.writer is not None:
+            await self.writer.abort()
+        with anyio.CancelScope(shield=True):
+            for writer in self.finishing:
+                await writer.done.wait()
+                if writer.error is None and writer.result is not None:
+                    self.stored.append(writer.result)
+        self.finishing.clear()
 
 
 FIELD_ALLOWANCE = 1024 * 1024  # the form's text fields and multipart framing, on top
