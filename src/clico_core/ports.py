@@ -8,10 +8,13 @@ re-exported here, so ``from clico_core.ports import AccountRepository`` keeps wo
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from types import TracebackType
 from typing import Protocol, Self
 
+from attrs import frozen
+
+from .accounts import Account
 from .api_tokens import ApiToken
 from .attachments import BlobRef
 from .contract_repositories import (
@@ -20,6 +23,7 @@ from .contract_repositories import (
     ContractRepository,
     NamedContractPage,
 )
+from .contracts import Contract
 from .kb.ports import KbRepository, KbSearchIndex
 from .mail import OutboxMessage, OutboxStats
 from .repositories import (
@@ -186,12 +190,26 @@ class MailQueue(Protocol):
     def get(self, message_id: str) -> OutboxMessage | None: ...
 
 
+@frozen
+class TokenHolder:
+    """A token read together with its account and the contracts active on the account."""
+
+    token: ApiToken
+    account: Account
+    active_contracts: tuple[Contract, ...]  # as ``ContractRepository.active_for_account``
+
+
 class ApiTokenRepository(Protocol):
     """Personal access tokens of the JSON API (``clico_core.api_tokens``)."""
 
     def add(self, token: ApiToken) -> None: ...
     def get(self, token_id: str) -> ApiToken | None: ...
     def get_by_hash(self, token_hash: str) -> ApiToken | None: ...
+    def get_with_holder(self, token_hash: str, on: date) -> TokenHolder | None:
+        """The token, its account and the account's contracts valid ``on`` (ordered by
+        number), in one read: the lookup of every API request."""
+        ...
+
     def list_for(self, account_id: str) -> list[ApiToken]:
         """The account's tokens, newest first (revoked and expired ones included)."""
         ...
@@ -293,6 +311,7 @@ __all__ = [
     "SlaRecord",
     "SupportLevelRepository",
     "TicketRepository",
+    "TokenHolder",
     "TokenRepository",
     "TotpVerifier",
     "TypeSniffer",

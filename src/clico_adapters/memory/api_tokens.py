@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from attrs import evolve
 
 from clico_core.api_tokens import ApiToken
 from clico_core.errors import ConcurrencyConflict
+from clico_core.ports import TokenHolder
 
+from .contracts import MemoryContracts
 from .store import MemoryStore, UndoLog, fresh
 
 
@@ -28,6 +30,14 @@ class MemoryApiTokens:
     def get_by_hash(self, token_hash: str) -> ApiToken | None:
         found = [t for t in self.store.api_tokens.values() if t.token_hash == token_hash]
         return fresh(found[0]) if found else None
+
+    def get_with_holder(self, token_hash: str, on: date) -> TokenHolder | None:
+        token = self.get_by_hash(token_hash)
+        account = self.store.accounts.get(token.account_id) if token else None
+        if token is None or account is None:
+            return None
+        contracts = MemoryContracts(self.store, self.undo).active_for_account(account.id, on)
+        return TokenHolder(token, fresh(account), tuple(contracts))
 
     def list_for(self, account_id: str) -> list[ApiToken]:
         rows = [t for t in self.store.api_tokens.values() if t.account_id == account_id]

@@ -176,13 +176,13 @@ def token_viewer_in(uow: UnitOfWork, secret: str, ports: Ports
     read can share it), with the token for ``touch_token_if_due``."""
     if not secret.startswith(TOKEN_PREFIX) or len(secret) > 200:
         return None
-    token = uow.api_tokens.get_by_hash(hash_secret(API_TOKEN_PURPOSE, secret))
-    if token is None or not token.usable(at=ports.clock.now()):
+    holder = uow.api_tokens.get_with_holder(hash_secret(API_TOKEN_PURPOSE, secret),
+                                            ports.today())
+    if holder is None or not holder.token.usable(at=ports.clock.now()):
         return None
-    account = uow.accounts.get(token.account_id)
-    if account is None or account.state is not AccountState.ACTIVE:
+    token, account, contracts = holder.token, holder.account, holder.active_contracts
+    if account.state is not AccountState.ACTIVE:
         return None
-    contracts = tuple(uow.contracts.active_for_account(account.id, ports.today()))
     return Viewer(account, "", contracts, visible_scope(account, contracts),
                   api_scope=token.scope), token
 

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import insert, select, update
 
 from clico_core.api_tokens import ApiScope, ApiToken
+from clico_core.ports import TokenHolder
 
 from ..mapping import Row
 from ..tables import api_tokens
 from .base import SqlRepository
+from .session_holder import token_holder
 
 
 def _values(token: ApiToken) -> dict[str, Any]:
@@ -41,6 +43,9 @@ class SqlApiTokens(SqlRepository):
 
     def get_by_hash(self, token_hash: str) -> ApiToken | None:
         return self._one(api_tokens.c.token_hash == token_hash)
+
+    def get_with_holder(self, token_hash: str, on: date) -> TokenHolder | None:
+        return token_holder(self.uow, token_hash, on, _from)
 
     def list_for(self, account_id: str) -> list[ApiToken]:
         c = api_tokens.c

@@ -1,5 +1,6 @@
-"""Conformance: ``SessionRepository.get_with_holder``, the lookup of every signed-in request,
-must equal the three reads it stands for."""
+"""Conformance: ``SessionRepository.get_with_holder`` and ``ApiTokenRepository.
+get_with_holder``, the lookups of every signed-in request and every API request, must equal
+the three reads each stands for."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from typing import Any
 
 from attrs import asdict
 
+from ...api_tokens import ApiScope, ApiToken
 from ...contracts import Activation
 from ...ports import UnitOfWork, UnitOfWorkFactory
 from ...sessions import Session, SessionLevel
@@ -53,6 +55,9 @@ class SessionHolderConformance:
             for contract in (wide, bare, lapsed):
                 uow.contracts.activate(Activation(contract.id, owner.id, T0))
             uow.contracts.activate(Activation(others.id, colleague.id, T0))
+            for digest, account in (("t-owner", owner), ("t-loner", loner)):
+                uow.api_tokens.add(ApiToken(f"id-{digest}", account.id, "script", digest,
+                                            ApiScope.READ, T0, None))
             for digest, account, level in (("s-owner", owner, SessionLevel.FULL),
                                            ("s-pending", owner, SessionLevel.PENDING_CODE),
                                            ("s-loner", loner, SessionLevel.FULL)):
@@ -100,3 +105,25 @@ class SessionHolderConformance:
         with uow_factory(readonly=True) as uow:
             again = uow.sessions.get_with_holder("s-owner", IN_2026)
             assert again is not None and again.session.revoked_at == T0
+
+    def test_token_holder_is_the_token_its_account_and_active_contracts(
+            self, uow_factory: UnitOfWorkFactory) -> None:
+        ids = self._world(uow_factory)
+        with uow_factory(readonly=True) as uow:
+            holder = uow.api_tokens.get_with_holder("t-owner", IN_2026)
+            assert holder is not None
+            assert (holder.token.id, holder.account.id) == ("id-t-owner", ids["owner"])
+            assert [c.id for c in holder.active_contracts] == [ids["bare"], ids["wide"]]
+            assert holder.active_contracts[1].asset_ids == [ids["a2"], ids["a0"], ids["a1"]]
+            for digest in ("t-owner", "t-loner"):
+                for day in (IN_2026, date(2026, 2, 1), date(2030, 1, 1)):
+                    found = uow.api_tokens.get_with_holder(digest, day)
+                    token = uow.api_tokens.get_by_hash(digest)
+                    assert found is not None and token is not None
+                    account = uow.accounts.get(token.account_id)
+                    assert account is not None
+                    assert (asdict(found.token), *_values(
+                        found.account, found.account, found.active_contracts)[1:]) == (
+                        asdict(token), *_values(account, account, uow.contracts
+                                                .active_for_account(account.id, day))[1:])
+            assert uow.api_tokens.get_with_holder("nope", IN_2026) is None
