@@ -41,9 +41,13 @@ DEFAULT_HASHING_NICE = 15
 # hash holds 64 MiB, which bounds the useful maximum.
 DEFAULT_ARGON2_CONCURRENCY = 1
 # The share of the time hashing may run at the pages' priority before it drops to
-# CLICO_HASHING_NICE (hashing_budget.TimeBudget): during a flood sign-ins keep about a
-# quarter of argon2's rate and the pages about two thirds of their throughput on one core.
-DEFAULT_HASHING_BUDGET_PERCENT = 50
+# CLICO_HASHING_NICE (hashing_budget.TimeBudget). Charged in wall-clock time while the
+# pages take their share of the core too, so a hash within the budget gets less CPU than
+# the share says, and hashes beyond it still get what the pages leave: on one core during
+# a flood, 10 % measured sign-ins at 0.29-0.49 of argon2's rate with the pages keeping
+# 0.64-0.73 of their throughput (30 %: 0.40-0.50 and 0.52-0.53; 50 %: 0.48-0.57 and 0.42),
+# docs/performance.md.
+DEFAULT_HASHING_BUDGET_PERCENT = 10
 MAX_ARGON2_CONCURRENCY = 64
 # the quiet period of a resolved ticket (its reporter is reminded two days before it ends)
 DEFAULT_AUTO_CLOSE_DAYS = 7

@@ -93,7 +93,7 @@ def test_a_runner_on_cpus_set_aside_runs_there() -> None:
 
 def test_the_settings_reach_the_hasher() -> None:
     default = Settings()
-    assert default.hashing_budget_percent == 50 and default.hashing_cpus == frozenset()
+    assert default.hashing_budget_percent == 10 and default.hashing_cpus == frozenset()
     assert hasher_for(default)._budget is not None
     assert hasher_for(default)._budget.share == 0.5
     settings = Settings.from_env({"CLICO_HASHING_BUDGET_PERCENT": "30",
