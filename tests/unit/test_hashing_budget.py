@@ -95,7 +95,7 @@ def test_the_settings_reach_the_hasher() -> None:
     default = Settings()
     assert default.hashing_budget_percent == 10 and default.hashing_cpus == frozenset()
     assert hasher_for(default)._budget is not None
-    assert hasher_for(default)._budget.share == 0.5
+    assert hasher_for(default)._budget.share == 0.1
     settings = Settings.from_env({"CLICO_HASHING_BUDGET_PERCENT": "30",
                                   "CLICO_HASHING_CPUS": "1, 3"})
     assert settings.hashing_cpus == frozenset({1, 3})
