@@ -16,6 +16,7 @@ counts.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -99,6 +100,16 @@ def answers(served: Served) -> bool:
     except httpx.TransportError:
         return False
     return True
+
+
+def all_started(count: int) -> Callable[[Served], bool]:
+    """Ready when ``count`` server processes have logged their start and the server answers:
+    with ``--workers`` the supervisor binds the socket but a worker only listens once its
+    application has started, so a request sent on the first log line alone may be refused."""
+    def ready(served: Served) -> bool:
+        started = set(re.findall(r"Started server process \[(\d+)\]", served.log_text()))
+        return len(started) >= count and answers(served)
+    return ready
 
 
 @contextmanager

@@ -5,23 +5,15 @@ from __future__ import annotations
 
 import re
 import subprocess
-from collections.abc import Callable
 from pathlib import Path
 
 import httpx
 import pytest
 
-from .served import Served, clico_command, clico_env, run_clico, serving
+from .served import all_started, clico_command, clico_env, run_clico, serving
 
 TOKEN = "metrics-token-0123456789abcdef"
 REQUESTS = 20
-
-
-def _processes_started(count: int) -> Callable[[Served], bool]:
-    def ready(served: Served) -> bool:
-        return len(set(re.findall(r"Started server process \[(\d+)\]", served.log_text()))
-                   ) >= count
-    return ready
 
 
 @pytest.mark.slow
@@ -32,7 +24,7 @@ def test_a_scrape_counts_the_requests_every_process_answered(tmp_path: Path) -> 
     env = clico_env(tmp_path / "var", CLICO_MODE="demo", CLICO_METRICS_TOKEN=TOKEN,
                     PROMETHEUS_MULTIPROC_DIR=str(shared))
     run_clico(env, "db", "upgrade")
-    with serving(env, tmp_path / "server.log", "--workers", "2", ready=_processes_started(2),
+    with serving(env, tmp_path / "server.log", "--workers", "2", ready=all_started(2),
                  timeout=90) as running:
         for _ in range(REQUESTS):  # a new connection each: either process may take it
             assert httpx.get(running.base + "/healthz", timeout=10).text == "ok"

@@ -6,7 +6,7 @@ from __future__ import annotations
 import mailbox
 import re
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from email.header import decode_header, make_header
 from pathlib import Path
 
@@ -14,7 +14,7 @@ import httpx
 import pytest
 from attrs import define
 
-from .served import Served, clico_env, run_clico, serving
+from .served import Served, all_started, clico_env, run_clico, serving
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
@@ -104,18 +104,11 @@ def _text_to(path: Path, address: str, subject_part: str, timeout: float = 30) -
     raise AssertionError(f"no {subject_part!r} mail to {address} arrived")
 
 
-def _processes_started(count: int) -> Callable[[Served], bool]:
-    def ready(served: Served) -> bool:
-        return len(set(re.findall(r"Started server process \[(\d+)\]", served.log_text()))
-                   ) >= count
-    return ready
-
-
 def test_serve_with_workers_hands_its_settings_to_every_process(tmp_path: Path) -> None:
     env = clico_env(tmp_path / "var", CLICO_MODE="demo")
     run_clico(env, "demo")
     # the base URL is not configured: serve derives it from --host/--port
-    with serving(env, tmp_path / "server.log", "--workers", "2", ready=_processes_started(2),
+    with serving(env, tmp_path / "server.log", "--workers", "2", ready=all_started(2),
                  timeout=90) as running, \
             httpx.Client(base_url=running.base, follow_redirects=True, timeout=30) as client:
         base = running.base
