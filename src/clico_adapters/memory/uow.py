@@ -10,13 +10,13 @@ from typing import Self
 from .api_tokens import MemoryApiTokens
 from .articles import MemoryArticles
 from .attachments import MemoryAttachments
+from .audit import MemoryAudit
 from .collaboration import MemoryPresence, MemoryReplyTemplates
 from .contracts import MemoryAssets, MemoryCompanies, MemoryContracts
 from .kb import MemoryKb, MemoryKbSearch
 from .repositories import (
     MemoryAccounts,
     MemoryAttempts,
-    MemoryAudit,
     MemoryOutbox,
     MemorySessions,
     MemoryTickets,

@@ -2,8 +2,8 @@
 
 A session (or an API token), its account, and the contracts active on the account with the
 assets each covers. Read one by one that is four queries per request (session, account,
-contracts, their assets); joined here it is one: a row per activation of the account, the contract's
-columns null where the contract is not valid on the day, and the contract's assets folded
+contracts, their assets); joined here it is one: a row per activation of the account, the
+contract's columns null where the contract is not valid on the day, and the assets folded
 into one JSON array of ``[position, asset_id]`` pairs by a correlated subquery (SQLite's
 ``json_group_array`` cannot order its input before 3.44, so the positions travel along and
 Python orders them).
