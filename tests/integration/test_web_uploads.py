@@ -4,7 +4,6 @@ memory bounded; the CSRF check reads only the first field; downloads carry safe 
 from __future__ import annotations
 
 import asyncio
-import errno
 import hashlib
 import json
 import re
@@ -28,7 +27,6 @@ with warnings.catch_warnings():
 
 from clico_adapters.attachments import FilesystemBlobStore
 from clico_adapters.bootstrap import bootstrap
-from clico_adapters.files import WriteRefused
 from clico_adapters.memory import (
     MemoryMailQueue,
     MemoryStore,
@@ -142,21 +140,6 @@ def test_a_file_over_20_mb_is_refused_after_about_20_mb_with_memory_bounded(
     assert peak < 3 * MB, f"peak {peak / MB:.1f} MB while streaming 25 MB"
     assert blob_files(blob_dir) == []  # nothing half-written
     assert store.attachments == {}
-
-
-def test_a_form_the_store_cannot_write_is_read_to_its_end(
-        app: Starlette, settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A 503 the client may retry: the rest of the body is read (and dropped), so the
-    connection can carry the next request (closed with data unread, it would be reset)."""
-    def refuse(self: FilesystemBlobStore, chunks: object) -> None:
-        raise WriteRefused(errno.EROFS, "Read-only file system")
-
-    monkeypatch.setattr(FilesystemBlobStore, "_put", refuse)
-    body = b"".join(form(settings, file_part("files", "router.log", filler(3 * MB)),
-                         text_part("body", "after the file")))
-    answer = send(app, iter([body]), total=len(body))
-    assert answer.status == 503
-    assert answer.sent == len(body)
 
 
 def test_an_accepted_upload_is_not_buffered_either(app: Starlette, settings: Settings) -> None:

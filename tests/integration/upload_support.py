@@ -15,7 +15,6 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message
 
-from clico_adapters.files import WriteRefused
 from clico_core.errors import ClicoError
 from clico_core.services import Services, Viewer
 from clico_web import Settings
@@ -46,8 +45,6 @@ def upload_app(settings: Settings, services: Services, viewers: dict[str, Viewer
             info = info_for(error)
             return PlainTextResponse(info.message % message_args(error),
                                      status_code=info.status)
-        except WriteRefused:  # the portal's 503 for a store that cannot write
-            return PlainTextResponse("cannot write", status_code=503)
         return JSONResponse({"fields": [list(f) for f in form.fields],
                              "files": [{"id": a.id, "name": a.file_name, "size": a.size,
                                         "type": a.media_type} for a in form.files]})

@@ -30,7 +30,6 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 
-from clico_adapters.compose import outage_of
 from clico_core.attachments import Attachment
 from clico_core.services import Services, Viewer
 
@@ -237,11 +236,11 @@ async def read_upload(request: Request, store: StoreFile[T], discard: Discard[T]
         "on_headers_finished": handler.on_headers_finished, "on_end": handler.on_end,
     })
     state: _Files[T] = _Files(store)
-    received, ended = 0, False
     try:
         async with anyio.create_task_group() as tasks:
             state.tasks = tasks
             try:
+                received = 0
                 async for chunk in request.stream():
                     received += len(chunk)
                     if received > limits.max_body:
@@ -251,7 +250,6 @@ async def read_upload(request: Request, store: StoreFile[T], discard: Discard[T]
                     except FormParserError:
                         raise BadForm() from None
                     await state.handle(handler)
-                ended = True
                 parser.finalize()
                 await state.handle(handler)
                 if not handler.ended or state.writer is not None:  # cut short
@@ -264,28 +262,10 @@ async def read_upload(request: Request, store: StoreFile[T], discard: Discard[T]
         if state.stored and discard is not None:
             with anyio.CancelScope(shield=True):
                 await run_in_threadpool(discard, list(state.stored))
-        single = (error.exceptions[0] if isinstance(error, BaseExceptionGroup)
-                  and len(error.exceptions) == 1 else error)
-        if not ended and outage_of(single) is not None:
-            await _drain(request, limits.max_body - received)
-        if single is not error:
-            raise single from None
+        if isinstance(error, BaseExceptionGroup) and len(error.exceptions) == 1:
+            raise error.exceptions[0] from None
         raise
     return UploadedForm(tuple(handler.fields), tuple(state.stored))
-
-
-async def _drain(request: Request, budget: int) -> None:
-    """Read and drop what is left of a body, up to ``budget`` bytes: a form refused because
-    the store cannot write just now (a 503 the client may retry) leaves the connection fit
-    for the client's next request. A server that closes a connection with unread data in it
-    resets it, and the next request the client sends on it fails."""
-    while budget > 0:
-        message = await request.receive()
-        if message["type"] != "http.request":
-            return
-        budget -= len(message.get("body", b""))
-        if not message.get("more_body", False):
-            return
 
 
 @define
