@@ -24,8 +24,10 @@ _SQLITE_CANNOT_WRITE = ("readonly database", "database or disk is full", "disk i
 _POSTGRES_CANNOT_WRITE = frozenset({"25006", "53100"})
 
 
-# the exception classes an outage arrives as (``outage_of`` tells which of them are one)
-DATABASE_ERRORS: tuple[type[Exception], ...] = (DBAPIError, PoolTimeout)
+# the exception classes an outage arrives as (``outage_of`` tells which of them are one):
+# the web registers its 503 answer for each, inside the app. Starlette's outermost handler
+# (``Exception``) re-raises after answering, and the server then drops the connection.
+DATABASE_ERRORS: tuple[type[Exception], ...] = (DBAPIError, PoolTimeout, WriteRefused)
 
 
 class Outage(enum.Enum):

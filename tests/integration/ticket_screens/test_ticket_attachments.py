@@ -4,7 +4,12 @@ staff only. Memory, SQLite and PostgreSQL (``ticket_world``)."""
 
 from __future__ import annotations
 
+import errno
 import re
+
+from clico_adapters.attachments import FilesystemBlobStore
+from clico_adapters.attachments.memory import MemoryBlobStore
+from clico_adapters.files import WriteRefused
 
 from ..web_fixtures import BASE_URL, TestClient, sign_in_web
 from .conversation_pages import reply_form
@@ -72,3 +77,19 @@ def test_a_refused_reply_with_files_answers_with_the_form(jan, number):
     sent = reply_with_files(jan, number, "Now with text.", [("other.log", b"x")])
     assert sent.status_code == 303
     assert set(links(jan, number)) == {"other.log"}
+
+
+def test_a_file_the_store_cannot_write_gets_the_503_page(jan, number, monkeypatch):
+    """The blob folder read-only or full: the 503 page with ``Retry-After``, answered inside
+    the app. An error left to Starlette's outermost handler is re-raised after the page is
+    sent, and the server then drops the connection the client would reuse."""
+    def refuse(self: object, chunks: object) -> None:
+        raise WriteRefused(errno.EROFS, "Read-only file system")
+
+    for store in (MemoryBlobStore, FilesystemBlobStore):
+        monkeypatch.setattr(store, "put", refuse)
+    refused = reply_with_files(jan, number, "The logs.", [("vpn.log", LOG)])
+    assert refused.status_code == 503, refused.text
+    assert "Portal nie może teraz zapisywać zmian" in refused.text
+    assert refused.headers["Retry-After"].isdigit()
+    assert "vpn.log" not in jan.get(f"/tickets/{number}").text
