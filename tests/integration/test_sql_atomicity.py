@@ -105,8 +105,9 @@ def test_no_state_change_without_its_mail(database_url: str, hasher: Argon2Hashe
 
 def test_a_refused_insert_leaves_the_unit_of_work_usable(database_url: str,
                                                          hasher: Argon2Hasher) -> None:
-    """A unique violation is rolled back to a savepoint: the transaction goes on (on
-    PostgreSQL it would otherwise be aborted as a whole)."""
+    """A unique violation backs out that insert alone and the transaction goes on: on
+    PostgreSQL through a savepoint (a failed statement aborts the whole transaction there),
+    on SQLite by the statement's own rollback (no savepoint is taken)."""
     with sql_world(database_url, hasher) as (_, db):
         company = b.company()
         first = b.account(company.id, "anna")

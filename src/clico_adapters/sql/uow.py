@@ -144,17 +144,20 @@ class SqlUnitOfWork:
 
     def execute_guarded(self, statement: Executable, on_conflict: ConflictHandler,
                         params: Mapping[str, Any] | None = None) -> AnyResult:
-        """Run a write that a unique constraint may refuse, inside a savepoint.
+        """Run a write that a unique constraint may refuse; the transaction stays usable.
 
         ``on_conflict`` gets the violated constraint's name and returns the domain error to
-        raise (None: re-raise). The savepoint keeps the transaction usable afterwards, which
-        PostgreSQL would otherwise abort as a whole.
+        raise (None: re-raise). On PostgreSQL the write runs inside a savepoint, as a failed
+        statement aborts the whole transaction there. SQLite backs out only the refused
+        statement and keeps the transaction (its default ``ABORT`` conflict resolution), so
+        the savepoint's two extra statements per insert are left out.
         """
-        savepoint = self.connection.begin_nested()
+        savepoint = self.connection.begin_nested() if self.dialect != "sqlite" else None
         try:
             result = self.connection.execute(statement, params)
         except IntegrityError as error:
-            savepoint.rollback()
+            if savepoint is not None:
+                savepoint.rollback()
             domain_error = on_conflict(violated_constraint(error))
             if domain_error is None:
                 raise
@@ -162,7 +165,8 @@ class SqlUnitOfWork:
         except DBAPIError as error:
             _raise_conflict_if_retryable(error)
             raise
-        savepoint.commit()
+        if savepoint is not None:
+            savepoint.commit()
         return result
 
 

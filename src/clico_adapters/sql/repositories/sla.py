@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import bindparam, delete, insert, select
 
 from clico_core.sla import LevelSpec
 
@@ -10,11 +10,13 @@ from ..sla_codec import spec_from_json, spec_to_json
 from ..tables import support_levels
 from .base import SqlRepository
 
+# read on every ticket write: built once, with a bound parameter
+_SPEC = select(support_levels.c.spec).where(support_levels.c.name == bindparam("name"))
+
 
 class SqlSupportLevels(SqlRepository):
     def get(self, name: str) -> LevelSpec | None:
-        spec = self.uow.execute(select(support_levels.c.spec).where(
-            support_levels.c.name == name)).scalar_one_or_none()
+        spec = self.uow.execute(_SPEC, {"name": name}).scalar_one_or_none()
         return spec_from_json(spec) if spec is not None else None
 
     def list_all(self) -> list[LevelSpec]:

@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
+    Select,
     Sequence,
     bindparam,
     func,
@@ -64,6 +65,25 @@ def _parts(postgres: bool) -> tuple[ColumnElement[Any], ColumnElement[Any]]:
 
 
 _PARTS = {postgres: _parts(postgres) for postgres in (False, True)}
+# a ticket read by one of its keys: the statements are built once, with bound parameters
+# (building one costs more than running it)
+_KEYS: dict[str, ColumnElement[bool]] = {
+    "id": tickets.c.id == bindparam("ticket_id"),
+    "number": tickets.c.number == bindparam("number"),
+    "idempotency": (tickets.c.reporter_id == bindparam("reporter_id"))
+    & (tickets.c.idempotency_key == bindparam("idempotency_key")),
+}
+_ONE: dict[tuple[str, bool, bool], Select[Any]] = {
+    (key, postgres, lock): (lambda query: query.with_for_update() if lock else query)(
+        select(tickets, *_PARTS[postgres]).where(condition))
+    for key, condition in _KEYS.items() for postgres in (False, True) for lock in (False, True)
+}
+# SQLite's number: the counter row, bumped and read in one statement
+_NEXT_ON_SQLITE = (sqlite.insert(ticket_counter).values(name="tickets", value=1)
+                   .on_conflict_do_update(index_elements=["name"],
+                                          set_={"value": ticket_counter.c.value + 1})
+                   .returning(ticket_counter.c.value))
+_NEXT_ON_POSTGRES = Sequence(TICKET_NUMBER_SEQUENCE).next_value().select()
 
 
 def _positioned(parts: str | list[list[Any]] | None) -> list[list[Any]]:
@@ -81,13 +101,7 @@ class SqlTickets(SqlRepository):
     def next_number(self) -> int:
         """PostgreSQL: a sequence (never blocks, never reused). SQLite: a counter row,
         safe because write transactions hold the database's write lock (BEGIN IMMEDIATE)."""
-        if self.uow.dialect == "postgresql":
-            return int(self.uow.execute(Sequence(TICKET_NUMBER_SEQUENCE).next_value()
-                                        .select()).scalar_one())
-        increment = sqlite.insert(ticket_counter).values(name="tickets", value=1)
-        statement = increment.on_conflict_do_update(
-            index_elements=["name"], set_={"value": ticket_counter.c.value + 1}
-        ).returning(ticket_counter.c.value)
+        statement = _NEXT_ON_POSTGRES if self.uow.dialect == "postgresql" else _NEXT_ON_SQLITE
         return int(self.uow.execute(statement).scalar_one())
 
     def add(self, ticket: Ticket) -> None:
@@ -106,13 +120,15 @@ class SqlTickets(SqlRepository):
                 {"ticket_id": ticket.id, "position": i, "question": question, "answer": answer}
                 for i, (question, answer) in enumerate(ticket.answers.items())])
 
-    def _one(self, condition: ColumnElement[bool]) -> Ticket | None:
+    def _one(self, key: str, **values: str) -> Ticket | None:
         """The ticket with its assets and answers in one statement (each list a JSON array
-        of ``[position, …]`` from a correlated subquery on its primary key)."""
-        assets, answers = _PARTS[self.uow.dialect == "postgresql"]
+        of ``[position, …]`` from a correlated subquery on its primary key), found by one
+        of ``_KEYS`` given ``values``."""
+        postgres = self.uow.dialect == "postgresql"
         # locked in a write unit of work: a change decided on this read cannot be lost
-        query = self.for_change(select(tickets, assets, answers).where(condition))
-        row = self.uow.execute(query).mappings().first()
+        # (``for_change``: PostgreSQL only, SQLite's write transactions begin IMMEDIATE)
+        query = _ONE[key, postgres, postgres and not self.uow.readonly]
+        row = self.uow.execute(query, values).mappings().first()
         if row is None:
             return None
         asset_ids = [asset_id for (asset_id,) in _positioned(row["asset_parts"])]
@@ -121,14 +137,13 @@ class SqlTickets(SqlRepository):
         return ticket_from(row, asset_ids, answers_by_question)
 
     def get(self, ticket_id: str) -> Ticket | None:
-        return self._one(tickets.c.id == ticket_id)
+        return self._one("id", ticket_id=ticket_id)
 
     def get_by_number(self, number: str) -> Ticket | None:
-        return self._one(tickets.c.number == number)
+        return self._one("number", number=number)
 
     def get_by_idempotency_key(self, reporter_id: str, key: str) -> Ticket | None:
-        return self._one((tickets.c.reporter_id == reporter_id)
-                         & (tickets.c.idempotency_key == key))
+        return self._one("idempotency", reporter_id=reporter_id, idempotency_key=key)
 
     def open_counts_by_asset(self, asset_ids: Many[str]) -> dict[str, int]:
         counts = dict.fromkeys(asset_ids, 0)

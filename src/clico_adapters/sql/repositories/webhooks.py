@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, delete, insert, or_, select, update
+from sqlalchemy import and_, bindparam, delete, insert, or_, select, update
 from sqlalchemy.engine import RowMapping
 
 from clico_core.webhooks import DeliveryState, WebhookDelivery, WebhookEndpoint, WebhookEvent
@@ -17,6 +17,11 @@ from .base import SqlRepository
 
 _PUBLIC = (endpoints.c.id, endpoints.c.url, endpoints.c.company_id, endpoints.c.events,
            endpoints.c.created_at, endpoints.c.enabled)
+# read on every ticket write: built once, with a bound parameter
+_MATCHING = (select(*_PUBLIC)
+             .where((endpoints.c.company_id == bindparam("company_id"))
+                    | endpoints.c.company_id.is_(None), endpoints.c.enabled)
+             .order_by(endpoints.c.created_at, endpoints.c.id))
 
 
 def endpoint_from(row: RowMapping, secret: str = "") -> WebhookEndpoint:
@@ -66,10 +71,7 @@ class SqlWebhooks(SqlRepository):
 
     def matching(self, event: WebhookEvent, company_id: str) -> list[WebhookEndpoint]:
         # few endpoints exist: the event filter runs here rather than on a JSON column
-        rows = self.uow.execute(select(*_PUBLIC).where(
-            (endpoints.c.company_id == company_id) | endpoints.c.company_id.is_(None),
-            endpoints.c.enabled)
-            .order_by(endpoints.c.created_at, endpoints.c.id)).mappings()
+        rows = self.uow.execute(_MATCHING, {"company_id": company_id}).mappings()
         return [e for e in map(endpoint_from, rows) if e.wants(event, company_id)]
 
     def enqueue(self, delivery: WebhookDelivery) -> None:
