@@ -73,9 +73,16 @@ _KEYS: dict[str, ColumnElement[bool]] = {
     "idempotency": (tickets.c.reporter_id == bindparam("reporter_id"))
     & (tickets.c.idempotency_key == bindparam("idempotency_key")),
 }
+
+
+def _one_statement(condition: ColumnElement[bool], postgres: bool, lock: bool) -> Select[Any]:
+    query = select(tickets, *_PARTS[postgres]).where(condition)
+    return query.with_for_update() if lock else query
+
+
+# by (key, PostgreSQL?, locked?)
 _ONE: dict[tuple[str, bool, bool], Select[Any]] = {
-    (key, postgres, lock): (lambda query: query.with_for_update() if lock else query)(
-        select(tickets, *_PARTS[postgres]).where(condition))
+    (key, postgres, lock): _one_statement(condition, postgres, lock)
     for key, condition in _KEYS.items() for postgres in (False, True) for lock in (False, True)
 }
 # SQLite's number: the counter row, bumped and read in one statement
