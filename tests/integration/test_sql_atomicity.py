@@ -103,11 +103,27 @@ def test_no_state_change_without_its_mail(database_url: str, hasher: Argon2Hashe
         assert world.last_mail(MailTemplate.PASSWORD_CHANGED) is not None
 
 
+@contextmanager
+def recorded(engine: Engine) -> Iterator[list[str]]:
+    seen: list[str] = []
+
+    def record(conn, cursor, statement: str, *args):  # type: ignore[no-untyped-def]
+        seen.append(statement.lstrip().split(None, 1)[0].upper())
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+
+
+
 def test_a_refused_insert_leaves_the_unit_of_work_usable(database_url: str,
                                                          hasher: Argon2Hasher) -> None:
-    """A unique violation backs out that insert alone and the transaction goes on: on
-    PostgreSQL through a savepoint (a failed statement aborts the whole transaction there),
-    on SQLite by the statement's own rollback (no savepoint is taken)."""
+    """A unique violation backs out that insert alone and the transaction goes on, with the
+    error of the key that refused it. An insert that goes in is one statement on either
+    engine: ``INSERT … ON CONFLICT DO NOTHING`` on PostgreSQL (a savepoint only to name the
+    key of a row that went nowhere), SQLite's statement rollback there."""
     with sql_world(database_url, hasher) as (_, db):
         company = b.company()
         first = b.account(company.id, "anna")
@@ -118,11 +134,17 @@ def test_a_refused_insert_leaves_the_unit_of_work_usable(database_url: str,
                 uow.accounts.add(b.account(company.id, "ANNA"))
             reporter = b.account(company.id, "bob")
             uow.accounts.add(reporter)
-            uow.tickets.add(b.ticket(company.id, reporter.id, "CSS-1", idempotency_key="k"))
-            with pytest.raises(ConcurrencyConflict):
+            with recorded(db.engine) as seen:
+                uow.tickets.add(b.ticket(company.id, reporter.id, "CSS-1", idempotency_key="k"))
+            assert seen == ["INSERT"]
+            with pytest.raises(ConcurrencyConflict, match="idempotency key used"):
                 uow.tickets.add(b.ticket(company.id, reporter.id, "CSS-2", idempotency_key="k"))
+            with pytest.raises(ConcurrencyConflict, match="ticket number taken"):
+                uow.tickets.add(b.ticket(company.id, reporter.id, "CSS-1"))
+            uow.tickets.add(b.ticket(company.id, reporter.id, "CSS-3"))
             uow.commit()
         with db.uow_factory(readonly=True) as uow:
             assert {a.login for a in uow.accounts.list_for_companies()} == {"anna", "bob"}
             assert uow.tickets.get_by_number("CSS-1") is not None
             assert uow.tickets.get_by_number("CSS-2") is None
+            assert uow.tickets.get_by_number("CSS-3") is not None

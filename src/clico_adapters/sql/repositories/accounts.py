@@ -19,7 +19,7 @@ from .base import SqlRepository
 
 class SqlCompanies(SqlRepository):
     def add(self, company: Company) -> None:
-        self.uow.execute_guarded(insert(companies).values(company_values(company)),
+        self.uow.insert_guarded(companies, company_values(company),
                                  lambda _: ConcurrencyConflict("company exists"))
 
     def get(self, company_id: str) -> Company | None:
@@ -80,8 +80,8 @@ class SqlAccounts(SqlRepository):
 
     def add(self, account: Account) -> None:
         """Insert; ``ValidationFailed`` on a taken login or e-mail (the unique keys decide)."""
-        self.uow.execute_guarded(insert(accounts).values(account_values(account, self.uow.box)),
-                                 lambda name: self._on_conflict(account, name))
+        self.uow.insert_guarded(accounts, account_values(account, self.uow.box),
+                                lambda name: self._on_conflict(account, name))
 
     def get(self, account_id: str) -> Account | None:
         return self._one(accounts.c.id == account_id)

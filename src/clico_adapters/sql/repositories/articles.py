@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, bindparam, func, insert, select, tuple_
+from sqlalchemy import ColumnElement, bindparam, func, select, tuple_
 
 from clico_core.articles import Article, ArticleCursor, ArticleKind, ArticlePage
 from clico_core.errors import ConcurrencyConflict
@@ -29,10 +29,9 @@ def _visible(ticket_id: str, include_internal: bool) -> list[ColumnElement[Any]]
 
 class SqlArticles(SqlRepository):
     def add(self, article: Article) -> None:
-        self.uow.execute_guarded(
-            insert(articles),
-            lambda name: ConcurrencyConflict(_CONFLICTS[name]) if name in _CONFLICTS else None,
-            article_values(article))
+        self.uow.insert_guarded(
+            articles, article_values(article),
+            lambda name: ConcurrencyConflict(_CONFLICTS[name]) if name in _CONFLICTS else None)
 
     def get(self, article_id: str) -> Article | None:
         row = self.uow.execute(select(articles).where(articles.c.id == article_id)

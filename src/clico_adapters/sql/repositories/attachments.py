@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, select, update
 
 from clico_core.attachments import Attachment
 from clico_core.errors import ConcurrencyConflict
@@ -39,7 +39,7 @@ def _slices(items: Sequence[str]) -> list[list[str]]:
 
 class SqlAttachments(SqlRepository):
     def add(self, attachment: Attachment) -> None:
-        self.uow.execute_guarded(insert(attachments).values(attachment_values(attachment)),
+        self.uow.insert_guarded(attachments, attachment_values(attachment),
                                  lambda _: ConcurrencyConflict("attachment exists"))
 
     def get(self, attachment_id: str) -> Attachment | None:

@@ -32,7 +32,7 @@ class SqlContracts(SqlRepository):
                 return DuplicateContractNumber(contract.number)
             return ConcurrencyConflict("contract exists") if name == "pk_contracts" else None
 
-        self.uow.execute_guarded(insert(contracts).values(contract_values(contract)), conflict)
+        self.uow.insert_guarded(contracts, contract_values(contract), conflict)
         if contract.asset_ids:
             self.uow.execute(insert(contract_assets), [
                 {"contract_id": contract.id, "position": i, "asset_id": asset_id}
@@ -127,7 +127,7 @@ class SqlContracts(SqlRepository):
 
 class SqlAssets(SqlRepository):
     def add(self, asset: Asset) -> None:
-        self.uow.execute_guarded(insert(assets).values(asset_values(asset)),
+        self.uow.insert_guarded(assets, asset_values(asset),
                                  lambda _: ConcurrencyConflict("asset exists"))
 
     def get(self, asset_id: str) -> Asset | None:

@@ -28,7 +28,7 @@ from .session_holder import session_holder
 
 class SqlTokens(SqlRepository):
     def add(self, token: Token) -> None:
-        self.uow.execute_guarded(insert(tokens).values(token_values(token)),
+        self.uow.insert_guarded(tokens, token_values(token),
                                  lambda _: ConcurrencyConflict("token exists"))
 
     def get(self, purpose: TokenPurpose, token_hash: str) -> Token | None:
@@ -49,9 +49,8 @@ class SqlTokens(SqlRepository):
 
 class SqlSessions(SqlRepository):
     def add(self, session: Session) -> None:
-        self.uow.execute_guarded(insert(sessions),
-                                 lambda _: ConcurrencyConflict("session exists"),
-                                 session_values(session))
+        self.uow.insert_guarded(sessions, session_values(session),
+                                lambda _: ConcurrencyConflict("session exists"))
 
     def get(self, session_hash: str) -> Session | None:
         query = self.for_change(select(sessions).where(sessions.c.session_hash == session_hash))

@@ -114,10 +114,9 @@ class SqlTickets(SqlRepository):
     def add(self, ticket: Ticket) -> None:
         """Insert with assets and answers; a taken number or idempotency key is a
         ``ConcurrencyConflict`` (the other request won)."""
-        self.uow.execute_guarded(
-            insert(tickets),
-            lambda name: ConcurrencyConflict(_CONFLICTS[name]) if name in _CONFLICTS else None,
-            ticket_values(ticket))
+        self.uow.insert_guarded(
+            tickets, ticket_values(ticket),
+            lambda name: ConcurrencyConflict(_CONFLICTS[name]) if name in _CONFLICTS else None)
         if ticket.asset_ids:
             self.uow.execute(insert(ticket_assets), [
                 {"ticket_id": ticket.id, "position": i, "asset_id": asset_id}
