@@ -7,6 +7,8 @@ from pathlib import Path
 
 import uvicorn
 
+from clico_web.heap import freeze_startup_heap
+
 from .app import build
 
 
@@ -18,6 +20,7 @@ def main() -> None:
     parser.add_argument("--data-dir", required=True, help="scratch folder (the caller's)")
     args = parser.parse_args()
     app = build(args.database_url, args.secret_key, Path(args.data_dir))
+    freeze_startup_heap()  # as ``clico serve`` does in each server process
     # No access log: every route pays the same for it, and it would measure the terminal.
     uvicorn.run(app, host="127.0.0.1", port=args.port, workers=1, lifespan="off",
                 access_log=False, log_level="warning", server_header=False)

@@ -20,6 +20,7 @@ from clico_core.contracts import hash_contract_key
 from clico_core.testing import builders as b
 from clico_core.tickets import TicketStatus
 from clico_web.cli import main
+from clico_web.cli.serve import served_app
 
 from ..support import sealing_box
 
@@ -219,6 +220,7 @@ def test_serve_hands_its_options_to_the_server_as_settings(
     _ok(CliRunner().invoke(main, ["serve", "--migrate", *args], env=env))
     [config] = started
     assert config.factory and isinstance(config.app, functools.partial)
+    assert config.app.func is served_app  # the app built, then its start-up heap frozen
     [settings] = config.app.args
     assert (settings.base_url, settings.start_mail_worker) == (base_url, mail_worker)
     assert settings.data_dir == tmp_path

@@ -10,14 +10,21 @@ import os
 import signal
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from attrs import evolve
 
+from ..heap import freeze_startup_heap
 from ..json_logs import log_config
 from ..log_redaction import show_mail_log
 from ..metrics import MULTIPROCESS_VARIABLE
 from .context import Runtime, console, fail_cleanly, pass_runtime
+
+if TYPE_CHECKING:
+    from starlette.applications import Starlette
+
+    from ..settings import Settings
 
 # SIGTERM: stop accepting, let requests in flight finish for at most this long, then exit
 GRACEFUL_SHUTDOWN_SECONDS = 20
@@ -46,8 +53,6 @@ def serve(runtime: Runtime, host: str, port: int, workers: int, migrate: bool,
     from uvicorn.config import STARTUP_FAILURE
     from uvicorn.supervisors import Multiprocess
 
-    from ..app import create_app
-
     if runtime.db.pending_migrations():
         if not migrate:
             raise click.ClickException(
@@ -66,7 +71,7 @@ def serve(runtime: Runtime, host: str, port: int, workers: int, migrate: bool,
     # Each server process calls the factory: the settings travel with it (pickled to the
     # processes --workers starts), never through the environment.
     config = uvicorn.Config(
-        functools.partial(create_app, settings), factory=True, host=host, port=port,
+        functools.partial(served_app, settings), factory=True, host=host, port=port,
         workers=workers, proxy_headers=bool(forwarded_allow_ips),
         forwarded_allow_ips=forwarded_allow_ips or None, server_header=False,
         timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
@@ -81,6 +86,16 @@ def serve(runtime: Runtime, host: str, port: int, workers: int, migrate: bool,
         server.run()
         if not server.started:
             raise SystemExit(STARTUP_FAILURE)
+
+
+def served_app(settings: Settings) -> Starlette:
+    """The portal as one server process runs it: built, then its start-up objects frozen
+    out of the garbage collector's full collections (``clico_web.heap``)."""
+    from ..app import create_app
+
+    app = create_app(settings)
+    freeze_startup_heap()
+    return app
 
 
 def prepare_metrics_directory(workers: int, metrics: bool) -> None:
