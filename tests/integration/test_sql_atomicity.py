@@ -105,6 +105,7 @@ def test_no_state_change_without_its_mail(database_url: str, hasher: Argon2Hashe
 
 @contextmanager
 def recorded(engine: Engine) -> Iterator[list[str]]:
+    """The first word of every statement sent meanwhile (INSERT, SAVEPOINT, …)."""
     seen: list[str] = []
 
     def record(conn, cursor, statement: str, *args):  # type: ignore[no-untyped-def]
@@ -115,7 +116,6 @@ def recorded(engine: Engine) -> Iterator[list[str]]:
         yield seen
     finally:
         event.remove(engine, "before_cursor_execute", record)
-
 
 
 def test_a_refused_insert_leaves_the_unit_of_work_usable(database_url: str,

@@ -41,9 +41,9 @@ def test_the_objects_alive_at_start_up_are_frozen_and_later_ones_are_not(
 def test_a_served_app_is_built_first_then_frozen(unfrozen: None,
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     seen: list[int] = []
-    built = Marker()
+    built: object = Marker()
 
-    def create_app(settings: Settings) -> Marker:
+    def create_app(settings: Settings) -> object:
         seen.append(gc.get_freeze_count())
         return built
 
