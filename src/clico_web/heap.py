@@ -1,7 +1,7 @@
 """The server process's start-up objects kept out of the cyclic garbage collector's way.
 
 A server process holds some 120,000 objects once the portal is built (modules, the
-composed services, the routes, translations, compiled templates). CPython's full
+composed services, the routes, the translations, the template environment). CPython's full
 (generation 2) collection walks all of them each time it runs: 40–56 ms on the bench's
 machine, during which the process answers nothing, a few times a minute under load. They
 live as long as the process, so walking them finds nothing: ``gc.freeze()`` moves them

@@ -20,7 +20,7 @@ from .base import SqlRepository
 class SqlCompanies(SqlRepository):
     def add(self, company: Company) -> None:
         self.uow.insert_guarded(companies, company_values(company),
-                                 lambda _: ConcurrencyConflict("company exists"))
+                                lambda _: ConcurrencyConflict("company exists"))
 
     def get(self, company_id: str) -> Company | None:
         row = self.uow.execute(select(companies).where(companies.c.id == company_id)

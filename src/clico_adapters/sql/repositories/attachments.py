@@ -40,7 +40,7 @@ def _slices(items: Sequence[str]) -> list[list[str]]:
 class SqlAttachments(SqlRepository):
     def add(self, attachment: Attachment) -> None:
         self.uow.insert_guarded(attachments, attachment_values(attachment),
-                                 lambda _: ConcurrencyConflict("attachment exists"))
+                                lambda _: ConcurrencyConflict("attachment exists"))
 
     def get(self, attachment_id: str) -> Attachment | None:
         row = self.uow.execute(select(attachments).where(attachments.c.id == attachment_id)

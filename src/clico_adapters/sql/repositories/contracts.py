@@ -128,7 +128,7 @@ class SqlContracts(SqlRepository):
 class SqlAssets(SqlRepository):
     def add(self, asset: Asset) -> None:
         self.uow.insert_guarded(assets, asset_values(asset),
-                                 lambda _: ConcurrencyConflict("asset exists"))
+                                lambda _: ConcurrencyConflict("asset exists"))
 
     def get(self, asset_id: str) -> Asset | None:
         row = self.uow.execute(select(assets).where(assets.c.id == asset_id)).mappings().first()

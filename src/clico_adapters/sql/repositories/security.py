@@ -29,7 +29,7 @@ from .session_holder import session_holder
 class SqlTokens(SqlRepository):
     def add(self, token: Token) -> None:
         self.uow.insert_guarded(tokens, token_values(token),
-                                 lambda _: ConcurrencyConflict("token exists"))
+                                lambda _: ConcurrencyConflict("token exists"))
 
     def get(self, purpose: TokenPurpose, token_hash: str) -> Token | None:
         row = self.uow.execute(select(tokens).where(
